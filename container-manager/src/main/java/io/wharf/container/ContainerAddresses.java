@@ -1,0 +1,52 @@
+package io.wharf.container;
+
+/**
+ * Event-bus addresses of the container manager. Each instance listens on its own
+ * addresses, so a clustered event bus can reach the container manager of a chosen instance.
+ *
+ * <ul>
+ *   <li>{@code wharf.containers.<instance>.launch}: body {@link LaunchSpec#toJson()}; reply
+ *       {@link ContainerInfo#toJson()} once the notebook answers its readiness probe.</li>
+ *   <li>{@code wharf.containers.<instance>.stop}: body {@code {"id": "<container id>"}}; reply
+ *       {@code {}} once the container is stopped and removed (also when it was already gone).</li>
+ *   <li>{@code wharf.containers.<instance>.list}: body {@code {}}; reply
+ *       {@code {"containers": [ContainerInfo…]}}, the Wharf-labelled containers of that instance.</li>
+ * </ul>
+ *
+ * Failures come back as {@link io.vertx.core.eventbus.ReplyException} with a failure code from
+ * {@link FailureCodes} and a message fit to show a user.
+ */
+public final class ContainerAddresses {
+
+  private ContainerAddresses() {
+  }
+
+  public static String launch(String instance) {
+    return "wharf.containers." + instance + ".launch";
+  }
+
+  public static String stop(String instance) {
+    return "wharf.containers." + instance + ".stop";
+  }
+
+  public static String list(String instance) {
+    return "wharf.containers." + instance + ".list";
+  }
+
+  /** Failure codes carried by {@link io.vertx.core.eventbus.ReplyException#failureCode()}. */
+  public static final class FailureCodes {
+    /** The request was malformed, or the image is not on the allow-list. */
+    public static final int BAD_REQUEST = 400;
+    /** The image does not exist on the engine. */
+    public static final int IMAGE_NOT_FOUND = 404;
+    /** The Docker engine did not answer. */
+    public static final int DOCKER_UNAVAILABLE = 503;
+    /** The notebook did not become ready in time, or exited while starting. */
+    public static final int NOT_READY = 504;
+    /** Anything else Docker refused. */
+    public static final int DOCKER_ERROR = 500;
+
+    private FailureCodes() {
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package io.wharf.container;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What the session manager asks for when it starts a server.
+ *
+ * @param user    owner of the server
+ * @param server  server name; empty for the user's default server
+ * @param image   image to run; must be on the container manager's allow-list
+ * @param token   per-container token the notebook requires; the router adds it as {@code Authorization: token …}
+ * @param baseUrl path prefix the notebook serves under, such as {@code /user/alice/}
+ */
+public record LaunchSpec(String user, String server, String image, String token, String baseUrl) {
+
+  public JsonObject toJson() {
+    return new JsonObject()
+      .put("user", user)
+      .put("server", server)
+      .put("image", image)
+      .put("token", token)
+      .put("baseUrl", baseUrl);
+  }
+
+  public static LaunchSpec fromJson(JsonObject json) {
+    return new LaunchSpec(
+      json.getString("user"),
+      json.getString("server", ""),
+      json.getString("image"),
+      json.getString("token"),
+      json.getString("baseUrl"));
+  }
+}

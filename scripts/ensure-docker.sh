@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Makes sure a Docker engine answers on this machine: installs Debian's docker.io
+# and starts dockerd in the background when none does. Idempotent; needs root.
+set -euo pipefail
+
+if docker info >/dev/null 2>&1; then
+  exit 0
+fi
+
+if ! command -v dockerd >/dev/null 2>&1; then
+  echo "wharf: installing docker.io" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q docker.io >/dev/null
+fi
+
+if ! pgrep -x dockerd >/dev/null 2>&1; then
+  echo "wharf: starting dockerd" >&2
+  mkdir -p /var/log
+  nohup dockerd >/var/log/wharf-dockerd.log 2>&1 &
+fi
+
+for _ in $(seq 1 60); do
+  if docker info >/dev/null 2>&1; then
+    exit 0
+  fi
+  sleep 1
+done
+echo "wharf: dockerd did not answer within 60 s; see /var/log/wharf-dockerd.log" >&2
+exit 1

@@ -1,0 +1,111 @@
+package io.wharf.session;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.core.HazelcastInstance;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.wharf.container.ContainerManager;
+import io.wharf.session.impl.FileAccounts;
+import io.wharf.session.impl.HazelcastSessionStore;
+import io.wharf.session.impl.HubRoutes;
+import io.wharf.session.impl.ServerLifecycle;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.logging.Logger;
+
+/**
+ * The session-manager role: accounts, login, the session lifecycle and the hub's pages and API.
+ * Built once at boot; the router mounts its routes and shares its store and cookies.
+ */
+public final class SessionManager {
+
+  private static final Logger log = Logger.getLogger(SessionManager.class.getName());
+
+  private final Accounts accounts;
+  private final SessionStore store;
+  private final ServerLifecycle lifecycle;
+  private final HubRoutes hub;
+
+  private SessionManager(Accounts accounts, SessionStore store, ServerLifecycle lifecycle, HubRoutes hub) {
+    this.accounts = accounts;
+    this.store = store;
+    this.lifecycle = lifecycle;
+    this.hub = hub;
+  }
+
+  /** Adds the shared-state settings to a Hazelcast config before the member starts. */
+  public static void configure(Config hazelcastConfig) {
+    HazelcastSessionStore.configure(hazelcastConfig);
+  }
+
+  /** The shared session store, for roles that only read it (the router). */
+  public static SessionStore store(Vertx vertx, HazelcastInstance hazelcast) {
+    return new HazelcastSessionStore(vertx, hazelcast);
+  }
+
+  /**
+   * @param auth       the {@code auth} configuration section
+   * @param containers the {@code containers} configuration section (image, ready timeout)
+   */
+  public static Future<SessionManager> create(Vertx vertx, SessionStore store, SessionCookies cookies, JsonObject auth,
+                                              JsonObject containers, String instance, Path dataDir, Path staticDir) {
+    return vertx.executeBlocking(() -> new FileAccounts(vertx, dataDir.resolve("accounts.json"), auth.getInteger("password-iterations", 310_000)), false)
+      .compose(accounts -> ensureAdmin(accounts, auth).map(accounts))
+      .map(accounts -> {
+        long launchTimeout = (containers.getLong("ready-timeout-seconds", 60L) + 60) * 1000;
+        ServerLifecycle lifecycle = new ServerLifecycle(vertx, store, instance,
+          target -> ContainerManager.client(vertx, target, launchTimeout), containers.getString("image"));
+        HubRoutes hub = new HubRoutes(vertx, cookies, accounts, store, lifecycle, auth.getString("cookie-name", "wharf-session"),
+          cookies.csrfSecret(), staticDir);
+        return new SessionManager(accounts, store, lifecycle, hub);
+      });
+  }
+
+  private static Future<Void> ensureAdmin(Accounts accounts, JsonObject auth) {
+    String name = auth.getString("admin-user", "admin");
+    String password = auth.getString("admin-password", "");
+    Account existing = accounts.find(name);
+    if (existing != null && password.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    boolean generated = password.isEmpty();
+    String actual = generated ? HexFormat.of().formatHex(randomBytes()) : password;
+    return accounts.save(name, actual, true).map(account -> {
+      if (generated) {
+        // Printed once: only its hash is kept.
+        System.out.println("wharf: created admin account '" + name + "' with password " + actual);
+      } else if (existing == null) {
+        log.info("Created admin account '" + name + "' from the configured password");
+      }
+      return null;
+    });
+  }
+
+  private static byte[] randomBytes() {
+    byte[] bytes = new byte[12];
+    new SecureRandom().nextBytes(bytes);
+    return bytes;
+  }
+
+  public Accounts accounts() {
+    return accounts;
+  }
+
+  public SessionStore store() {
+    return store;
+  }
+
+  /** Mounts {@code /hub/...} pages and API on {@code router}. */
+  public void mountHub(Router router) {
+    hub.mount(router);
+  }
+
+  /** Re-adopts this instance's running containers after a restart. */
+  public Future<Void> adopt() {
+    return lifecycle.adopt();
+  }
+}

@@ -1,0 +1,33 @@
+package io.wharf.session;
+
+import io.vertx.core.Future;
+
+import java.util.List;
+
+/**
+ * Shared session state. Reads are served from a local near-cache, so the router can call
+ * {@link #get} on every request; writes go to the cluster. No method blocks the caller.
+ */
+public interface SessionStore {
+
+  /** The session under {@code key} ({@link Session#key(String, String)}), or {@code null}. */
+  Future<Session> get(String key);
+
+  /** Stores {@code session} under its key, replacing what was there. */
+  Future<Void> put(Session session);
+
+  /** Stores {@code session} unless its key is taken; completes with the existing one, or null if stored. */
+  Future<Session> putIfAbsent(Session session);
+
+  /** Replaces {@code expected} by {@code next} only if the stored value still equals {@code expected}. */
+  Future<Boolean> replace(Session expected, Session next);
+
+  /** Removes the session under {@code key}. */
+  Future<Void> remove(String key);
+
+  /** Every session of {@code user}. */
+  Future<List<Session>> sessionsOf(String user);
+
+  /** Every session launched by {@code instance}. */
+  Future<List<Session>> sessionsOn(String instance);
+}

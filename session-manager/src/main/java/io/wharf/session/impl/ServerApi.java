@@ -1,0 +1,150 @@
+package io.wharf.session.impl;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.wharf.session.Account;
+import io.wharf.session.Session;
+import io.wharf.session.SessionStore;
+
+import java.nio.file.Path;
+
+/**
+ * Starting and stopping servers: {@code POST/DELETE /hub/api/users/{name}/server}, the
+ * progress stream {@code GET /hub/api/users/{name}/server/progress} (JupyterHub's event shape),
+ * and the page {@code GET /hub/spawn-pending/{name}} that follows it.
+ */
+final class ServerApi {
+
+  private static final long HEARTBEAT_MILLIS = 15_000;
+
+  private final Vertx vertx;
+  private final HubAuth auth;
+  private final SessionStore store;
+  private final ServerLifecycle lifecycle;
+  private final Path staticDir;
+
+  ServerApi(Vertx vertx, HubAuth auth, SessionStore store, ServerLifecycle lifecycle, Path staticDir) {
+    this.vertx = vertx;
+    this.auth = auth;
+    this.store = store;
+    this.lifecycle = lifecycle;
+    this.staticDir = staticDir;
+  }
+
+  /** The path's user, when the caller may act on them; otherwise answers 401/403/404 and returns null. */
+  private String target(RoutingContext ctx) {
+    Account caller = auth.caller(ctx);
+    String name = ctx.pathParam("name");
+    if (caller == null) {
+      HubAuth.error(ctx, 401, "authentication required");
+      return null;
+    }
+    if (!HubAuth.mayActOn(caller, name)) {
+      HubAuth.error(ctx, 403, "not allowed to act on " + name);
+      return null;
+    }
+    return name;
+  }
+
+  void start(RoutingContext ctx) {
+    String name = target(ctx);
+    if (name == null) {
+      return;
+    }
+    store.get(Session.key(name, "")).onComplete(ar -> {
+      if (ar.failed()) {
+        HubAuth.error(ctx, 503, "session state unavailable");
+      } else if (ar.result() != null && ar.result().running()) {
+        HubAuth.error(ctx, 400, name + " is already running");
+      } else {
+        lifecycle.start(name, "")
+          .onSuccess(s -> HubAuth.json(ctx, 202, ServerModel.of(s)))
+          .onFailure(err -> HubAuth.error(ctx, 503, "could not start the server: " + err.getMessage()));
+      }
+    });
+  }
+
+  void stop(RoutingContext ctx) {
+    String name = target(ctx);
+    if (name == null) {
+      return;
+    }
+    lifecycle.stop(name, "")
+      .onSuccess(v -> ctx.response().setStatusCode(204).end())
+      .onFailure(err -> HubAuth.error(ctx, 503, "could not stop the server: " + err.getMessage()));
+  }
+
+  void progress(RoutingContext ctx) {
+    String name = target(ctx);
+    if (name == null) {
+      return;
+    }
+    String key = Session.key(name, "");
+    HttpServerResponse response = ctx.response()
+      .putHeader("Content-Type", "text/event-stream")
+      .putHeader("Cache-Control", "no-cache")
+      .putHeader("X-Accel-Buffering", "no")
+      .setChunked(true);
+    // Subscribe before reading the record, so no event falls between the two.
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(ServerLifecycle.progressAddress(key));
+    long heartbeat = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> response.write(": keep-alive\n\n"));
+    Runnable close = () -> {
+      consumer.unregister();
+      vertx.cancelTimer(heartbeat);
+    };
+    response.closeHandler(v -> close.run());
+    consumer.handler(msg -> send(response, msg.body(), close));
+    store.get(key).onComplete(ar -> {
+      Session session = ar.succeeded() ? ar.result() : null;
+      JsonObject event = session == null
+        ? new JsonObject().put("progress", 100).put("failed", true).put("message", "The server is not running. Start it from the home page.")
+        : ServerLifecycle.progressEvent(session);
+      send(response, event, close);
+    });
+  }
+
+  private static void send(HttpServerResponse response, JsonObject event, Runnable close) {
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    response.write("data: " + event.encode() + "\n\n");
+    if (event.getBoolean("ready", false) || event.getBoolean("failed", false)) {
+      close.run();
+      response.end();
+    }
+  }
+
+  void pendingPage(RoutingContext ctx) {
+    Account caller = auth.caller(ctx);
+    String name = ctx.pathParam("name");
+    if (caller == null) {
+      HubAuth.redirect(ctx, "/hub/login?next=" + ctx.request().path());
+      return;
+    }
+    if (!HubAuth.mayActOn(caller, name)) {
+      HubAuth.error(ctx, 403, "not allowed to act on " + name);
+      return;
+    }
+    store.get(Session.key(name, "")).onComplete(ar -> {
+      Session session = ar.succeeded() ? ar.result() : null;
+      if (ar.failed()) {
+        HubAuth.error(ctx, 503, "session state unavailable");
+      } else if (session != null && session.running()) {
+        HubAuth.redirect(ctx, session.url());
+      } else if (session == null) {
+        // Like JupyterHub's /hub/spawn: visiting the page starts a server that is not there.
+        // A failed one waits for the user's retry instead, so they can read why it failed.
+        lifecycle.start(name, "").onComplete(v -> sendPage(ctx));
+      } else {
+        sendPage(ctx);
+      }
+    });
+  }
+
+  private io.vertx.core.Future<Void> sendPage(RoutingContext ctx) {
+    return ctx.response().putHeader("Cache-Control", "no-store").sendFile(staticDir.resolve("spawn-pending.html").toString());
+  }
+}

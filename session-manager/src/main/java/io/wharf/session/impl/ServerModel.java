@@ -1,0 +1,60 @@
+package io.wharf.session.impl;
+
+import io.vertx.core.json.JsonObject;
+import io.wharf.session.Account;
+import io.wharf.session.Session;
+
+import java.time.Instant;
+import java.util.List;
+
+/** JupyterHub's user and server models, built from Wharf's records. */
+final class ServerModel {
+
+  private ServerModel() {
+  }
+
+  static String iso(long millis) {
+    return millis <= 0 ? null : Instant.ofEpochMilli(millis).toString();
+  }
+
+  static JsonObject of(Session s) {
+    JsonObject state = new JsonObject();
+    if (s.state() == Session.State.FAILED) {
+      state.put("error", s.message());
+    }
+    return new JsonObject()
+      .put("name", s.server())
+      .put("ready", s.running())
+      .put("pending", s.state() == Session.State.PENDING ? "spawn" : null)
+      .put("stopped", s.state() == Session.State.FAILED)
+      .put("url", s.url())
+      .put("progress_url", "/hub/api/users/" + s.user() + (s.server().isEmpty() ? "/server" : "/servers/" + s.server()) + "/progress")
+      .put("started", iso(s.startedAt()))
+      .put("last_activity", iso(s.lastActivity()))
+      .put("state", state)
+      .put("user_options", new JsonObject());
+  }
+
+  static JsonObject user(Account account, List<Session> sessions) {
+    JsonObject servers = new JsonObject();
+    Session primary = null;
+    long lastActivity = 0;
+    for (Session s : sessions) {
+      servers.put(s.server(), of(s));
+      lastActivity = Math.max(lastActivity, s.lastActivity());
+      if (s.server().isEmpty()) {
+        primary = s;
+      }
+    }
+    return new JsonObject()
+      .put("kind", "user")
+      .put("name", account.name())
+      .put("admin", account.admin())
+      .put("groups", new io.vertx.core.json.JsonArray())
+      .put("server", primary != null && primary.running() ? primary.url() : null)
+      .put("pending", primary != null && primary.state() == Session.State.PENDING ? "spawn" : null)
+      .put("created", iso(account.createdAt()))
+      .put("last_activity", iso(lastActivity))
+      .put("servers", servers);
+  }
+}

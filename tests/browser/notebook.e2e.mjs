@@ -1,0 +1,213 @@
+// End-to-end browser test of Wharf: sign in, wait for the notebook server, create a
+// Python 3 notebook in the classic Jupyter UI, run `1+1`, check the output, clean up.
+//
+// Env: WHARF_URL (https://127.0.0.1:8443), WHARF_USER, WHARF_PASSWORD,
+//      SCREENSHOT_DIR (default ./screenshots), CHROMIUM (default /usr/bin/chromium),
+//      SPAWN_TIMEOUT_MS (default 90000).
+// Exits 0 on success, 1 with a message naming the failed step otherwise.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const base = (process.env.WHARF_URL || 'https://127.0.0.1:8443').replace(/\/+$/, '');
+const user = process.env.WHARF_USER || 'admin';
+const password = process.env.WHARF_PASSWORD || '';
+const shotDir = process.env.SCREENSHOT_DIR || 'screenshots';
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+const spawnTimeout = Number(process.env.SPAWN_TIMEOUT_MS || 90000);
+const userPrefix = `/user/${encodeURIComponent(user)}/`;
+
+mkdirSync(shotDir, { recursive: true });
+
+let step = 'start';
+let shotCount = 0;
+const t0 = Date.now();
+
+function log(msg) {
+  const s = ((Date.now() - t0) / 1000).toFixed(1).padStart(6);
+  console.log(`[${s}s] ${msg}`);
+}
+
+async function shot(page, name) {
+  shotCount += 1;
+  const file = join(shotDir, `${String(shotCount).padStart(2, '0')}-${name}.png`);
+  try {
+    await page.screenshot({ path: file, fullPage: true });
+    log(`screenshot ${file}`);
+  } catch (e) {
+    log(`screenshot ${file} failed: ${e.message.split('\n')[0]}`);
+  }
+}
+
+function fail(msg) {
+  const err = new Error(msg);
+  err.wharfStep = step;
+  throw err;
+}
+
+// Waits until the sign-in redirect chain reaches the notebook tree, or the spawn page
+// reports a failure, or the login page reports bad credentials; whichever comes first.
+async function waitForTree(page) {
+  const treeRe = new RegExp(`${userPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}tree`);
+  const deadline = Date.now() + spawnTimeout;
+  let lastUrl = '';
+  while (Date.now() < deadline) {
+    const url = page.url();
+    if (url !== lastUrl) {
+      log(`at ${url.replace(base, '')}`);
+      lastUrl = url;
+    }
+    const path = new URL(url).pathname;
+    if (treeRe.test(path)) {
+      return;
+    }
+    if (path === '/hub/login' && /[?&]error=/.test(url)) {
+      fail(`login rejected (${new URL(url).searchParams.get('error')}): check WHARF_USER and WHARF_PASSWORD`);
+    }
+    if (path.startsWith('/hub/spawn-pending/')) {
+      const err = await page.locator('#spawn-error:not([hidden]) #spawn-error-text')
+        .textContent({ timeout: 200 }).catch(() => null);
+      if (err) {
+        fail(`spawn page reports a failure: ${err.trim()}`);
+      }
+    }
+    await page.waitForTimeout(250);
+  }
+  fail(`did not reach ${userPrefix}tree within ${spawnTimeout / 1000} s; last page ${page.url()}`);
+}
+
+async function main() {
+  if (!password) {
+    fail('WHARF_PASSWORD is not set');
+  }
+  step = 'launch chromium';
+  const browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext({
+    ignoreHTTPSErrors: true,
+    viewport: { width: 1280, height: 860 },
+  });
+  context.setDefaultTimeout(30000);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => log(`page error: ${e.message}`));
+  let nbPage = null;
+  try {
+    step = 'open login page';
+    const resp = await page.goto(`${base}/hub/login`, { waitUntil: 'domcontentloaded' });
+    if (!resp || resp.status() !== 200) {
+      fail(`GET /hub/login answered ${resp ? resp.status() : 'nothing'}`);
+    }
+    await page.locator('#username').waitFor();
+    const token = await page.locator('input[name="X-XSRF-TOKEN"]').inputValue();
+    if (!token) {
+      fail('login form has no CSRF token (no XSRF-TOKEN cookie was set)');
+    }
+    await shot(page, 'login');
+
+    step = 'sign in';
+    await page.fill('#username', user);
+    await page.fill('#password', password);
+    await Promise.all([
+      page.waitForNavigation({ waitUntil: 'commit' }),
+      page.click('#login-submit'),
+    ]);
+    await page.waitForLoadState('domcontentloaded');
+    await shot(page, 'after-login');
+
+    step = 'wait for notebook server';
+    await waitForTree(page);
+    await page.locator('#notebook_list').waitFor();
+    await page.waitForLoadState('networkidle').catch(() => {});
+    log('notebook tree is up');
+    await shot(page, 'tree');
+
+    step = 'create notebook (New -> Python 3)';
+    await page.click('#new-dropdown-button');
+    const kernelItem = page.locator('#new-menu li[id^="kernel-"] a', { hasText: /Python 3/ }).first();
+    await kernelItem.waitFor({ state: 'visible' });
+    await shot(page, 'new-menu');
+    const [popup] = await Promise.all([
+      context.waitForEvent('page', { timeout: 30000 }),
+      kernelItem.click(),
+    ]);
+    nbPage = popup;
+    nbPage.on('pageerror', (e) => log(`notebook page error: ${e.message}`));
+    await nbPage.waitForURL(/\/notebooks\/.+\.ipynb/, { timeout: 30000 });
+    log(`notebook opened at ${nbPage.url().replace(base, '')}`);
+
+    step = 'wait for kernel';
+    await nbPage.locator('.cell.code_cell .CodeMirror').first().waitFor();
+    await nbPage.waitForFunction(
+      () => window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel
+        && Jupyter.notebook.kernel.is_connected(),
+      null, { timeout: 60000, polling: 250 });
+    log('kernel connected');
+    await shot(nbPage, 'notebook');
+
+    step = 'run 1+1';
+    const cell = nbPage.locator('.cell.code_cell').first();
+    await cell.locator('.CodeMirror').click();
+    await nbPage.keyboard.type('1+1');
+    await nbPage.keyboard.press('Shift+Enter');
+    const output = cell.locator('.output_area .output_subarea');
+    await output.first().waitFor({ timeout: 30000 });
+    const text = (await output.first().innerText()).trim();
+    if (text !== '2') {
+      fail(`expected output "2", got ${JSON.stringify(text)}`);
+    }
+    log('cell output is 2');
+    await shot(nbPage, 'result');
+
+    step = 'clean up notebook';
+    const path = decodeURIComponent(new URL(nbPage.url()).pathname.split('/notebooks/')[1]);
+    await cleanUp(nbPage, path);
+    log(`deleted ${path} and shut its kernel down`);
+    await nbPage.close();
+    nbPage = null;
+    await browser.close();
+    log('PASS');
+    return 0;
+  } catch (e) {
+    const target = nbPage && !nbPage.isClosed() ? nbPage : page;
+    await shot(target, 'failure');
+    await browser.close().catch(() => {});
+    throw e;
+  }
+}
+
+// Shuts the notebook's kernel down and deletes the file through Jupyter's REST API from
+// inside the page, so the request carries the page's cookies. Tornado reads the XSRF token
+// from the `X-XSRFToken` header and compares it with the `_xsrf` cookie.
+async function cleanUp(nbPage, path) {
+  const result = await nbPage.evaluate(async ({ prefix, path }) => {
+    const m = document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/);
+    const headers = m ? { 'X-XSRFToken': decodeURIComponent(m[1]) } : {};
+    const out = [];
+    const sessions = await fetch(`${prefix}api/sessions`, { headers }).then((r) => r.json());
+    for (const s of sessions) {
+      if (s.path === path || (s.notebook && s.notebook.path === path)) {
+        const r = await fetch(`${prefix}api/sessions/${s.id}`, { method: 'DELETE', headers });
+        out.push(`session ${r.status}`);
+      }
+    }
+    const encoded = path.split('/').map(encodeURIComponent).join('/');
+    const r = await fetch(`${prefix}api/contents/${encoded}`, { method: 'DELETE', headers });
+    out.push(`contents ${r.status}`);
+    return { ok: r.status === 204, out };
+  }, { prefix: userPrefix, path });
+  if (!result.ok) {
+    fail(`DELETE ${userPrefix}api/contents/${path} failed: ${result.out.join(', ')}`);
+  }
+}
+
+main().then((code) => process.exit(code), (e) => {
+  console.error(`FAIL at step "${e.wharfStep || step}": ${e.message.split('\n')[0]}`);
+  if (!e.wharfStep && e.stack) {
+    console.error(e.stack.split('\n').slice(1, 4).join('\n'));
+  }
+  process.exit(1);
+});

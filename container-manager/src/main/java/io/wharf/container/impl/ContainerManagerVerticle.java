@@ -1,0 +1,142 @@
+package io.wharf.container.impl;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.wharf.container.ContainerAddresses;
+import io.wharf.container.ContainerAddresses.FailureCodes;
+import io.wharf.container.ContainerInfo;
+import io.wharf.container.LaunchSpec;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+
+/**
+ * Serves the container manager's event-bus addresses for one instance (see
+ * {@link ContainerAddresses}). Runs on an event loop; Docker calls go to worker threads.
+ */
+public final class ContainerManagerVerticle extends VerticleBase {
+
+  private static final System.Logger LOG = System.getLogger(ContainerManagerVerticle.class.getName());
+  private static final Pattern CONTAINER_ID = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
+
+  private final ContainerManagerOptions options;
+  private DockerContainers docker;
+  private HttpClient probeClient;
+  private NotebookLauncher launcher;
+
+  public ContainerManagerVerticle(ContainerManagerOptions options) {
+    this.options = options;
+  }
+
+  @Override
+  public Future<?> start() {
+    docker = new DockerContainers(options);
+    // Probes are one-off requests to many different ports; pooled connections would only linger.
+    probeClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false), new PoolOptions());
+    launcher = new NotebookLauncher(vertx, options, docker, probeClient);
+    EventBus bus = vertx.eventBus();
+    String instance = options.instanceId();
+    return Future.all(
+      bus.<JsonObject>consumer(ContainerAddresses.launch(instance), this::launch).completion(),
+      bus.<JsonObject>consumer(ContainerAddresses.stop(instance), this::stop).completion(),
+      bus.<JsonObject>consumer(ContainerAddresses.list(instance), this::list).completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (probeClient == null) {
+      return Future.succeededFuture();
+    }
+    return probeClient.close().eventually(() -> vertx.executeBlocking(() -> {
+      docker.close();
+      return null;
+    }, false));
+  }
+
+  private void launch(Message<JsonObject> message) {
+    if (message.body() == null) {
+      reply(message, Future.failedFuture(ContainerFailure.badRequest("a launch request needs a body")));
+      return;
+    }
+    LaunchSpec spec;
+    try {
+      spec = LaunchSpec.fromJson(message.body());
+    } catch (ClassCastException e) {
+      reply(message, Future.failedFuture(ContainerFailure.badRequest("malformed launch request: " + e.getMessage())));
+      return;
+    }
+    reply(message, launcher.launch(spec).map(ContainerInfo::toJson));
+  }
+
+  private void stop(Message<JsonObject> message) {
+    Object id = message.body() == null ? null : message.body().getValue("id");
+    if (!(id instanceof String containerId) || !CONTAINER_ID.matcher(containerId).matches()) {
+      reply(message, Future.failedFuture(ContainerFailure.badRequest("a stop request needs a container id")));
+      return;
+    }
+    reply(message, blocking(() -> {
+      var inspection = docker.inspect(containerId);
+      if (inspection.isEmpty()) {
+        return new JsonObject();
+      }
+      // The event bus is shared across the cluster, so only this instance's own containers may be stopped.
+      if (!isOurs(inspection.get().labels())) {
+        throw ContainerFailure.badRequest("container " + containerId + " is not managed by Wharf instance " + options.instanceId());
+      }
+      docker.stopAndRemove(inspection.get().id());
+      return new JsonObject();
+    }));
+  }
+
+  private void list(Message<JsonObject> message) {
+    reply(message, blocking(() -> {
+      JsonArray containers = new JsonArray();
+      for (String id : docker.listIds(ownLabels())) {
+        // A container removed between the listing and its inspection is simply left out.
+        docker.inspect(id).filter(inspection -> isOurs(inspection.labels()))
+          .ifPresent(inspection -> containers.add(toInfo(inspection).toJson()));
+      }
+      return new JsonObject().put("containers", containers);
+    }));
+  }
+
+  private ContainerInfo toInfo(DockerContainers.Inspection inspection) {
+    Map<String, String> labels = inspection.labels();
+    return new ContainerInfo(inspection.id(),
+      labels.getOrDefault(LaunchPlan.LABEL_OWNER, ""),
+      labels.getOrDefault(LaunchPlan.LABEL_SERVER, ""),
+      labels.getOrDefault(LaunchPlan.LABEL_INSTANCE, ""),
+      options.advertiseAddress(), inspection.hostPort(), inspection.token(), inspection.running());
+  }
+
+  private Map<String, String> ownLabels() {
+    return Map.of(LaunchPlan.LABEL_MANAGED, "true", LaunchPlan.LABEL_INSTANCE, options.instanceId());
+  }
+
+  private boolean isOurs(Map<String, String> labels) {
+    return ownLabels().entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+  }
+
+  private <T> Future<T> blocking(Callable<T> call) {
+    return vertx.executeBlocking(call, false);
+  }
+
+  private static void reply(Message<JsonObject> message, Future<JsonObject> result) {
+    result.onComplete(message::reply, failure -> {
+      if (failure instanceof ContainerFailure known) {
+        message.fail(known.code(), known.getMessage());
+      } else {
+        LOG.log(System.Logger.Level.ERROR, "container manager request failed", failure);
+        message.fail(FailureCodes.DOCKER_ERROR, "the container manager failed: " + failure.getMessage());
+      }
+    });
+  }
+}

@@ -1,0 +1,212 @@
+package io.wharf.container.impl;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.wharf.container.ContainerAddresses.FailureCodes;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one holder of a Docker client. Every method blocks, so callers run them on worker threads.
+ * Failures leave as {@link ContainerFailure} with a message a user may read.
+ */
+final class DockerContainers implements AutoCloseable {
+
+  /** What Wharf reads back from a container. {@code hostPort} is 0 when nothing is published. */
+  record Inspection(String id, Map<String, String> labels, boolean running, long exitCode, int hostPort, String token) {
+  }
+
+  private static final System.Logger LOG = System.getLogger(DockerContainers.class.getName());
+
+  private final ContainerManagerOptions options;
+  private final ExposedPort notebookPort;
+  private final DockerClient client;
+
+  DockerContainers(ContainerManagerOptions options) {
+    this.options = options;
+    this.notebookPort = ExposedPort.tcp(options.notebookPort());
+    DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+      .withDockerHost(options.dockerHost())
+      .build();
+    // Stop waits up to 5 s for the notebook to exit, so the response timeout leaves room for it.
+    ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+      .dockerHost(config.getDockerHost())
+      .sslConfig(config.getSSLConfig())
+      .maxConnections(50)
+      .connectionTimeout(Duration.ofSeconds(5))
+      .responseTimeout(Duration.ofSeconds(60))
+      .build();
+    this.client = DockerClientImpl.getInstance(config, http);
+  }
+
+  /** Creates and starts the container; one that was created but failed to start is removed here. */
+  String createAndStart(LaunchPlan plan) {
+    HostConfig host = HostConfig.newHostConfig()
+      .withMemory(options.memoryBytes())
+      .withNanoCPUs(options.nanoCpus())
+      .withPidsLimit(options.pidsLimit())
+      .withCapDrop(Capability.ALL)
+      .withSecurityOpts(List.of("no-new-privileges"))
+      .withRestartPolicy(RestartPolicy.noRestart())
+      // An empty host port asks Docker for an ephemeral one.
+      .withPortBindings(new PortBinding(Ports.Binding.bindIp(options.publishHost()), notebookPort));
+    if (options.network() != null) {
+      host.withNetworkMode(options.network());
+    }
+    String id;
+    try {
+      id = client.createContainerCmd(plan.image())
+        .withName(plan.containerName())
+        .withLabels(plan.labels())
+        // In the environment, not the command line, so the token stays out of `ps` inside the container.
+        .withEnv("JUPYTER_TOKEN=" + plan.token())
+        .withCmd(plan.command())
+        .withExposedPorts(notebookPort)
+        .withHostConfig(host)
+        .exec()
+        .getId();
+    } catch (NotFoundException e) {
+      throw DockerFailures.engineMessage(e).toLowerCase().contains("image")
+        ? new ContainerFailure(FailureCodes.IMAGE_NOT_FOUND,
+            "image " + plan.image() + " is not present on the Docker engine", e)
+        : DockerFailures.translate(e, "create container for " + plan.user());
+    } catch (RuntimeException e) {
+      throw DockerFailures.translate(e, "create container for " + plan.user());
+    }
+    try {
+      client.startContainerCmd(id).exec();
+      return id;
+    } catch (RuntimeException e) {
+      removeQuietly(id);
+      throw DockerFailures.translate(e, "start container for " + plan.user());
+    }
+  }
+
+  Optional<Inspection> inspect(String id) {
+    InspectContainerResponse response;
+    try {
+      response = client.inspectContainerCmd(id).exec();
+    } catch (NotFoundException e) {
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      throw DockerFailures.translate(e, "inspect container " + id);
+    }
+    var state = response.getState();
+    var config = response.getConfig();
+    Ports ports = response.getNetworkSettings() == null ? null : response.getNetworkSettings().getPorts();
+    Ports.Binding[] bindings = ports == null ? null : ports.getBindings().get(notebookPort);
+    int hostPort = bindings == null ? 0 : Arrays.stream(bindings)
+      .map(Ports.Binding::getHostPortSpec)
+      .filter(spec -> spec != null && spec.matches("\\d+"))
+      .mapToInt(Integer::parseInt)
+      .findFirst().orElse(0);
+    String token = config == null || config.getEnv() == null ? null : Arrays.stream(config.getEnv())
+      .filter(env -> env.startsWith("JUPYTER_TOKEN="))
+      .map(env -> env.substring("JUPYTER_TOKEN=".length()))
+      .findFirst().orElse(null);
+    Map<String, String> labels = config == null || config.getLabels() == null ? Map.of() : config.getLabels();
+    return Optional.of(new Inspection(response.getId(), labels,
+      Boolean.TRUE.equals(state.getRunning()),
+      state.getExitCodeLong() == null ? -1 : state.getExitCodeLong(),
+      hostPort, token));
+  }
+
+  /** The last lines of the container's output; best effort, empty when they cannot be read. */
+  List<String> tailLogs(String id, int lines) {
+    List<String> out = new ArrayList<>();
+    try (var callback = client.logContainerCmd(id).withStdOut(true).withStdErr(true).withTail(lines)
+      .exec(new ResultCallback.Adapter<Frame>() {
+        @Override
+        public void onNext(Frame frame) {
+          synchronized (out) {
+            new String(frame.getPayload(), StandardCharsets.UTF_8).lines().forEach(out::add);
+          }
+        }
+      })) {
+      callback.awaitCompletion(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "no logs for " + id, e);
+    }
+    synchronized (out) {
+      return List.copyOf(out.subList(Math.max(0, out.size() - lines), out.size()));
+    }
+  }
+
+  /** Gives the notebook 5 s to exit, then removes it; a container already gone counts as done. */
+  void stopAndRemove(String id) {
+    try {
+      client.stopContainerCmd(id).withTimeout(5).exec();
+    } catch (NotModifiedException e) {
+      // Already stopped.
+    } catch (NotFoundException e) {
+      return;
+    } catch (RuntimeException e) {
+      throw DockerFailures.translate(e, "stop container " + id);
+    }
+    remove(id);
+  }
+
+  void remove(String id) {
+    try {
+      client.removeContainerCmd(id).withForce(true).withRemoveVolumes(false).exec();
+    } catch (NotFoundException e) {
+      // Already gone.
+    } catch (ConflictException e) {
+      // Docker answers 409 when another removal of the same container is under way.
+      if (!DockerFailures.engineMessage(e).contains("in progress")) {
+        throw DockerFailures.translate(e, "remove container " + id);
+      }
+    } catch (RuntimeException e) {
+      throw DockerFailures.translate(e, "remove container " + id);
+    }
+  }
+
+  /** Ids of the containers, in any state, that carry all of {@code labels}. */
+  List<String> listIds(Map<String, String> labels) {
+    try {
+      return client.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec()
+        .stream().map(Container::getId).toList();
+    } catch (RuntimeException e) {
+      throw DockerFailures.translate(e, "list containers");
+    }
+  }
+
+  void removeQuietly(String id) {
+    try {
+      remove(id);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not remove container " + id, e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    client.close();
+  }
+}

@@ -1,0 +1,74 @@
+package io.wharf.container.impl;
+
+import io.wharf.container.LaunchSpec;
+
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A launch request checked against the options and resolved into everything Docker needs:
+ * image, name, labels, command and the readiness path. Built before any Docker call, so a bad
+ * request never creates a container.
+ */
+record LaunchPlan(String user, String server, String image, String token, String baseUrl,
+                  String containerName, Map<String, String> labels, List<String> command, String readyPath) {
+
+  static final String LABEL_MANAGED = "wharf.managed";
+  static final String LABEL_OWNER = "wharf.owner";
+  static final String LABEL_SERVER = "wharf.server";
+  static final String LABEL_INSTANCE = "wharf.instance";
+
+  private static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,63}$");
+  // The base URL reaches Jupyter's command line and the probe's request line, so only path characters.
+  private static final Pattern BASE_URL = Pattern.compile("^/([A-Za-z0-9._~-]+/)*$");
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{(base_url|user|server)}");
+  private static final Pattern NOT_IN_DOCKER_NAME = Pattern.compile("[^a-zA-Z0-9_.-]");
+
+  static LaunchPlan of(ContainerManagerOptions options, LaunchSpec spec, RandomGenerator random) {
+    String user = spec.user() == null ? "" : spec.user();
+    if (!NAME.matcher(user).matches()) {
+      throw ContainerFailure.badRequest("user name must match " + NAME.pattern() + ": '" + user + "'");
+    }
+    String server = spec.server() == null ? "" : spec.server();
+    if (!server.isEmpty() && !NAME.matcher(server).matches()) {
+      throw ContainerFailure.badRequest("server name must match " + NAME.pattern() + ": '" + server + "'");
+    }
+    String image = spec.image() == null || spec.image().isBlank() ? options.image() : spec.image();
+    if (!options.isAllowed(image)) {
+      throw ContainerFailure.badRequest("image " + image + " is not allowed on this server");
+    }
+    // An empty JUPYTER_TOKEN switches Jupyter's authentication off.
+    String token = spec.token();
+    if (token == null || token.isEmpty() || token.length() > 512 || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      throw ContainerFailure.badRequest("a notebook token of printable characters is required");
+    }
+    String baseUrl = spec.baseUrl() == null || spec.baseUrl().isEmpty()
+      ? "/user/" + user + "/" + (server.isEmpty() ? "" : server + "/")
+      : spec.baseUrl();
+    if (!BASE_URL.matcher(baseUrl).matches()) {
+      throw ContainerFailure.badRequest("base URL must be a path that starts and ends with '/': " + baseUrl);
+    }
+    Map<String, String> values = Map.of("base_url", baseUrl, "user", user, "server", server);
+    return new LaunchPlan(user, server, image, token, baseUrl,
+      containerName(options.instanceId(), user, server, random),
+      Map.of(LABEL_MANAGED, "true", LABEL_OWNER, user, LABEL_SERVER, server, LABEL_INSTANCE, options.instanceId()),
+      options.command().stream().map(arg -> substitute(arg, values)).toList(),
+      substitute(options.readyPath(), values));
+  }
+
+  /** {@code wharf-<instance>-<user>[-<server>]-<6 hex>}, reduced to the characters Docker accepts. */
+  static String containerName(String instance, String user, String server, RandomGenerator random) {
+    String name = "wharf-" + instance + "-" + user + (server.isEmpty() ? "" : "-" + server)
+      + "-" + String.format("%06x", random.nextInt(1 << 24));
+    return NOT_IN_DOCKER_NAME.matcher(name).replaceAll("_");
+  }
+
+  /** One pass, so a substituted value is never itself expanded. */
+  static String substitute(String template, Map<String, String> values) {
+    Matcher matcher = PLACEHOLDER.matcher(template);
+    return matcher.replaceAll(match -> Matcher.quoteReplacement(values.get(match.group(1))));
+  }
+}

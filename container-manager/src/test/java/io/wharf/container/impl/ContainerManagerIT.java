@@ -1,0 +1,156 @@
+package io.wharf.container.impl;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.wharf.container.ContainerAddresses.FailureCodes;
+import io.wharf.container.ContainerInfo;
+import io.wharf.container.ContainerManager;
+import io.wharf.container.ContainerManagerRole;
+import io.wharf.container.LaunchSpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Against the local Docker engine and the wharf/jupyter:latest image. */
+class ContainerManagerIT {
+
+  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+  private static final String INSTANCE = "it-" + RUN;
+  private static final String EXITING_INSTANCE = "it-" + RUN + "-exit";
+  private static final String UNREACHABLE_INSTANCE = "it-" + RUN + "-nodocker";
+
+  private static Vertx vertx;
+  private static DockerContainers docker;
+  private static ContainerManager manager;
+  private static ContainerManager exitingManager;
+  private static ContainerManager unreachableManager;
+
+  @BeforeAll
+  static void deploy() throws Exception {
+    vertx = Vertx.vertx();
+    docker = new DockerContainers(ContainerManagerOptions.fromJson(new JsonObject()));
+    JsonObject config = new JsonObject()
+      .put("instance-id", INSTANCE)
+      .put("allowed-images", new JsonArray().add("wharf/jupyter:latest").add("wharf/nope:1"))
+      .put("ready-timeout-seconds", 30);
+    await(ContainerManagerRole.deploy(vertx, config));
+    await(ContainerManagerRole.deploy(vertx, config.copy()
+      .put("instance-id", EXITING_INSTANCE)
+      .put("command", new JsonArray().add("false"))));
+    await(ContainerManagerRole.deploy(vertx, config.copy()
+      .put("instance-id", UNREACHABLE_INSTANCE)
+      .put("docker-host", "unix:///nonexistent/docker.sock")));
+    manager = ContainerManager.client(vertx, INSTANCE, 60_000);
+    exitingManager = ContainerManager.client(vertx, EXITING_INSTANCE, 60_000);
+    unreachableManager = ContainerManager.client(vertx, UNREACHABLE_INSTANCE, 60_000);
+  }
+
+  @AfterAll
+  static void cleanUp() throws Exception {
+    try {
+      for (String instance : List.of(INSTANCE, EXITING_INSTANCE)) {
+        remaining(instance).forEach(docker::removeQuietly);
+      }
+    } finally {
+      docker.close();
+      await(vertx.close());
+    }
+  }
+
+  @Test
+  void launchesProbesListsAndStops() throws Exception {
+    String token = UUID.randomUUID().toString().replace("-", "");
+    ContainerInfo info = await(manager.launch(new LaunchSpec("alice", "", null, token, "/user/alice/")));
+    assertEquals("alice", info.user());
+    assertEquals("", info.server());
+    assertEquals(INSTANCE, info.instance());
+    assertEquals("127.0.0.1", info.host());
+    assertTrue(info.port() > 0);
+    assertEquals(token, info.token());
+    assertTrue(info.running());
+
+    String status = "http://" + info.host() + ":" + info.port() + "/user/alice/api/status";
+    assertEquals(200, get(status, "token " + token));
+    assertEquals(403, get(status, null));
+
+    List<ContainerInfo> listed = await(manager.list());
+    assertEquals(List.of(info), listed);
+
+    await(manager.stop(info.id()));
+    assertEquals(List.of(), await(manager.list()));
+    assertEquals(List.of(), remaining(INSTANCE));
+    // A container that is already gone stops successfully.
+    await(manager.stop(info.id()));
+  }
+
+  @Test
+  void missingImageFailsAndLeavesNothing() {
+    ReplyException failure = failure(manager.launch(new LaunchSpec("bob", "", "wharf/nope:1", "t0ken", null)));
+    assertEquals(FailureCodes.IMAGE_NOT_FOUND, failure.failureCode());
+    assertEquals("image wharf/nope:1 is not present on the Docker engine", failure.getMessage());
+    assertEquals(List.of(), remaining(INSTANCE));
+  }
+
+  @Test
+  void imageOffTheAllowListIsABadRequest() {
+    ReplyException failure = failure(manager.launch(new LaunchSpec("bob", "", "debian:12", "t0ken", null)));
+    assertEquals(FailureCodes.BAD_REQUEST, failure.failureCode());
+  }
+
+  @Test
+  void notebookThatExitsFailsAndLeavesNothing() {
+    ReplyException failure = failure(exitingManager.launch(new LaunchSpec("carol", "lab", null, "t0ken", null)));
+    assertEquals(FailureCodes.NOT_READY, failure.failureCode());
+    assertTrue(failure.getMessage().contains("exited with code 1"), failure.getMessage());
+    assertEquals(List.of(), remaining(EXITING_INSTANCE));
+  }
+
+  @Test
+  void unreachableEngineIsReportedAsUnavailable() {
+    ReplyException failure = failure(unreachableManager.launch(new LaunchSpec("dave", "", null, "t0ken", null)));
+    assertEquals(FailureCodes.DOCKER_UNAVAILABLE, failure.failureCode(), failure.getMessage());
+  }
+
+  private static List<String> remaining(String instance) {
+    return docker.listIds(Map.of("wharf.managed", "true", "wharf.instance", instance));
+  }
+
+  private static int get(String url, String authorization) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  private static ReplyException failure(Future<?> future) {
+    ExecutionException thrown = assertThrows(ExecutionException.class, () -> await(future));
+    ReplyException failure = assertInstanceOf(ReplyException.class, thrown.getCause());
+    System.out.println("launch failed as expected: " + failure.failureCode() + " " + failure.getMessage());
+    return failure;
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+  }
+}

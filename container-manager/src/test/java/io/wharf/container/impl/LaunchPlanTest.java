@@ -1,0 +1,101 @@
+package io.wharf.container.impl;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.wharf.container.ContainerAddresses.FailureCodes;
+import io.wharf.container.LaunchSpec;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LaunchPlanTest {
+
+  private final ContainerManagerOptions options = ContainerManagerOptions.fromJson(new JsonObject().put("instance-id", "test"));
+  private final SplittableRandom random = new SplittableRandom(7);
+
+  @Test
+  void substitutesTheCommandTemplate() {
+    LaunchPlan plan = LaunchPlan.of(options, new LaunchSpec("alice", "", null, "secret", "/user/alice/"), random);
+    assertEquals(List.of("jupyter-notebook", "--ip=0.0.0.0", "--port=8888", "--no-browser",
+      "--NotebookApp.base_url=/user/alice/"), plan.command());
+    assertEquals("/user/alice/api/status", plan.readyPath());
+    assertEquals("wharf/jupyter:latest", plan.image());
+  }
+
+  @Test
+  void substitutesEveryPlaceholderOnce() {
+    Map<String, String> values = Map.of("base_url", "/b/{user}/", "user", "u", "server", "s");
+    assertEquals("/b/{user}/-u-s-{other}", LaunchPlan.substitute("{base_url}-{user}-{server}-{other}", values));
+  }
+
+  @Test
+  void defaultsTheBaseUrlForNamedServers() {
+    LaunchPlan plan = LaunchPlan.of(options, new LaunchSpec("bob", "gpu", null, "secret", null), random);
+    assertEquals("/user/bob/gpu/", plan.baseUrl());
+    assertEquals(Map.of("wharf.managed", "true", "wharf.owner", "bob", "wharf.server", "gpu", "wharf.instance", "test"),
+      plan.labels());
+  }
+
+  @Test
+  void namesContainersByInstanceUserAndServer() {
+    LaunchPlan plan = LaunchPlan.of(options, new LaunchSpec("bob", "gpu", null, "secret", null), random);
+    assertTrue(plan.containerName().matches("wharf-test-bob-gpu-[0-9a-f]{6}"), plan.containerName());
+    LaunchPlan unnamed = LaunchPlan.of(options, new LaunchSpec("bob", "", null, "secret", null), random);
+    assertTrue(unnamed.containerName().matches("wharf-test-bob-[0-9a-f]{6}"), unnamed.containerName());
+  }
+
+  @Test
+  void sanitisesContainerNames() {
+    String name = LaunchPlan.containerName("node 1", "al/ice", "x:y", random);
+    assertTrue(name.matches("wharf-node_1-al_ice-x_y-[0-9a-f]{6}"), name);
+  }
+
+  @Test
+  void rejectsBadUsers() {
+    for (String user : new String[] {null, "", "Alice", "-alice", "al ice", "a".repeat(65), "../etc"}) {
+      ContainerFailure failure = assertThrows(ContainerFailure.class,
+        () -> LaunchPlan.of(options, new LaunchSpec(user, "", null, "secret", null), random), String.valueOf(user));
+      assertEquals(FailureCodes.BAD_REQUEST, failure.code());
+    }
+  }
+
+  @Test
+  void rejectsImagesOffTheAllowList() {
+    ContainerFailure failure = assertThrows(ContainerFailure.class,
+      () -> LaunchPlan.of(options, new LaunchSpec("alice", "", "evil/miner:1", "secret", null), random));
+    assertEquals(FailureCodes.BAD_REQUEST, failure.code());
+    assertTrue(failure.getMessage().contains("evil/miner:1"));
+  }
+
+  @Test
+  void requiresAToken() {
+    for (String token : new String[] {null, "", "two words", "line\nbreak"}) {
+      assertThrows(ContainerFailure.class,
+        () -> LaunchPlan.of(options, new LaunchSpec("alice", "", null, token, null), random));
+    }
+  }
+
+  @Test
+  void rejectsBaseUrlsThatAreNotPlainPaths() {
+    for (String baseUrl : new String[] {"user/alice/", "/user/alice", "/user/al ice/", "/user/alice/\" --x/"}) {
+      assertThrows(ContainerFailure.class,
+        () -> LaunchPlan.of(options, new LaunchSpec("alice", "", null, "secret", baseUrl), random), baseUrl);
+    }
+  }
+
+  @Test
+  void customCommandAndReadyPath() {
+    ContainerManagerOptions custom = ContainerManagerOptions.fromJson(new JsonObject()
+      .put("command", new JsonArray().add("run").add("--user={user}").add("--server={server}"))
+      .put("ready-path", "{base_url}healthz"));
+    LaunchPlan plan = LaunchPlan.of(custom, new LaunchSpec("carol", "dev", null, "secret", "/u/carol/dev/"), random);
+    assertEquals(List.of("run", "--user=carol", "--server=dev"), plan.command());
+    assertEquals("/u/carol/dev/healthz", plan.readyPath());
+  }
+}

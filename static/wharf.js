@@ -85,7 +85,11 @@
     return api('POST', '/hub/api/users/' + encodeURIComponent(name) + '/server').then(function (resp) {
       // 201: already running, 202: starting, 400 with "already running" is also fine.
       if (resp.status === 201 || resp.status === 202 || resp.status === 200) { return resp; }
-      return errorText(resp).then(function (msg) { throw new Error(msg); });
+      return errorText(resp).then(function (msg) {
+        // Someone (another tab) started it meanwhile: the pending page will forward to it.
+        if (resp.status === 400 && /already running/i.test(msg)) { return resp; }
+        throw new Error(msg);
+      });
     });
   }
 
@@ -96,9 +100,11 @@
     var next = safePath(params.get('next') || '');
     $('next').value = next;
     if (params.get('error')) {
-      setText($('login-error'), params.get('error') === 'invalid'
-        ? 'Invalid username or password.'
-        : 'Sign-in failed. Please try again.');
+      var messages = {
+        invalid: 'Invalid username or password.',
+        expired: 'The sign-in form expired. Please sign in again.'
+      };
+      setText($('login-error'), messages[params.get('error')] || 'Sign-in failed. Please try again.');
       show($('login-error'), true);
       $('password').focus();
     } else {
@@ -109,7 +115,6 @@
       show($('login-error'), true);
     }
     $('login-form').addEventListener('submit', function () {
-      fillCsrfFields();  // the cookie may have been renewed since the page loaded
       $('login-submit').disabled = true;
       setText($('login-submit'), 'Signing in…');
     });
@@ -342,6 +347,9 @@
   };
 
   document.addEventListener('DOMContentLoaded', function () {
+    // Every GET under /hub/ may renew the CSRF cookie, so copy it into the form at the
+    // moment it is sent rather than only when the page loaded.
+    document.addEventListener('submit', fillCsrfFields, true);
     var page = document.body.getAttribute('data-page');
     if (pages[page]) { pages[page](); }
   });

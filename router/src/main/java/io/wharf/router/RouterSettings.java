@@ -1,0 +1,23 @@
+package io.wharf.router;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.wharf.session.SessionCookies;
+import io.wharf.session.SessionStore;
+
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * What the router needs from the rest of Wharf and from its configuration section.
+ *
+ * @param publicOrigin Wharf's public origin, such as https://notebooks.example.org; null to trust each request's Host
+ * @param hubRoutes    mounts the session manager's {@code /hub/} pages and API, when this instance runs that role
+ * @param health       answers {@code /hub/health}
+ */
+public record RouterSettings(SessionStore store, SessionCookies cookies, String cookieName, String publicOrigin,
+                             Path staticDir, int connectTimeoutMillis, int idleTimeoutSeconds,
+                             int maxConnectionsPerServer, int cookieCacheSize,
+                             Consumer<Router> hubRoutes, Handler<RoutingContext> health) {
+}

@@ -1,0 +1,74 @@
+package io.wharf.router.impl;
+
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.SSLEngineOptions;
+import io.vertx.core.net.SelfSignedCertificate;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.logging.Logger;
+
+/** The router's TLS material and engine. */
+public final class TlsOptions {
+
+  private static final Logger log = Logger.getLogger(TlsOptions.class.getName());
+
+  private TlsOptions() {
+  }
+
+  /** HTTPS server options from the {@code router} section: OpenSSL engine, ALPN (h2 and HTTP/1.1). */
+  public static HttpServerOptions server(JsonObject config, Path dataDir) throws IOException {
+    return new HttpServerOptions()
+      .setSsl(true)
+      .setUseAlpn(true)
+      .setSslEngineOptions(engine())
+      .setKeyCertOptions(keyCert(config.getString("tls-cert", ""), config.getString("tls-key", ""), dataDir))
+      .setIdleTimeout(config.getInteger("idle-timeout-seconds", 600))
+      .setTcpNoDelay(true)
+      .setCompressionSupported(false);
+  }
+
+  /**
+   * The configured PEM certificate and key, or a self-signed development certificate created
+   * under {@code dataDir/tls} on first start and reused after.
+   */
+  static PemKeyCertOptions keyCert(String certPath, String keyPath, Path dataDir) throws IOException {
+    if (certPath != null && !certPath.isBlank()) {
+      return new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath);
+    }
+    Path dir = dataDir.resolve("tls");
+    Path cert = dir.resolve("dev-cert.pem");
+    Path key = dir.resolve("dev-key.pem");
+    if (!Files.exists(cert) || !Files.exists(key)) {
+      Files.createDirectories(dir);
+      SelfSignedCertificate generated = SelfSignedCertificate.create("localhost");
+      try {
+        Files.copy(Path.of(generated.certificatePath()), cert, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(Path.of(generated.privateKeyPath()), key, StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+      } finally {
+        generated.delete();
+      }
+      log.warning("No TLS certificate configured: created a self-signed development certificate in " + dir
+        + ". Browsers will warn about it; configure router.tls-cert and router.tls-key for real use.");
+    }
+    return new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString());
+  }
+
+  /** OpenSSL (BoringSSL through tcnative) when it loads, else the JDK's engine with a loud warning. */
+  static SSLEngineOptions engine() {
+    if (OpenSSLEngineOptions.isAvailable()) {
+      return new OpenSSLEngineOptions();
+    }
+    log.severe("OpenSSL (netty-tcnative) is not available on this platform: falling back to the JDK's TLS engine, "
+      + "which is markedly slower. Install a platform with tcnative support for production.");
+    return new JdkSSLEngineOptions();
+  }
+}

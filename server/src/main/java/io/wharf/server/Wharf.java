@@ -1,0 +1,135 @@
+package io.wharf.server;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.wharf.container.ContainerManagerRole;
+import io.wharf.router.RouterRole;
+import io.wharf.router.RouterSettings;
+import io.wharf.session.CookieSecrets;
+import io.wharf.session.SessionCookies;
+import io.wharf.session.SessionManager;
+import io.wharf.session.SessionStore;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * Boots one Wharf instance: a clustered Vert.x over Hazelcast, then the roles its configuration
+ * names (router, session-manager, container-manager; all three by default).
+ *
+ * <p>Usage: {@code java -jar wharf.jar [--config FILE]}; see conf/wharf.yaml for every setting.
+ */
+public final class Wharf {
+
+  private static final Logger log = Logger.getLogger(Wharf.class.getName());
+
+  private Wharf() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path file = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        file = Path.of(args[++i]);
+      }
+    }
+    if (file == null && System.getenv("WHARF_CONFIG") != null) {
+      file = Path.of(System.getenv("WHARF_CONFIG"));
+    }
+    JsonObject config = WharfConfig.load(file, System.getenv());
+    try {
+      start(config).toCompletionStage().toCompletableFuture().get();
+    } catch (Exception e) {
+      System.err.println("wharf: failed to start: " + (e.getCause() != null ? e.getCause() : e));
+      System.exit(1);
+    }
+  }
+
+  static Future<Vertx> start(JsonObject config) {
+    JsonObject instance = config.getJsonObject("instance");
+    JsonObject cluster = config.getJsonObject("cluster");
+    JsonObject router = config.getJsonObject("router");
+    JsonObject auth = config.getJsonObject("auth");
+    JsonObject containers = config.getJsonObject("containers");
+    String instanceId = instance.getString("id");
+    Path dataDir = Path.of(instance.getString("data-dir")).toAbsolutePath();
+    Path staticDir = Path.of(router.getString("static-dir", "static")).toAbsolutePath();
+    List<String> roles = instance.getJsonArray("roles").stream().map(Object::toString).toList();
+    String advertise = cluster.getString("advertise-address", "127.0.0.1");
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastSetup.config(cluster));
+    VertxOptions options = new VertxOptions()
+      .setEventBusOptions(new EventBusOptions().setHost(advertise).setPort(0))
+      .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    return Vertx.builder()
+      .with(options)
+      .withClusterManager(clusterManager)
+      .withMetrics(new MicrometerMetricsFactory(registry))
+      .buildClustered()
+      .compose(vertx -> {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          try {
+            vertx.close().await(java.util.concurrent.TimeUnit.SECONDS.toMillis(20), java.util.concurrent.TimeUnit.MILLISECONDS);
+          } catch (Exception ignored) {
+            // Exiting anyway.
+          }
+        }, "wharf-shutdown"));
+        return deployRoles(vertx, clusterManager.getHazelcastInstance(), roles, instanceId, advertise,
+          dataDir, staticDir, router, auth, containers, registry).map(vertx);
+      });
+  }
+
+  private static Future<Void> deployRoles(Vertx vertx, HazelcastInstance hazelcast, List<String> roles, String instanceId,
+                                          String advertise, Path dataDir, Path staticDir, JsonObject router, JsonObject auth,
+                                          JsonObject containers, PrometheusMeterRegistry registry) {
+    SessionStore store = SessionManager.store(vertx, hazelcast);
+    return vertx.executeBlocking(() -> SessionCookies.create(CookieSecrets.load(auth.getString("cookie-secret"), dataDir),
+        Duration.ofSeconds(auth.getLong("cookie-ttl-seconds", 86400L))), false)
+      .compose(cookies -> {
+        Future<?> containerManager = roles.contains("container-manager")
+          ? ContainerManagerRole.deploy(vertx, containers.copy().put("instance-id", instanceId).put("advertise-address", advertise))
+          : Future.succeededFuture();
+        return containerManager.compose(v -> roles.contains("session-manager")
+            ? SessionManager.create(vertx, store, cookies, auth, containers, instanceId, dataDir, staticDir)
+            : Future.<SessionManager>succeededFuture(null))
+          .compose(sessions -> {
+            Future<Void> adopted = sessions != null && roles.contains("container-manager") ? sessions.adopt() : Future.succeededFuture();
+            return adopted.compose(v -> roles.contains("router")
+              ? deployRouter(vertx, router, auth, store, cookies, sessions, dataDir, staticDir, registry, instanceId)
+              : Future.succeededFuture());
+          });
+      });
+  }
+
+  private static Future<Void> deployRouter(Vertx vertx, JsonObject router, JsonObject auth, SessionStore store, SessionCookies cookies,
+                                           SessionManager sessions, Path dataDir, Path staticDir, PrometheusMeterRegistry registry,
+                                           String instanceId) {
+    String publicUrl = router.getString("public-url", "");
+    Consumer<Router> hub = sessions != null ? sessions::mountHub : r -> { };
+    RouterSettings settings = new RouterSettings(store, cookies, auth.getString("cookie-name", "wharf-session"),
+      publicUrl.isBlank() ? null : publicUrl.replaceAll("/+$", ""), staticDir,
+      router.getInteger("connect-timeout-ms", 5000), router.getInteger("idle-timeout-seconds", 600),
+      router.getInteger("max-connections-per-server", 32), 10_000, hub,
+      ctx -> ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+        .end(new JsonObject().put("status", "ok").put("instance", instanceId).encode()));
+    return RouterRole.deploy(vertx, router, settings, dataDir, registry).onSuccess(v -> {
+      int port = router.getInteger("https-port", 8443);
+      String url = publicUrl.isBlank() ? "https://localhost:" + port + "/" : publicUrl;
+      System.out.println("wharf: instance " + instanceId + " ready at " + url + " (log in as '" + auth.getString("admin-user", "admin") + "')");
+    });
+  }
+}

@@ -102,7 +102,9 @@ final class WebSocketTunnelHandler implements Handler<RoutingContext> {
       return;
     }
     NetSocket backendSocket = backend.netSocket();
-    ctx.response().setStatusCode(101);
+    ctx.response().setStatusCode(101)
+      .putHeader(HttpHeaders.UPGRADE, "websocket")
+      .putHeader(HttpHeaders.CONNECTION, "Upgrade");
     backend.headers().forEach(h -> {
       String name = h.getKey();
       if (name.regionMatches(true, 0, "sec-websocket-", 0, 14)) {

@@ -1,0 +1,119 @@
+package io.wharf.server.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Wharf process started from the packaged jar, as an operator would run it. Keeps its
+ * data directory and ports across {@link #restart()}, so a restart is the same instance.
+ */
+final class WharfProcess implements AutoCloseable {
+
+  static final String ADMIN_PASSWORD = "admin-password-for-tests";
+
+  final String instanceId;
+  final int httpsPort;
+  final Path dataDir;
+  private final Map<String, String> env = new HashMap<>();
+  private final Path log;
+  private Process process;
+
+  WharfProcess(String name, Map<String, String> extraEnv) throws IOException {
+    this.instanceId = "it-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    this.httpsPort = freePort();
+    this.dataDir = Files.createTempDirectory("wharf-" + name);
+    this.log = dataDir.resolve("wharf.log");
+    env.put("WHARF_INSTANCE_ID", instanceId);
+    env.put("WHARF_INSTANCE_DATA_DIR", dataDir.toString());
+    env.put("WHARF_ROUTER_HOST", "127.0.0.1");
+    env.put("WHARF_ROUTER_HTTPS_PORT", Integer.toString(httpsPort));
+    env.put("WHARF_ROUTER_HTTP_PORT", "0");
+    env.put("WHARF_ROUTER_STATIC_DIR", home().resolve("static").toString());
+    env.put("WHARF_CLUSTER_PORT", Integer.toString(freePort()));
+    env.put("WHARF_AUTH_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    // Tests create accounts often; the production default is far slower on purpose.
+    env.put("WHARF_AUTH_PASSWORD_ITERATIONS", "10000");
+    env.putAll(extraEnv);
+  }
+
+  static Path home() {
+    return Path.of(System.getProperty("wharf.home", "..")).toAbsolutePath().normalize();
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  String base() {
+    return "https://127.0.0.1:" + httpsPort;
+  }
+
+  WharfProcess start() throws Exception {
+    ProcessBuilder builder = new ProcessBuilder("java", "-jar", System.getProperty("wharf.jar", "target/wharf.jar"))
+      .directory(home().toFile())
+      .redirectErrorStream(true)
+      .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(env);
+    process = builder.start();
+    awaitHealthy(Duration.ofSeconds(90));
+    return this;
+  }
+
+  private void awaitHealthy(Duration timeout) throws Exception {
+    HubClient probe = new HubClient(base());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("wharf exited with " + process.exitValue() + ":\n" + Files.readString(log));
+      }
+      try {
+        HttpResponse<String> response = probe.http().send(HttpRequest.newBuilder(URI.create(base() + "/hub/health")).build(),
+          HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // Not listening yet.
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("wharf did not become healthy in " + timeout + ":\n" + Files.readString(log));
+  }
+
+  /** Stops the process the way an operator would (SIGTERM), leaving its containers running. */
+  void stop() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  WharfProcess restart() throws Exception {
+    stop();
+    return start();
+  }
+
+  String log() throws IOException {
+    return Files.readString(log);
+  }
+
+  @Override
+  public void close() throws Exception {
+    stop();
+    Docker.removeAll(instanceId);
+  }
+}

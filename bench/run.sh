@@ -1,0 +1,270 @@
+#!/usr/bin/env bash
+# Measures Wharf's router against two references, in one run on this machine:
+#   direct  - the container's static nginx, plain HTTP on its published 127.0.0.1 port
+#   nginx   - a host nginx terminating TLS and proxying to the same container
+#   router  - Wharf terminating TLS, checking the session cookie, proxying to the container
+# and prints requests/s, p99 latency and the ratios router/direct, nginx/direct, router/nginx.
+#
+# Env: DURATION (20s), WARMUP (15s), CONNECTIONS (50), THREADS (2),
+#      JAVA_OPTS (-XX:+UseParallelGC), WHARF_ROUTER_EVENT_LOOPS (Wharf's default),
+#      BUILD=1 to rebuild the jar, BACKEND_ONLY=1 to skip Wharf (direct and nginx only).
+# Sends traffic only to 127.0.0.1. Leaves no container, process or temp dir behind.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+DURATION=${DURATION:-20s}
+WARMUP=${WARMUP:-15s}
+CONNECTIONS=${CONNECTIONS:-50}
+THREADS=${THREADS:-2}
+JAVA_OPTS=${JAVA_OPTS:--XX:+UseParallelGC}
+BACKEND_ONLY=${BACKEND_ONLY:-0}
+image=wharf/bench-static:latest
+instance=bench-$$
+user=admin
+path=/user/$user/index.html
+marker='Hello from the Wharf bench'
+
+work=$(mktemp -d /tmp/wharf-bench.XXXXXX)
+wharf_pid=''
+nginx_pid_file=$work/nginx/nginx.pid
+jar=$work/cookies.txt
+
+say() { echo "bench: $*" >&2; }
+die() { say "$*"; exit 1; }
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+xsrf() { awk '$6 == "XSRF-TOKEN" { v = $7 } END { print v }' "$jar" 2>/dev/null; }
+
+cleanup() {
+  local rc=$?
+  set +e
+  if [ -n "$wharf_pid" ] && kill -0 "$wharf_pid" 2>/dev/null; then
+    # Ask Wharf to stop the server first, so it forgets it, then stop Wharf.
+    curl -sk -o /dev/null -m 10 -b "$jar" -c "$jar" -X DELETE -H "X-XSRF-TOKEN: $(xsrf)" \
+      "https://127.0.0.1:$https_port/hub/api/users/$user/server"
+    kill "$wharf_pid" 2>/dev/null
+    for _ in $(seq 1 50); do kill -0 "$wharf_pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$wharf_pid" 2>/dev/null
+    wait "$wharf_pid" 2>/dev/null
+  fi
+  local ids
+  ids=$(docker ps -aq --filter "label=wharf.instance=$instance" 2>/dev/null)
+  [ -n "$ids" ] && docker rm -f $ids >/dev/null 2>&1
+  if [ -f "$nginx_pid_file" ]; then
+    kill "$(cat "$nginx_pid_file")" 2>/dev/null
+  fi
+  if [ "$rc" != 0 ] && [ -f "$work/wharf.log" ]; then
+    say "Wharf's log, last lines:"
+    tail -n 30 "$work/wharf.log" >&2
+  fi
+  rm -rf "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- prerequisites
+missing=()
+for tool in wrk jq curl openssl; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
+fi
+if [ ! -x /usr/sbin/nginx ]; then
+  say "installing nginx-light"
+  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light >/dev/null 2>&1 \
+    || DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx >/dev/null
+fi
+PATH=$PATH:/usr/sbin
+"$repo"/scripts/ensure-docker.sh
+"$here"/build-static-image.sh
+
+# ----------------------------------------------------------------- Wharf + container
+if [ "$BACKEND_ONLY" = 1 ]; then
+  say "BACKEND_ONLY=1: starting the container without Wharf"
+  docker run -d --label "wharf.instance=$instance" -p 127.0.0.1::8888 "$image" >/dev/null
+else
+  if [ "${BUILD:-0}" = 1 ] || [ ! -f "$repo/server/target/wharf.jar" ]; then
+    say "building Wharf"
+    (cd "$repo" && mvn -B -q -DskipTests package)
+  fi
+  https_port=${WHARF_BENCH_PORT:-$(free_port)}
+  password=$(openssl rand -hex 16)
+  say "starting Wharf on https://127.0.0.1:$https_port (instance $instance)"
+  (
+    cd "$repo"
+    export WHARF_INSTANCE_ID=$instance
+    export WHARF_INSTANCE_DATA_DIR=$work/data
+    export WHARF_ROUTER_HOST=127.0.0.1
+    export WHARF_ROUTER_HTTPS_PORT=$https_port
+    export WHARF_ROUTER_HTTP_PORT=0
+    export WHARF_CLUSTER_PORT=${WHARF_CLUSTER_PORT:-$(free_port)}
+    export WHARF_AUTH_ADMIN_USER=$user
+    export WHARF_AUTH_ADMIN_PASSWORD=$password
+    export WHARF_CONTAINERS_IMAGE=$image
+    export WHARF_CONTAINERS_ALLOWED_IMAGES=$image
+    export WHARF_CONTAINERS_COMMAND=/usr/sbin/nginx,-c,/etc/nginx/nginx.conf
+    export WHARF_CONTAINERS_READY_PATH=/
+    # shellcheck disable=SC2086
+    exec java $JAVA_OPTS -jar server/target/wharf.jar
+  ) >"$work/wharf.log" 2>&1 &
+  wharf_pid=$!
+  base=https://127.0.0.1:$https_port
+
+  for i in $(seq 1 120); do
+    kill -0 "$wharf_pid" 2>/dev/null || die "Wharf exited during start-up"
+    code=$(curl -sk -o /dev/null -m 2 -w '%{http_code}' "$base/hub/health" || true)
+    [ "$code" = 200 ] && break
+    [ "$i" = 120 ] && die "Wharf's /hub/health did not answer 200 within 60 s (last: $code)"
+    sleep 0.5
+  done
+  say "Wharf is up"
+
+  # Sign in the way the login form does: GET sets the XSRF-TOKEN cookie, POST echoes it.
+  curl -sk -o /dev/null -c "$jar" -b "$jar" "$base/hub/login"
+  [ -n "$(xsrf)" ] || die "GET /hub/login set no XSRF-TOKEN cookie"
+  location=$(curl -sk -o /dev/null -w '%{redirect_url}' -c "$jar" -b "$jar" \
+    --data-urlencode "username=$user" --data-urlencode "password=$password" \
+    --data-urlencode "X-XSRF-TOKEN=$(xsrf)" "$base/hub/login")
+  session=$(awk '$6 == "wharf-session" { v = $7 } END { print v }' "$jar")
+  [ -n "$session" ] || die "login gave no wharf-session cookie (redirect: $location)"
+  say "signed in as $user, redirected to ${location#"$base"}"
+
+  # Signing in starts the server; wait until the API calls it ready.
+  for i in $(seq 1 120); do
+    model=$(curl -sk -m 5 -b "$jar" -c "$jar" "$base/hub/api/user" || true)
+    ready=$(jq -r '.servers[""].ready // false' <<<"$model" 2>/dev/null || echo false)
+    [ "$ready" = true ] && break
+    error=$(jq -r '.servers[""].state.error // empty' <<<"$model" 2>/dev/null || true)
+    [ -n "$error" ] && die "the server failed to start: $error"
+    if [ "$i" = 5 ] && [ "$(jq -r '.pending // empty' <<<"$model" 2>/dev/null)" = "" ]; then
+      # Nothing pending after a few seconds: start it explicitly.
+      curl -sk -o /dev/null -b "$jar" -c "$jar" -X POST -H "X-XSRF-TOKEN: $(xsrf)" \
+        "$base/hub/api/users/$user/server" || true
+    fi
+    [ "$i" = 120 ] && die "the server was not ready within 60 s: $model"
+    sleep 0.5
+  done
+  say "the server is ready at $(jq -r '.server' <<<"$model")"
+fi
+
+cid=$(docker ps -q --filter "label=wharf.instance=$instance" | head -n 1)
+[ -n "$cid" ] || die "no container labelled wharf.instance=$instance"
+backend_port=$(docker port "$cid" 8888/tcp | grep '^127\.0\.0\.1:' | head -n 1 | sed 's/.*://')
+[ -n "$backend_port" ] || die "container $cid publishes no 127.0.0.1 port for 8888"
+
+# --------------------------------------------------------------- reference nginx
+nginx_port=${NGINX_BENCH_PORT:-$(free_port)}
+mkdir -p "$work/nginx"
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+  -keyout "$work/nginx/key.pem" -out "$work/nginx/cert.pem" 2>/dev/null
+nginx_settings="worker_processes 1; TLS (default protocols and ciphers, HTTP/1.1); upstream keepalive 64; proxy_http_version 1.1; Connection \"\"; access_log off; proxy_buffering on"
+cat >"$work/nginx/nginx.conf" <<EOF
+worker_processes 1;
+pid $nginx_pid_file;
+error_log $work/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $work/nginx/body;
+    proxy_temp_path $work/nginx/proxy;
+    fastcgi_temp_path $work/nginx/fastcgi;
+    uwsgi_temp_path $work/nginx/uwsgi;
+    scgi_temp_path $work/nginx/scgi;
+    keepalive_requests 100000;
+    upstream notebook {
+        server 127.0.0.1:$backend_port;
+        keepalive 64;
+    }
+    server {
+        listen 127.0.0.1:$nginx_port ssl;
+        ssl_certificate $work/nginx/cert.pem;
+        ssl_certificate_key $work/nginx/key.pem;
+        location / {
+            proxy_pass http://notebook;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host \$host;
+        }
+    }
+}
+EOF
+nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -e "$work/nginx/error.log"
+for _ in $(seq 1 20); do [ -s "$nginx_pid_file" ] && break; sleep 0.1; done
+
+# ------------------------------------------------------------------- measuring
+names=(direct nginx)
+urls=("http://127.0.0.1:$backend_port$path" "https://127.0.0.1:$nginx_port$path")
+headers=("" "")
+if [ "$BACKEND_ONLY" != 1 ]; then
+  names+=(router)
+  urls+=("$base$path")
+  headers+=("Cookie: wharf-session=$session")
+fi
+
+# Every target must serve the page itself, not a redirect to the login page.
+for i in "${!names[@]}"; do
+  hdr=()
+  [ -n "${headers[$i]}" ] && hdr=(-H "${headers[$i]}")
+  body=$(curl -sk -m 5 "${hdr[@]}" "${urls[$i]}" || true)
+  grep -q "$marker" <<<"$body" || die "${names[$i]} (${urls[$i]}) did not serve the bench page: ${body:0:200}"
+done
+
+# p99 from wrk's latency line ("99%  1.23ms") in milliseconds.
+to_ms() {
+  awk -v v="$1" 'BEGIN {
+    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+    printf "%.2f", n }'
+}
+
+declare -A rps p99 errs
+for i in "${!names[@]}"; do
+  name=${names[$i]}
+  hdr=()
+  [ -n "${headers[$i]}" ] && hdr=(-H "${headers[$i]}")
+  say "$name: warming up $WARMUP"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${hdr[@]}" "${urls[$i]}" >/dev/null
+  say "$name: measuring $DURATION"
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${hdr[@]}" "${urls[$i]}")
+  echo "$out" >"$work/wrk-$name.txt"
+  rps[$name]=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")
+  p99[$name]=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
+  non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out")
+  sockerr=$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' <<<"$out")
+  errs[$name]=$(( ${non2xx:-0} + ${sockerr:-0} ))
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+cores=$(nproc)
+echo
+echo "Wharf bench: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency after $WARMUP warm-up each; $cores cores"
+echo "backend: $image (nginx, 1 worker, a $(curl -s "${urls[0]}" | wc -c)-byte static page) on 127.0.0.1:$backend_port"
+echo "nginx reference: $nginx_settings"
+if [ "$BACKEND_ONLY" != 1 ]; then
+  echo "router: Wharf $(basename "$repo/server/target/wharf.jar"), JAVA_OPTS='$JAVA_OPTS', event loops: ${WHARF_ROUTER_EVENT_LOOPS:-config default}"
+fi
+echo
+printf '%-8s %12s %10s %8s\n' target 'requests/s' 'p99 ms' errors
+for name in "${names[@]}"; do
+  printf '%-8s %12s %10s %8s\n' "$name" "${rps[$name]}" "${p99[$name]}" "${errs[$name]}"
+done
+echo
+printf '%-16s %8s %8s\n' ratio 'req/s' 'p99'
+printf '%-16s %8s %8s\n' nginx/direct "$(ratio "${rps[nginx]}" "${rps[direct]}")" "$(ratio "${p99[nginx]}" "${p99[direct]}")"
+if [ "$BACKEND_ONLY" != 1 ]; then
+  printf '%-16s %8s %8s\n' router/direct "$(ratio "${rps[router]}" "${rps[direct]}")" "$(ratio "${p99[router]}" "${p99[direct]}")"
+  printf '%-16s %8s %8s\n' router/nginx "$(ratio "${rps[router]}" "${rps[nginx]}")" "$(ratio "${p99[router]}" "${p99[nginx]}")"
+fi
+for name in "${names[@]}"; do
+  [ "${errs[$name]}" = 0 ] || say "warning: $name had ${errs[$name]} errors or non-2xx answers; see its figures with care"
+done

@@ -1,0 +1,39 @@
+package io.wharf.router.impl;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class UserPathTest {
+
+  @Test
+  void readsTheUserOfAProxiedPath() {
+    assertEquals("alice", UserPath.user("/user/alice/"));
+    assertEquals("alice", UserPath.user("/user/alice/tree"));
+    assertEquals("alice", UserPath.user("/user/alice/api/kernels/1/channels"));
+    assertEquals("alice", UserPath.user("/user/alice"));
+    assertEquals("a.b-c_1", UserPath.user("/user/a.b-c_1/lab"));
+  }
+
+  @Test
+  void refusesPathsThatAreNotAUsersOwn() {
+    assertNull(UserPath.user("/user/"));
+    assertNull(UserPath.user("/user//tree"));
+    assertNull(UserPath.user("/users/alice/"));
+    assertNull(UserPath.user("/hub/user/alice/"));
+    assertNull(UserPath.user("/user/Alice/"));
+    assertNull(UserPath.user("/user/al%69ce/"));
+    assertNull(UserPath.user("/user/../bob/"));
+    assertNull(UserPath.user("/user/.hidden/"));
+    assertNull(UserPath.user(null));
+  }
+
+  @Test
+  void noticesTheMissingTrailingSlash() {
+    assertTrue(UserPath.missingSlash("/user/alice", "alice"));
+    assertFalse(UserPath.missingSlash("/user/alice/", "alice"));
+  }
+}

@@ -1,0 +1,109 @@
+package io.wharf.router.impl;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.ext.web.Router;
+import io.wharf.session.Session;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The tunnel's flow control, with no Docker: a backend that writes as fast as it is allowed to,
+ * and a client that stops reading. If the router buffered without bound, the backend could keep
+ * writing; with backpressure its writes stall once the socket buffers are full.
+ */
+class WebSocketTunnelHandlerTest {
+
+  private static final int CHUNK = 64 * 1024;
+  private static final long BOUND = 48L * 1024 * 1024;
+
+  private Vertx vertx;
+  private final AtomicLong written = new AtomicLong();
+  private final AtomicLong received = new AtomicLong();
+  private WebSocketGauge gauge;
+  // Held in fields: Vert.x closes a client once nothing references it.
+  private io.vertx.core.http.HttpClient proxyClient;
+  private io.vertx.core.http.WebSocketClient wsClient;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  private void flood(ServerWebSocket ws) {
+    Buffer chunk = Buffer.buffer(new byte[CHUNK]);
+    ws.drainHandler(v -> flood(ws));
+    ws.exceptionHandler(err -> { });
+    while (!ws.isClosed() && !ws.writeQueueFull()) {
+      ws.writeBinaryMessage(chunk);
+      written.addAndGet(CHUNK);
+      if (written.get() > 4 * BOUND) {
+        return;
+      }
+    }
+  }
+
+  @Test
+  void slowClientStallsTheBackendInsteadOfGrowingTheRouter() throws Exception {
+    HttpServer backend = vertx.createHttpServer().webSocketHandler(this::flood).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    Session route = new Session("alice", "", Session.State.RUNNING, "test", "c", "127.0.0.1", backend.actualPort(),
+      "token", 0, 0, 100, "ready");
+    gauge = WebSocketGauge.register(null);
+    Router router = Router.router(vertx);
+    router.route("/user/*")
+      .handler(ctx -> {
+        ctx.put(RouteLookupHandler.ROUTE, route);
+        ctx.next();
+      })
+      .handler(new WebSocketTunnelHandler(proxyClient = vertx.createHttpClient(), "wharf-session", null, gauge));
+    HttpServer front = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+
+    wsClient = vertx.createWebSocketClient();
+    WebSocket client = wsClient
+      .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(front.actualPort()).setURI("/user/alice/api/kernels/k/channels")
+        .putHeader("Origin", "https://127.0.0.1:" + front.actualPort()))
+      .await(10, TimeUnit.SECONDS);
+    client.handler(buffer -> received.addAndGet(buffer.length()));
+    client.pause();
+    assertEquals(1, gauge.open());
+
+    Thread.sleep(3000);
+    long stalledAt = written.get();
+    System.out.println("backend stalled after " + stalledAt / 1024 + " KiB with the client not reading");
+    assertTrue(stalledAt > 0, "the backend wrote something");
+    assertTrue(stalledAt < BOUND, "the backend stalled at " + stalledAt + " bytes, within socket buffers");
+    Thread.sleep(1000);
+    assertTrue(written.get() - stalledAt <= 4L * CHUNK, "and stays stalled while the client does not read");
+
+    // Reading again lets the flow resume end to end.
+    client.resume();
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (received.get() < stalledAt + 8L * CHUNK && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertTrue(received.get() >= stalledAt + 8L * CHUNK, "data flows again: received " + received.get());
+
+    client.close().await(10, TimeUnit.SECONDS);
+    deadline = System.currentTimeMillis() + 5_000;
+    while (gauge.open() != 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(0, gauge.open(), "closing the client closes the tunnel");
+  }
+}

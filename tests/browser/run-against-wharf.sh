@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Starts a throwaway Wharf from the built jar, runs the browser test against it in headless
+# Chromium, then stops Wharf and removes every container it launched.
+set -euo pipefail
+home=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$home"
+
+export DEBIAN_FRONTEND=noninteractive
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -q >/dev/null && apt-get install -y -q "${need[@]}" >/dev/null
+fi
+
+jar=server/target/wharf.jar
+[ -f "$jar" ] || mvn -B -q -DskipTests package
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
+  || shuf -i 20000-40000 -n 1)
+cluster_port=$(shuf -i 40001-50000 -n 1)
+instance="browser-$$"
+data=$(mktemp -d /tmp/wharf-browser.XXXXXX)
+password="browser-test-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+
+cleanup() {
+  if [ -n "${pid:-}" ]; then
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
+  ids=$(docker ps -aq --filter "label=wharf.instance=$instance")
+  [ -z "$ids" ] || docker rm -f $ids >/dev/null
+  rm -rf "$data"
+}
+trap cleanup EXIT
+
+WHARF_INSTANCE_ID=$instance WHARF_INSTANCE_DATA_DIR=$data WHARF_ROUTER_HOST=127.0.0.1 \
+WHARF_ROUTER_HTTPS_PORT=$port WHARF_ROUTER_HTTP_PORT=0 WHARF_CLUSTER_PORT=$cluster_port \
+WHARF_AUTH_ADMIN_PASSWORD=$password \
+  java -jar "$jar" >"$data/wharf.log" 2>&1 &
+pid=$!
+
+for _ in $(seq 1 120); do
+  if curl -skf "https://127.0.0.1:$port/hub/health" >/dev/null; then
+    break
+  fi
+  if ! kill -0 "$pid" 2>/dev/null; then
+    cat "$data/wharf.log" >&2
+    echo "wharf exited before it became healthy" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+
+status=0
+WHARF_URL="https://127.0.0.1:$port" WHARF_USER=admin WHARF_PASSWORD=$password \
+  SCREENSHOT_DIR="${SCREENSHOT_DIR:-$home/tests/browser/screenshots}" bash tests/browser/run.sh || status=$?
+if [ $status -ne 0 ]; then
+  echo "--- wharf log ---" >&2
+  tail -50 "$data/wharf.log" >&2
+  echo "browser test: 0 passed, 1 failed"
+else
+  echo "browser test: 1 passed, 0 failed"
+fi
+exit $status

@@ -76,6 +76,24 @@ async function waitForTree(page) {
   fail(`did not reach ${userPrefix}tree within ${spawnTimeout / 1000} s; last page ${page.url()}`);
 }
 
+// Starting a container adds a network interface, and Chromium aborts requests in flight when
+// it notices (ERR_NETWORK_CHANGED), even to 127.0.0.1. On a shared Docker host any container
+// start can do that, so a page that lost its scripts is loaded again, up to three times.
+async function loadWithRetries(page, label, ready) {
+  for (let attempt = 1; ; attempt++) {
+    const ok = await page.waitForFunction(ready, null, { timeout: 15000, polling: 200 })
+      .then(() => true, () => false);
+    if (ok) {
+      return;
+    }
+    if (attempt > 3) {
+      fail(`the ${label} page never loaded its scripts (see the failed requests above)`);
+    }
+    log(`the ${label} page's scripts did not load; reloading it (attempt ${attempt + 1})`);
+    await page.reload({ waitUntil: 'domcontentloaded' });
+  }
+}
+
 async function main() {
   if (!password) {
     fail('WHARF_PASSWORD is not set');
@@ -92,6 +110,13 @@ async function main() {
     viewport: { width: 1280, height: 860 },
   });
   context.setDefaultTimeout(30000);
+  // Failed sub-resources explain most broken pages: log them as they happen.
+  context.on('requestfailed', (r) => log(`request failed: ${r.method()} ${r.url().replace(base, '')} ${r.failure() ? r.failure().errorText : ''}`));
+  context.on('response', (r) => {
+    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) {
+      log(`HTTP ${r.status()} for ${r.request().method()} ${r.url().replace(base, '')}`);
+    }
+  });
   const page = await context.newPage();
   page.on('pageerror', (e) => log(`page error: ${e.message}`));
   let nbPage = null;
@@ -120,6 +145,8 @@ async function main() {
 
     step = 'wait for notebook server';
     await waitForTree(page);
+    await loadWithRetries(page, 'tree',
+      () => window.Jupyter && typeof window.require === 'function' && typeof window.$ === 'function');
     await page.locator('#notebook_list').waitFor();
     await page.waitForLoadState('networkidle').catch(() => {});
     log('notebook tree is up');
@@ -140,6 +167,7 @@ async function main() {
     log(`notebook opened at ${nbPage.url().replace(base, '')}`);
 
     step = 'wait for kernel';
+    await loadWithRetries(nbPage, 'notebook', () => window.Jupyter && window.Jupyter.notebook);
     await nbPage.locator('.cell.code_cell .CodeMirror').first().waitFor();
     await nbPage.waitForFunction(
       () => window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel
@@ -164,8 +192,8 @@ async function main() {
 
     step = 'clean up notebook';
     const path = decodeURIComponent(new URL(nbPage.url()).pathname.split('/notebooks/')[1]);
-    await cleanUp(nbPage, path);
-    log(`deleted ${path} and shut its kernel down`);
+    const cleanup = await cleanUp(nbPage, path);
+    log(`cleaned up ${path}: ${cleanup.join(', ')}`);
     await nbPage.close();
     nbPage = null;
     await browser.close();
@@ -174,6 +202,13 @@ async function main() {
   } catch (e) {
     const target = nbPage && !nbPage.isClosed() ? nbPage : page;
     await shot(target, 'failure');
+    if (nbPage && !nbPage.isClosed() && nbPage.url().includes('/notebooks/')) {
+      // Leave no notebook behind, even when the test failed half way.
+      const path = decodeURIComponent(new URL(nbPage.url()).pathname.split('/notebooks/')[1]);
+      await cleanUp(nbPage, path).then(
+        (out) => log(`cleaned up ${path}: ${out.join(', ')}`),
+        (err) => log(`could not clean up ${path}: ${err.message.split('\n')[0]}`));
+    }
     await browser.close().catch(() => {});
     throw e;
   }
@@ -202,6 +237,9 @@ async function cleanUp(nbPage, path) {
   if (!result.ok) {
     fail(`DELETE ${userPrefix}api/contents/${path} failed: ${result.out.join(', ')}`);
   }
+  // A 500 on the session is Jupyter's own (jupyter_client's shutdown raises InvalidStateError
+  // in Debian's 6.4 build); the file is what must go.
+  return result.out;
 }
 
 main().then((code) => process.exit(code), (e) => {

@@ -7,8 +7,11 @@
 set -euo pipefail
 
 image=${BENCH_IMAGE:-wharf/bench-static:latest}
+# Raise when the image's content changes, so older local builds are replaced.
+version=2
 
-if [ "${FORCE:-0}" != 1 ] && docker image inspect "$image" >/dev/null 2>&1; then
+have=$(docker image inspect -f '{{ index .Config.Labels "wharf.bench-static.version" }}' "$image" 2>/dev/null || true)
+if [ "${FORCE:-0}" != 1 ] && [ "$have" = "$version" ]; then
   echo "bench: image $image already exists" >&2
   exit 0
 fi
@@ -100,7 +103,11 @@ reflect the cost of proxying rather than of moving bytes.</p>
 </html>
 EOF
 
+# Wharf drops every capability, so a root nginx could not chown its temp dirs or switch to
+# its worker user: run it as nobody from the start, as notebook images run unprivileged too.
 tar -C "$root" -c . | docker import \
+  --change 'USER 65534:65534' \
+  --change "LABEL wharf.bench-static.version=$version" \
   --change 'EXPOSE 8888' \
   --change 'CMD ["/usr/sbin/nginx","-c","/etc/nginx/nginx.conf"]' \
   - "$image" >/dev/null

@@ -81,6 +81,15 @@
     return d.toLocaleString();
   }
 
+  /* fetch() rejects with a TypeError when no answer arrived at all. */
+  function isNetworkError(e) {
+    return e instanceof TypeError;
+  }
+
+  function describe(e) {
+    return isNetworkError(e) ? 'the connection was interrupted; please try again' : e.message;
+  }
+
   function startServer(name) {
     return api('POST', '/hub/api/users/' + encodeURIComponent(name) + '/server').then(function (resp) {
       // 201: already running, 202: starting, 400 with "already running" is also fine.
@@ -184,16 +193,22 @@
         return resp.json().then(render);
       }).catch(function (e) {
         show($('loading'), false);
-        showError('Could not load your server status: ' + e.message);
+        showError('Could not load your server status: ' + describe(e));
       });
     }
 
     function start() {
       showError('');
       setBusy(true);
+      var pending = '/hub/spawn-pending/' + encodeURIComponent(user.name);
       startServer(user.name).then(function () {
-        location.href = '/hub/spawn-pending/' + encodeURIComponent(user.name);
+        location.href = pending;
       }).catch(function (e) {
+        if (isNetworkError(e)) {
+          // The answer was lost, not necessarily the request: the progress page tells which.
+          location.href = pending;
+          return;
+        }
         setBusy(false);
         showError('Could not start your server: ' + e.message);
       });
@@ -209,7 +224,14 @@
         }
         return pollUntilStopped(20);
       }).catch(function (e) {
-        showError('Could not stop your server: ' + e.message);
+        // Removing a container can reset the browser's connections on the Docker host itself,
+        // so a lost answer is not yet a failure: look at what the server says now.
+        return pollUntilStopped(isNetworkError(e) ? 10 : 0).then(function () {
+          var srv = user && user.servers && user.servers[''];
+          if (srv && srv.ready) {
+            showError('Could not stop your server: ' + describe(e));
+          }
+        });
       }).then(function () { setBusy(false); });
     }
 
@@ -325,7 +347,13 @@
         show($('retry-button'), false);
         open();
       }).catch(function (e) {
-        fail('Could not start your server: ' + e.message);
+        if (isNetworkError(e)) {
+          // The answer was lost, not necessarily the request: the stream tells which.
+          show($('retry-button'), false);
+          open();
+          return;
+        }
+        fail('Could not start your server: ' + describe(e));
       });
     });
 

@@ -274,7 +274,8 @@
     }
 
     function addMessage(text, kind) {
-      if (!text) { return; }
+      // The stream repeats the current state when it (re)connects; show each step once.
+      if (!text || (log.lastChild && log.lastChild.textContent === text)) { return; }
       var li = document.createElement('li');
       li.textContent = text;
       if (kind) { li.className = kind; }

@@ -39,6 +39,10 @@ async function shot(page, name) {
   }
 }
 
+function oneLine(text) {
+  return String(text || '').replace(/\s+/g, ' ').trim();
+}
+
 function fail(msg) {
   const err = new Error(msg);
   err.wharfStep = step;
@@ -51,6 +55,7 @@ async function waitForTree(page) {
   const treeRe = new RegExp(`${userPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}tree`);
   const deadline = Date.now() + spawnTimeout;
   let lastUrl = '';
+  let homeActed = false;
   while (Date.now() < deadline) {
     const url = page.url();
     if (url !== lastUrl) {
@@ -64,11 +69,24 @@ async function waitForTree(page) {
     if (path === '/hub/login' && /[?&]error=/.test(url)) {
       fail(`login rejected (${new URL(url).searchParams.get('error')}): check WHARF_USER and WHARF_PASSWORD`);
     }
+    if (path === '/hub/home' && !homeActed) {
+      // Wharf sends a user whose last start failed to the home page: restart from there,
+      // as a person would, or open the server when it already runs.
+      for (const [sel, what] of [['#restart-button', 'restart'], ['#start-button', 'start'], ['#open-link', 'open']]) {
+        if (await page.locator(sel).isVisible().catch(() => false)) {
+          const why = what === 'restart' ? ` (${oneLine(await page.locator('#server-error-text').textContent())})` : '';
+          log(`home page: ${what} the server${why}`);
+          homeActed = true;
+          await page.click(sel);
+          break;
+        }
+      }
+    }
     if (path.startsWith('/hub/spawn-pending/')) {
       const err = await page.locator('#spawn-error:not([hidden]) #spawn-error-text')
         .textContent({ timeout: 200 }).catch(() => null);
       if (err) {
-        fail(`spawn page reports a failure: ${err.trim()}`);
+        fail(`spawn page reports a failure: ${oneLine(err)}`);
       }
     }
     await page.waitForTimeout(250);
@@ -111,7 +129,13 @@ async function main() {
   });
   context.setDefaultTimeout(30000);
   // Failed sub-resources explain most broken pages: log them as they happen.
-  context.on('requestfailed', (r) => log(`request failed: ${r.method()} ${r.url().replace(base, '')} ${r.failure() ? r.failure().errorText : ''}`));
+  // (ERR_ABORTED is the browser cancelling a request itself, on navigation or close.)
+  context.on('requestfailed', (r) => {
+    const why = r.failure() ? r.failure().errorText : '';
+    if (why !== 'net::ERR_ABORTED') {
+      log(`request failed: ${r.method()} ${r.url().replace(base, '')} ${why}`);
+    }
+  });
   context.on('response', (r) => {
     if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) {
       log(`HTTP ${r.status()} for ${r.request().method()} ${r.url().replace(base, '')}`);

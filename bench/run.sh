@@ -5,7 +5,7 @@
 #   router  - Wharf terminating TLS, checking the session cookie, proxying to the container
 # and prints requests/s, p99 latency and the ratios router/direct, nginx/direct, router/nginx.
 #
-# Env: DURATION (20s), WARMUP (15s), CONNECTIONS (50), THREADS (2),
+# Env: DURATION (20s), WARMUP (15s), CONNECTIONS (50), THREADS (2), ROUNDS (1),
 #      JAVA_OPTS (-XX:+UseParallelGC), WHARF_ROUTER_EVENT_LOOPS (Wharf's default),
 #      BUILD=1 to rebuild the jar, BACKEND_ONLY=1 to skip Wharf (direct and nginx only).
 # Sends traffic only to 127.0.0.1. Leaves no container, process or temp dir behind.
@@ -17,6 +17,7 @@ DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-15s}
 CONNECTIONS=${CONNECTIONS:-50}
 THREADS=${THREADS:-2}
+ROUNDS=${ROUNDS:-1}
 JAVA_OPTS=${JAVA_OPTS:--XX:+UseParallelGC}
 BACKEND_ONLY=${BACKEND_ONLY:-0}
 image=wharf/bench-static:latest
@@ -226,28 +227,39 @@ to_ms() {
     printf "%.2f", n }'
 }
 
-declare -A rps p99 errs
-for i in "${!names[@]}"; do
-  name=${names[$i]}
-  hdr=()
-  [ -n "${headers[$i]}" ] && hdr=(-H "${headers[$i]}")
-  say "$name: warming up $WARMUP"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${hdr[@]}" "${urls[$i]}" >/dev/null
-  say "$name: measuring $DURATION"
-  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${hdr[@]}" "${urls[$i]}")
-  echo "$out" >"$work/wrk-$name.txt"
-  rps[$name]=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")
-  p99[$name]=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
-  non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out")
-  sockerr=$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' <<<"$out")
-  errs[$name]=$(( ${non2xx:-0} + ${sockerr:-0} ))
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# Targets are measured in turn, ROUNDS times; each target's figure is its median over the
+# rounds, which evens out drift on a shared machine. Only the first round warms up.
+declare -A rps_all p99_all rps p99 errs
+for round in $(seq 1 "$ROUNDS"); do
+  for i in "${!names[@]}"; do
+    name=${names[$i]}
+    hdr=()
+    [ -n "${headers[$i]}" ] && hdr=(-H "${headers[$i]}")
+    if [ "$round" = 1 ]; then
+      say "$name: warming up $WARMUP"
+      wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${hdr[@]}" "${urls[$i]}" >/dev/null
+    fi
+    say "$name: measuring $DURATION (round $round of $ROUNDS)"
+    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${hdr[@]}" "${urls[$i]}")
+    rps_all[$name]+=" $(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")"
+    p99_all[$name]+=" $(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
+    non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out")
+    sockerr=$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' <<<"$out")
+    errs[$name]=$(( ${errs[$name]:-0} + ${non2xx:-0} + ${sockerr:-0} ))
+  done
+done
+for name in "${names[@]}"; do
+  rps[$name]=$(median <<<"${rps_all[$name]}")
+  p99[$name]=$(median <<<"${p99_all[$name]}")
 done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 cores=$(nproc)
 echo
-echo "Wharf bench: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency after $WARMUP warm-up each; $cores cores"
+echo "Wharf bench: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency after $WARMUP warm-up each; $ROUNDS round(s), median; $cores cores"
 echo "backend: $image (nginx, 1 worker, a $(curl -s "${urls[0]}" | wc -c)-byte static page) on 127.0.0.1:$backend_port"
 echo "nginx reference: $nginx_settings"
 if [ "$BACKEND_ONLY" != 1 ]; then
@@ -258,6 +270,12 @@ printf '%-8s %12s %10s %8s\n' target 'requests/s' 'p99 ms' errors
 for name in "${names[@]}"; do
   printf '%-8s %12s %10s %8s\n' "$name" "${rps[$name]}" "${p99[$name]}" "${errs[$name]}"
 done
+if [ "$ROUNDS" -gt 1 ]; then
+  echo
+  for name in "${names[@]}"; do
+    echo "$name rounds: req/s${rps_all[$name]}; p99 ms${p99_all[$name]}"
+  done
+fi
 echo
 printf '%-16s %8s %8s\n' ratio 'req/s' 'p99'
 printf '%-16s %8s %8s\n' nginx/direct "$(ratio "${rps[nginx]}" "${rps[direct]}")" "$(ratio "${p99[nginx]}" "${p99[direct]}")"

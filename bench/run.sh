@@ -97,6 +97,9 @@ else
     say "building Wharf"
     (cd "$repo" && mvn -B -q -DskipTests package)
   fi
+  # Run a private copy: a rebuild of server/target during the run must not pull classes
+  # from under the running JVM.
+  cp "$repo/server/target/wharf.jar" "$work/wharf.jar"
   https_port=${WHARF_BENCH_PORT:-$(free_port)}
   password=$(openssl rand -hex 16)
   say "starting Wharf on https://127.0.0.1:$https_port (instance $instance)"
@@ -115,7 +118,7 @@ else
     export WHARF_CONTAINERS_COMMAND=/usr/sbin/nginx,-c,/etc/nginx/nginx.conf
     export WHARF_CONTAINERS_READY_PATH=/
     # shellcheck disable=SC2086
-    exec java $JAVA_OPTS -jar server/target/wharf.jar
+    exec java $JAVA_OPTS -jar "$work/wharf.jar"
   ) >"$work/wharf.log" 2>&1 &
   wharf_pid=$!
   base=https://127.0.0.1:$https_port
@@ -243,6 +246,10 @@ for round in $(seq 1 "$ROUNDS"); do
     fi
     say "$name: measuring $DURATION (round $round of $ROUNDS)"
     out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${hdr[@]}" "${urls[$i]}")
+    if ! grep -q '^Requests/sec: *[1-9]' <<<"$out"; then
+      echo "$out" >&2
+      die "$name served nothing during the measurement (wrk's output above)"
+    fi
     rps_all[$name]+=" $(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")"
     p99_all[$name]+=" $(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
     non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out")

@@ -10,6 +10,7 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.wharf.container.ContainerManagerRole;
@@ -19,6 +20,7 @@ import io.wharf.session.CookieSecrets;
 import io.wharf.session.SessionCookies;
 import io.wharf.session.SessionManager;
 import io.wharf.session.SessionStore;
+import io.wharf.session.SharedState;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,9 +74,13 @@ public final class Wharf {
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastSetup.config(cluster));
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true);
+    if (!config.getJsonObject("metrics").getBoolean("vertx-http", true)) {
+      metrics.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER).addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT);
+    }
     VertxOptions options = new VertxOptions()
       .setEventBusOptions(new EventBusOptions().setHost(advertise).setPort(0))
-      .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+      .setMetricsOptions(metrics);
     return Vertx.builder()
       .with(options)
       .withClusterManager(clusterManager)
@@ -96,7 +102,7 @@ public final class Wharf {
   private static Future<Void> deployRoles(Vertx vertx, HazelcastInstance hazelcast, List<String> roles, String instanceId,
                                           String advertise, Path dataDir, Path staticDir, JsonObject router, JsonObject auth,
                                           JsonObject containers, PrometheusMeterRegistry registry) {
-    SessionStore store = SessionManager.store(vertx, hazelcast);
+    SharedState store = SessionManager.sharedState(vertx, hazelcast);
     return vertx.executeBlocking(() -> SessionCookies.create(CookieSecrets.load(auth.getString("cookie-secret"), dataDir),
         Duration.ofSeconds(auth.getLong("cookie-ttl-seconds", 86400L))), false)
       .compose(cookies -> {

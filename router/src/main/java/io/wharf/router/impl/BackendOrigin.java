@@ -4,31 +4,52 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.WebServerRequest;
 import io.vertx.httpproxy.OriginRequestProvider;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyRequest;
 import io.wharf.session.Session;
+import io.wharf.session.SessionStore;
 
 /**
- * Points each proxied request at the container that {@link RouteLookupHandler} found, and fixes
- * up what the container sees: its own token instead of Wharf's cookie, the public Host (so
- * Jupyter's same-origin checks pass), and no hop-by-hop headers.
+ * Points each proxied request at its user's container, and fixes up what the container sees:
+ * its own token instead of Wharf's cookie, the public Host (so Jupyter's same-origin checks
+ * pass), and no hop-by-hop headers.
+ *
+ * <p>The route found by {@link UserRequestHandler} is handed over in a field rather than looked
+ * up again: the proxy asks for the origin synchronously inside {@code handle}, and this object
+ * belongs to one event loop. Should the proxy ever ask later, the field is empty and the route
+ * is looked up from the request's path instead.
  */
 final class BackendOrigin implements OriginRequestProvider {
 
   private final String cookieName;
+  private final SessionStore store;
+  private Session handedOff;
 
-  BackendOrigin(String cookieName) {
+  BackendOrigin(String cookieName, SessionStore store) {
     this.cookieName = cookieName;
+    this.store = store;
+  }
+
+  void handOff(Session route) {
+    handedOff = route;
   }
 
   @Override
   public Future<HttpClientRequest> create(ProxyContext proxyContext) {
+    Session route = handedOff;
+    handedOff = null;
+    if (route != null) {
+      return send(proxyContext, route);
+    }
+    String user = UserPath.user(proxyContext.request().proxiedRequest().path());
+    return store.get(Session.key(user, "")).compose(session -> session != null && session.running()
+      ? send(proxyContext, session)
+      : Future.failedFuture("server not running"));
+  }
+
+  private Future<HttpClientRequest> send(ProxyContext proxyContext, Session route) {
     ProxyRequest request = proxyContext.request();
-    RoutingContext ctx = ((WebServerRequest) request.proxiedRequest()).routingContext();
-    Session route = ctx.get(RouteLookupHandler.ROUTE);
     prepare(request.headers(), route.token(), cookieName);
     request.setAuthority(request.proxiedRequest().authority());
     return proxyContext.client().request(new RequestOptions().setHost(route.host()).setPort(route.port()));

@@ -1,7 +1,9 @@
 package io.wharf.router.impl;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerOptions;
@@ -9,7 +11,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.ext.web.proxy.handler.ProxyHandler;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyOptions;
 import io.wharf.router.RouterSettings;
@@ -19,16 +20,16 @@ import io.wharf.router.RouterSettings;
  * the instances), its own client pool towards containers, and its own verified-cookie cache, so
  * nothing on the request path is shared between threads.
  *
- * <p>Handler chain for {@code /user/{name}/...}: security headers → cookie authentication →
- * route lookup → WebSocket tunnel (upgrades only) → HTTP proxy.
+ * <p>{@code /user/{name}/...} goes to {@link UserRequestHandler} (cookie → route → tunnel or
+ * proxy); everything else to the web router with the hub's pages and API.
  */
 public final class RouterVerticle extends VerticleBase {
 
   private final RouterSettings settings;
   private final HttpServerOptions serverOptions;
-  private final WebSocketTunnelHandler.WebSocketCounter counter;
+  private final WebSocketTunnel.WebSocketCounter counter;
 
-  public RouterVerticle(RouterSettings settings, HttpServerOptions serverOptions, WebSocketTunnelHandler.WebSocketCounter counter) {
+  public RouterVerticle(RouterSettings settings, HttpServerOptions serverOptions, WebSocketTunnel.WebSocketCounter counter) {
     this.settings = settings;
     this.serverOptions = serverOptions;
     this.counter = counter;
@@ -43,23 +44,29 @@ public final class RouterVerticle extends VerticleBase {
         .setTcpNoDelay(true)
         .setDecompressionSupported(false),
       new PoolOptions().setHttp1MaxSize(settings.maxConnectionsPerServer()));
+    BackendOrigin origin = new BackendOrigin(settings.cookieName(), settings.store());
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client)
-      .origin(new BackendOrigin(settings.cookieName()))
+      .origin(origin)
       .addInterceptor(new ResponseHeadersInterceptor());
+    UserRequestHandler user = new UserRequestHandler(
+      new CookieAuthenticator(settings.cookies(), settings.cookieCacheSize()), settings.cookieName(), settings.store(),
+      new WebSocketTunnel(client, settings.cookieName(), settings.publicOrigin(), counter), origin, proxy);
 
-    Router router = Router.router(vertx);
-    router.route("/user/*")
-      .handler(SecurityHeadersHandler.proxied())
-      .handler(new CookieAuthHandler(settings.cookies(), settings.cookieName(), settings.cookieCacheSize()))
-      .handler(new RouteLookupHandler(settings.store()))
-      .handler(new WebSocketTunnelHandler(client, settings.cookieName(), settings.publicOrigin(), counter))
-      .handler(ProxyHandler.create(proxy));
-    router.route("/hub/*").handler(SecurityHeadersHandler.hub());
-    router.get("/hub/health").handler(settings.health());
-    router.route("/hub/static/*").handler(StaticHandler.create(FileSystemAccess.ROOT, settings.staticDir().toString())
+    Router hub = Router.router(vertx);
+    hub.route("/hub/*").handler(SecurityHeadersHandler.hub());
+    hub.get("/hub/health").handler(settings.health());
+    hub.route("/hub/static/*").handler(StaticHandler.create(FileSystemAccess.ROOT, settings.staticDir().toString())
       .setDefaultContentEncoding("UTF-8"));
-    settings.hubRoutes().accept(router);
+    settings.hubRoutes().accept(hub);
 
-    return vertx.createHttpServer(serverOptions).requestHandler(router).listen();
+    // Notebook traffic skips the web router: it needs none of its features, and it is most of the load.
+    Handler<HttpServerRequest> dispatch = request -> {
+      if (request.path().startsWith(UserPath.PREFIX)) {
+        user.handle(request);
+      } else {
+        hub.handle(request);
+      }
+    };
+    return vertx.createHttpServer(serverOptions).requestHandler(dispatch).listen();
   }
 }

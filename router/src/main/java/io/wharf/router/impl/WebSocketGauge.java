@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Open WebSocket tunnels across all event loops, exported as {@code wharf_websocket_connections}. */
-public final class WebSocketGauge implements WebSocketTunnelHandler.WebSocketCounter {
+public final class WebSocketGauge implements WebSocketTunnel.WebSocketCounter {
 
   private final AtomicInteger open = new AtomicInteger();
 

@@ -6,7 +6,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.ext.web.Router;
 import io.wharf.session.Session;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and a client that stops reading. If the router buffered without bound, the backend could keep
  * writing; with backpressure its writes stall once the socket buffers are full.
  */
-class WebSocketTunnelHandlerTest {
+class WebSocketTunnelTest {
 
   private static final int CHUNK = 64 * 1024;
   private static final long BOUND = 48L * 1024 * 1024;
@@ -65,14 +64,9 @@ class WebSocketTunnelHandlerTest {
     Session route = new Session("alice", "", Session.State.RUNNING, "test", "c", "127.0.0.1", backend.actualPort(),
       "token", 0, 0, 100, "ready");
     gauge = WebSocketGauge.register(null);
-    Router router = Router.router(vertx);
-    router.route("/user/*")
-      .handler(ctx -> {
-        ctx.put(RouteLookupHandler.ROUTE, route);
-        ctx.next();
-      })
-      .handler(new WebSocketTunnelHandler(proxyClient = vertx.createHttpClient(), "wharf-session", null, gauge));
-    HttpServer front = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    WebSocketTunnel tunnel = new WebSocketTunnel(proxyClient = vertx.createHttpClient(), "wharf-session", null, gauge);
+    HttpServer front = vertx.createHttpServer().requestHandler(request -> tunnel.open(request, route))
+      .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
 
     wsClient = vertx.createWebSocketClient();
     WebSocket client = wsClient

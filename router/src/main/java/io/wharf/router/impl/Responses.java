@@ -1,0 +1,39 @@
+package io.wharf.router.impl;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+
+/** Small answers the router gives itself, without involving a container. */
+final class Responses {
+
+  private Responses() {
+  }
+
+  /**
+   * Whether a person's browser is navigating to a page (so a redirect helps), as opposed to a
+   * script or API client (which wants a status code it can act on).
+   */
+  static boolean isNavigation(HttpServerRequest request) {
+    String mode = request.getHeader("Sec-Fetch-Mode");
+    if (mode != null) {
+      return mode.equals("navigate");
+    }
+    if (request.method() != HttpMethod.GET || request.getHeader("X-Requested-With") != null) {
+      return false;
+    }
+    String accept = request.getHeader("Accept");
+    return accept != null && accept.contains("text/html");
+  }
+
+  static void json(HttpServerRequest request, int status, String message) {
+    request.response().setStatusCode(status)
+      .putHeader("Content-Type", "application/json")
+      .putHeader("Cache-Control", "no-store")
+      .end(new JsonObject().put("status", status).put("message", message).encode());
+  }
+
+  static void redirect(HttpServerRequest request, String location) {
+    request.response().setStatusCode(302).putHeader("Location", location).putHeader("Cache-Control", "no-store").end();
+  }
+}

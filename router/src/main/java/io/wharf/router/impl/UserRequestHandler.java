@@ -1,0 +1,106 @@
+package io.wharf.router.impl;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.httpproxy.HttpProxy;
+import io.wharf.session.Session;
+import io.wharf.session.SessionStore;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The hot path: every request under {@code /user/{name}/}. It runs straight on the request, not
+ * through the web router, because it runs for every notebook request:
+ * authenticate the cookie → find the user's running server → tunnel a WebSocket or proxy HTTP.
+ *
+ * <ul>
+ *   <li>no valid cookie: a page navigation is sent to the login page, anything else gets 401;</li>
+ *   <li>a valid cookie of another user: 403;</li>
+ *   <li>no running server: a navigation goes to the spawn page, anything else gets 503.</li>
+ * </ul>
+ */
+final class UserRequestHandler implements Handler<HttpServerRequest> {
+
+  private static final String HSTS = "max-age=31536000";
+
+  private final CookieAuthenticator authenticator;
+  private final String cookieName;
+  private final SessionStore store;
+  private final WebSocketTunnel tunnel;
+  private final BackendOrigin origin;
+  private final HttpProxy proxy;
+
+  UserRequestHandler(CookieAuthenticator authenticator, String cookieName, SessionStore store,
+                     WebSocketTunnel tunnel, BackendOrigin origin, HttpProxy proxy) {
+    this.authenticator = authenticator;
+    this.cookieName = cookieName;
+    this.store = store;
+    this.tunnel = tunnel;
+    this.origin = origin;
+    this.proxy = proxy;
+  }
+
+  @Override
+  public void handle(HttpServerRequest request) {
+    request.response().headers().set("Strict-Transport-Security", HSTS);
+    String path = request.path();
+    String user = UserPath.user(path);
+    if (user == null) {
+      Responses.json(request, 404, "no such path");
+      return;
+    }
+    String cookieUser = authenticator.user(CookieHeader.value(request.getHeader("Cookie"), cookieName));
+    if (cookieUser == null) {
+      if (Responses.isNavigation(request)) {
+        Responses.redirect(request, "/hub/login?next=" + URLEncoder.encode(request.uri(), StandardCharsets.UTF_8));
+      } else {
+        Responses.json(request, 401, "authentication required");
+      }
+      return;
+    }
+    if (!cookieUser.equals(user)) {
+      Responses.json(request, 403, "this server belongs to another user");
+      return;
+    }
+    if (UserPath.missingSlash(path, user)) {
+      Responses.redirect(request, path + "/");
+      return;
+    }
+    Future<Session> lookup = store.get(Session.key(user, ""));
+    if (lookup.isComplete()) {
+      route(request, user, lookup);
+    } else {
+      // A near-cache miss: hold the body until the owner of the record answers.
+      request.pause();
+      lookup.onComplete(ar -> {
+        route(request, user, lookup);
+        if (request.response().ended()) {
+          request.resume();
+        }
+      });
+    }
+  }
+
+  private void route(HttpServerRequest request, String user, Future<Session> lookup) {
+    if (lookup.failed()) {
+      Responses.json(request, 503, "session state unavailable, try again");
+      return;
+    }
+    Session session = lookup.result();
+    if (session == null || !session.running()) {
+      if (Responses.isNavigation(request)) {
+        Responses.redirect(request, "/hub/spawn-pending/" + user);
+      } else {
+        request.response().putHeader("Retry-After", "5");
+        Responses.json(request, 503, session == null ? "server not running" : "server is starting");
+      }
+    } else if (WebSocketTunnel.isUpgrade(request)) {
+      tunnel.open(request, session);
+    } else {
+      origin.handOff(session);
+      proxy.handle(request);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package io.wharf.router.impl;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetSocket;
+import io.wharf.session.Session;
+
+import java.util.logging.Logger;
+
+/**
+ * Tunnels WebSocket upgrades to the container. The proxy library joins the two sockets without
+ * flow control, so a slow client would make the router buffer without bound; here each direction
+ * is a {@link io.vertx.core.streams.Pipe}, which pauses the sender while the receiver's write
+ * queue is full. The upgrade is refused (403) unless its {@code Origin} is Wharf's own public
+ * origin, which stops cross-site WebSocket hijacking; Jupyter then sees the public Host and
+ * Origin together and accepts the socket.
+ */
+final class WebSocketTunnel {
+
+  private static final Logger log = Logger.getLogger(WebSocketTunnel.class.getName());
+
+  private final HttpClient client;
+  private final String cookieName;
+  private final String publicOrigin;
+  private final WebSocketCounter counter;
+
+  /**
+   * @param publicOrigin Wharf's public origin, such as {@code https://notebooks.example.org};
+   *                     null to take it from each request's Host header
+   */
+  WebSocketTunnel(HttpClient client, String cookieName, String publicOrigin, WebSocketCounter counter) {
+    this.client = client;
+    this.cookieName = cookieName;
+    this.publicOrigin = publicOrigin;
+    this.counter = counter;
+  }
+
+  static boolean isUpgrade(HttpServerRequest request) {
+    return request.method() == HttpMethod.GET && request.canUpgradeToWebSocket();
+  }
+
+  /** Whether a browser's {@code Origin} header is the public origin (absent means a non-browser client). */
+  static boolean originAllowed(String origin, String publicOrigin, String host) {
+    if (origin == null) {
+      return true;
+    }
+    String expected = publicOrigin != null ? publicOrigin : host == null ? null : "https://" + host;
+    return expected != null && origin.equalsIgnoreCase(expected);
+  }
+
+  /** Tunnels the upgrade {@code request} to the container of {@code route}. */
+  void open(HttpServerRequest request, Session route) {
+    String host = request.authority() == null ? null : request.authority().toString();
+    if (!originAllowed(request.getHeader(HttpHeaders.ORIGIN), publicOrigin, host)) {
+      Responses.json(request, 403, "cross-origin WebSocket refused");
+      return;
+    }
+    request.pause();
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+    BackendOrigin.prepare(headers, route.token(), cookieName);
+    headers.set(HttpHeaders.CONNECTION, "Upgrade").set(HttpHeaders.UPGRADE, "websocket");
+    if (host != null) {
+      headers.set(HttpHeaders.HOST, host);
+    }
+    RequestOptions options = new RequestOptions()
+      .setMethod(HttpMethod.GET)
+      .setHost(route.host())
+      .setPort(route.port())
+      .setURI(request.uri())
+      .setHeaders(headers);
+    client.request(options)
+      .compose(backendRequest -> backendRequest.connect())
+      .onSuccess(response -> join(request, response))
+      .onFailure(err -> {
+        log.fine("WebSocket to " + route.key() + " failed: " + err.getMessage());
+        request.resume();
+        Responses.json(request, 502, "the notebook server did not accept the WebSocket");
+      });
+  }
+
+  private void join(HttpServerRequest request, HttpClientResponse backend) {
+    if (backend.statusCode() != 101) {
+      backend.body().onComplete(body -> {
+        request.resume();
+        request.response().setStatusCode(backend.statusCode());
+        request.response().end(body.succeeded() ? body.result() : null);
+      });
+      return;
+    }
+    NetSocket backendSocket = backend.netSocket();
+    request.response().setStatusCode(101)
+      .putHeader(HttpHeaders.UPGRADE, "websocket")
+      .putHeader(HttpHeaders.CONNECTION, "Upgrade");
+    backend.headers().forEach(h -> {
+      String name = h.getKey();
+      if (name.regionMatches(true, 0, "sec-websocket-", 0, 14)) {
+        request.response().headers().add(name, h.getValue());
+      }
+    });
+    request.toNetSocket().onComplete(ar -> {
+      if (ar.failed()) {
+        backendSocket.close();
+        return;
+      }
+      NetSocket clientSocket = ar.result();
+      counter.opened();
+      clientSocket.pipeTo(backendSocket);
+      backendSocket.pipeTo(clientSocket);
+      clientSocket.closeHandler(v -> backendSocket.close());
+      backendSocket.closeHandler(v -> {
+        clientSocket.close();
+        counter.closed();
+      });
+    });
+  }
+
+  /** Counts open tunnels; the metrics registry observes it. */
+  interface WebSocketCounter {
+    void opened();
+
+    void closed();
+  }
+}

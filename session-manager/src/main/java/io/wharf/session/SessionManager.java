@@ -7,8 +7,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.wharf.container.ContainerManager;
-import io.wharf.session.impl.FileAccounts;
-import io.wharf.session.impl.HazelcastSessionStore;
+import io.wharf.session.impl.HazelcastStore;
+import io.wharf.session.impl.SharedAccounts;
 import io.wharf.session.impl.HubRoutes;
 import io.wharf.session.impl.ServerLifecycle;
 
@@ -39,21 +39,21 @@ public final class SessionManager {
 
   /** Adds the shared-state settings to a Hazelcast config before the member starts. */
   public static void configure(Config hazelcastConfig) {
-    HazelcastSessionStore.configure(hazelcastConfig);
+    HazelcastStore.configure(hazelcastConfig);
   }
 
-  /** The shared session store, for roles that only read it (the router). */
-  public static SessionStore store(Vertx vertx, HazelcastInstance hazelcast) {
-    return new HazelcastSessionStore(vertx, hazelcast);
+  /** The state shared across the cluster; the router reads sessions from it. */
+  public static SharedState sharedState(Vertx vertx, HazelcastInstance hazelcast) {
+    return new HazelcastStore(vertx, hazelcast);
   }
 
   /**
    * @param auth       the {@code auth} configuration section
    * @param containers the {@code containers} configuration section (image, ready timeout)
    */
-  public static Future<SessionManager> create(Vertx vertx, SessionStore store, SessionCookies cookies, JsonObject auth,
+  public static Future<SessionManager> create(Vertx vertx, SharedState store, SessionCookies cookies, JsonObject auth,
                                               JsonObject containers, String instance, Path dataDir, Path staticDir) {
-    return vertx.executeBlocking(() -> new FileAccounts(vertx, dataDir.resolve("accounts.json"), auth.getInteger("password-iterations", 310_000)), false)
+    return vertx.executeBlocking(() -> new SharedAccounts(vertx, store, dataDir.resolve("accounts.json"), auth.getInteger("password-iterations", 310_000)), false)
       .compose(accounts -> ensureAdmin(accounts, auth).map(accounts))
       .map(accounts -> {
         long launchTimeout = (containers.getLong("ready-timeout-seconds", 60L) + 60) * 1000;

@@ -28,6 +28,9 @@ public interface SessionStore {
   /** Every session of {@code user}. */
   Future<List<Session>> sessionsOf(String user);
 
+  /** Every session. */
+  Future<List<Session>> allSessions();
+
   /** Every session launched by {@code instance}. */
   Future<List<Session>> sessionsOn(String instance);
 }

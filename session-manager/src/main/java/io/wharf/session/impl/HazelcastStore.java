@@ -1,39 +1,76 @@
 package io.wharf.session.impl;
 
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.EvictionConfig;
 import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NearCacheConfig;
+import com.hazelcast.config.ReplicatedMapConfig;
+import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.core.EntryListener;
+import com.hazelcast.map.MapEvent;
 import com.hazelcast.query.Predicates;
+import com.hazelcast.replicatedmap.ReplicatedMap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.wharf.session.Account;
+import io.wharf.session.AccountStore;
+import io.wharf.session.ClusterView;
+import io.wharf.session.InstanceInfo;
 import io.wharf.session.Session;
 import io.wharf.session.SessionStore;
+import io.wharf.session.SharedState;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The one class that touches Hazelcast's maps. Sessions live in an {@link IMap} with a backup
- * and a near-cache that keeps deserialized records on every member, so the router's per-request
- * lookup is a local read; a miss goes to the owning member asynchronously.
+ * The one class that touches Hazelcast. Shared state lives in:
+ * <ul>
+ *   <li>{@code wharf-sessions}: an {@link IMap} with a backup and a near-cache that keeps
+ *       deserialized records on every member, so the router's per-request lookup is a local read;</li>
+ *   <li>{@code wharf-accounts}: a replicated map, small and read on every hub request;</li>
+ *   <li>{@code wharf-instances}, {@code wharf-draining}, {@code wharf-tombstones}: load reports,
+ *       operator flags, and servers stopped while their instance was unreachable.</li>
+ * </ul>
+ * The leader is the oldest member, as Hazelcast orders them: no election of our own.
  */
-public final class HazelcastSessionStore implements SessionStore {
+public final class HazelcastStore implements SharedState {
 
   public static final String SESSIONS = "wharf-sessions";
+  static final String ACCOUNTS = "wharf-accounts";
+  static final String INSTANCES = "wharf-instances";
+  static final String DRAINING = "wharf-draining";
+  static final String TOMBSTONES = "wharf-tombstones";
 
   private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
   private final IMap<String, Session> sessions;
+  private final ReplicatedMap<String, Account> accounts;
+  private final IMap<String, InstanceInfo> instances;
+  private final IMap<String, Boolean> draining;
+  private final IMap<String, Boolean> tombstones;
 
-  public HazelcastSessionStore(Vertx vertx, HazelcastInstance hazelcast) {
+  public HazelcastStore(Vertx vertx, HazelcastInstance hazelcast) {
     this.vertx = vertx;
+    this.hazelcast = hazelcast;
     this.sessions = hazelcast.getMap(SESSIONS);
+    this.accounts = hazelcast.getReplicatedMap(ACCOUNTS);
+    this.instances = hazelcast.getMap(INSTANCES);
+    this.draining = hazelcast.getMap(DRAINING);
+    this.tombstones = hazelcast.getMap(TOMBSTONES);
   }
 
   /** Adds the map settings the store relies on; call before the Hazelcast instance starts. */
@@ -43,11 +80,14 @@ public final class HazelcastSessionStore implements SessionStore {
       .setCacheLocalEntries(true)
       .setInvalidateOnChange(true)
       .setEvictionConfig(new EvictionConfig().setEvictionPolicy(EvictionPolicy.LRU).setSize(1_000_000));
-    config.addMapConfig(new MapConfig(SESSIONS)
-      .setBackupCount(1)
-      .setReadBackupData(true)
-      .setNearCacheConfig(nearCache));
+    config.addMapConfig(new MapConfig(SESSIONS).setBackupCount(1).setReadBackupData(true).setNearCacheConfig(nearCache));
+    config.addMapConfig(new MapConfig(INSTANCES).setBackupCount(1));
+    config.addMapConfig(new MapConfig(DRAINING).setBackupCount(1));
+    config.addMapConfig(new MapConfig(TOMBSTONES).setBackupCount(1).setTimeToLiveSeconds(86_400));
+    config.addReplicatedMapConfig(new ReplicatedMapConfig(ACCOUNTS).setInMemoryFormat(InMemoryFormat.OBJECT));
   }
+
+  // ---- sessions
 
   @Override
   public Future<Session> get(String key) {
@@ -66,12 +106,12 @@ public final class HazelcastSessionStore implements SessionStore {
 
   @Override
   public Future<Session> putIfAbsent(Session session) {
-    return vertx.executeBlocking(() -> sessions.putIfAbsent(session.key(), session), false);
+    return blocking(() -> sessions.putIfAbsent(session.key(), session));
   }
 
   @Override
   public Future<Boolean> replace(Session expected, Session next) {
-    return vertx.executeBlocking(() -> sessions.replace(next.key(), expected, next), false);
+    return blocking(() -> sessions.replace(next.key(), expected, next));
   }
 
   @Override
@@ -81,12 +121,156 @@ public final class HazelcastSessionStore implements SessionStore {
 
   @Override
   public Future<List<Session>> sessionsOf(String user) {
-    return vertx.executeBlocking(() -> new ArrayList<>(sessions.values(Predicates.equal("user", user))), false);
+    return blocking(() -> new ArrayList<>(sessions.values(Predicates.equal("user", user))));
   }
 
   @Override
   public Future<List<Session>> sessionsOn(String instance) {
-    return vertx.executeBlocking(() -> new ArrayList<>(sessions.values(Predicates.equal("instance", instance))), false);
+    return blocking(() -> new ArrayList<>(sessions.values(Predicates.equal("instance", instance))));
+  }
+
+  @Override
+  public Future<List<Session>> allSessions() {
+    return blocking(() -> new ArrayList<>(sessions.values()));
+  }
+
+  // ---- accounts
+
+  @Override
+  public Account account(String name) {
+    return accounts.get(name);
+  }
+
+  @Override
+  public void saveAccount(Account account) {
+    accounts.put(account.name(), account);
+  }
+
+  @Override
+  public void removeAccount(String name) {
+    accounts.remove(name);
+  }
+
+  @Override
+  public Collection<Account> accounts() {
+    return List.copyOf(accounts.values());
+  }
+
+  @Override
+  public void onAccountsChanged(Runnable listener) {
+    accounts.addEntryListener(new AccountChanges(listener));
+  }
+
+  private record AccountChanges(Runnable listener) implements EntryListener<String, Account> {
+    @Override
+    public void entryAdded(EntryEvent<String, Account> event) {
+      listener.run();
+    }
+
+    @Override
+    public void entryUpdated(EntryEvent<String, Account> event) {
+      listener.run();
+    }
+
+    @Override
+    public void entryRemoved(EntryEvent<String, Account> event) {
+      listener.run();
+    }
+
+    @Override
+    public void entryEvicted(EntryEvent<String, Account> event) {
+      listener.run();
+    }
+
+    @Override
+    public void entryExpired(EntryEvent<String, Account> event) {
+      listener.run();
+    }
+
+    @Override
+    public void mapCleared(MapEvent event) {
+      listener.run();
+    }
+
+    @Override
+    public void mapEvicted(MapEvent event) {
+      listener.run();
+    }
+  }
+
+  // ---- cluster
+
+  @Override
+  public String localMember() {
+    return hazelcast.getCluster().getLocalMember().getUuid().toString();
+  }
+
+  @Override
+  public Set<String> liveMembers() {
+    Set<String> ids = new HashSet<>();
+    for (Member member : hazelcast.getCluster().getMembers()) {
+      ids.add(member.getUuid().toString());
+    }
+    return ids;
+  }
+
+  @Override
+  public boolean isLeader() {
+    return hazelcast.getCluster().getMembers().iterator().next().localMember();
+  }
+
+  @Override
+  public String leaderMember() {
+    return hazelcast.getCluster().getMembers().iterator().next().getUuid().toString();
+  }
+
+  @Override
+  public void onMembershipChange(Runnable listener) {
+    hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        listener.run();
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        listener.run();
+      }
+    });
+  }
+
+  @Override
+  public Future<Void> report(InstanceInfo info) {
+    return adapt(instances.setAsync(info.id(), info));
+  }
+
+  @Override
+  public Future<List<InstanceInfo>> instances() {
+    return blocking(() -> new ArrayList<>(instances.values()));
+  }
+
+  @Override
+  public Future<Void> setDraining(String instance, boolean on) {
+    return on ? adapt(draining.setAsync(instance, Boolean.TRUE)) : adapt(draining.removeAsync(instance)).mapEmpty();
+  }
+
+  @Override
+  public Future<Set<String>> draining() {
+    return blocking(() -> new HashSet<>(draining.keySet()));
+  }
+
+  @Override
+  public Future<Void> tombstone(String containerId) {
+    return adapt(tombstones.setAsync(containerId, Boolean.TRUE, 1, TimeUnit.DAYS));
+  }
+
+  @Override
+  public Future<Boolean> isTombstoned(String containerId) {
+    return adapt(tombstones.getAsync(containerId)).map(v -> v != null);
+  }
+
+  private <T> Future<T> blocking(java.util.concurrent.Callable<T> call) {
+    return vertx.executeBlocking(call, false);
   }
 
   private <T> Future<T> adapt(CompletionStage<T> stage) {

@@ -5,50 +5,60 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.wharf.session.Account;
+import io.wharf.session.AccountStore;
 import io.wharf.session.Accounts;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * Accounts kept in memory and persisted to one JSON file (mode 0600) under the data directory.
- * Writes replace the file atomically, so a crash never leaves half an account list.
+ * Accounts shared by the cluster ({@link AccountStore}) and mirrored by every instance into one
+ * JSON file (mode 0600) under its data directory, so that they survive a restart of the whole
+ * cluster: at start, the file's accounts join the shared ones. Writes replace the file
+ * atomically, so a crash never leaves half an account list.
  */
-public final class FileAccounts implements Accounts {
+public final class SharedAccounts implements Accounts {
+
+  private static final Logger log = Logger.getLogger(SharedAccounts.class.getName());
 
   private final Vertx vertx;
+  private final AccountStore store;
   private final Path file;
   private final PasswordHasher hasher;
-  private final Map<String, Account> accounts = new ConcurrentHashMap<>();
   // Compared against when the name is unknown, so a miss costs as much as a wrong password.
   private final String decoy;
 
-  public FileAccounts(Vertx vertx, Path file, int iterations) throws IOException {
+  public SharedAccounts(Vertx vertx, AccountStore store, Path file, int iterations) throws IOException {
     this.vertx = vertx;
+    this.store = store;
     this.file = file;
     this.hasher = new PasswordHasher(iterations);
     this.decoy = hasher.hash("decoy");
     if (Files.exists(file)) {
-      JsonArray array = new JsonArray(Files.readString(file, StandardCharsets.UTF_8));
-      for (Object o : array) {
+      for (Object o : new JsonArray(Files.readString(file, StandardCharsets.UTF_8))) {
         JsonObject json = (JsonObject) o;
-        Account account = new Account(json.getString("name"), json.getBoolean("admin", false),
-          json.getString("password"), json.getLong("created", 0L));
-        accounts.put(account.name(), account);
+        if (store.account(json.getString("name")) == null) {
+          store.saveAccount(new Account(json.getString("name"), json.getBoolean("admin", false),
+            json.getString("password"), json.getLong("created", 0L)));
+        }
       }
     }
+    store.onAccountsChanged(this::persistQuietly);
+    persist();
   }
 
   @Override
   public Future<Account> authenticate(String name, String password) {
-    Account account = name == null ? null : accounts.get(name);
+    Account account = name == null ? null : store.account(name);
     String hash = account == null ? decoy : account.passwordHash();
     return vertx.executeBlocking(() -> password != null && hasher.matches(password, hash), false)
       .compose(ok -> ok && account != null ? Future.succeededFuture(account) : Future.failedFuture("invalid username or password"));
@@ -56,22 +66,19 @@ public final class FileAccounts implements Accounts {
 
   @Override
   public Account find(String name) {
-    return accounts.get(name);
+    return store.account(name);
   }
 
   @Override
   public Future<Account> save(String name, String password, boolean admin) {
     return vertx.executeBlocking(() -> {
-      Account previous = accounts.get(name);
+      Account previous = store.account(name);
       String hash = password != null ? hasher.hash(password) : previous != null ? previous.passwordHash() : null;
       if (hash == null) {
         throw new IllegalArgumentException("a new account needs a password");
       }
       Account account = new Account(name, admin, hash, previous != null ? previous.createdAt() : System.currentTimeMillis());
-      synchronized (this) {
-        accounts.put(name, account);
-        persist();
-      }
+      store.saveAccount(account);
       return account;
     }, false);
   }
@@ -79,22 +86,27 @@ public final class FileAccounts implements Accounts {
   @Override
   public Future<Void> delete(String name) {
     return vertx.executeBlocking(() -> {
-      synchronized (this) {
-        accounts.remove(name);
-        persist();
-      }
+      store.removeAccount(name);
       return null;
     }, false);
   }
 
   @Override
   public List<Account> all() {
-    return List.copyOf(accounts.values());
+    return List.copyOf(store.accounts());
   }
 
-  private void persist() throws IOException {
+  private void persistQuietly() {
+    try {
+      persist();
+    } catch (IOException | UncheckedIOException e) {
+      log.log(Level.WARNING, "Could not write " + file, e);
+    }
+  }
+
+  private synchronized void persist() throws IOException {
     JsonArray array = new JsonArray();
-    accounts.values().stream().sorted((a, b) -> a.name().compareTo(b.name())).forEach(a -> array.add(new JsonObject()
+    store.accounts().stream().sorted(Comparator.comparing(Account::name)).forEach(a -> array.add(new JsonObject()
       .put("name", a.name()).put("admin", a.admin()).put("password", a.passwordHash()).put("created", a.createdAt())));
     Files.createDirectories(file.getParent());
     Path tmp = Files.createTempFile(file.getParent(), "accounts", ".tmp",

@@ -1,0 +1,56 @@
+package io.wharf.session.impl;
+
+import io.wharf.session.InstanceInfo;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PlacementTest {
+
+  private static final long NOW = 1_000_000;
+
+  private static InstanceInfo info(String id, int running, int max) {
+    return new InstanceInfo(id, "127.0.0.1", "m-" + id, running, 0, max, 0, true, NOW);
+  }
+
+  private static final Set<String> LIVE = Set.of("m-a", "m-b", "m-c");
+
+  @Test
+  void choosesTheInstanceWithTheMostFreeCapacity() {
+    List<InstanceInfo> reports = List.of(info("a", 0, 10), info("b", 0, 10), info("c", 0, 40));
+    Map<String, Integer> servers = Map.of("a", 2, "b", 1, "c", 10);
+    assertEquals("b", Placement.choose(reports, LIVE, Set.of(), servers, NOW).orElseThrow().id());
+  }
+
+  @Test
+  void spreadsUsersOverEmptyInstances() {
+    List<InstanceInfo> reports = List.of(info("a", 0, 10), info("b", 0, 10), info("c", 0, 10));
+    assertEquals("a", Placement.choose(reports, LIVE, Set.of(), Map.of(), NOW).orElseThrow().id());
+    assertEquals("b", Placement.choose(reports, LIVE, Set.of(), Map.of("a", 1), NOW).orElseThrow().id());
+    assertEquals("c", Placement.choose(reports, LIVE, Set.of(), Map.of("a", 1, "b", 1), NOW).orElseThrow().id());
+  }
+
+  @Test
+  void skipsDrainingDeadStaleAndDockerlessInstances() {
+    List<InstanceInfo> reports = List.of(
+      info("a", 0, 10),
+      new InstanceInfo("b", "x", "m-b", 0, 0, 10, 0, false, NOW),
+      new InstanceInfo("c", "x", "m-c", 0, 0, 10, 0, true, NOW - Placement.STALE_MILLIS - 1),
+      new InstanceInfo("d", "x", "m-gone", 0, 0, 10, 0, true, NOW));
+    assertTrue(Placement.choose(reports, LIVE, Set.of("a"), Map.of(), NOW).isEmpty());
+    assertEquals("a", Placement.choose(reports, LIVE, Set.of(), Map.of(), NOW).orElseThrow().id());
+  }
+
+  @Test
+  void fullInstancesAreNotCandidates() {
+    List<InstanceInfo> reports = List.of(info("a", 2, 2), info("b", 0, 1));
+    assertTrue(Placement.choose(reports, LIVE, Set.of(), Map.of("b", 1), NOW).isEmpty());
+    InstanceInfo memoryFull = new InstanceInfo("c", "x", "m-c", 1, 1024, 10, 1024, true, NOW);
+    assertEquals(0.0, Placement.free(memoryFull, 1));
+  }
+}

@@ -10,6 +10,7 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -24,6 +25,7 @@ import io.wharf.session.SharedState;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -74,7 +76,9 @@ public final class Wharf {
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastSetup.config(cluster));
-    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true);
+    // Bounded labels only: no event-bus address (per-user progress addresses), no remote address.
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true)
+      .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME, Label.EB_SIDE, Label.EB_FAILURE));
     if (!config.getJsonObject("metrics").getBoolean("vertx-http", true)) {
       metrics.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER).addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT);
     }

@@ -96,7 +96,7 @@ async function waitForTree(page) {
 
 // Starting a container adds a network interface, and Chromium aborts requests in flight when
 // it notices (ERR_NETWORK_CHANGED), even to 127.0.0.1. On a shared Docker host any container
-// start can do that, so a page that lost its scripts is loaded again, up to three times.
+// start can do that, so a page that lost some of its requests is loaded again, up to three times.
 async function loadWithRetries(page, label, ready) {
   for (let attempt = 1; ; attempt++) {
     const ok = await page.waitForFunction(ready, null, { timeout: 15000, polling: 200 })
@@ -105,9 +105,9 @@ async function loadWithRetries(page, label, ready) {
       return;
     }
     if (attempt > 3) {
-      fail(`the ${label} page never loaded its scripts (see the failed requests above)`);
+      fail(`the ${label} page never finished loading (see the failed requests above)`);
     }
-    log(`the ${label} page's scripts did not load; reloading it (attempt ${attempt + 1})`);
+    log(`the ${label} page did not finish loading; reloading it (attempt ${attempt + 1})`);
     await page.reload({ waitUntil: 'domcontentloaded' });
   }
 }
@@ -169,8 +169,10 @@ async function main() {
 
     step = 'wait for notebook server';
     await waitForTree(page);
+    // Ready means the scripts ran and the kernel list (GET api/kernelspecs) filled the New menu.
     await loadWithRetries(page, 'tree',
-      () => window.Jupyter && typeof window.require === 'function' && typeof window.$ === 'function');
+      () => window.Jupyter && typeof window.require === 'function'
+        && document.querySelector('#new-menu li[id^="kernel-"]'));
     await page.locator('#notebook_list').waitFor();
     await page.waitForLoadState('networkidle').catch(() => {});
     log('notebook tree is up');

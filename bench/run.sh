@@ -230,11 +230,28 @@ to_ms() {
     printf "%.2f", n }'
 }
 
+# CPU time (clock ticks) used so far by the process serving a target: the proxy's own cost per
+# request, which unlike requests/s does not depend on what else the machine is doing.
+cpu_ticks() {
+  local pids=()
+  case "$1" in
+    nginx) pids=($(cat "$nginx_pid_file") $(pgrep -P "$(cat "$nginx_pid_file")")) ;;
+    router) pids=("$wharf_pid") ;;
+    *) echo 0; return ;;
+  esac
+  local total=0 p
+  for p in "${pids[@]}"; do
+    total=$(( total + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0) ))
+  done
+  echo "$total"
+}
+
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # Targets are measured in turn, ROUNDS times; each target's figure is its median over the
 # rounds, which evens out drift on a shared machine. Only the first round warms up.
-declare -A rps_all p99_all rps p99 errs
+declare -A rps_all p99_all rps p99 errs cpu_all cpu
+hz=$(getconf CLK_TCK)
 for round in $(seq 1 "$ROUNDS"); do
   for i in "${!names[@]}"; do
     name=${names[$i]}
@@ -245,12 +262,16 @@ for round in $(seq 1 "$ROUNDS"); do
       wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${hdr[@]}" "${urls[$i]}" >/dev/null
     fi
     say "$name: measuring $DURATION (round $round of $ROUNDS)"
+    ticks0=$(cpu_ticks "$name")
     out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${hdr[@]}" "${urls[$i]}")
+    ticks1=$(cpu_ticks "$name")
     if ! grep -q '^Requests/sec: *[1-9]' <<<"$out"; then
       echo "$out" >&2
       die "$name served nothing during the measurement (wrk's output above)"
     fi
     rps_all[$name]+=" $(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")"
+    requests=$(awk '/requests in/ { print $1 }' <<<"$out")
+    cpu_all[$name]+=" $(awk -v t=$(( ticks1 - ticks0 )) -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')"
     p99_all[$name]+=" $(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
     non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out")
     sockerr=$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' <<<"$out")
@@ -260,6 +281,7 @@ done
 for name in "${names[@]}"; do
   rps[$name]=$(median <<<"${rps_all[$name]}")
   p99[$name]=$(median <<<"${p99_all[$name]}")
+  cpu[$name]=$(median <<<"${cpu_all[$name]}")
 done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
@@ -273,9 +295,11 @@ if [ "$BACKEND_ONLY" != 1 ]; then
   echo "router: Wharf $(basename "$repo/server/target/wharf.jar"), JAVA_OPTS='$JAVA_OPTS', event loops: ${WHARF_ROUTER_EVENT_LOOPS:-config default}"
 fi
 echo
-printf '%-8s %12s %10s %8s\n' target 'requests/s' 'p99 ms' errors
+printf '%-8s %12s %10s %8s %14s\n' target 'requests/s' 'p99 ms' errors 'cpu us/request'
 for name in "${names[@]}"; do
-  printf '%-8s %12s %10s %8s\n' "$name" "${rps[$name]}" "${p99[$name]}" "${errs[$name]}"
+  c=${cpu[$name]}
+  [ "$name" = direct ] && c='-'
+  printf '%-8s %12s %10s %8s %14s\n' "$name" "${rps[$name]}" "${p99[$name]}" "${errs[$name]}" "$c"
 done
 if [ "$ROUNDS" -gt 1 ]; then
   echo
@@ -289,6 +313,7 @@ printf '%-16s %8s %8s\n' nginx/direct "$(ratio "${rps[nginx]}" "${rps[direct]}")
 if [ "$BACKEND_ONLY" != 1 ]; then
   printf '%-16s %8s %8s\n' router/direct "$(ratio "${rps[router]}" "${rps[direct]}")" "$(ratio "${p99[router]}" "${p99[direct]}")"
   printf '%-16s %8s %8s\n' router/nginx "$(ratio "${rps[router]}" "${rps[nginx]}")" "$(ratio "${p99[router]}" "${p99[nginx]}")"
+  echo "cpu per request, router/nginx: $(ratio "${cpu[router]}" "${cpu[nginx]}") (lower is cheaper; 1.0 means as cheap as nginx)"
 fi
 for name in "${names[@]}"; do
   [ "${errs[$name]}" = 0 ] || say "warning: $name had ${errs[$name]} errors or non-2xx answers; see its figures with care"

@@ -33,6 +33,31 @@ public final class ContainerAddresses {
     return "wharf.containers." + instance + ".list";
   }
 
+  /** Docker health of an instance: reply {@code {"docker": true, "version": "..."}}, or DOCKER_UNAVAILABLE. */
+  public static String ping(String instance) {
+    return "wharf.containers." + instance + ".ping";
+  }
+
+  /**
+   * Load of an instance: reply {@code {"instance", "running", "memoryReserved", "maxContainers", "maxMemory"}}.
+   */
+  public static String load(String instance) {
+    return "wharf.containers." + instance + ".load";
+  }
+
+  /** Removes a user's home volume: body {@code {"user": "..."}}. */
+  public static String removeHome(String instance) {
+    return "wharf.containers." + instance + ".remove-home";
+  }
+
+  /**
+   * Published (to every instance) when a Wharf container dies:
+   * {@code {"id", "user", "server", "instance", "event": "die"|"oom", "exitCode", "oomKilled", "reason"}}.
+   */
+  public static String events() {
+    return "wharf.containers.events";
+  }
+
   /** Failure codes carried by {@link io.vertx.core.eventbus.ReplyException#failureCode()}. */
   public static final class FailureCodes {
     /** The request was malformed, or the image is not on the allow-list. */
@@ -43,6 +68,8 @@ public final class ContainerAddresses {
     public static final int DOCKER_UNAVAILABLE = 503;
     /** The notebook did not become ready in time, or exited while starting. */
     public static final int NOT_READY = 504;
+    /** The instance has no room for another server. */
+    public static final int AT_CAPACITY = 507;
     /** Anything else Docker refused. */
     public static final int DOCKER_ERROR = 500;
 

@@ -13,9 +13,15 @@ import io.vertx.core.json.JsonObject;
  * @param port     published host port
  * @param token    per-container notebook token
  * @param running  whether Docker reports it running
+ * @param createdAt epoch millis when Docker created it; 0 when unknown
+ * @param profile  limit profile it was launched with; empty for the default
  */
 public record ContainerInfo(String id, String user, String server, String instance,
-                            String host, int port, String token, boolean running) {
+                            String host, int port, String token, boolean running, long createdAt, String profile) {
+
+  public ContainerInfo(String id, String user, String server, String instance, String host, int port, String token, boolean running) {
+    this(id, user, server, instance, host, port, token, running, 0L, "");
+  }
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -26,7 +32,9 @@ public record ContainerInfo(String id, String user, String server, String instan
       .put("host", host)
       .put("port", port)
       .put("token", token)
-      .put("running", running);
+      .put("running", running)
+      .put("createdAt", createdAt)
+      .put("profile", profile);
   }
 
   public static ContainerInfo fromJson(JsonObject json) {
@@ -38,6 +46,8 @@ public record ContainerInfo(String id, String user, String server, String instan
       json.getString("host"),
       json.getInteger("port", 0),
       json.getString("token"),
-      json.getBoolean("running", false));
+      json.getBoolean("running", false),
+      json.getLong("createdAt", 0L),
+      json.getString("profile", ""));
   }
 }

@@ -40,6 +40,26 @@ public interface ContainerManager {
             return array.stream().map(o -> ContainerInfo.fromJson((JsonObject) o)).toList();
           });
       }
+
+      private final DeliveryOptions pingOptions = new DeliveryOptions().setSendTimeout(3_000);
+
+      @Override
+      public Future<JsonObject> ping() {
+        return vertx.eventBus().<JsonObject>request(ContainerAddresses.ping(instance), new JsonObject(), pingOptions)
+          .map(msg -> msg.body());
+      }
+
+      @Override
+      public Future<JsonObject> load() {
+        return vertx.eventBus().<JsonObject>request(ContainerAddresses.load(instance), new JsonObject(), pingOptions)
+          .map(msg -> msg.body());
+      }
+
+      @Override
+      public Future<Void> removeHome(String user) {
+        return vertx.eventBus().request(ContainerAddresses.removeHome(instance), new JsonObject().put("user", user), shortOptions)
+          .mapEmpty();
+      }
     };
   }
 
@@ -51,4 +71,13 @@ public interface ContainerManager {
 
   /** The Wharf-labelled containers of the instance, running or not. */
   Future<List<ContainerInfo>> list();
+
+  /** Whether the instance's Docker engine answers. */
+  Future<JsonObject> ping();
+
+  /** The instance's running containers, reserved memory and limits. */
+  Future<JsonObject> load();
+
+  /** Removes a user's persistent home volume. */
+  Future<Void> removeHome(String user);
 }

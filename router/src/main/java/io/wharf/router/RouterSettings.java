@@ -15,8 +15,9 @@ import java.util.function.Consumer;
  * @param publicOrigin Wharf's public origin, such as https://notebooks.example.org; null to trust each request's Host
  * @param hubRoutes    mounts the session manager's {@code /hub/} pages and API, when this instance runs that role
  * @param health       answers {@code /hub/health}
+ * @param instanceId   this instance's id, sent in {@code X-Wharf-Instance} on every response
  */
-public record RouterSettings(SessionStore store, SessionCookies cookies, String cookieName, String publicOrigin,
+public record RouterSettings(String instanceId, SessionStore store, SessionCookies cookies, String cookieName, String publicOrigin,
                              Path staticDir, int connectTimeoutMillis, int idleTimeoutSeconds,
                              int maxConnectionsPerServer, int cookieCacheSize,
                              Consumer<Router> hubRoutes, Handler<RoutingContext> health) {

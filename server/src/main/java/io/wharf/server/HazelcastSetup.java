@@ -17,12 +17,31 @@ final class HazelcastSetup {
   private HazelcastSetup() {
   }
 
+  static String digest(String secret) {
+    try {
+      byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+        .digest(("wharf-cluster:" + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(hash);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static Config config(JsonObject cluster) {
     Config config = new Config();
-    config.setClusterName(cluster.getString("name", "wharf"));
+    // Open-source Hazelcast has no member authentication; members do refuse to join a cluster of
+    // another name, so a configured secret becomes part of the name (as a digest, never in clear).
+    // The member network still has to be private: Hazelcast's traffic is not encrypted.
+    String secret = cluster.getString("secret", "");
+    String name = cluster.getString("name", "wharf");
+    config.setClusterName(secret.isBlank() ? name : name + "-" + digest(secret).substring(0, 32));
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "jdk");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // A member that stops answering is declared gone within seconds, so leadership and
+    // partition ownership move on quickly (the default waits a minute).
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", cluster.getValue("failure-detection-seconds", 5).toString());
 
     String advertise = cluster.getString("advertise-address", "127.0.0.1");
     NetworkConfig network = config.getNetworkConfig();

@@ -83,6 +83,7 @@ public final class Wharf {
       metrics.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER).addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT);
     }
     VertxOptions options = new VertxOptions()
+      .setPreferNativeTransport(instance.getBoolean("native-transport", true))
       .setEventBusOptions(new EventBusOptions().setHost(advertise).setPort(0))
       .setMetricsOptions(metrics);
     return Vertx.builder()
@@ -91,6 +92,9 @@ public final class Wharf {
       .withMetrics(new MicrometerMetricsFactory(registry))
       .buildClustered()
       .compose(vertx -> {
+        if (options.getPreferNativeTransport() && !vertx.isNativeTransportEnabled()) {
+          log.warning("The native transport is not available here (" + vertx.unavailableNativeTransportCause() + "); using Java NIO");
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           try {
             vertx.close().await(java.util.concurrent.TimeUnit.SECONDS.toMillis(20), java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -99,13 +103,13 @@ public final class Wharf {
           }
         }, "wharf-shutdown"));
         return deployRoles(vertx, clusterManager.getHazelcastInstance(), roles, instanceId, advertise,
-          dataDir, staticDir, router, auth, containers, registry).map(vertx);
+          dataDir, staticDir, router, auth, containers, cluster, registry).map(vertx);
       });
   }
 
   private static Future<Void> deployRoles(Vertx vertx, HazelcastInstance hazelcast, List<String> roles, String instanceId,
                                           String advertise, Path dataDir, Path staticDir, JsonObject router, JsonObject auth,
-                                          JsonObject containers, PrometheusMeterRegistry registry) {
+                                          JsonObject containers, JsonObject cluster, PrometheusMeterRegistry registry) {
     SharedState store = SessionManager.sharedState(vertx, hazelcast);
     return vertx.executeBlocking(() -> SessionCookies.create(CookieSecrets.load(auth.getString("cookie-secret"), dataDir),
         Duration.ofSeconds(auth.getLong("cookie-ttl-seconds", 86400L))), false)
@@ -114,10 +118,11 @@ public final class Wharf {
           ? ContainerManagerRole.deploy(vertx, containers.copy().put("instance-id", instanceId).put("advertise-address", advertise))
           : Future.succeededFuture();
         return containerManager.compose(v -> roles.contains("session-manager")
-            ? SessionManager.create(vertx, store, cookies, auth, containers, instanceId, dataDir, staticDir)
+            ? SessionManager.create(vertx, store, cookies, auth, containers, cluster, roles.contains("container-manager"),
+                instanceId, dataDir, staticDir)
             : Future.<SessionManager>succeededFuture(null))
           .compose(sessions -> {
-            Future<Void> adopted = sessions != null && roles.contains("container-manager") ? sessions.adopt() : Future.succeededFuture();
+            Future<Void> adopted = sessions != null ? sessions.adopt(roles.contains("container-manager")) : Future.succeededFuture();
             return adopted.compose(v -> roles.contains("router")
               ? deployRouter(vertx, router, auth, store, cookies, sessions, dataDir, staticDir, registry, instanceId)
               : Future.succeededFuture());
@@ -130,7 +135,7 @@ public final class Wharf {
                                            String instanceId) {
     String publicUrl = router.getString("public-url", "");
     Consumer<Router> hub = sessions != null ? sessions::mountHub : r -> { };
-    RouterSettings settings = new RouterSettings(store, cookies, auth.getString("cookie-name", "wharf-session"),
+    RouterSettings settings = new RouterSettings(instanceId, store, cookies, auth.getString("cookie-name", "wharf-session"),
       publicUrl.isBlank() ? null : publicUrl.replaceAll("/+$", ""), staticDir,
       router.getInteger("connect-timeout-ms", 5000), router.getInteger("idle-timeout-seconds", 600),
       router.getInteger("max-connections-per-server", 32), 10_000, hub,

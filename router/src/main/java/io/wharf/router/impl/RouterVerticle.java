@@ -3,6 +3,7 @@ package io.wharf.router.impl;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -60,7 +61,11 @@ public final class RouterVerticle extends VerticleBase {
     settings.hubRoutes().accept(hub);
 
     // Notebook traffic skips the web router: it needs none of its features, and it is most of the load.
+    CharSequence instanceHeader = HttpHeaders.createOptimized("X-Wharf-Instance");
+    CharSequence instanceId = HttpHeaders.createOptimized(settings.instanceId());
     Handler<HttpServerRequest> dispatch = request -> {
+      // Operators and load-balancer tests can tell which instance answered.
+      request.response().headers().set(instanceHeader, instanceId);
       if (request.path().startsWith(UserPath.PREFIX)) {
         user.handle(request);
       } else {

@@ -9,6 +9,8 @@ import io.vertx.ext.web.Router;
 import io.wharf.container.ContainerManager;
 import io.wharf.session.impl.HazelcastStore;
 import io.wharf.session.impl.SharedAccounts;
+import io.wharf.container.ContainerAddresses;
+import io.wharf.session.impl.ClusterDuties;
 import io.wharf.session.impl.HubRoutes;
 import io.wharf.session.impl.ServerLifecycle;
 
@@ -29,12 +31,14 @@ public final class SessionManager {
   private final SessionStore store;
   private final ServerLifecycle lifecycle;
   private final HubRoutes hub;
+  private final ClusterDuties duties;
 
-  private SessionManager(Accounts accounts, SessionStore store, ServerLifecycle lifecycle, HubRoutes hub) {
+  private SessionManager(Accounts accounts, SessionStore store, ServerLifecycle lifecycle, HubRoutes hub, ClusterDuties duties) {
     this.accounts = accounts;
     this.store = store;
     this.lifecycle = lifecycle;
     this.hub = hub;
+    this.duties = duties;
   }
 
   /** Adds the shared-state settings to a Hazelcast config before the member starts. */
@@ -48,11 +52,14 @@ public final class SessionManager {
   }
 
   /**
-   * @param auth       the {@code auth} configuration section
-   * @param containers the {@code containers} configuration section (image, ready timeout)
+   * @param auth           the {@code auth} configuration section
+   * @param containers     the {@code containers} configuration section (image, ready timeout)
+   * @param cluster        the {@code cluster} configuration section (advertise address, lost timeout)
+   * @param localContainers whether this instance also runs the container-manager role
    */
   public static Future<SessionManager> create(Vertx vertx, SharedState store, SessionCookies cookies, JsonObject auth,
-                                              JsonObject containers, String instance, Path dataDir, Path staticDir) {
+                                              JsonObject containers, JsonObject cluster, boolean localContainers,
+                                              String instance, Path dataDir, Path staticDir) {
     return vertx.executeBlocking(() -> new SharedAccounts(vertx, store, dataDir.resolve("accounts.json"), auth.getInteger("password-iterations", 310_000)), false)
       .compose(accounts -> ensureAdmin(accounts, auth).map(accounts))
       .map(accounts -> {
@@ -61,7 +68,18 @@ public final class SessionManager {
           target -> ContainerManager.client(vertx, target, launchTimeout), containers.getString("image"));
         HubRoutes hub = new HubRoutes(vertx, cookies, accounts, store, lifecycle, auth.getString("cookie-name", "wharf-session"),
           cookies.csrfSecret(), staticDir);
-        return new SessionManager(accounts, store, lifecycle, hub);
+        ClusterDuties duties = new ClusterDuties(vertx, store,
+          localContainers ? ContainerManager.client(vertx, instance, launchTimeout) : null, instance,
+          cluster.getString("advertise-address", "127.0.0.1"), cluster.getLong("lost-timeout-seconds", 30L) * 1000,
+          launchTimeout + 30_000);
+        if (localContainers) {
+          vertx.eventBus().<JsonObject>localConsumer(ContainerAddresses.events(), msg -> {
+            if (instance.equals(msg.body().getString("instance"))) {
+              lifecycle.onContainerDied(msg.body());
+            }
+          });
+        }
+        return new SessionManager(accounts, store, lifecycle, hub, duties);
       });
   }
 
@@ -104,8 +122,8 @@ public final class SessionManager {
     hub.mount(router);
   }
 
-  /** Re-adopts this instance's running containers after a restart. */
-  public Future<Void> adopt() {
-    return lifecycle.adopt();
+  /** Re-adopts this instance's running containers after a restart, then starts the cluster duties. */
+  public Future<Void> adopt(boolean localContainers) {
+    return (localContainers ? lifecycle.adopt() : Future.<Void>succeededFuture()).compose(v -> duties.start());
   }
 }

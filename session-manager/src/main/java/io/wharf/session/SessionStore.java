@@ -28,6 +28,9 @@ public interface SessionStore {
   /** Every session of {@code user}. */
   Future<List<Session>> sessionsOf(String user);
 
+  /** How many sessions (pending or running) name {@code instance}. */
+  Future<Integer> countOn(String instance);
+
   /** Every session. */
   Future<List<Session>> allSessions();
 

@@ -15,12 +15,14 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.core.EntryListener;
 import com.hazelcast.map.MapEvent;
+import com.hazelcast.aggregation.Aggregators;
 import com.hazelcast.query.Predicates;
 import com.hazelcast.replicatedmap.ReplicatedMap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.wharf.session.Account;
 import io.wharf.session.AccountStore;
+import io.wharf.session.ApiToken;
 import io.wharf.session.ClusterView;
 import io.wharf.session.InstanceInfo;
 import io.wharf.session.Session;
@@ -54,6 +56,7 @@ public final class HazelcastStore implements SharedState {
   static final String INSTANCES = "wharf-instances";
   static final String DRAINING = "wharf-draining";
   static final String TOMBSTONES = "wharf-tombstones";
+  static final String TOKENS = "wharf-tokens";
 
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
@@ -62,6 +65,7 @@ public final class HazelcastStore implements SharedState {
   private final IMap<String, InstanceInfo> instances;
   private final IMap<String, Boolean> draining;
   private final IMap<String, Boolean> tombstones;
+  private final IMap<String, ApiToken> tokens;
 
   public HazelcastStore(Vertx vertx, HazelcastInstance hazelcast) {
     this.vertx = vertx;
@@ -71,6 +75,7 @@ public final class HazelcastStore implements SharedState {
     this.instances = hazelcast.getMap(INSTANCES);
     this.draining = hazelcast.getMap(DRAINING);
     this.tombstones = hazelcast.getMap(TOMBSTONES);
+    this.tokens = hazelcast.getMap(TOKENS);
   }
 
   /** Adds the map settings the store relies on; call before the Hazelcast instance starts. */
@@ -84,6 +89,8 @@ public final class HazelcastStore implements SharedState {
     config.addMapConfig(new MapConfig(INSTANCES).setBackupCount(1));
     config.addMapConfig(new MapConfig(DRAINING).setBackupCount(1));
     config.addMapConfig(new MapConfig(TOMBSTONES).setBackupCount(1).setTimeToLiveSeconds(86_400));
+    config.addMapConfig(new MapConfig(TOKENS).setBackupCount(1).setNearCacheConfig(new NearCacheConfig(TOKENS)
+      .setInMemoryFormat(InMemoryFormat.OBJECT).setCacheLocalEntries(true).setInvalidateOnChange(true)));
     config.addReplicatedMapConfig(new ReplicatedMapConfig(ACCOUNTS).setInMemoryFormat(InMemoryFormat.OBJECT));
   }
 
@@ -127,6 +134,11 @@ public final class HazelcastStore implements SharedState {
   @Override
   public Future<List<Session>> sessionsOn(String instance) {
     return blocking(() -> new ArrayList<>(sessions.values(Predicates.equal("instance", instance))));
+  }
+
+  @Override
+  public Future<Integer> countOn(String instance) {
+    return blocking(() -> sessions.aggregate(Aggregators.count(), Predicates.equal("instance", instance)).intValue());
   }
 
   @Override
@@ -196,6 +208,32 @@ public final class HazelcastStore implements SharedState {
     public void mapEvicted(MapEvent event) {
       listener.run();
     }
+  }
+
+  // ---- tokens
+
+  @Override
+  public Future<ApiToken> tokenByHash(String hash) {
+    CompletableFuture<ApiToken> stage = tokens.getAsync(hash).toCompletableFuture();
+    if (stage.isDone() && !stage.isCompletedExceptionally()) {
+      return Future.succeededFuture(stage.getNow(null));
+    }
+    return adapt(stage);
+  }
+
+  @Override
+  public Future<Void> saveToken(ApiToken token) {
+    return adapt(tokens.setAsync(token.hash(), token));
+  }
+
+  @Override
+  public Future<List<ApiToken>> tokensOf(String user) {
+    return blocking(() -> new ArrayList<>(tokens.values(Predicates.equal("user", user))));
+  }
+
+  @Override
+  public Future<Void> removeToken(String hash) {
+    return adapt(tokens.removeAsync(hash)).mapEmpty();
   }
 
   // ---- cluster

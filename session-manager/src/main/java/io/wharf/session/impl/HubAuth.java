@@ -1,31 +1,67 @@
 package io.wharf.session.impl;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.wharf.session.Account;
 import io.wharf.session.Accounts;
+import io.wharf.session.ApiToken;
+import io.wharf.session.Scopes;
 import io.wharf.session.SessionCookies;
+import io.wharf.session.TokenStore;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.function.Consumer;
 
 /**
- * Who is calling a hub page or API: the verified session cookie names the user, the account
- * store says whether they are an admin. Also issues and clears the cookie.
+ * Who is calling the hub: an API token ({@code Authorization: token …} or {@code Bearer …}),
+ * limited to its scopes, or the session cookie, with every scope the account allows. Also issues
+ * and clears the cookie.
  */
 final class HubAuth {
 
   private final SessionCookies cookies;
   private final Accounts accounts;
+  private final TokenStore tokens;
   private final String cookieName;
 
-  HubAuth(SessionCookies cookies, Accounts accounts, String cookieName) {
+  HubAuth(SessionCookies cookies, Accounts accounts, TokenStore tokens, String cookieName) {
     this.cookies = cookies;
     this.accounts = accounts;
+    this.tokens = tokens;
     this.cookieName = cookieName;
   }
 
-  /** The caller's account, or null when the cookie is absent, invalid, or names a deleted account. */
-  Account caller(RoutingContext ctx) {
+  /** The secret of an API token in the Authorization header, or null. */
+  static String bearer(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null) {
+      return null;
+    }
+    if (header.regionMatches(true, 0, "token ", 0, 6)) {
+      return header.substring(6).trim();
+    }
+    if (header.regionMatches(true, 0, "bearer ", 0, 7)) {
+      return header.substring(7).trim();
+    }
+    return null;
+  }
+
+  static String hash(String secret) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The account of the session cookie, or null; pages use this, the API uses {@link #caller}. */
+  Account cookieAccount(RoutingContext ctx) {
     Cookie cookie = ctx.request().getCookie(cookieName);
     if (cookie == null) {
       return null;
@@ -37,9 +73,45 @@ final class HubAuth {
     }
   }
 
-  /** The caller may act on {@code name}: it is themself, or they are an admin. */
-  static boolean mayActOn(Account caller, String name) {
-    return caller != null && (caller.admin() || caller.name().equals(name));
+  /** The caller, or null when nothing valid authenticates the request. */
+  Future<Scopes.Caller> caller(RoutingContext ctx) {
+    String secret = bearer(ctx);
+    if (secret == null) {
+      Account account = cookieAccount(ctx);
+      return Future.succeededFuture(account == null ? null : new Scopes.Caller(account, Scopes.grantable(account), true));
+    }
+    return tokens.tokenByHash(hash(secret)).map(token -> {
+      Account owner = token == null || token.expired(System.currentTimeMillis()) ? null : accounts.find(token.user());
+      return owner == null ? null : new Scopes.Caller(owner, token.scopes(), false);
+    });
+  }
+
+  /** Runs {@code action} when the caller may use {@code scope} on {@code user}; otherwise answers 401 or 403. */
+  void require(RoutingContext ctx, String scope, String user, Consumer<Scopes.Caller> action) {
+    caller(ctx).onComplete(ar -> {
+      Scopes.Caller caller = ar.succeeded() ? ar.result() : null;
+      if (ar.failed()) {
+        error(ctx, 503, "authentication state unavailable");
+      } else if (caller == null) {
+        error(ctx, 401, "authentication required");
+      } else if (!caller.may(scope, user)) {
+        error(ctx, 403, "missing scope " + scope + (user == null ? "" : " for " + user));
+      } else {
+        action.accept(caller);
+      }
+    });
+  }
+
+  /** A token model as JupyterHub shows it; never the secret. */
+  static JsonObject json(ApiToken token) {
+    return new JsonObject()
+      .put("kind", "api_token")
+      .put("id", token.id())
+      .put("user", token.user())
+      .put("note", token.note())
+      .put("scopes", new io.vertx.core.json.JsonArray(token.scopes().stream().sorted().toList()))
+      .put("created", ServerModel.iso(token.createdAt()))
+      .put("expires_at", ServerModel.iso(token.expiresAt()));
   }
 
   void issue(RoutingContext ctx, String user) {

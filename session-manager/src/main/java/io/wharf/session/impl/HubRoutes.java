@@ -8,7 +8,7 @@ import io.vertx.ext.web.handler.CSRFHandler;
 import io.wharf.session.Account;
 import io.wharf.session.Accounts;
 import io.wharf.session.SessionCookies;
-import io.wharf.session.SessionStore;
+import io.wharf.session.SharedState;
 
 import java.nio.file.Path;
 
@@ -26,16 +26,20 @@ public final class HubRoutes {
   private final LoginHandler login;
   private final ServerApi servers;
   private final UserApi users;
+  private final InstanceApi instances;
+  private final TokenApi tokens;
   private final String csrfSecret;
   private final Path staticDir;
 
-  public HubRoutes(Vertx vertx, SessionCookies cookies, Accounts accounts, SessionStore store, ServerLifecycle lifecycle,
+  public HubRoutes(Vertx vertx, SessionCookies cookies, Accounts accounts, SharedState store, ServerLifecycle lifecycle,
                    String cookieName, String csrfSecret, Path staticDir) {
     this.vertx = vertx;
-    this.auth = new HubAuth(cookies, accounts, cookieName);
+    this.auth = new HubAuth(cookies, accounts, store, cookieName);
     this.login = new LoginHandler(auth, accounts, store, lifecycle);
     this.servers = new ServerApi(vertx, auth, store, lifecycle, staticDir);
-    this.users = new UserApi(auth, accounts, store);
+    this.users = new UserApi(auth, accounts, store, lifecycle);
+    this.tokens = new TokenApi(auth, store);
+    this.instances = new InstanceApi(auth, store);
     this.csrfSecret = csrfSecret;
     this.staticDir = staticDir;
   }
@@ -45,7 +49,16 @@ public final class HubRoutes {
       .setCookieSecure(true)
       .setCookiePath("/")
       .setTimeout(8 * 3600 * 1000L);
-    router.route("/hub/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(csrf);
+    // The CSRF check guards what the browser sends with the cookie; an API token is not sent
+    // by browsers on their own, so token-authenticated calls skip it.
+    router.route("/hub/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
+      .handler(ctx -> {
+        if (HubAuth.bearer(ctx) != null) {
+          ctx.next();
+        } else {
+          csrf.handle(ctx);
+        }
+      });
 
     router.get("/hub/login").handler(ctx -> page(ctx, "login.html"));
     router.post("/hub/login").handler(login::login);
@@ -57,9 +70,17 @@ public final class HubRoutes {
     router.get("/hub/api/user").handler(users::self);
     router.get("/hub/api/users/:name").handler(users::get);
     router.post("/hub/api/users/:name").handler(users::create);
+    router.delete("/hub/api/users/:name").handler(users::delete);
+    router.post("/hub/api/users/:name/tokens").handler(tokens::create);
+    router.get("/hub/api/users/:name/tokens").handler(tokens::list);
+    router.get("/hub/api/users/:name/tokens/:id").handler(tokens::get);
+    router.delete("/hub/api/users/:name/tokens/:id").handler(tokens::delete);
     router.post("/hub/api/users/:name/server").handler(servers::start);
     router.delete("/hub/api/users/:name/server").handler(servers::stop);
     router.get("/hub/api/users/:name/server/progress").handler(servers::progress);
+    router.get("/hub/api/instances").handler(instances::list);
+    router.post("/hub/api/instances/:id/drain").handler(instances::drain);
+    router.delete("/hub/api/instances/:id/drain").handler(instances::undrain);
 
     router.get("/").handler(ctx -> HubAuth.redirect(ctx, "/hub/home"));
     router.get("/hub").handler(ctx -> HubAuth.redirect(ctx, "/hub/home"));
@@ -80,7 +101,7 @@ public final class HubRoutes {
   }
 
   private void authedPage(RoutingContext ctx, String file) {
-    Account caller = auth.caller(ctx);
+    Account caller = auth.cookieAccount(ctx);
     if (caller == null) {
       HubAuth.redirect(ctx, "/hub/login?next=" + ctx.request().path());
     } else {

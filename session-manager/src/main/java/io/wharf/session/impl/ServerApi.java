@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.wharf.session.Account;
+import io.wharf.session.Scopes;
 import io.wharf.session.Session;
 import io.wharf.session.SessionStore;
 
@@ -34,26 +35,12 @@ final class ServerApi {
     this.staticDir = staticDir;
   }
 
-  /** The path's user, when the caller may act on them; otherwise answers 401/403/404 and returns null. */
-  private String target(RoutingContext ctx) {
-    Account caller = auth.caller(ctx);
+  void start(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    if (caller == null) {
-      HubAuth.error(ctx, 401, "authentication required");
-      return null;
-    }
-    if (!HubAuth.mayActOn(caller, name)) {
-      HubAuth.error(ctx, 403, "not allowed to act on " + name);
-      return null;
-    }
-    return name;
+    auth.require(ctx, Scopes.SERVERS, name, caller -> start(ctx, name));
   }
 
-  void start(RoutingContext ctx) {
-    String name = target(ctx);
-    if (name == null) {
-      return;
-    }
+  private void start(RoutingContext ctx, String name) {
     store.get(Session.key(name, "")).onComplete(ar -> {
       if (ar.failed()) {
         HubAuth.error(ctx, 503, "session state unavailable");
@@ -61,27 +48,36 @@ final class ServerApi {
         HubAuth.error(ctx, 400, name + " is already running");
       } else {
         lifecycle.start(name, "")
-          .onSuccess(s -> HubAuth.json(ctx, 202, ServerModel.of(s)))
+          .onSuccess(s -> {
+            if (s.state() == Session.State.FAILED) {
+              ctx.response().putHeader("Retry-After", "60");
+              HubAuth.error(ctx, 503, s.message());
+            } else {
+              HubAuth.json(ctx, 202, ServerModel.of(s));
+            }
+          })
           .onFailure(err -> HubAuth.error(ctx, 503, "could not start the server: " + err.getMessage()));
       }
     });
   }
 
   void stop(RoutingContext ctx) {
-    String name = target(ctx);
-    if (name == null) {
-      return;
-    }
+    String name = ctx.pathParam("name");
+    auth.require(ctx, Scopes.SERVERS, name, caller -> stop(ctx, name));
+  }
+
+  private void stop(RoutingContext ctx, String name) {
     lifecycle.stop(name, "")
       .onSuccess(v -> ctx.response().setStatusCode(204).end())
       .onFailure(err -> HubAuth.error(ctx, 503, "could not stop the server: " + err.getMessage()));
   }
 
   void progress(RoutingContext ctx) {
-    String name = target(ctx);
-    if (name == null) {
-      return;
-    }
+    String name = ctx.pathParam("name");
+    auth.require(ctx, Scopes.SERVERS, name, caller -> progress(ctx, name));
+  }
+
+  private void progress(RoutingContext ctx, String name) {
     String key = Session.key(name, "");
     HttpServerResponse response = ctx.response()
       .putHeader("Content-Type", "text/event-stream")
@@ -118,13 +114,13 @@ final class ServerApi {
   }
 
   void pendingPage(RoutingContext ctx) {
-    Account caller = auth.caller(ctx);
+    Account caller = auth.cookieAccount(ctx);
     String name = ctx.pathParam("name");
     if (caller == null) {
       HubAuth.redirect(ctx, "/hub/login?next=" + ctx.request().path());
       return;
     }
-    if (!HubAuth.mayActOn(caller, name)) {
+    if (!caller.admin() && !caller.name().equals(name)) {
       HubAuth.error(ctx, 403, "not allowed to act on " + name);
       return;
     }

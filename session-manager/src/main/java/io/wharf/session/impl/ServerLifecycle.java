@@ -3,40 +3,47 @@ package io.wharf.session.impl;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.wharf.container.ContainerInfo;
 import io.wharf.container.ContainerManager;
 import io.wharf.container.LaunchSpec;
+import io.wharf.session.InstanceInfo;
 import io.wharf.session.Session;
-import io.wharf.session.SessionStore;
+import io.wharf.session.SharedState;
 
 import java.security.SecureRandom;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Starts, stops and re-adopts users' servers. The session record is the single source of truth:
- * a start claims the key with a PENDING record (so concurrent logins launch one container), and
- * every step publishes a progress event at {@link #progressAddress(String)}.
+ * a start claims the key with a PENDING record (so concurrent logins launch one container),
+ * places it on the instance with the most free capacity, and every step publishes a progress
+ * event at {@link #progressAddress(String)}.
  */
 public final class ServerLifecycle {
 
   private static final Logger log = Logger.getLogger(ServerLifecycle.class.getName());
+  static final String AT_CAPACITY = "Every instance is at capacity right now. Try again in a few minutes.";
 
   private final Vertx vertx;
-  private final SessionStore store;
+  private final SharedState state;
   private final String instance;
   private final Function<String, ContainerManager> containerManagers;
   private final String image;
   private final SecureRandom random = new SecureRandom();
 
-  public ServerLifecycle(Vertx vertx, SessionStore store, String instance,
+  public ServerLifecycle(Vertx vertx, SharedState state, String instance,
                          Function<String, ContainerManager> containerManagers, String image) {
     this.vertx = vertx;
-    this.store = store;
+    this.state = state;
     this.instance = instance;
     this.containerManagers = containerManagers;
     this.image = image;
@@ -58,90 +65,151 @@ public final class ServerLifecycle {
     return event;
   }
 
-  /** Starts the server unless it runs or is starting; completes with the current record at once. */
+  /**
+   * Starts the server unless it runs or is starting; completes at once with the current record,
+   * which is FAILED (with {@link #AT_CAPACITY}) when no instance can take it.
+   */
   public Future<Session> start(String user, String server) {
-    Session pending = Session.pending(user, server, instance, newToken(), System.currentTimeMillis());
-    return store.putIfAbsent(pending).compose(existing -> {
-      if (existing == null) {
-        launch(pending);
-        return Future.succeededFuture(pending);
+    return place().compose(target -> {
+      long now = System.currentTimeMillis();
+      Session pending = target.isPresent()
+        ? Session.pending(user, server, target.get(), newToken(), now)
+        : Session.pending(user, server, instance, newToken(), now).failed(AT_CAPACITY);
+      return state.putIfAbsent(pending).compose(existing -> {
+        if (existing == null) {
+          return begin(pending);
+        }
+        if (existing.state() == Session.State.FAILED) {
+          return state.replace(existing, pending).compose(replaced -> replaced ? begin(pending) : state.get(pending.key()));
+        }
+        return Future.succeededFuture(existing);
+      });
+    });
+  }
+
+  private Future<Session> begin(Session pending) {
+    if (pending.state() == Session.State.PENDING) {
+      launch(pending);
+    } else {
+      publish(pending);
+    }
+    return Future.succeededFuture(pending);
+  }
+
+  /** The instance for a new server, or empty when every instance is full, draining or down. */
+  private Future<Optional<String>> place() {
+    return state.instances().compose(reports -> {
+      if (reports.isEmpty()) {
+        return Future.succeededFuture(Optional.of(instance));
       }
-      if (existing.state() == Session.State.FAILED) {
-        return store.replace(existing, pending).compose(replaced -> {
-          if (replaced) {
-            launch(pending);
-            return Future.succeededFuture(pending);
-          }
-          return store.get(pending.key());
-        });
-      }
-      return Future.succeededFuture(existing);
+      Map<String, Integer> counts = new HashMap<>();
+      List<Future<Integer>> lookups = reports.stream()
+        .map(r -> state.countOn(r.id()).onSuccess(n -> counts.put(r.id(), n))).toList();
+      return Future.all(lookups).compose(v -> state.draining()).map(draining ->
+        Placement.choose(reports, state.liveMembers(), draining, counts, System.currentTimeMillis()).map(InstanceInfo::id));
     });
   }
 
   private void launch(Session pending) {
-    Session launching = pending.progressed(30, "Launching container");
-    store.put(launching).onSuccess(v -> publish(launching));
+    Session launching = pending.progressed(30, "Launching a container on " + pending.instance());
+    state.put(launching).onSuccess(v -> publish(launching));
     LaunchSpec spec = new LaunchSpec(pending.user(), pending.server(), image, pending.token(), pending.url());
     containerManagers.apply(pending.instance()).launch(spec)
       .onSuccess(info -> onLaunched(pending, info))
       .onFailure(err -> {
-        String reason = err instanceof ReplyException ? err.getMessage() : "launch failed: " + err.getMessage();
+        String reason = err instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+          ? err.getMessage() : "The launch failed: " + err.getMessage();
         log.warning("Launch of " + pending.key() + " failed: " + reason);
         Session failed = launching.failed(reason);
-        store.put(failed).onComplete(v -> publish(failed));
+        state.put(failed).onComplete(v -> publish(failed));
       });
   }
 
   private void onLaunched(Session pending, ContainerInfo info) {
     Session ready = pending.ready(info.id(), info.host(), info.port(), System.currentTimeMillis());
-    store.get(pending.key()).compose(current -> {
+    state.get(pending.key()).compose(current -> {
       if (current == null || !pending.token().equals(current.token())) {
         // Stopped or replaced while launching: this container belongs to nobody.
         return containerManagers.apply(pending.instance()).stop(info.id());
       }
-      return store.put(ready).onSuccess(v -> publish(ready));
+      return state.put(ready).onSuccess(v -> publish(ready));
     }).onFailure(err -> log.log(Level.WARNING, "Could not record " + pending.key() + " as ready", err));
   }
 
-  /** Stops the server and forgets it; succeeds when there was nothing to stop. */
+  /**
+   * Stops the server and forgets it; succeeds when there was nothing to stop. When its instance
+   * cannot be reached, the container is remembered (tombstoned) so that the instance removes it
+   * instead of re-adopting it when it returns.
+   */
   public Future<Void> stop(String user, String server) {
     String key = Session.key(user, server);
-    return store.get(key).compose(session -> {
+    return state.get(key).compose(session -> {
       if (session == null) {
         return Future.succeededFuture();
       }
-      Future<Void> stopped = session.containerId() == null
-        ? Future.succeededFuture()
-        : containerManagers.apply(session.instance()).stop(session.containerId());
-      return stopped.compose(v -> store.remove(key));
+      if (session.containerId() == null) {
+        return state.remove(key);
+      }
+      return containerManagers.apply(session.instance()).stop(session.containerId())
+        .recover(err -> unreachable(err) ? state.tombstone(session.containerId()) : Future.failedFuture(err))
+        .compose(v -> state.remove(key));
+    });
+  }
+
+  private static boolean unreachable(Throwable err) {
+    return err instanceof ReplyException reply
+      && (reply.failureType() == ReplyFailure.NO_HANDLERS || reply.failureType() == ReplyFailure.TIMEOUT);
+  }
+
+  /** A container died (Docker's event): its server is stopped, and the user sees why. */
+  public void onContainerDied(JsonObject event) {
+    String key = Session.key(event.getString("user"), event.getString("server", ""));
+    state.get(key).onSuccess(session -> {
+      if (session != null && event.getString("id").equals(session.containerId()) && session.running()) {
+        Session failed = session.failed("Your server stopped: " + event.getString("reason", "its container exited"));
+        state.replace(session, failed).onSuccess(replaced -> {
+          if (replaced) {
+            publish(failed);
+          }
+        });
+      }
+      containerManagers.apply(instance).stop(event.getString("id"));
     });
   }
 
   /**
    * Rebuilds the records of this instance's containers after a restart: running ones become
-   * RUNNING sessions again, stopped ones are removed. Records whose container is gone are dropped.
+   * RUNNING sessions again unless a user stopped them meanwhile or has another server now;
+   * the rest are removed. Records that point at a container that is gone are dropped.
    */
   public Future<Void> adopt() {
     ContainerManager containers = containerManagers.apply(instance);
-    return containers.list().compose(list -> {
-      List<Future<?>> steps = list.stream().map(info -> {
-        if (!info.running()) {
-          return containers.stop(info.id());
-        }
-        Session session = new Session(info.user(), info.server(), Session.State.RUNNING, instance, info.id(),
-          info.host(), info.port(), info.token(), System.currentTimeMillis(), System.currentTimeMillis(), 100, "Server ready");
-        log.info("Re-adopted " + session.key() + " in container " + info.id().substring(0, 12));
-        return store.put(session);
-      }).<Future<?>>map(f -> f).toList();
-      return Future.join(steps).compose(v -> dropOrphans(list));
-    });
+    return containers.list().compose(list -> Future.join(list.stream().map(info -> adopt(containers, info)).toList())
+      .compose(v -> dropOrphans(list)));
+  }
+
+  private Future<?> adopt(ContainerManager containers, ContainerInfo info) {
+    if (!info.running()) {
+      return containers.stop(info.id());
+    }
+    String key = Session.key(info.user(), info.server());
+    return state.isTombstoned(info.id()).compose(tombstoned -> state.get(key).compose(existing -> {
+      if (tombstoned || (existing != null && existing.containerId() != null && !existing.containerId().equals(info.id()))) {
+        log.info("Removing container " + info.id().substring(0, 12) + " of " + key + ": stopped or replaced while this instance was away");
+        return containers.stop(info.id());
+      }
+      long now = System.currentTimeMillis();
+      Session session = new Session(info.user(), info.server(), Session.State.RUNNING, instance, info.id(), info.host(),
+        info.port(), info.token(), existing != null ? existing.startedAt() : now, now, 100, "Server ready");
+      log.info("Re-adopted " + key + " in container " + info.id().substring(0, 12));
+      return state.put(session);
+    }));
   }
 
   private Future<Void> dropOrphans(List<ContainerInfo> live) {
-    return store.sessionsOn(instance).compose(sessions -> Future.join(sessions.stream()
+    return state.sessionsOn(instance).compose(sessions -> Future.join(sessions.stream()
       .filter(s -> s.running() && live.stream().noneMatch(c -> c.running() && c.id().equals(s.containerId())))
-      .map(s -> store.remove(s.key()))
+      .map(s -> state.remove(s.key()))
       .toList())).mapEmpty();
   }
 

@@ -18,7 +18,7 @@ final class ServerModel {
   }
 
   static JsonObject of(Session s) {
-    JsonObject state = new JsonObject();
+    JsonObject state = new JsonObject().put("instance", s.instance()).put("container", s.containerId());
     if (s.state() == Session.State.FAILED) {
       state.put("error", s.message());
     }

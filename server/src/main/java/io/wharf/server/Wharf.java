@@ -80,7 +80,10 @@ public final class Wharf {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true)
       .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME, Label.EB_SIDE, Label.EB_FAILURE));
     if (!config.getJsonObject("metrics").getBoolean("vertx-http", true)) {
-      metrics.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER).addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT);
+      // Connection-level and pool metrics also run per request or per read: same reasoning.
+      metrics.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER).addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
+        .addDisabledMetricsCategory(MetricsDomain.NET_SERVER).addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
+        .addDisabledMetricsCategory(MetricsDomain.NAMED_POOLS);
     }
     VertxOptions options = new VertxOptions()
       .setPreferNativeTransport(instance.getBoolean("native-transport", true))

@@ -29,7 +29,11 @@ public record ContainerManagerOptions(
   String readyPath,
   long readyTimeoutMillis,
   long readyIntervalMillis,
-  String network) {
+  String network,
+  int maxContainers,
+  long maxMemoryBytes,
+  String homeVolume,
+  String homePath) {
 
   static final List<String> DEFAULT_COMMAND = List.of(
     "jupyter-notebook", "--ip=0.0.0.0", "--port=8888", "--no-browser", "--NotebookApp.base_url={base_url}");
@@ -88,7 +92,21 @@ public record ContainerManagerOptions(
       json.getString("ready-path", "{base_url}api/status"),
       positive("ready-timeout-seconds", number(json, "ready-timeout-seconds", 60).longValue(), 86_400) * 1000,
       positive("ready-interval-ms", number(json, "ready-interval-ms", 200).longValue(), 60_000),
-      json.getString("network"));
+      json.getString("network"),
+      (int) positive("max-containers", number(json, "max-containers", 100).longValue(), 100_000),
+      maxMemory(json.getValue("max-memory", "0")),
+      json.getString("home-volume", "wharf-home-{user}"),
+      json.getString("home-path", "/home/jovyan"));
+  }
+
+  /** Whether each user gets a persistent named volume mounted at {@link #homePath()}. */
+  public boolean homes() {
+    return homeVolume != null && !homeVolume.isBlank();
+  }
+
+  /** Memory that may be reserved on this instance; "0" (the default) means no limit. */
+  private static long maxMemory(Object value) {
+    return "0".equals(String.valueOf(value).trim()) ? 0 : parseMemory(value);
   }
 
   public boolean isAllowed(String image) {

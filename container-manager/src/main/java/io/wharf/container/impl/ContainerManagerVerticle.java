@@ -9,12 +9,15 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import io.wharf.container.ContainerAddresses;
 import io.wharf.container.ContainerAddresses.FailureCodes;
 import io.wharf.container.ContainerInfo;
 import io.wharf.container.LaunchSpec;
 
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 
@@ -31,6 +34,10 @@ public final class ContainerManagerVerticle extends VerticleBase {
   private DockerContainers docker;
   private HttpClient probeClient;
   private NotebookLauncher launcher;
+  private ContainerEvents events;
+  // Confined to this verticle's event loop.
+  private final Set<String> stopping = new HashSet<>();
+  private int launching;
 
   public ContainerManagerVerticle(ContainerManagerOptions options) {
     this.options = options;
@@ -42,16 +49,24 @@ public final class ContainerManagerVerticle extends VerticleBase {
     // Probes are one-off requests to many different ports; pooled connections would only linger.
     probeClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false), new PoolOptions());
     launcher = new NotebookLauncher(vertx, options, docker, probeClient);
+    events = new ContainerEvents(vertx, docker, options, stopping::contains);
+    events.start();
     EventBus bus = vertx.eventBus();
     String instance = options.instanceId();
-    return Future.all(
+    return Future.all(List.of(
       bus.<JsonObject>consumer(ContainerAddresses.launch(instance), this::launch).completion(),
       bus.<JsonObject>consumer(ContainerAddresses.stop(instance), this::stop).completion(),
-      bus.<JsonObject>consumer(ContainerAddresses.list(instance), this::list).completion());
+      bus.<JsonObject>consumer(ContainerAddresses.list(instance), this::list).completion(),
+      bus.<JsonObject>consumer(ContainerAddresses.ping(instance), this::ping).completion(),
+      bus.<JsonObject>consumer(ContainerAddresses.load(instance), this::load).completion(),
+      bus.<JsonObject>consumer(ContainerAddresses.removeHome(instance), this::removeHome).completion()));
   }
 
   @Override
   public Future<?> stop() {
+    if (events != null) {
+      events.close();
+    }
     if (probeClient == null) {
       return Future.succeededFuture();
     }
@@ -73,7 +88,57 @@ public final class ContainerManagerVerticle extends VerticleBase {
       reply(message, Future.failedFuture(ContainerFailure.badRequest("malformed launch request: " + e.getMessage())));
       return;
     }
-    reply(message, launcher.launch(spec).map(ContainerInfo::toJson));
+    // Launches in flight count against the limit too, so a burst cannot overshoot it.
+    launching++;
+    Future<ContainerInfo> launched = blocking(() -> loadNow()).compose(load -> {
+      int running = load.getInteger("running");
+      long reserved = load.getLong("memoryReserved");
+      if (running + launching > options.maxContainers()
+        || (options.maxMemoryBytes() > 0 && reserved + (long) launching * options.memoryBytes() > options.maxMemoryBytes())) {
+        return Future.failedFuture(new ContainerFailure(FailureCodes.AT_CAPACITY,
+          "instance " + options.instanceId() + " is at capacity (" + running + " of " + options.maxContainers() + " servers)"));
+      }
+      return launcher.launch(spec);
+    }).onComplete(ar -> launching--);
+    reply(message, launched.map(ContainerInfo::toJson));
+  }
+
+  private void ping(Message<JsonObject> message) {
+    reply(message, blocking(() -> new JsonObject().put("docker", true).put("version", docker.version())));
+  }
+
+  private void load(Message<JsonObject> message) {
+    reply(message, blocking(this::loadNow));
+  }
+
+  /** Running containers and the memory they reserve; blocking. */
+  private JsonObject loadNow() {
+    int running = 0;
+    long reserved = 0;
+    for (var container : docker.running(ownLabels())) {
+      running++;
+      String memory = container.getLabels() == null ? null : container.getLabels().get(LaunchPlan.LABEL_MEMORY);
+      reserved += memory != null && memory.matches("\\d{1,18}") ? Long.parseLong(memory) : options.memoryBytes();
+    }
+    return new JsonObject().put("instance", options.instanceId()).put("running", running).put("memoryReserved", reserved)
+      .put("maxContainers", options.maxContainers()).put("maxMemory", options.maxMemoryBytes());
+  }
+
+  private void removeHome(Message<JsonObject> message) {
+    Object user = message.body() == null ? null : message.body().getValue("user");
+    if (!(user instanceof String name) || !CONTAINER_ID.matcher(name).matches()) {
+      reply(message, Future.failedFuture(ContainerFailure.badRequest("a remove-home request needs a user")));
+      return;
+    }
+    if (!options.homes()) {
+      message.reply(new JsonObject());
+      return;
+    }
+    String volume = LaunchPlan.substitute(options.homeVolume(), Map.of("user", name, "server", "", "base_url", ""));
+    reply(message, blocking(() -> {
+      docker.removeVolume(volume);
+      return new JsonObject();
+    }));
   }
 
   private void stop(Message<JsonObject> message) {
@@ -82,17 +147,25 @@ public final class ContainerManagerVerticle extends VerticleBase {
       reply(message, Future.failedFuture(ContainerFailure.badRequest("a stop request needs a container id")));
       return;
     }
-    reply(message, blocking(() -> {
+    reply(message, this.<String>blocking(() -> {
       var inspection = docker.inspect(containerId);
       if (inspection.isEmpty()) {
-        return new JsonObject();
+        return null;
       }
       // The event bus is shared across the cluster, so only this instance's own containers may be stopped.
       if (!isOurs(inspection.get().labels())) {
         throw ContainerFailure.badRequest("container " + containerId + " is not managed by Wharf instance " + options.instanceId());
       }
-      docker.stopAndRemove(inspection.get().id());
-      return new JsonObject();
+      return inspection.get().id();
+    }).compose(fullId -> {
+      if (fullId == null) {
+        return Future.succeededFuture(new JsonObject());
+      }
+      stopping.add(fullId);
+      return blocking(() -> {
+        docker.stopAndRemove(fullId);
+        return new JsonObject();
+      }).onComplete(ar -> vertx.setTimer(5_000, t -> stopping.remove(fullId)));
     }));
   }
 
@@ -114,7 +187,8 @@ public final class ContainerManagerVerticle extends VerticleBase {
       labels.getOrDefault(LaunchPlan.LABEL_OWNER, ""),
       labels.getOrDefault(LaunchPlan.LABEL_SERVER, ""),
       labels.getOrDefault(LaunchPlan.LABEL_INSTANCE, ""),
-      options.advertiseAddress(), inspection.hostPort(), inspection.token(), inspection.running());
+      options.advertiseAddress(), inspection.hostPort(), inspection.token(), inspection.running(),
+      inspection.createdAt(), "");
   }
 
   private Map<String, String> ownLabels() {

@@ -7,7 +7,10 @@ import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
@@ -37,7 +40,8 @@ import java.util.concurrent.TimeUnit;
 final class DockerContainers implements AutoCloseable {
 
   /** What Wharf reads back from a container. {@code hostPort} is 0 when nothing is published. */
-  record Inspection(String id, Map<String, String> labels, boolean running, long exitCode, int hostPort, String token) {
+  record Inspection(String id, Map<String, String> labels, boolean running, long exitCode, int hostPort, String token,
+                    boolean oomKilled, long createdAt) {
   }
 
   private static final System.Logger LOG = System.getLogger(DockerContainers.class.getName());
@@ -45,6 +49,8 @@ final class DockerContainers implements AutoCloseable {
   private final ContainerManagerOptions options;
   private final ExposedPort notebookPort;
   private final DockerClient client;
+  // The event stream is one response that never ends, so it gets a client without a response timeout.
+  private final DockerClient eventsClient;
 
   DockerContainers(ContainerManagerOptions options) {
     this.options = options;
@@ -61,6 +67,12 @@ final class DockerContainers implements AutoCloseable {
       .responseTimeout(Duration.ofSeconds(60))
       .build();
     this.client = DockerClientImpl.getInstance(config, http);
+    this.eventsClient = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
+      .dockerHost(config.getDockerHost())
+      .sslConfig(config.getSSLConfig())
+      .maxConnections(2)
+      .connectionTimeout(Duration.ofSeconds(5))
+      .build());
   }
 
   /** Creates and starts the container; one that was created but failed to start is removed here. */
@@ -76,6 +88,10 @@ final class DockerContainers implements AutoCloseable {
       .withPortBindings(new PortBinding(Ports.Binding.bindIp(options.publishHost()), notebookPort));
     if (options.network() != null) {
       host.withNetworkMode(options.network());
+    }
+    if (plan.homeVolume() != null) {
+      createHomeVolume(plan);
+      host.withBinds(new Bind(plan.homeVolume(), new Volume(options.homePath())));
     }
     String id;
     try {
@@ -106,6 +122,63 @@ final class DockerContainers implements AutoCloseable {
     }
   }
 
+  /** Creates the user's home volume unless it exists (Docker answers an existing name with it). */
+  private void createHomeVolume(LaunchPlan plan) {
+    try {
+      client.createVolumeCmd().withName(plan.homeVolume())
+        .withLabels(Map.of(LaunchPlan.LABEL_MANAGED, "true", LaunchPlan.LABEL_OWNER, plan.user(),
+          LaunchPlan.LABEL_INSTANCE, options.instanceId()))
+        .exec();
+    } catch (RuntimeException e) {
+      throw DockerFailures.translate(e, "create the home volume of " + plan.user());
+    }
+  }
+
+  /** Removes a home volume; one that is absent counts as removed. */
+  void removeVolume(String name) {
+    try {
+      client.removeVolumeCmd(name).exec();
+    } catch (NotFoundException e) {
+      // Already gone.
+    } catch (RuntimeException e) {
+      throw DockerFailures.translate(e, "remove volume " + name);
+    }
+  }
+
+  /** The engine's version; fails with DOCKER_UNAVAILABLE when it does not answer. */
+  String version() {
+    try {
+      return client.versionCmd().exec().getVersion();
+    } catch (RuntimeException e) {
+      throw DockerFailures.translate(e, "read the engine version");
+    }
+  }
+
+  /** Running containers carrying all of {@code labels}, with their labels. */
+  List<Container> running(Map<String, String> labels) {
+    try {
+      return client.listContainersCmd().withStatusFilter(List.of("running")).withLabelFilter(labels).exec();
+    } catch (RuntimeException e) {
+      throw DockerFailures.translate(e, "list containers");
+    }
+  }
+
+  /**
+   * Follows Docker's container events ({@code die} and {@code oom}) for containers carrying all of
+   * {@code labels}, from {@code sinceSeconds} (epoch seconds; 0 for now on). The callback's
+   * onError/onComplete tell that the stream ended; closing it stops following.
+   */
+  <T extends ResultCallback<Event>> T followEvents(Map<String, String> labels, long sinceSeconds, T callback) {
+    var cmd = eventsClient.eventsCmd()
+      .withEventTypeFilter("container")
+      .withEventFilter("die", "oom")
+      .withLabelFilter(labels);
+    if (sinceSeconds > 0) {
+      cmd.withSince(Long.toString(sinceSeconds));
+    }
+    return cmd.exec(callback);
+  }
+
   Optional<Inspection> inspect(String id) {
     InspectContainerResponse response;
     try {
@@ -132,7 +205,15 @@ final class DockerContainers implements AutoCloseable {
     return Optional.of(new Inspection(response.getId(), labels,
       Boolean.TRUE.equals(state.getRunning()),
       state.getExitCodeLong() == null ? -1 : state.getExitCodeLong(),
-      hostPort, token));
+      hostPort, token, Boolean.TRUE.equals(state.getOOMKilled()), createdMillis(response.getCreated())));
+  }
+
+  private static long createdMillis(String created) {
+    try {
+      return created == null ? 0 : java.time.Instant.parse(created).toEpochMilli();
+    } catch (java.time.format.DateTimeParseException e) {
+      return 0;
+    }
   }
 
   /** The last lines of the container's output; best effort, empty when they cannot be read. */
@@ -207,6 +288,10 @@ final class DockerContainers implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    client.close();
+    try {
+      eventsClient.close();
+    } finally {
+      client.close();
+    }
   }
 }

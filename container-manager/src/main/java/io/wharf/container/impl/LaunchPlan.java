@@ -14,12 +14,15 @@ import java.util.regex.Pattern;
  * request never creates a container.
  */
 record LaunchPlan(String user, String server, String image, String token, String baseUrl,
-                  String containerName, Map<String, String> labels, List<String> command, String readyPath) {
+                  String containerName, Map<String, String> labels, List<String> command, String readyPath,
+                  String homeVolume) {
 
   static final String LABEL_MANAGED = "wharf.managed";
   static final String LABEL_OWNER = "wharf.owner";
   static final String LABEL_SERVER = "wharf.server";
   static final String LABEL_INSTANCE = "wharf.instance";
+  /** Memory limit in bytes, so a listing gives the reserved memory without inspecting each container. */
+  static final String LABEL_MEMORY = "wharf.memory";
 
   private static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,63}$");
   // The base URL reaches Jupyter's command line and the probe's request line, so only path characters.
@@ -54,9 +57,11 @@ record LaunchPlan(String user, String server, String image, String token, String
     Map<String, String> values = Map.of("base_url", baseUrl, "user", user, "server", server);
     return new LaunchPlan(user, server, image, token, baseUrl,
       containerName(options.instanceId(), user, server, random),
-      Map.of(LABEL_MANAGED, "true", LABEL_OWNER, user, LABEL_SERVER, server, LABEL_INSTANCE, options.instanceId()),
+      Map.of(LABEL_MANAGED, "true", LABEL_OWNER, user, LABEL_SERVER, server, LABEL_INSTANCE, options.instanceId(),
+        LABEL_MEMORY, Long.toString(options.memoryBytes())),
       options.command().stream().map(arg -> substitute(arg, values)).toList(),
-      substitute(options.readyPath(), values));
+      substitute(options.readyPath(), values),
+      options.homes() ? substitute(options.homeVolume(), values) : null);
   }
 
   /** {@code wharf-<instance>-<user>[-<server>]-<6 hex>}, reduced to the characters Docker accepts. */

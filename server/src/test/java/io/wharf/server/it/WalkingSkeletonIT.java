@@ -49,7 +49,8 @@ class WalkingSkeletonIT {
       assertEquals(201, created.statusCode(), created.body());
     }
     // The admin's own server, started by the login, is not needed here.
-    assertTrue(admin.awaitProgress("admin").getBoolean("ready", false));
+    JsonObject adminReady = admin.awaitProgress("admin");
+    assertTrue(adminReady.getBoolean("ready", false), adminReady.encode());
     assertEquals(204, admin.delete("/hub/api/users/admin/server").statusCode());
   }
 

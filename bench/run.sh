@@ -117,6 +117,7 @@ else
     export WHARF_CONTAINERS_ALLOWED_IMAGES=$image
     export WHARF_CONTAINERS_COMMAND=/usr/sbin/nginx,-c,/etc/nginx/nginx.conf
     export WHARF_CONTAINERS_READY_PATH=/
+    export WHARF_CONTAINERS_HOME_VOLUME=
     # shellcheck disable=SC2086
     exec java $JAVA_OPTS -jar "$work/wharf.jar"
   ) >"$work/wharf.log" 2>&1 &

@@ -31,13 +31,15 @@ cleanup() {
   fi
   ids=$(docker ps -aq --filter "label=wharf.instance=$instance")
   [ -z "$ids" ] || docker rm -f $ids >/dev/null
+  vols=$(docker volume ls -q --filter "label=wharf.instance=$instance")
+  [ -z "$vols" ] || docker volume rm -f $vols >/dev/null
   rm -rf "$data"
 }
 trap cleanup EXIT
 
 WHARF_INSTANCE_ID=$instance WHARF_INSTANCE_DATA_DIR=$data WHARF_ROUTER_HOST=127.0.0.1 \
 WHARF_ROUTER_HTTPS_PORT=$port WHARF_ROUTER_HTTP_PORT=0 WHARF_CLUSTER_PORT=$cluster_port \
-WHARF_AUTH_ADMIN_PASSWORD=$password \
+WHARF_AUTH_ADMIN_PASSWORD=$password WHARF_CONTAINERS_HOME_VOLUME="$instance-home-{user}" \
   java -jar "$jar" >"$data/wharf.log" 2>&1 &
 pid=$!
 

@@ -70,7 +70,8 @@ final class NotebookLauncher {
     return probe(inspection.hostPort(), plan).compose(status -> {
       if (status == 200) {
         return Future.succeededFuture(new ContainerInfo(inspection.id(), plan.user(), plan.server(),
-          options.instanceId(), options.advertiseAddress(), inspection.hostPort(), plan.token(), true));
+          options.instanceId(), options.advertiseAddress(), inspection.hostPort(), plan.token(), true,
+          inspection.createdAt(), ""));
       }
       return retry(plan, inspection, deadline, lastExitCheck, "HTTP " + status);
     }, error -> retry(plan, inspection, deadline, lastExitCheck, lastAnswer));

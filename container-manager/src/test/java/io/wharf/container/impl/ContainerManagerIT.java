@@ -52,7 +52,8 @@ class ContainerManagerIT {
     JsonObject config = new JsonObject()
       .put("instance-id", INSTANCE)
       .put("allowed-images", new JsonArray().add("wharf/jupyter:latest").add("wharf/nope:1"))
-      .put("ready-timeout-seconds", 30);
+      .put("ready-timeout-seconds", 30)
+      .put("home-volume", INSTANCE + "-home-{user}");
     await(ContainerManagerRole.deploy(vertx, config));
     await(ContainerManagerRole.deploy(vertx, config.copy()
       .put("instance-id", EXITING_INSTANCE)
@@ -70,6 +71,9 @@ class ContainerManagerIT {
     try {
       for (String instance : List.of(INSTANCE, EXITING_INSTANCE)) {
         remaining(instance).forEach(docker::removeQuietly);
+      }
+      for (String user : List.of("alice", "bob", "carol")) {
+        docker.removeVolume(INSTANCE + "-home-" + user);
       }
     } finally {
       docker.close();

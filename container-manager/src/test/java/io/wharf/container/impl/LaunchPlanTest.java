@@ -38,8 +38,14 @@ class LaunchPlanTest {
   void defaultsTheBaseUrlForNamedServers() {
     LaunchPlan plan = LaunchPlan.of(options, new LaunchSpec("bob", "gpu", null, "secret", null), random);
     assertEquals("/user/bob/gpu/", plan.baseUrl());
-    assertEquals(Map.of("wharf.managed", "true", "wharf.owner", "bob", "wharf.server", "gpu", "wharf.instance", "test"),
-      plan.labels());
+    assertEquals(Map.of("wharf.managed", "true", "wharf.owner", "bob", "wharf.server", "gpu", "wharf.instance", "test",
+      "wharf.memory", Long.toString(options.memoryBytes())), plan.labels());
+  }
+
+  @Test
+  void namesTheHomeVolumeAfterTheUserAlone() {
+    LaunchPlan plan = LaunchPlan.of(options, new LaunchSpec("bob", "gpu", null, "secret", null), random);
+    assertEquals("wharf-home-bob", plan.homeVolume());
   }
 
   @Test

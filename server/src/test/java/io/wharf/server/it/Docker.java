@@ -18,18 +18,23 @@ final class Docker {
     return Arrays.stream(out.split("\\s+")).filter(s -> !s.isBlank()).toList();
   }
 
-  /** Removes every container of a Wharf instance; tests call it last, so nothing leaks. */
+  /** Names of the volumes (users' homes) labelled with a Wharf instance id. */
+  static List<String> volumesOf(String instanceId) {
+    String out = run("docker", "volume", "ls", "-q", "--filter", "label=wharf.instance=" + instanceId);
+    return Arrays.stream(out.split("\\s+")).filter(s -> !s.isBlank()).toList();
+  }
+
+  /** Removes every container and home volume of a Wharf instance; tests call it last, so nothing leaks. */
   static void removeAll(String instanceId) {
-    List<String> ids = containersOf(instanceId);
-    if (!ids.isEmpty()) {
-      String[] cmd = new String[ids.size() + 3];
-      cmd[0] = "docker";
-      cmd[1] = "rm";
-      cmd[2] = "-f";
-      for (int i = 0; i < ids.size(); i++) {
-        cmd[i + 3] = ids.get(i);
-      }
-      run(cmd);
+    removeEach(containersOf(instanceId), "docker", "rm", "-f");
+    removeEach(volumesOf(instanceId), "docker", "volume", "rm", "-f");
+  }
+
+  private static void removeEach(List<String> names, String... command) {
+    if (!names.isEmpty()) {
+      List<String> cmd = new java.util.ArrayList<>(List.of(command));
+      cmd.addAll(names);
+      run(cmd.toArray(String[]::new));
     }
   }
 

@@ -122,7 +122,7 @@ public final class Wharf {
           : Future.succeededFuture();
         return containerManager.compose(v -> roles.contains("session-manager")
             ? SessionManager.create(vertx, store, cookies, auth, containers, cluster, roles.contains("container-manager"),
-                instanceId, dataDir, staticDir)
+                instanceId, dataDir, staticDir, registry)
             : Future.<SessionManager>succeededFuture(null))
           .compose(sessions -> {
             Future<Void> adopted = sessions != null ? sessions.adopt(roles.contains("container-manager")) : Future.succeededFuture();

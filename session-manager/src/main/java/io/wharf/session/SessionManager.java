@@ -2,6 +2,7 @@ package io.wharf.session;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -32,8 +33,11 @@ public final class SessionManager {
   private final ServerLifecycle lifecycle;
   private final HubRoutes hub;
   private final ClusterDuties duties;
+  private final MeterRegistry registry;
 
-  private SessionManager(Accounts accounts, SessionStore store, ServerLifecycle lifecycle, HubRoutes hub, ClusterDuties duties) {
+  private SessionManager(Accounts accounts, SessionStore store, ServerLifecycle lifecycle, HubRoutes hub, ClusterDuties duties,
+                         MeterRegistry registry) {
+    this.registry = registry;
     this.accounts = accounts;
     this.store = store;
     this.lifecycle = lifecycle;
@@ -59,7 +63,7 @@ public final class SessionManager {
    */
   public static Future<SessionManager> create(Vertx vertx, SharedState store, SessionCookies cookies, JsonObject auth,
                                               JsonObject containers, JsonObject cluster, boolean localContainers,
-                                              String instance, Path dataDir, Path staticDir) {
+                                              String instance, Path dataDir, Path staticDir, MeterRegistry registry) {
     return vertx.executeBlocking(() -> new SharedAccounts(vertx, store, dataDir.resolve("accounts.json"), auth.getInteger("password-iterations", 310_000)), false)
       .compose(accounts -> ensureAdmin(accounts, auth).map(accounts))
       .map(accounts -> {
@@ -79,7 +83,7 @@ public final class SessionManager {
             }
           });
         }
-        return new SessionManager(accounts, store, lifecycle, hub, duties);
+        return new SessionManager(accounts, store, lifecycle, hub, duties, registry);
       });
   }
 
@@ -107,6 +111,11 @@ public final class SessionManager {
     byte[] bytes = new byte[12];
     new SecureRandom().nextBytes(bytes);
     return bytes;
+  }
+
+  /** Where this instance's meters live (served at {@code /hub/metrics}). */
+  public MeterRegistry meterRegistry() {
+    return registry;
   }
 
   public Accounts accounts() {

@@ -47,7 +47,11 @@ final class HazelcastSetup {
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.getInteger("port", 5701)).setPortAutoIncrement(false);
     network.setPublicAddress(advertise + ":" + network.getPort());
-    network.getInterfaces().setEnabled(true).addInterface(advertise);
+    // Listen on the advertise address alone, not on every interface: several instances on one
+    // host (127.0.0.1, 127.0.0.2, ...) then share a port. Interface matching cannot express this,
+    // since it only accepts addresses assigned to an interface, and 127.0.0.2 is merely routed.
+    config.setProperty("hazelcast.local.localAddress", advertise);
+    config.setProperty("hazelcast.socket.bind.any", "false");
 
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);

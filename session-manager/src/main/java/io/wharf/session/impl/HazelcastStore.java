@@ -80,6 +80,10 @@ public final class HazelcastStore implements SharedState {
 
   /** Adds the map settings the store relies on; call before the Hazelcast instance starts. */
   public static void configure(Config config) {
+    // Near-caches learn of changes through invalidation events, which Hazelcast batches for up
+    // to 10 s by default: a server that became ready, or was stopped, would look unchanged to
+    // the other routers for that long. Sent one by one, they arrive within milliseconds.
+    config.setProperty("hazelcast.map.invalidation.batch.enabled", "false");
     NearCacheConfig nearCache = new NearCacheConfig(SESSIONS)
       .setInMemoryFormat(InMemoryFormat.OBJECT)
       .setCacheLocalEntries(true)

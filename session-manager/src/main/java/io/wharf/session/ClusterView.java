@@ -20,6 +20,12 @@ public interface ClusterView {
   /** Member id of the leader. */
   String leaderMember();
 
+  /**
+   * Whether every piece of shared state has its backup on another live member, so that one more
+   * member may go away without losing any. A rolling restart waits for this between instances.
+   */
+  Future<Boolean> safe();
+
   /** Calls {@code listener} (on some thread) whenever a member joins or leaves. */
   void onMembershipChange(Runnable listener);
 

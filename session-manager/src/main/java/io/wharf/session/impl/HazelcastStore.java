@@ -267,6 +267,12 @@ public final class HazelcastStore implements SharedState {
   }
 
   @Override
+  public Future<Boolean> safe() {
+    // Asks every member whether its partitions' backups are in sync: a remote call, off the loop.
+    return blocking(() -> hazelcast.getPartitionService().isClusterSafe());
+  }
+
+  @Override
   public void onMembershipChange(Runnable listener) {
     hazelcast.getCluster().addMembershipListener(new MembershipListener() {
       @Override

@@ -12,7 +12,8 @@ import java.util.Comparator;
 import java.util.Set;
 
 /**
- * The operator's view of the cluster (admin only): {@code GET /hub/api/instances}, and
+ * The operator's view of the cluster (admin only): {@code GET /hub/api/instances} (each
+ * instance, and {@code safe}: whether one more instance may stop without losing state), and
  * {@code POST/DELETE /hub/api/instances/{id}/drain} to stop or resume placing new servers on an
  * instance. A draining instance keeps serving the servers it has.
  */
@@ -31,14 +32,14 @@ final class InstanceApi {
   }
 
   private void list(RoutingContext ctx, Scopes.Caller caller) {
-    state.instances().compose(reports -> state.draining().map(draining -> {
+    state.instances().compose(reports -> state.draining().compose(draining -> state.safe().map(safe -> {
       Set<String> live = state.liveMembers();
       String leader = state.leaderMember();
       JsonArray array = new JsonArray();
       reports.stream().sorted(Comparator.comparing(InstanceInfo::id))
         .forEach(info -> array.add(json(info, draining, live, leader)));
-      return new JsonObject().put("instances", array);
-    })).onSuccess(body -> HubAuth.json(ctx, 200, body))
+      return new JsonObject().put("instances", array).put("safe", safe);
+    }))).onSuccess(body -> HubAuth.json(ctx, 200, body))
       .onFailure(err -> HubAuth.error(ctx, 503, "cluster state unavailable"));
   }
 

@@ -6,6 +6,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$WHARF_HOME"
 
+# The small static image that stands in for a notebook where a test measures Wharf, not Jupyter.
+bash "$WHARF_HOME/bench/build-static-image.sh"
+
 echo "wharf: unit and integration tests" >&2
 mvn -B verify
 

@@ -90,8 +90,13 @@
     return isNetworkError(e) ? 'the connection was interrupted; please try again' : e.message;
   }
 
-  function startServer(name) {
-    return api('POST', '/hub/api/users/' + encodeURIComponent(name) + '/server').then(function (resp) {
+  /* The API path of a user's default server, or of a named one. */
+  function serverPath(name, server) {
+    return '/hub/api/users/' + encodeURIComponent(name) + (server ? '/servers/' + encodeURIComponent(server) : '/server');
+  }
+
+  function startServer(name, server) {
+    return api('POST', serverPath(name, server)).then(function (resp) {
       // 201: already running, 202: starting, 400 with "already running" is also fine.
       if (resp.status === 201 || resp.status === 202 || resp.status === 200) { return resp; }
       return errorText(resp).then(function (msg) {
@@ -257,8 +262,9 @@
   /* -------------------------------------------------------- spawn-pending */
   function spawnPendingPage() {
     fillCsrfFields();
-    var m = location.pathname.match(/\/hub\/spawn-pending\/([^/]+)\/?$/);
+    var m = location.pathname.match(/\/hub\/spawn-pending\/([^/]+)(?:\/([^/]+))?\/?$/);
     var name = m ? decodeURIComponent(m[1]) : '';
+    var server = m && m[2] ? decodeURIComponent(m[2]) : '';
     var source = null;
     var done = false;
     var log = $('progress-log');
@@ -298,7 +304,7 @@
 
     function open() {
       done = false;
-      var url = '/hub/api/users/' + encodeURIComponent(name) + '/server/progress';
+      var url = serverPath(name, server) + '/progress';
       source = new EventSource(url);
       source.onmessage = function (ev) {
         var data;
@@ -316,7 +322,7 @@
           source = null;
           setProgress(100);
           setText($('spawn-title'), 'Your server is ready');
-          var target = safePath(data.url) || ('/user/' + encodeURIComponent(name) + '/');
+          var target = safePath(data.url) || ('/user/' + encodeURIComponent(name) + '/' + (server ? encodeURIComponent(server) + '/' : ''));
           setText($('spawn-status'), 'Opening ' + target + ' …');
           location.replace(target);
         }
@@ -344,7 +350,7 @@
       setProgress(0);
       log.textContent = '';
       addMessage('Requesting a new start…');
-      startServer(name).then(function () {
+      startServer(name, server).then(function () {
         show($('retry-button'), false);
         open();
       }).catch(function (e) {

@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.wharf.router.impl.ActivityRecorder;
+import io.wharf.router.impl.ProxyTimer;
 import io.wharf.router.impl.RedirectToHttps;
 import io.wharf.router.impl.RouterVerticle;
 import io.wharf.router.impl.TlsOptions;
@@ -31,7 +33,10 @@ public final class RouterRole {
     return vertx.executeBlocking(() -> TlsOptions.server(config, dataDir), false).compose(tls -> {
       HttpServerOptions options = tls.setHost(host).setPort(httpsPort);
       WebSocketGauge gauge = WebSocketGauge.register(registry);
-      Future<String> https = vertx.deployVerticle(() -> new RouterVerticle(settings, options, gauge),
+      ProxyTimer proxyTimer = ProxyTimer.register(registry);
+      long flushMillis = Math.max(1, config.getInteger("activity-flush-seconds", 5)) * 1000L;
+      ActivityRecorder activity = ActivityRecorder.start(vertx, settings.store(), flushMillis);
+      Future<String> https = vertx.deployVerticle(() -> new RouterVerticle(settings, options, gauge, activity, flushMillis, proxyTimer),
         new DeploymentOptions().setInstances(instances));
       Future<?> http = httpPort > 0
         ? vertx.createHttpServer().requestHandler(new RedirectToHttps(settings.publicOrigin(), httpsPort)).listen(httpPort, host)

@@ -14,11 +14,13 @@ import java.util.function.Consumer;
  *
  * @param publicOrigin Wharf's public origin, such as https://notebooks.example.org; null to trust each request's Host
  * @param hubRoutes    mounts the session manager's {@code /hub/} pages and API, when this instance runs that role
- * @param health       answers {@code /hub/health}
+ * @param health       answers {@code /hub/health} and {@code /hub/health/{probe}} ({@code live}, {@code ready})
+ * @param metrics      answers {@code /hub/metrics}; null when the metrics are not served on the HTTPS port
  * @param instanceId   this instance's id, sent in {@code X-Wharf-Instance} on every response
  */
 public record RouterSettings(String instanceId, SessionStore store, SessionCookies cookies, String cookieName, String publicOrigin,
                              Path staticDir, int connectTimeoutMillis, int idleTimeoutSeconds,
                              int maxConnectionsPerServer, int cookieCacheSize,
-                             Consumer<Router> hubRoutes, Handler<RoutingContext> health) {
+                             Consumer<Router> hubRoutes, Handler<RoutingContext> health,
+                             Handler<RoutingContext> metrics) {
 }

@@ -1,17 +1,16 @@
 package io.wharf.server;
 
 import com.hazelcast.core.HazelcastInstance;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.Label;
-import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.wharf.container.ContainerManagerRole;
@@ -25,7 +24,6 @@ import io.wharf.session.SharedState;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -68,23 +66,17 @@ public final class Wharf {
     JsonObject router = config.getJsonObject("router");
     JsonObject auth = config.getJsonObject("auth");
     JsonObject containers = config.getJsonObject("containers");
+    JsonObject servers = config.getJsonObject("servers");
     String instanceId = instance.getString("id");
     Path dataDir = Path.of(instance.getString("data-dir")).toAbsolutePath();
     Path staticDir = Path.of(router.getString("static-dir", "static")).toAbsolutePath();
     List<String> roles = instance.getJsonArray("roles").stream().map(Object::toString).toList();
     String advertise = cluster.getString("advertise-address", "127.0.0.1");
 
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    JsonObject metricsConfig = config.getJsonObject("metrics");
+    PrometheusMeterRegistry registry = MetricsSetup.registry(metricsConfig);
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastSetup.config(cluster));
-    // Bounded labels only: no event-bus address (per-user progress addresses), no remote address.
-    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true)
-      .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME, Label.EB_SIDE, Label.EB_FAILURE));
-    if (!config.getJsonObject("metrics").getBoolean("vertx-http", true)) {
-      // Connection-level and pool metrics also run per request or per read: same reasoning.
-      metrics.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER).addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
-        .addDisabledMetricsCategory(MetricsDomain.NET_SERVER).addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
-        .addDisabledMetricsCategory(MetricsDomain.NAMED_POOLS);
-    }
+    MicrometerMetricsOptions metrics = MetricsSetup.vertxOptions(metricsConfig);
     VertxOptions options = new VertxOptions()
       .setPreferNativeTransport(instance.getBoolean("native-transport", true))
       .setEventBusOptions(new EventBusOptions().setHost(advertise).setPort(0))
@@ -105,29 +97,33 @@ public final class Wharf {
             // Exiting anyway.
           }
         }, "wharf-shutdown"));
-        return deployRoles(vertx, clusterManager.getHazelcastInstance(), roles, instanceId, advertise,
-          dataDir, staticDir, router, auth, containers, cluster, registry).map(vertx);
+        return MetricsSetup.listen(vertx, registry, metricsConfig).compose(listening -> deployRoles(
+          vertx, clusterManager.getHazelcastInstance(), roles, instanceId, advertise,
+          dataDir, staticDir, router, auth, containers, servers, cluster, registry, metricsConfig)).map(vertx);
       });
   }
 
   private static Future<Void> deployRoles(Vertx vertx, HazelcastInstance hazelcast, List<String> roles, String instanceId,
                                           String advertise, Path dataDir, Path staticDir, JsonObject router, JsonObject auth,
-                                          JsonObject containers, JsonObject cluster, PrometheusMeterRegistry registry) {
+                                          JsonObject containers, JsonObject servers, JsonObject cluster,
+                                          PrometheusMeterRegistry registry, JsonObject metricsConfig) {
     SharedState store = SessionManager.sharedState(vertx, hazelcast);
     return vertx.executeBlocking(() -> SessionCookies.create(CookieSecrets.load(auth.getString("cookie-secret"), dataDir),
         Duration.ofSeconds(auth.getLong("cookie-ttl-seconds", 86400L))), false)
       .compose(cookies -> {
         Future<?> containerManager = roles.contains("container-manager")
-          ? ContainerManagerRole.deploy(vertx, containers.copy().put("instance-id", instanceId).put("advertise-address", advertise))
+          ? ContainerManagerRole.deploy(vertx, containers.copy().put("instance-id", instanceId).put("advertise-address", advertise), registry)
           : Future.succeededFuture();
         return containerManager.compose(v -> roles.contains("session-manager")
-            ? SessionManager.create(vertx, store, cookies, auth, containers, cluster, roles.contains("container-manager"),
+            ? SessionManager.create(vertx, store, cookies, auth, containers, servers, cluster, roles.contains("container-manager"),
                 instanceId, dataDir, staticDir, registry)
             : Future.<SessionManager>succeededFuture(null))
           .compose(sessions -> {
             Future<Void> adopted = sessions != null ? sessions.adopt(roles.contains("container-manager")) : Future.succeededFuture();
             return adopted.compose(v -> roles.contains("router")
-              ? deployRouter(vertx, router, auth, store, cookies, sessions, dataDir, staticDir, registry, instanceId)
+              ? deployRouter(vertx, router, auth, store, cookies, sessions, dataDir, staticDir, registry, instanceId,
+                  HealthHandler.create(vertx, instanceId, roles.contains("container-manager")),
+                  MetricsSetup.httpsHandler(registry, metricsConfig, sessions))
               : Future.succeededFuture());
           });
       });
@@ -135,15 +131,14 @@ public final class Wharf {
 
   private static Future<Void> deployRouter(Vertx vertx, JsonObject router, JsonObject auth, SessionStore store, SessionCookies cookies,
                                            SessionManager sessions, Path dataDir, Path staticDir, PrometheusMeterRegistry registry,
-                                           String instanceId) {
+                                           String instanceId, Handler<RoutingContext> health,
+                                           Handler<RoutingContext> metrics) {
     String publicUrl = router.getString("public-url", "");
     Consumer<Router> hub = sessions != null ? sessions::mountHub : r -> { };
     RouterSettings settings = new RouterSettings(instanceId, store, cookies, auth.getString("cookie-name", "wharf-session"),
       publicUrl.isBlank() ? null : publicUrl.replaceAll("/+$", ""), staticDir,
       router.getInteger("connect-timeout-ms", 5000), router.getInteger("idle-timeout-seconds", 600),
-      router.getInteger("max-connections-per-server", 32), 10_000, hub,
-      ctx -> ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
-        .end(new JsonObject().put("status", "ok").put("instance", instanceId).encode()));
+      router.getInteger("max-connections-per-server", 32), 10_000, hub, health, metrics);
     return RouterRole.deploy(vertx, router, settings, dataDir, registry).onSuccess(v -> {
       int port = router.getInteger("https-port", 8443);
       String url = publicUrl.isBlank() ? "https://localhost:" + port + "/" : publicUrl;

@@ -54,6 +54,17 @@ public record Session(String user, String server, State state, String instance, 
     return new Session(user, server, state, instance, containerId, host, port, token, startedAt, lastActivity, progress, message);
   }
 
+  /** Progress of a launch still under way; {@code now} marks it alive, so it is not taken for a stale one. */
+  public Session progressed(int progress, String message, long now) {
+    return new Session(user, server, state, instance, containerId, host, port, token, startedAt, now, progress, message);
+  }
+
+  /** This record with {@code lastActivity} raised to {@code observed} if that is later. */
+  public Session withActivity(long observed) {
+    return observed <= lastActivity ? this
+      : new Session(user, server, state, instance, containerId, host, port, token, startedAt, observed, progress, message);
+  }
+
   public Session ready(String containerId, String host, int port, long now) {
     return new Session(user, server, State.RUNNING, instance, containerId, host, port, token, startedAt, now, 100, "Server ready");
   }

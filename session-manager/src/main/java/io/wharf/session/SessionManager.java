@@ -3,15 +3,19 @@ package io.wharf.session;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.wharf.container.ContainerManager;
 import io.wharf.session.impl.HazelcastStore;
 import io.wharf.session.impl.SharedAccounts;
 import io.wharf.container.ContainerAddresses;
 import io.wharf.session.impl.ClusterDuties;
+import io.wharf.session.impl.Culler;
 import io.wharf.session.impl.HubRoutes;
 import io.wharf.session.impl.ServerLifecycle;
 
@@ -62,20 +66,33 @@ public final class SessionManager {
    * @param localContainers whether this instance also runs the container-manager role
    */
   public static Future<SessionManager> create(Vertx vertx, SharedState store, SessionCookies cookies, JsonObject auth,
-                                              JsonObject containers, JsonObject cluster, boolean localContainers,
+                                              JsonObject containers, JsonObject servers, JsonObject cluster, boolean localContainers,
                                               String instance, Path dataDir, Path staticDir, MeterRegistry registry) {
     return vertx.executeBlocking(() -> new SharedAccounts(vertx, store, dataDir.resolve("accounts.json"), auth.getInteger("password-iterations", 310_000)), false)
       .compose(accounts -> ensureAdmin(accounts, auth).map(accounts))
       .map(accounts -> {
         long launchTimeout = (containers.getLong("ready-timeout-seconds", 60L) + 60) * 1000;
         ServerLifecycle lifecycle = new ServerLifecycle(vertx, store, instance,
-          target -> ContainerManager.client(vertx, target, launchTimeout), containers.getString("image"));
+          target -> ContainerManager.client(vertx, target, launchTimeout), containers.getString("image"),
+          new ServerLifecycle.Limits(servers.getInteger("concurrent-launches", 4), servers.getInteger("launch-queue", 200),
+            servers.getInteger("per-user", 6), servers.getInteger("named-per-user", 5)),
+          registry);
+        Culler culler = new Culler(vertx, store, lifecycle, instance, servers.getLong("cull-idle-seconds", 3600L) * 1000,
+          servers.getLong("cull-max-age-seconds", 0L) * 1000, registry);
+        if (localContainers) {
+          culler.start(servers.getLong("cull-interval-seconds", 60L) * 1000);
+        }
         HubRoutes hub = new HubRoutes(vertx, cookies, accounts, store, lifecycle, auth.getString("cookie-name", "wharf-session"),
           cookies.csrfSecret(), staticDir);
         ClusterDuties duties = new ClusterDuties(vertx, store,
           localContainers ? ContainerManager.client(vertx, instance, launchTimeout) : null, instance,
           cluster.getString("advertise-address", "127.0.0.1"), cluster.getLong("lost-timeout-seconds", 30L) * 1000,
           launchTimeout + 30_000);
+        if (localContainers && registry != null) {
+          Gauge.builder("wharf.running.servers", duties, ClusterDuties::runningServers).strongReference(true)
+            .description("Running notebook servers on this instance, as its container manager last counted them")
+            .register(registry);
+        }
         if (localContainers) {
           vertx.eventBus().<JsonObject>localConsumer(ContainerAddresses.events(), msg -> {
             if (instance.equals(msg.body().getString("instance"))) {
@@ -124,6 +141,14 @@ public final class SessionManager {
 
   public SessionStore store() {
     return store;
+  }
+
+  /**
+   * {@code handler}, run only for callers that hold {@code scope} through an API token or the
+   * session cookie; others get 401 or 403. The router protects {@code /hub/metrics} with it.
+   */
+  public Handler<RoutingContext> requireScope(String scope, Handler<RoutingContext> handler) {
+    return hub.requireScope(scope, handler);
   }
 
   /** Mounts {@code /hub/...} pages and API on {@code router}. */

@@ -2,7 +2,9 @@ package io.wharf.session;
 
 import io.vertx.core.Future;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Shared session state. Reads are served from a local near-cache, so the router can call
@@ -36,4 +38,17 @@ public interface SessionStore {
 
   /** Every session launched by {@code instance}. */
   Future<List<Session>> sessionsOn(String instance);
+
+  /**
+   * Whether {@code user} has a named server {@code server} (in any state). Answered from local
+   * memory, so the router can ask on every request to tell {@code /user/alice/lab/} (a named
+   * server) from a path inside alice's default server.
+   */
+  boolean hasNamedServer(String user, String server);
+
+  /** Records the last activity (epoch millis) of servers by key; one batched write. */
+  Future<Void> recordActivity(Map<String, Long> lastActivity);
+
+  /** The last recorded activity of each of {@code keys} that has one. */
+  Future<Map<String, Long>> activity(Collection<String> keys);
 }

@@ -1,5 +1,6 @@
 package io.wharf.container.impl;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -31,6 +32,7 @@ public final class ContainerManagerVerticle extends VerticleBase {
   private static final Pattern CONTAINER_ID = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
 
   private final ContainerManagerOptions options;
+  private final DockerErrorCounter dockerErrors;
   private DockerContainers docker;
   private HttpClient probeClient;
   private NotebookLauncher launcher;
@@ -39,8 +41,10 @@ public final class ContainerManagerVerticle extends VerticleBase {
   private final Set<String> stopping = new HashSet<>();
   private int launching;
 
-  public ContainerManagerVerticle(ContainerManagerOptions options) {
+  /** @param registry where {@code wharf_docker_errors_total} is counted; null for nowhere */
+  public ContainerManagerVerticle(ContainerManagerOptions options, MeterRegistry registry) {
     this.options = options;
+    this.dockerErrors = DockerErrorCounter.register(registry);
   }
 
   @Override
@@ -203,12 +207,14 @@ public final class ContainerManagerVerticle extends VerticleBase {
     return vertx.executeBlocking(call, false);
   }
 
-  private static void reply(Message<JsonObject> message, Future<JsonObject> result) {
+  private void reply(Message<JsonObject> message, Future<JsonObject> result) {
     result.onComplete(message::reply, failure -> {
       if (failure instanceof ContainerFailure known) {
+        dockerErrors.failed(known.code());
         message.fail(known.code(), known.getMessage());
       } else {
         LOG.log(System.Logger.Level.ERROR, "container manager request failed", failure);
+        dockerErrors.failed(FailureCodes.DOCKER_ERROR);
         message.fail(FailureCodes.DOCKER_ERROR, "the container manager failed: " + failure.getMessage());
       }
     });

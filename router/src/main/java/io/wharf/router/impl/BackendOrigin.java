@@ -42,8 +42,9 @@ final class BackendOrigin implements OriginRequestProvider {
     if (route != null) {
       return send(proxyContext, route);
     }
-    String user = UserPath.user(proxyContext.request().proxiedRequest().path());
-    return store.get(Session.key(user, "")).compose(session -> session != null && session.running()
+    String path = proxyContext.request().proxiedRequest().path();
+    String user = UserPath.user(path);
+    return store.get(Session.key(user, UserPath.server(path, user, store::hasNamedServer))).compose(session -> session != null && session.running()
       ? send(proxyContext, session)
       : Future.failedFuture("server not running"));
   }

@@ -29,8 +29,16 @@ public final class RouterVerticle extends VerticleBase {
   private final RouterSettings settings;
   private final HttpServerOptions serverOptions;
   private final WebSocketTunnel.WebSocketCounter counter;
+  private final ProxyTimer proxyTimer;
+  private final ActivityRecorder activity;
+  private final long activityFlushMillis;
 
-  public RouterVerticle(RouterSettings settings, HttpServerOptions serverOptions, WebSocketTunnel.WebSocketCounter counter) {
+  public RouterVerticle(RouterSettings settings, HttpServerOptions serverOptions, WebSocketTunnel.WebSocketCounter counter,
+                        ActivityRecorder activity, long activityFlushMillis,
+                        ProxyTimer proxyTimer) {
+    this.proxyTimer = proxyTimer;
+    this.activity = activity;
+    this.activityFlushMillis = activityFlushMillis;
     this.settings = settings;
     this.serverOptions = serverOptions;
     this.counter = counter;
@@ -51,15 +59,21 @@ public final class RouterVerticle extends VerticleBase {
       .addInterceptor(new ResponseHeadersInterceptor());
     UserRequestHandler user = new UserRequestHandler(
       new CookieAuthenticator(settings.cookies(), settings.cookieCacheSize()), settings.cookieName(), settings.store(),
-      new WebSocketTunnel(client, settings.cookieName(), settings.publicOrigin(), counter), origin, proxy);
+      new WebSocketTunnel(client, settings.cookieName(), settings.publicOrigin(), counter), origin, proxy,
+      activity.local(vertx, activityFlushMillis));
 
     Router hub = Router.router(vertx);
     hub.route("/hub/*").handler(SecurityHeadersHandler.hub());
     hub.get("/hub/health").handler(settings.health());
+    hub.get("/hub/health/:probe").handler(settings.health());
+    if (settings.metrics() != null) {
+      hub.get("/hub/metrics").handler(settings.metrics());
+    }
     hub.route("/hub/static/*").handler(StaticHandler.create(FileSystemAccess.ROOT, settings.staticDir().toString())
       .setDefaultContentEncoding("UTF-8"));
     settings.hubRoutes().accept(hub);
 
+    Handler<HttpServerRequest> timedUser = proxyTimer.around(user);
     // Notebook traffic skips the web router: it needs none of its features, and it is most of the load.
     CharSequence instanceHeader = HttpHeaders.createOptimized("X-Wharf-Instance");
     CharSequence instanceId = HttpHeaders.createOptimized(settings.instanceId());
@@ -67,7 +81,7 @@ public final class RouterVerticle extends VerticleBase {
       // Operators and load-balancer tests can tell which instance answered.
       request.response().headers().set(instanceHeader, instanceId);
       if (request.path().startsWith(UserPath.PREFIX)) {
-        user.handle(request);
+        timedUser.handle(request);
       } else {
         hub.handle(request);
       }

@@ -31,9 +31,11 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
   private final WebSocketTunnel tunnel;
   private final BackendOrigin origin;
   private final HttpProxy proxy;
+  private final ActivityRecorder.Local activity;
 
   UserRequestHandler(CookieAuthenticator authenticator, String cookieName, SessionStore store,
-                     WebSocketTunnel tunnel, BackendOrigin origin, HttpProxy proxy) {
+                     WebSocketTunnel tunnel, BackendOrigin origin, HttpProxy proxy, ActivityRecorder.Local activity) {
+    this.activity = activity;
     this.authenticator = authenticator;
     this.cookieName = cookieName;
     this.store = store;
@@ -64,18 +66,19 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
       Responses.json(request, 403, "this server belongs to another user");
       return;
     }
-    if (UserPath.missingSlash(path, user)) {
+    String server = UserPath.server(path, user, store::hasNamedServer);
+    if (UserPath.missingSlash(path, user, server)) {
       Responses.redirect(request, path + "/");
       return;
     }
-    Future<Session> lookup = store.get(Session.key(user, ""));
+    Future<Session> lookup = store.get(Session.key(user, server));
     if (lookup.isComplete()) {
-      route(request, user, lookup);
+      route(request, user, server, lookup);
     } else {
       // A near-cache miss: hold the body until the owner of the record answers.
       request.pause();
       lookup.onComplete(ar -> {
-        route(request, user, lookup);
+        route(request, user, server, lookup);
         if (request.response().ended()) {
           request.resume();
         }
@@ -83,7 +86,7 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
     }
   }
 
-  private void route(HttpServerRequest request, String user, Future<Session> lookup) {
+  private void route(HttpServerRequest request, String user, String server, Future<Session> lookup) {
     if (lookup.failed()) {
       Responses.json(request, 503, "session state unavailable, try again");
       return;
@@ -91,14 +94,17 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
     Session session = lookup.result();
     if (session == null || !session.running()) {
       if (Responses.isNavigation(request)) {
-        Responses.redirect(request, "/hub/spawn-pending/" + user);
+        Responses.redirect(request, "/hub/spawn-pending/" + user + (server.isEmpty() ? "" : "/" + server));
       } else {
         request.response().putHeader("Retry-After", "5");
         Responses.json(request, 503, session == null ? "server not running" : "server is starting");
       }
     } else if (WebSocketTunnel.isUpgrade(request)) {
-      tunnel.open(request, session);
+      String key = session.key();
+      activity.touch(key);
+      tunnel.open(request, session, () -> activity.touch(key));
     } else {
+      activity.touch(session.key());
       origin.handOff(session);
       proxy.handle(request);
     }

@@ -15,7 +15,7 @@ import java.util.logging.Logger;
 /**
  * Tunnels WebSocket upgrades to the container. The proxy library joins the two sockets without
  * flow control, so a slow client would make the router buffer without bound; here each direction
- * is a {@link io.vertx.core.streams.Pipe}, which pauses the sender while the receiver's write
+ * is forwarded by {@link #forward}, which pauses the sender while the receiver's write
  * queue is full. The upgrade is refused (403) unless its {@code Origin} is Wharf's own public
  * origin, which stops cross-site WebSocket hijacking; Jupyter then sees the public Host and
  * Origin together and accepts the socket.
@@ -53,8 +53,8 @@ final class WebSocketTunnel {
     return expected != null && origin.equalsIgnoreCase(expected);
   }
 
-  /** Tunnels the upgrade {@code request} to the container of {@code route}. */
-  void open(HttpServerRequest request, Session route) {
+  /** Tunnels the upgrade {@code request} to the container of {@code route}; {@code onTraffic} runs per chunk either way. */
+  void open(HttpServerRequest request, Session route, Runnable onTraffic) {
     String host = request.authority() == null ? null : request.authority().toString();
     if (!originAllowed(request.getHeader(HttpHeaders.ORIGIN), publicOrigin, host)) {
       Responses.json(request, 403, "cross-origin WebSocket refused");
@@ -75,7 +75,7 @@ final class WebSocketTunnel {
       .setHeaders(headers);
     client.request(options)
       .compose(backendRequest -> backendRequest.connect())
-      .onSuccess(response -> join(request, response))
+      .onSuccess(response -> join(request, response, onTraffic))
       .onFailure(err -> {
         log.fine("WebSocket to " + route.key() + " failed: " + err.getMessage());
         request.resume();
@@ -83,7 +83,7 @@ final class WebSocketTunnel {
       });
   }
 
-  private void join(HttpServerRequest request, HttpClientResponse backend) {
+  private void join(HttpServerRequest request, HttpClientResponse backend, Runnable onTraffic) {
     if (backend.statusCode() != 101) {
       backend.body().onComplete(body -> {
         request.resume();
@@ -109,14 +109,32 @@ final class WebSocketTunnel {
       }
       NetSocket clientSocket = ar.result();
       counter.opened();
-      clientSocket.pipeTo(backendSocket);
-      backendSocket.pipeTo(clientSocket);
+      forward(clientSocket, backendSocket, onTraffic);
+      forward(backendSocket, clientSocket, onTraffic);
       clientSocket.closeHandler(v -> backendSocket.close());
       backendSocket.closeHandler(v -> {
         clientSocket.close();
         counter.closed();
       });
     });
+  }
+
+  /**
+   * Copies {@code from} to {@code to}, pausing {@code from} while {@code to}'s write queue is full
+   * and resuming it once drained, so a slow reader on either side holds the sender back instead
+   * of growing the router's buffers. Each chunk counts as activity of the server.
+   */
+  static void forward(NetSocket from, NetSocket to, Runnable onTraffic) {
+    from.handler(chunk -> {
+      onTraffic.run();
+      to.write(chunk);
+      if (to.writeQueueFull()) {
+        from.pause();
+        to.drainHandler(v -> from.resume());
+      }
+    });
+    from.endHandler(v -> to.end());
+    from.exceptionHandler(err -> to.close());
   }
 
   /** Counts open tunnels; the metrics registry observes it. */

@@ -33,7 +33,20 @@ class UserPathTest {
 
   @Test
   void noticesTheMissingTrailingSlash() {
-    assertTrue(UserPath.missingSlash("/user/alice", "alice"));
-    assertFalse(UserPath.missingSlash("/user/alice/", "alice"));
+    assertTrue(UserPath.missingSlash("/user/alice", "alice", ""));
+    assertFalse(UserPath.missingSlash("/user/alice/", "alice", ""));
+    assertTrue(UserPath.missingSlash("/user/alice/lab", "alice", "lab"));
+    assertFalse(UserPath.missingSlash("/user/alice/lab/", "alice", "lab"));
+  }
+
+  @Test
+  void tellsNamedServersFromPathsInTheDefaultServer() {
+    java.util.function.BiPredicate<String, String> named = (user, server) -> user.equals("alice") && server.equals("lab");
+    assertEquals("lab", UserPath.server("/user/alice/lab/tree", "alice", named));
+    assertEquals("lab", UserPath.server("/user/alice/lab", "alice", named));
+    assertEquals("", UserPath.server("/user/alice/api/status", "alice", named));
+    assertEquals("", UserPath.server("/user/alice/", "alice", named));
+    assertEquals("", UserPath.server("/user/alice", "alice", named));
+    assertEquals("", UserPath.server("/user/bob/lab/tree", "bob", named));
   }
 }

@@ -58,6 +58,8 @@ class WebSocketTunnelTest {
     }
   }
 
+  private final java.util.concurrent.atomic.AtomicLong traffic = new java.util.concurrent.atomic.AtomicLong();
+
   @Test
   void slowClientStallsTheBackendInsteadOfGrowingTheRouter() throws Exception {
     HttpServer backend = vertx.createHttpServer().webSocketHandler(this::flood).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
@@ -65,7 +67,7 @@ class WebSocketTunnelTest {
       "token", 0, 0, 100, "ready");
     gauge = WebSocketGauge.register(null);
     WebSocketTunnel tunnel = new WebSocketTunnel(proxyClient = vertx.createHttpClient(), "wharf-session", null, gauge);
-    HttpServer front = vertx.createHttpServer().requestHandler(request -> tunnel.open(request, route))
+    HttpServer front = vertx.createHttpServer().requestHandler(request -> tunnel.open(request, route, traffic::incrementAndGet))
       .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
 
     wsClient = vertx.createWebSocketClient();
@@ -92,6 +94,7 @@ class WebSocketTunnelTest {
       Thread.sleep(50);
     }
     assertTrue(received.get() >= stalledAt + 8L * CHUNK, "data flows again: received " + received.get());
+    assertTrue(traffic.get() > 0, "the data counted as the server's activity");
 
     client.close().await(10, TimeUnit.SECONDS);
     deadline = System.currentTimeMillis() + 5_000;

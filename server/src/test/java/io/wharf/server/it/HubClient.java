@@ -111,21 +111,29 @@ final class HubClient {
       .POST(HttpRequest.BodyPublishers.ofString(form)).build());
   }
 
-  /** Reads the progress stream to its last event. */
+  /** Reads the progress stream of the user's default server to its last event. */
   JsonObject awaitProgress(String user) throws Exception {
-    HttpResponse<java.util.stream.Stream<String>> response = http.send(request("/hub/api/users/" + user + "/server/progress")
+    return progressEvents("/hub/api/users/" + user + "/server/progress").get(0);
+  }
+
+  /** Reads a progress stream to its last event; returns that event first, then all of them in order. */
+  java.util.List<JsonObject> progressEvents(String progressPath) throws Exception {
+    HttpResponse<java.util.stream.Stream<String>> response = http.send(request(progressPath)
       .timeout(Duration.ofSeconds(120)).GET().build(), HttpResponse.BodyHandlers.ofLines());
-    JsonObject last = null;
+    java.util.List<JsonObject> events = new java.util.ArrayList<>();
+    events.add(null);
     for (String line : (Iterable<String>) response.body()::iterator) {
       if (line.startsWith("data: ")) {
-        last = new JsonObject(line.substring(6));
-        if (last.getBoolean("ready", false) || last.getBoolean("failed", false)) {
+        JsonObject event = new JsonObject(line.substring(6));
+        events.add(event);
+        events.set(0, event);
+        if (event.getBoolean("ready", false) || event.getBoolean("failed", false)) {
           break;
         }
       }
     }
     response.body().close();
-    return last;
+    return events;
   }
 
   private static String enc(String s) {

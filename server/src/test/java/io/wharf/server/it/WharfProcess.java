@@ -22,6 +22,7 @@ final class WharfProcess implements AutoCloseable {
   static final String ADMIN_PASSWORD = "admin-password-for-tests";
 
   final String instanceId;
+  final String address;
   final int httpsPort;
   final Path dataDir;
   private final Map<String, String> env = new HashMap<>();
@@ -29,13 +30,19 @@ final class WharfProcess implements AutoCloseable {
   private Process process;
 
   WharfProcess(String name, Map<String, String> extraEnv) throws IOException {
+    this(name, "127.0.0.1", freePort(), extraEnv);
+  }
+
+  /** An instance whose router listens on {@code address} (a loopback address such as 127.0.0.2). */
+  WharfProcess(String name, String address, int httpsPort, Map<String, String> extraEnv) throws IOException {
     this.instanceId = "it-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
-    this.httpsPort = freePort();
+    this.address = address;
+    this.httpsPort = httpsPort;
     this.dataDir = Files.createTempDirectory("wharf-" + name);
     this.log = dataDir.resolve("wharf.log");
     env.put("WHARF_INSTANCE_ID", instanceId);
     env.put("WHARF_INSTANCE_DATA_DIR", dataDir.toString());
-    env.put("WHARF_ROUTER_HOST", "127.0.0.1");
+    env.put("WHARF_ROUTER_HOST", address);
     env.put("WHARF_ROUTER_HTTPS_PORT", Integer.toString(httpsPort));
     env.put("WHARF_ROUTER_HTTP_PORT", "0");
     env.put("WHARF_ROUTER_STATIC_DIR", home().resolve("static").toString());
@@ -59,7 +66,13 @@ final class WharfProcess implements AutoCloseable {
   }
 
   String base() {
-    return "https://127.0.0.1:" + httpsPort;
+    return "https://" + address + ":" + httpsPort;
+  }
+
+  /** Sets an environment variable for the next {@link #start()}. */
+  WharfProcess with(String name, String value) {
+    env.put(name, value);
+    return this;
   }
 
   WharfProcess start() throws Exception {
@@ -102,6 +115,17 @@ final class WharfProcess implements AutoCloseable {
         process.destroyForcibly().waitFor();
       }
     }
+  }
+
+  /** Kills the process outright (SIGKILL), as a crash or an OOM kill would. */
+  void kill() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly().waitFor();
+    }
+  }
+
+  boolean isAlive() {
+    return process != null && process.isAlive();
   }
 
   WharfProcess restart() throws Exception {

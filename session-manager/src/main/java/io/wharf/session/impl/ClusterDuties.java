@@ -45,7 +45,8 @@ public final class ClusterDuties {
   private final long pendingTimeoutMillis;
   private final HttpClient probe;
   private final Map<String, Long> unreachableSince = new HashMap<>();
-  private JsonObject lastLoad = new JsonObject();
+  // Read by the wharf_running_servers gauge on another thread.
+  private volatile JsonObject lastLoad = new JsonObject();
 
   public ClusterDuties(Vertx vertx, SharedState state, ContainerManager local, String instance, String address,
                        long lostAfterMillis, long pendingTimeoutMillis) {
@@ -78,6 +79,11 @@ public final class ClusterDuties {
         load.getInteger("running", 0), load.getLong("memoryReserved", 0L),
         load.getInteger("maxContainers", 0), load.getLong("maxMemory", 0L), dockerUp, System.currentTimeMillis()))))
       .onFailure(err -> log.fine("load report failed: " + err.getMessage()));
+  }
+
+  /** Running servers on this instance at the last load report; the last known count while Docker does not answer. */
+  public int runningServers() {
+    return lastLoad.getInteger("running", 0);
   }
 
   private void reconcile() {
@@ -113,7 +119,8 @@ public final class ClusterDuties {
   private void check(List<Session> sessions, Map<String, InstanceInfo> instances, java.util.Set<String> live) {
     long now = System.currentTimeMillis();
     for (Session session : sessions) {
-      if (session.state() == Session.State.PENDING && now - session.startedAt() > pendingTimeoutMillis) {
+      // A launch waiting in line refreshes lastActivity at each move, so only a stuck one times out.
+      if (session.state() == Session.State.PENDING && now - Math.max(session.startedAt(), session.lastActivity()) > pendingTimeoutMillis) {
         fail(session, "The server did not start in time. Try again.");
         continue;
       }

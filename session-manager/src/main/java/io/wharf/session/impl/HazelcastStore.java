@@ -15,6 +15,10 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.core.EntryListener;
 import com.hazelcast.map.MapEvent;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryEvictedListener;
+import com.hazelcast.map.listener.EntryExpiredListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.aggregation.Aggregators;
 import com.hazelcast.query.Predicates;
 import com.hazelcast.replicatedmap.ReplicatedMap;
@@ -31,9 +35,12 @@ import io.wharf.session.SharedState;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +64,7 @@ public final class HazelcastStore implements SharedState {
   static final String DRAINING = "wharf-draining";
   static final String TOMBSTONES = "wharf-tombstones";
   static final String TOKENS = "wharf-tokens";
+  static final String ACTIVITY = "wharf-activity";
 
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
@@ -66,6 +74,9 @@ public final class HazelcastStore implements SharedState {
   private final IMap<String, Boolean> draining;
   private final IMap<String, Boolean> tombstones;
   private final IMap<String, ApiToken> tokens;
+  private final IMap<String, Long> activity;
+  // Keys of named servers ("user/server"), kept by a map listener so the router asks locally.
+  private final Set<String> namedServers = ConcurrentHashMap.newKeySet();
 
   public HazelcastStore(Vertx vertx, HazelcastInstance hazelcast) {
     this.vertx = vertx;
@@ -76,6 +87,54 @@ public final class HazelcastStore implements SharedState {
     this.draining = hazelcast.getMap(DRAINING);
     this.tombstones = hazelcast.getMap(TOMBSTONES);
     this.tokens = hazelcast.getMap(TOKENS);
+    this.activity = hazelcast.getMap(ACTIVITY);
+    sessions.addEntryListener(new NamedServerIndex(namedServers), false);
+    for (String key : sessions.keySet()) {
+      if (!key.endsWith("/")) {
+        namedServers.add(key);
+      }
+    }
+  }
+
+  /** Follows the session map's keys; a default server's key ends with '/', a named one's does not. */
+  private record NamedServerIndex(Set<String> keys) implements EntryAddedListener<String, Session>,
+    EntryRemovedListener<String, Session>, EntryEvictedListener<String, Session>, EntryExpiredListener<String, Session> {
+    @Override
+    public void entryAdded(EntryEvent<String, Session> event) {
+      if (!event.getKey().endsWith("/")) {
+        keys.add(event.getKey());
+      }
+    }
+
+    @Override
+    public void entryRemoved(EntryEvent<String, Session> event) {
+      keys.remove(event.getKey());
+    }
+
+    @Override
+    public void entryEvicted(EntryEvent<String, Session> event) {
+      keys.remove(event.getKey());
+    }
+
+    @Override
+    public void entryExpired(EntryEvent<String, Session> event) {
+      keys.remove(event.getKey());
+    }
+  }
+
+  @Override
+  public boolean hasNamedServer(String user, String server) {
+    return !namedServers.isEmpty() && namedServers.contains(Session.key(user, server));
+  }
+
+  @Override
+  public Future<Void> recordActivity(Map<String, Long> lastActivity) {
+    return lastActivity.isEmpty() ? Future.succeededFuture() : adapt(activity.putAllAsync(lastActivity));
+  }
+
+  @Override
+  public Future<Map<String, Long>> activity(Collection<String> keys) {
+    return keys.isEmpty() ? Future.succeededFuture(Map.of()) : blocking(() -> new HashMap<>(activity.getAll(new HashSet<>(keys))));
   }
 
   /** Adds the map settings the store relies on; call before the Hazelcast instance starts. */
@@ -92,6 +151,8 @@ public final class HazelcastStore implements SharedState {
     config.addMapConfig(new MapConfig(SESSIONS).setBackupCount(1).setReadBackupData(true).setNearCacheConfig(nearCache));
     config.addMapConfig(new MapConfig(INSTANCES).setBackupCount(1));
     config.addMapConfig(new MapConfig(DRAINING).setBackupCount(1));
+    // Activity outlives no server by much: a week without a write means the server is long gone.
+    config.addMapConfig(new MapConfig(ACTIVITY).setBackupCount(1).setMaxIdleSeconds(7 * 86_400));
     config.addMapConfig(new MapConfig(TOMBSTONES).setBackupCount(1).setTimeToLiveSeconds(86_400));
     config.addMapConfig(new MapConfig(TOKENS).setBackupCount(1).setNearCacheConfig(new NearCacheConfig(TOKENS)
       .setInMemoryFormat(InMemoryFormat.OBJECT).setCacheLocalEntries(true).setInvalidateOnChange(true)));

@@ -126,10 +126,18 @@ final class HubAuth {
   }
 
   static void json(RoutingContext ctx, int status, JsonObject body) {
+    send(ctx, status, body.encode());
+  }
+
+  static void json(RoutingContext ctx, int status, io.vertx.core.json.JsonArray body) {
+    send(ctx, status, body.encode());
+  }
+
+  private static void send(RoutingContext ctx, int status, String body) {
     ctx.response().setStatusCode(status)
       .putHeader("Content-Type", "application/json")
       .putHeader("Cache-Control", "no-store")
-      .end(body.encode());
+      .end(body);
   }
 
   static void error(RoutingContext ctx, int status, String message) {

@@ -1,5 +1,6 @@
 package io.wharf.session.impl;
 
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -66,8 +67,11 @@ public final class HubRoutes {
     router.get("/hub/logout").handler(login::logout);
     router.get("/hub/home").handler(ctx -> authedPage(ctx, "home.html"));
     router.get("/hub/spawn-pending/:name").handler(servers::pendingPage);
+    router.get("/hub/spawn-pending/:name/:server").handler(servers::pendingPage);
 
     router.get("/hub/api/user").handler(users::self);
+    router.get("/hub/api/users").handler(users::list);
+    router.post("/hub/api/users").handler(users::createMany);
     router.get("/hub/api/users/:name").handler(users::get);
     router.post("/hub/api/users/:name").handler(users::create);
     router.delete("/hub/api/users/:name").handler(users::delete);
@@ -78,6 +82,9 @@ public final class HubRoutes {
     router.post("/hub/api/users/:name/server").handler(servers::start);
     router.delete("/hub/api/users/:name/server").handler(servers::stop);
     router.get("/hub/api/users/:name/server/progress").handler(servers::progress);
+    router.post("/hub/api/users/:name/servers/:server").handler(servers::start);
+    router.delete("/hub/api/users/:name/servers/:server").handler(servers::stop);
+    router.get("/hub/api/users/:name/servers/:server/progress").handler(servers::progress);
     router.get("/hub/api/instances").handler(instances::list);
     router.post("/hub/api/instances/:id/drain").handler(instances::drain);
     router.delete("/hub/api/instances/:id/drain").handler(instances::undrain);
@@ -94,6 +101,11 @@ public final class HubRoutes {
         ctx.next();
       }
     });
+  }
+
+  /** {@code handler}, run only for callers holding {@code scope} (API token or cookie); others get 401 or 403. */
+  public Handler<RoutingContext> requireScope(String scope, Handler<RoutingContext> handler) {
+    return ctx -> auth.require(ctx, scope, null, caller -> handler.handle(ctx));
   }
 
   private void page(RoutingContext ctx, String file) {

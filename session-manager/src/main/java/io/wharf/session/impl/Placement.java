@@ -12,13 +12,40 @@ import java.util.Set;
  * Chooses the instance for a new server: among live, accepting instances whose Docker answers
  * and that have room, the one with the largest free share of its capacity. Server counts come
  * from the session map (they include launches still pending, which load reports lag behind).
+ * When none qualifies, it says why: Docker, when every instance that could otherwise take the
+ * server has an engine that does not answer; capacity otherwise.
  */
 final class Placement {
 
   /** Reports older than this are from an instance that stopped reporting: not a candidate. */
   static final long STALE_MILLIS = 15_000;
 
+  static final String DOCKER_UNAVAILABLE =
+    "Docker engine unavailable: no server can be started right now. Try again in a minute.";
+
+  /** Where a new server goes: an instance id, or (instance null) the reason a user reads. */
+  record Decision(String instance, String refusal) {
+  }
+
   private Placement() {
+  }
+
+  static Decision decide(List<InstanceInfo> reports, Set<String> liveMembers, Set<String> draining,
+                         Map<String, Integer> serversPerInstance, long now) {
+    return choose(reports, liveMembers, draining, serversPerInstance, now)
+      .map(chosen -> new Decision(chosen.id(), null))
+      .orElseGet(() -> new Decision(null, dockerIsWhy(reports, liveMembers, draining, now)
+        ? DOCKER_UNAVAILABLE : ServerLifecycle.AT_CAPACITY));
+  }
+
+  /** Whether there are instances that would be candidates but for Docker, and all of them lack it. */
+  static boolean dockerIsWhy(List<InstanceInfo> reports, Set<String> liveMembers, Set<String> draining, long now) {
+    List<InstanceInfo> usable = reports.stream()
+      .filter(i -> liveMembers.contains(i.member()))
+      .filter(i -> !draining.contains(i.id()))
+      .filter(i -> now - i.reportedAt() <= STALE_MILLIS)
+      .toList();
+    return !usable.isEmpty() && usable.stream().noneMatch(InstanceInfo::dockerUp);
   }
 
   static Optional<InstanceInfo> choose(List<InstanceInfo> reports, Set<String> liveMembers, Set<String> draining,

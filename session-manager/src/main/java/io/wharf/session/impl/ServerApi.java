@@ -9,6 +9,7 @@ import io.wharf.session.Account;
 import io.wharf.session.Scopes;
 import io.wharf.session.Session;
 import io.wharf.session.SessionStore;
+import io.wharf.session.UserNames;
 
 import java.nio.file.Path;
 
@@ -35,19 +36,35 @@ final class ServerApi {
     this.staticDir = staticDir;
   }
 
-  void start(RoutingContext ctx) {
-    String name = ctx.pathParam("name");
-    auth.require(ctx, Scopes.SERVERS, name, caller -> start(ctx, name));
+  /** The server a request names: {@code /servers/{server}}, or "" for {@code /server}; null when invalid. */
+  private static String server(RoutingContext ctx) {
+    String server = ctx.pathParam("server");
+    if (server == null) {
+      return "";
+    }
+    if (!UserNames.valid(server)) {
+      HubAuth.error(ctx, 400, "invalid server name: lower-case letters, digits, '.', '_' and '-', at most 64");
+      return null;
+    }
+    return server;
   }
 
-  private void start(RoutingContext ctx, String name) {
-    store.get(Session.key(name, "")).onComplete(ar -> {
+  void start(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    String server = server(ctx);
+    if (server != null) {
+      auth.require(ctx, Scopes.SERVERS, name, caller -> start(ctx, name, server));
+    }
+  }
+
+  private void start(RoutingContext ctx, String name, String server) {
+    store.get(Session.key(name, server)).onComplete(ar -> {
       if (ar.failed()) {
         HubAuth.error(ctx, 503, "session state unavailable");
       } else if (ar.result() != null && ar.result().running()) {
-        HubAuth.error(ctx, 400, name + " is already running");
+        HubAuth.error(ctx, 400, name + (server.isEmpty() ? "" : "'s server " + server) + " is already running");
       } else {
-        lifecycle.start(name, "")
+        lifecycle.start(name, server)
           .onSuccess(s -> {
             if (s.state() == Session.State.FAILED) {
               ctx.response().putHeader("Retry-After", "60");
@@ -56,29 +73,43 @@ final class ServerApi {
               HubAuth.json(ctx, 202, ServerModel.of(s));
             }
           })
-          .onFailure(err -> HubAuth.error(ctx, 503, "could not start the server: " + err.getMessage()));
+          .onFailure(err -> {
+            if (err instanceof ServerLifecycle.QueueFull) {
+              ctx.response().putHeader("Retry-After", "30");
+              HubAuth.error(ctx, 429, err.getMessage());
+            } else if (err instanceof ServerLifecycle.LimitReached) {
+              HubAuth.error(ctx, 400, err.getMessage());
+            } else {
+              HubAuth.error(ctx, 503, "could not start the server: " + err.getMessage());
+            }
+          });
       }
     });
   }
 
   void stop(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    auth.require(ctx, Scopes.SERVERS, name, caller -> stop(ctx, name));
+    String server = server(ctx);
+    if (server != null) {
+      auth.require(ctx, Scopes.SERVERS, name, caller -> stop(ctx, name, server));
+    }
   }
 
-  private void stop(RoutingContext ctx, String name) {
-    lifecycle.stop(name, "")
+  private void stop(RoutingContext ctx, String name, String server) {
+    lifecycle.stop(name, server)
       .onSuccess(v -> ctx.response().setStatusCode(204).end())
       .onFailure(err -> HubAuth.error(ctx, 503, "could not stop the server: " + err.getMessage()));
   }
 
   void progress(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    auth.require(ctx, Scopes.SERVERS, name, caller -> progress(ctx, name));
+    String server = server(ctx);
+    if (server != null) {
+      auth.require(ctx, Scopes.SERVERS, name, caller -> progress(ctx, Session.key(name, server)));
+    }
   }
 
-  private void progress(RoutingContext ctx, String name) {
-    String key = Session.key(name, "");
+  private void progress(RoutingContext ctx, String key) {
     HttpServerResponse response = ctx.response()
       .putHeader("Content-Type", "text/event-stream")
       .putHeader("Cache-Control", "no-cache")
@@ -116,6 +147,10 @@ final class ServerApi {
   void pendingPage(RoutingContext ctx) {
     Account caller = auth.cookieAccount(ctx);
     String name = ctx.pathParam("name");
+    String server = server(ctx);
+    if (server == null) {
+      return;
+    }
     if (caller == null) {
       HubAuth.redirect(ctx, "/hub/login?next=" + ctx.request().path());
       return;
@@ -124,7 +159,7 @@ final class ServerApi {
       HubAuth.error(ctx, 403, "not allowed to act on " + name);
       return;
     }
-    store.get(Session.key(name, "")).onComplete(ar -> {
+    store.get(Session.key(name, server)).onComplete(ar -> {
       Session session = ar.succeeded() ? ar.result() : null;
       if (ar.failed()) {
         HubAuth.error(ctx, 503, "session state unavailable");
@@ -133,7 +168,7 @@ final class ServerApi {
       } else if (session == null) {
         // Like JupyterHub's /hub/spawn: visiting the page starts a server that is not there.
         // A failed one waits for the user's retry instead, so they can read why it failed.
-        lifecycle.start(name, "").onComplete(v -> sendPage(ctx));
+        lifecycle.start(name, server).onComplete(v -> sendPage(ctx));
       } else {
         sendPage(ctx);
       }

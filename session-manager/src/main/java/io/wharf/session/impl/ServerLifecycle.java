@@ -11,6 +11,9 @@ import io.wharf.container.LaunchSpec;
 import io.wharf.session.InstanceInfo;
 import io.wharf.session.Session;
 import io.wharf.session.SharedState;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import java.security.SecureRandom;
 import java.util.HashMap;
@@ -38,15 +41,56 @@ public final class ServerLifecycle {
   private final String instance;
   private final Function<String, ContainerManager> containerManagers;
   private final String image;
+  private final Limits limits;
+  private final SpawnQueue queue;
+  private final Timer spawnSucceeded;
+  private final Timer spawnFailed;
   private final SecureRandom random = new SecureRandom();
 
+  /**
+   * @param concurrentLaunches launches this instance runs at once
+   * @param queueBound         launches that may wait for a slot before new ones are refused
+   * @param serversPerUser     servers (default and named, in any state) one user may have
+   * @param namedServersPerUser named servers one user may have
+   */
+  public record Limits(int concurrentLaunches, int queueBound, int serversPerUser, int namedServersPerUser) {
+  }
+
+  /** A start refused because the launch line is full: answer 429 with Retry-After. */
+  public static final class QueueFull extends RuntimeException {
+    QueueFull() {
+      super("Too many servers are starting right now. Try again in a minute.", null, false, false);
+    }
+  }
+
+  /** A start refused by a per-user limit: answer 400, as JupyterHub does. */
+  public static final class LimitReached extends RuntimeException {
+    LimitReached(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   public ServerLifecycle(Vertx vertx, SharedState state, String instance,
-                         Function<String, ContainerManager> containerManagers, String image) {
+                         Function<String, ContainerManager> containerManagers, String image, Limits limits,
+                         MeterRegistry registry) {
     this.vertx = vertx;
     this.state = state;
     this.instance = instance;
     this.containerManagers = containerManagers;
     this.image = image;
+    this.limits = limits;
+    this.queue = new SpawnQueue(limits.concurrentLaunches(), limits.queueBound(), this::queued);
+    Gauge.builder("wharf.spawn.queue.length", queue, SpawnQueue::waiting)
+      .description("Server launches waiting for a free launch slot on this instance").register(registry);
+    this.spawnSucceeded = spawnTimer(registry, "success");
+    this.spawnFailed = spawnTimer(registry, "failure");
+  }
+
+  private static Timer spawnTimer(MeterRegistry registry, String outcome) {
+    return Timer.builder("wharf.spawn.duration").tag("outcome", outcome)
+      .description("From the start request to a ready notebook, or to the failure")
+      .publishPercentileHistogram()
+      .register(registry);
   }
 
   /** Event-bus address where progress of the server {@code key} is published as JSON. */
@@ -67,14 +111,17 @@ public final class ServerLifecycle {
 
   /**
    * Starts the server unless it runs or is starting; completes at once with the current record,
-   * which is FAILED (with {@link #AT_CAPACITY}) when no instance can take it.
+   * which is FAILED (with {@link #AT_CAPACITY}, or {@link Placement#DOCKER_UNAVAILABLE}) when no instance can take it.
    */
   public Future<Session> start(String user, String server) {
-    return place().compose(target -> {
+    if (!queue.hasRoom()) {
+      return Future.failedFuture(new QueueFull());
+    }
+    return withinUserLimits(user, server).compose(v -> place()).compose(target -> {
       long now = System.currentTimeMillis();
-      Session pending = target.isPresent()
-        ? Session.pending(user, server, target.get(), newToken(), now)
-        : Session.pending(user, server, instance, newToken(), now).failed(AT_CAPACITY);
+      Session pending = target.instance() != null
+        ? Session.pending(user, server, target.instance(), newToken(), now)
+        : Session.pending(user, server, instance, newToken(), now).failed(target.refusal());
       return state.putIfAbsent(pending).compose(existing -> {
         if (existing == null) {
           return begin(pending);
@@ -87,34 +134,71 @@ public final class ServerLifecycle {
     });
   }
 
+  private Future<Void> withinUserLimits(String user, String server) {
+    return state.sessionsOf(user).compose(sessions -> {
+      boolean exists = sessions.stream().anyMatch(s -> s.server().equals(server));
+      long named = sessions.stream().filter(s -> !s.server().isEmpty()).count();
+      if (!exists && sessions.size() >= limits.serversPerUser()) {
+        return Future.failedFuture(new LimitReached(user + " already has the maximum of " + limits.serversPerUser() + " servers"));
+      }
+      if (!exists && !server.isEmpty() && named >= limits.namedServersPerUser()) {
+        return Future.failedFuture(new LimitReached(
+          "User " + user + " already has the maximum of " + limits.namedServersPerUser() + " named servers"));
+      }
+      return Future.succeededFuture();
+    });
+  }
+
   private Future<Session> begin(Session pending) {
-    if (pending.state() == Session.State.PENDING) {
-      launch(pending);
-    } else {
+    if (pending.state() != Session.State.PENDING) {
       publish(pending);
+    } else if (!queue.submit(pending.key(), () -> launch(pending))) {
+      // The line filled up between the check in start() and now.
+      Session refused = pending.failed(new QueueFull().getMessage());
+      return state.put(refused).onComplete(v -> publish(refused)).map(refused);
     }
     return Future.succeededFuture(pending);
   }
 
+  /** A waiting launch's place in line changed: tell whoever watches its progress. */
+  private void queued(String key, int position) {
+    state.get(key).onSuccess(session -> {
+      if (session != null && session.state() == Session.State.PENDING && session.containerId() == null) {
+        Session waiting = session.progressed(10, "Waiting for a free launch slot: number " + position + " in line",
+          System.currentTimeMillis());
+        state.replace(session, waiting).onSuccess(replaced -> {
+          if (replaced) {
+            publish(waiting);
+          }
+        });
+      }
+    });
+  }
+
   /** The instance for a new server, or empty when every instance is full, draining or down. */
-  private Future<Optional<String>> place() {
+  private Future<Placement.Decision> place() {
     return state.instances().compose(reports -> {
       if (reports.isEmpty()) {
-        return Future.succeededFuture(Optional.of(instance));
+        return Future.succeededFuture(new Placement.Decision(instance, null));
       }
       Map<String, Integer> counts = new HashMap<>();
       List<Future<Integer>> lookups = reports.stream()
         .map(r -> state.countOn(r.id()).onSuccess(n -> counts.put(r.id(), n))).toList();
       return Future.all(lookups).compose(v -> state.draining()).map(draining ->
-        Placement.choose(reports, state.liveMembers(), draining, counts, System.currentTimeMillis()).map(InstanceInfo::id));
+        Placement.decide(reports, state.liveMembers(), draining, counts, System.currentTimeMillis()));
     });
   }
 
   private void launch(Session pending) {
-    Session launching = pending.progressed(30, "Launching a container on " + pending.instance());
+    Session launching = pending.progressed(30, "Launching a container on " + pending.instance(), System.currentTimeMillis());
     state.put(launching).onSuccess(v -> publish(launching));
     LaunchSpec spec = new LaunchSpec(pending.user(), pending.server(), image, pending.token(), pending.url());
     containerManagers.apply(pending.instance()).launch(spec)
+      .onComplete(ar -> {
+        queue.done();
+        (ar.succeeded() ? spawnSucceeded : spawnFailed)
+          .record(System.currentTimeMillis() - pending.startedAt(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      })
       .onSuccess(info -> onLaunched(pending, info))
       .onFailure(err -> {
         String reason = err instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
@@ -143,6 +227,7 @@ public final class ServerLifecycle {
    */
   public Future<Void> stop(String user, String server) {
     String key = Session.key(user, server);
+    queue.cancel(key);
     return state.get(key).compose(session -> {
       if (session == null) {
         return Future.succeededFuture();

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PlacementTest {
@@ -52,5 +53,35 @@ class PlacementTest {
     assertTrue(Placement.choose(reports, LIVE, Set.of(), Map.of("b", 1), NOW).isEmpty());
     InstanceInfo memoryFull = new InstanceInfo("c", "x", "m-c", 1, 1024, 10, 1024, true, NOW);
     assertEquals(0.0, Placement.free(memoryFull, 1));
+  }
+
+  @Test
+  void dockerIsTheReasonOnlyWhenItRulesOutEveryUsableInstance() {
+    InstanceInfo aDown = new InstanceInfo("a", "x", "m-a", 0, 0, 10, 0, false, NOW);
+    InstanceInfo bDown = new InstanceInfo("b", "x", "m-b", 0, 0, 10, 0, false, NOW);
+    Placement.Decision down = Placement.decide(List.of(aDown, bDown), LIVE, Set.of(), Map.of(), NOW);
+    assertNull(down.instance());
+    assertEquals(Placement.DOCKER_UNAVAILABLE, down.refusal());
+
+    // Another instance has Docker but no room: capacity is why, not Docker.
+    Placement.Decision full = Placement.decide(List.of(aDown, info("b", 1, 1)), LIVE, Set.of(), Map.of("b", 1), NOW);
+    assertNull(full.instance());
+    assertEquals(ServerLifecycle.AT_CAPACITY, full.refusal());
+
+    // Draining, departed and silent instances do not count either way.
+    InstanceInfo cStale = new InstanceInfo("c", "x", "m-c", 0, 0, 10, 0, true, NOW - Placement.STALE_MILLIS - 1);
+    InstanceInfo gone = new InstanceInfo("d", "x", "m-gone", 0, 0, 10, 0, true, NOW);
+    assertEquals(Placement.DOCKER_UNAVAILABLE,
+      Placement.decide(List.of(aDown, info("b", 0, 10), cStale, gone), LIVE, Set.of("b"), Map.of(), NOW).refusal());
+    assertEquals(ServerLifecycle.AT_CAPACITY,
+      Placement.decide(List.of(info("b", 0, 10)), LIVE, Set.of("b"), Map.of(), NOW).refusal());
+  }
+
+  @Test
+  void aChosenInstanceCarriesNoRefusal() {
+    InstanceInfo aDown = new InstanceInfo("a", "x", "m-a", 0, 0, 10, 0, false, NOW);
+    Placement.Decision decision = Placement.decide(List.of(aDown, info("b", 0, 10)), LIVE, Set.of(), Map.of(), NOW);
+    assertEquals("b", decision.instance());
+    assertNull(decision.refusal());
   }
 }

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Route-lookup throughput through Wharf's router with 1 and with COUNT (100 000) sessions in the
+# shared Hazelcast map, as a ratio measured in one run.
+#
+# Starts one Wharf whose user's "notebook" is the static bench container, signs in, and loads the
+# router with wrk three times with the very same requests (the user's page, with its cookie):
+#   small  - the map holds the user's session alone;
+#   large  - after SyntheticSessions (server test classes) added COUNT records through a Hazelcast
+#            client, all routing to the same container;
+#   small' - after it removed them again.
+# ratio = large / mean(small, small'): repeating the small map at the end cancels drift (JIT,
+# other work on the machine). 1.00 means the size of the map costs the hot path nothing.
+#
+# Env: COUNT (100000), DURATION (20s), WARMUP (15s, before the first load; 5s before the others),
+#      CONNECTIONS (50), THREADS (2), JAVA_OPTS (-XX:+UseParallelGC), BUILD=1 to rebuild.
+# Sends traffic only to 127.0.0.1. Leaves no container, process or temp dir behind.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+COUNT=${COUNT:-100000}
+DURATION=${DURATION:-20s}
+WARMUP=${WARMUP:-15s}
+CONNECTIONS=${CONNECTIONS:-50}
+THREADS=${THREADS:-2}
+JAVA_OPTS=${JAVA_OPTS:--XX:+UseParallelGC}
+image=wharf/bench-static:latest
+instance=bench-routes-$$
+user=admin
+path=/user/$user/index.html
+marker='Hello from the Wharf bench'
+
+work=$(mktemp -d /tmp/wharf-route-bench.XXXXXX)
+jar=$work/cookies.txt
+wharf_pid=''
+base=''
+
+say() { echo "bench: $*" >&2; }
+die() { say "$*"; exit 1; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+xsrf() { awk '$6 == "XSRF-TOKEN" { v = $7 } END { print v }' "$jar" 2>/dev/null; }
+
+cleanup() {
+  local rc=$?
+  set +e
+  if [ -n "$wharf_pid" ] && kill -0 "$wharf_pid" 2>/dev/null; then
+    curl -sk -o /dev/null -m 10 -b "$jar" -c "$jar" -X DELETE -H "X-XSRF-TOKEN: $(xsrf)" "$base/hub/api/users/$user/server"
+    kill "$wharf_pid"
+    for _ in $(seq 1 50); do kill -0 "$wharf_pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$wharf_pid" 2>/dev/null
+    wait "$wharf_pid" 2>/dev/null
+  fi
+  local ids
+  ids=$(docker ps -aq --filter "label=wharf.instance=$instance" 2>/dev/null)
+  [ -n "$ids" ] && docker rm -f $ids >/dev/null 2>&1
+  if [ "$rc" != 0 ] && [ -f "$work/wharf.log" ]; then
+    say "Wharf's log, last lines:"
+    tail -n 30 "$work/wharf.log" >&2
+  fi
+  rm -rf "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+for tool in wrk jq curl; do
+  command -v "$tool" >/dev/null 2>&1 || { say "installing $tool"; DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$tool" >/dev/null; }
+done
+"$repo"/scripts/ensure-docker.sh
+"$here"/build-static-image.sh
+if [ "${BUILD:-0}" = 1 ] || [ ! -f "$repo/server/target/wharf.jar" ] \
+  || [ ! -f "$repo/server/target/test-classes/io/wharf/server/SyntheticSessions.class" ]; then
+  say "building Wharf and its test classes"
+  (cd "$repo" && mvn -B -q -DskipTests package)
+fi
+# Private copies: a rebuild during the run must not change what runs.
+cp "$repo/server/target/wharf.jar" "$work/wharf.jar"
+cp -r "$repo/server/target/test-classes" "$work/test-classes"
+
+https_port=$(free_port)
+password=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export WHARF_CLUSTER_PORT=$(free_port)
+export WHARF_CLUSTER_ADVERTISE_ADDRESS=127.0.0.1
+say "starting Wharf on https://127.0.0.1:$https_port (instance $instance)"
+(
+  cd "$repo"
+  export WHARF_INSTANCE_ID=$instance
+  export WHARF_INSTANCE_DATA_DIR=$work/data
+  export WHARF_ROUTER_HOST=127.0.0.1
+  export WHARF_ROUTER_HTTPS_PORT=$https_port
+  export WHARF_ROUTER_HTTP_PORT=0
+  export WHARF_AUTH_ADMIN_USER=$user
+  export WHARF_AUTH_ADMIN_PASSWORD=$password
+  export WHARF_CONTAINERS_IMAGE=$image
+  export WHARF_CONTAINERS_ALLOWED_IMAGES=$image
+  export WHARF_CONTAINERS_COMMAND=/usr/sbin/nginx,-c,/etc/nginx/nginx.conf
+  export WHARF_CONTAINERS_READY_PATH=/
+  export WHARF_CONTAINERS_HOME_VOLUME=
+  # shellcheck disable=SC2086
+  exec java $JAVA_OPTS -jar "$work/wharf.jar"
+) >"$work/wharf.log" 2>&1 &
+wharf_pid=$!
+base=https://127.0.0.1:$https_port
+for i in $(seq 1 120); do
+  kill -0 "$wharf_pid" 2>/dev/null || die "Wharf exited during start-up"
+  [ "$(curl -sk -o /dev/null -m 2 -w '%{http_code}' "$base/hub/health" || true)" = 200 ] && break
+  [ "$i" = 120 ] && die "Wharf did not become healthy within 60 s"
+  sleep 0.5
+done
+
+# Sign in as the login form does (which starts the user's server), then wait until it is ready.
+curl -sk -o /dev/null -c "$jar" -b "$jar" "$base/hub/login"
+curl -sk -o /dev/null -c "$jar" -b "$jar" --data-urlencode "username=$user" --data-urlencode "password=$password" \
+  --data-urlencode "X-XSRF-TOKEN=$(xsrf)" "$base/hub/login"
+session=$(awk '$6 == "wharf-session" { v = $7 } END { print v }' "$jar")
+[ -n "$session" ] || die "sign-in gave no session cookie"
+for i in $(seq 1 120); do
+  ready=$(curl -sk -m 5 -b "$jar" "$base/hub/api/user" | jq -r '.servers[""].ready // false' 2>/dev/null || echo false)
+  [ "$ready" = true ] && break
+  [ "$i" = 120 ] && die "the server was not ready within 60 s"
+  sleep 0.5
+done
+curl -sk -m 5 -H "Cookie: wharf-session=$session" "$base$path" | grep -q "$marker" || die "the router did not serve the bench page"
+
+sessions() {
+  java -cp "$work/wharf.jar:$work/test-classes" io.wharf.server.SyntheticSessions "$1" "$COUNT" "$user" 2>>"$work/filler.log" \
+    || { tail -n 20 "$work/filler.log" >&2; die "SyntheticSessions $1 failed"; }
+}
+
+# One load: prints requests/s; fails on errors, since a failing router would look fast.
+load() {
+  local out errors
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1" -H "Cookie: wharf-session=$session" "$base$path" >/dev/null
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -H "Cookie: wharf-session=$session" "$base$path")
+  errors=$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")
+  [ "$errors" = 0 ] || { echo "$out" >&2; die "$errors errors or non-2xx answers"; }
+  awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out"
+}
+
+say "small map (1 session): warming up $WARMUP, measuring $DURATION"
+small1=$(load "$WARMUP")
+say "adding $COUNT synthetic sessions"
+sessions add
+say "large map ($((COUNT + 1)) sessions): measuring $DURATION"
+large=$(load 5s)
+say "removing them"
+sessions remove
+say "small map again: measuring $DURATION"
+small2=$(load 5s)
+
+echo
+echo "Route lookup through the router: wrk -t$THREADS -c$CONNECTIONS -d$DURATION, the same request each time; $(nproc) cores"
+printf '%-22s %12s\n' 'sessions in the map' 'requests/s'
+printf '%-22s %12s\n' 1 "$small1" "$((COUNT + 1))" "$large" '1 (again)' "$small2"
+awk -v n="$((COUNT + 1))" -v l="$large" -v a="$small1" -v b="$small2" \
+  'BEGIN { printf "ratio %d/1 sessions: %.3f (drift between the two small runs: %.3f)\n", n, l / ((a + b) / 2), b / a }'

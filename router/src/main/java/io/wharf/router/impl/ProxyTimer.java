@@ -1,0 +1,64 @@
+package io.wharf.router.impl;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Times every request on the proxy path ({@code /user/...}) from its arrival to the end of its
+ * response, exported as {@code wharf_proxy_request_duration_seconds} with one label, the status
+ * class ({@code 1xx} to {@code 5xx}). It runs on every proxied request, so the five timers are
+ * built once and looked up by index; whether they also keep histogram buckets is the registry's
+ * configuration, not this class's. A WebSocket upgrade (101) is a tunnel's whole life, not a
+ * request, and a response that never ended (the client went away) has no duration: neither is
+ * recorded.
+ */
+public final class ProxyTimer {
+
+  static final String NAME = "wharf.proxy.request.duration";
+
+  private final Timer[] byClass;
+
+  private ProxyTimer(Timer[] byClass) {
+    this.byClass = byClass;
+  }
+
+  /** @param registry where the timers go; null records nothing */
+  public static ProxyTimer register(MeterRegistry registry) {
+    if (registry == null) {
+      return new ProxyTimer(null);
+    }
+    Timer[] timers = new Timer[5];
+    for (int i = 0; i < timers.length; i++) {
+      timers[i] = Timer.builder(NAME)
+        .description("Requests under /user/ from arrival to the end of the response, by status class")
+        .tag("status", (i + 1) + "xx")
+        .register(registry);
+    }
+    return new ProxyTimer(timers);
+  }
+
+  /** {@code next}, timed. */
+  Handler<HttpServerRequest> around(Handler<HttpServerRequest> next) {
+    if (byClass == null) {
+      return next;
+    }
+    return request -> {
+      long start = System.nanoTime();
+      HttpServerResponse response = request.response();
+      response.endHandler(v -> record(response, System.nanoTime() - start));
+      next.handle(request);
+    };
+  }
+
+  private void record(HttpServerResponse response, long nanos) {
+    int index = response.getStatusCode() / 100 - 1;
+    if (response.ended() && response.getStatusCode() != 101 && index >= 0 && index < byClass.length) {
+      byClass[index].record(nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+}

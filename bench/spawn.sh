@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# What Wharf adds to a server's start, in one run on this machine:
+#   bare   - `docker run` of the Jupyter image with the same command, limits and port publishing
+#            Wharf uses, then polling its /api/status until it answers 200 (what any spawner waits for)
+#   wharf  - POST /hub/api/users/{name}/server through Wharf's API, then its progress stream read
+#            until the event with ready: true
+# Both are timed from the request to ready, N times each, interleaved; prints p50 and p95 of each
+# and of their difference.
+#
+# Env: N (10), IMAGE (wharf/jupyter:latest). Traffic only to 127.0.0.1. Leaves nothing behind.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+N=${N:-10}
+IMAGE=${IMAGE:-wharf/jupyter:latest}
+instance=spawnbench-$$
+user=admin
+work=$(mktemp -d /tmp/wharf-spawn.XXXXXX)
+jar=$work/cookies.txt
+wharf_pid=''
+
+say() { echo "spawn: $*" >&2; }
+die() { say "$*"; exit 1; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+now_ms() { date +%s%3N; }
+xsrf() { awk '$6 == "XSRF-TOKEN" { v = $7 } END { print v }' "$jar"; }
+
+cleanup() {
+  local rc=$?
+  set +e
+  [ -n "$wharf_pid" ] && kill "$wharf_pid" 2>/dev/null && wait "$wharf_pid" 2>/dev/null
+  ids=$(docker ps -aq --filter "label=wharf.instance=$instance")
+  [ -n "$ids" ] && docker rm -f $ids >/dev/null 2>&1
+  [ "$rc" != 0 ] && [ -f "$work/wharf.log" ] && tail -n 30 "$work/wharf.log" >&2
+  rm -rf "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+
+for tool in curl jq python3; do command -v "$tool" >/dev/null || die "$tool is needed"; done
+"$repo"/scripts/ensure-docker.sh
+[ -f "$repo/server/target/wharf.jar" ] || (cd "$repo" && mvn -B -q -DskipTests package)
+cp "$repo/server/target/wharf.jar" "$work/wharf.jar"
+
+port=$(free_port)
+password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+(
+  cd "$repo"
+  export WHARF_INSTANCE_ID=$instance WHARF_INSTANCE_DATA_DIR=$work/data WHARF_ROUTER_HOST=127.0.0.1
+  export WHARF_ROUTER_HTTPS_PORT=$port WHARF_ROUTER_HTTP_PORT=0 WHARF_CLUSTER_PORT=$(free_port)
+  export WHARF_AUTH_ADMIN_USER=$user WHARF_AUTH_ADMIN_PASSWORD=$password WHARF_AUTH_PASSWORD_ITERATIONS=10000
+  export WHARF_CONTAINERS_IMAGE=$IMAGE WHARF_CONTAINERS_ALLOWED_IMAGES=$IMAGE WHARF_CONTAINERS_HOME_VOLUME=
+  exec java -jar "$work/wharf.jar"
+) >"$work/wharf.log" 2>&1 &
+wharf_pid=$!
+base=https://127.0.0.1:$port
+for i in $(seq 1 120); do
+  [ "$(curl -sk -o /dev/null -w '%{http_code}' "$base/hub/health" || true)" = 200 ] && break
+  kill -0 "$wharf_pid" 2>/dev/null || die "Wharf exited during start-up"
+  [ "$i" = 120 ] && die "Wharf did not become healthy"
+  sleep 0.5
+done
+
+# Sign in (which starts the admin's server), wait for it, stop it: from here on only timed starts.
+curl -sk -o /dev/null -c "$jar" -b "$jar" "$base/hub/login"
+curl -sk -o /dev/null -c "$jar" -b "$jar" --data-urlencode "username=$user" --data-urlencode "password=$password" \
+  --data-urlencode "X-XSRF-TOKEN=$(xsrf)" "$base/hub/login"
+progress() { curl -sk -N -m 120 -b "$jar" "$base/hub/api/users/$user/server/progress" | grep -m1 -E '"ready":true|"failed":true'; }
+progress >/dev/null
+curl -sk -o /dev/null -b "$jar" -c "$jar" -X DELETE -H "X-XSRF-TOKEN: $(xsrf)" "$base/hub/api/users/$user/server"
+
+bare_once() {
+  local token start id hp
+  token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  start=$(now_ms)
+  id=$(docker run -d --label "wharf.instance=$instance" -e "JUPYTER_TOKEN=$token" -p 127.0.0.1::8888 \
+    --memory 1g --nano-cpus 1000000000 --pids-limit 512 --cap-drop ALL --security-opt no-new-privileges \
+    "$IMAGE" jupyter-notebook --ip=0.0.0.0 --port=8888 --no-browser --NotebookApp.base_url=/user/bare/)
+  hp=$(docker port "$id" 8888/tcp | grep '^127\.0\.0\.1:' | head -n1 | sed 's/.*://')
+  until [ "$(curl -s -o /dev/null -m 1 -w '%{http_code}' -H "Authorization: token $token" \
+      "http://127.0.0.1:$hp/user/bare/api/status" || true)" = 200 ]; do
+    sleep 0.05
+  done
+  echo $(( $(now_ms) - start ))
+  docker rm -f "$id" >/dev/null
+}
+
+wharf_once() {
+  local start event
+  start=$(now_ms)
+  curl -sk -o /dev/null -b "$jar" -c "$jar" -X POST -H "X-XSRF-TOKEN: $(xsrf)" "$base/hub/api/users/$user/server"
+  event=$(progress)
+  grep -q '"ready":true' <<<"$event" || die "a start failed: $event"
+  echo $(( $(now_ms) - start ))
+  curl -sk -o /dev/null -b "$jar" -c "$jar" -X DELETE -H "X-XSRF-TOKEN: $(xsrf)" "$base/hub/api/users/$user/server"
+}
+
+bare=() wharf=()
+for i in $(seq 1 "$N"); do
+  bare+=("$(bare_once)")
+  wharf+=("$(wharf_once)")
+  say "round $i of $N: bare ${bare[-1]} ms, wharf ${wharf[-1]} ms"
+done
+
+pct() { # pct P values...: nearest-rank percentile
+  local p=$1; shift
+  printf '%s\n' "$@" | sort -n | awk -v p="$p" '{ v[NR] = $1 } END { i = int((p / 100) * NR + 0.999999); if (i < 1) i = 1; print v[i] }'
+}
+diffs=()
+for i in "${!bare[@]}"; do diffs+=($(( wharf[i] - bare[i] ))); done
+echo
+echo "spawn to ready, $N starts each, interleaved, image $IMAGE, $(nproc) cores"
+printf '%-22s %8s %8s\n' '' 'p50 ms' 'p95 ms'
+printf '%-22s %8s %8s\n' 'bare container' "$(pct 50 "${bare[@]}")" "$(pct 95 "${bare[@]}")"
+printf '%-22s %8s %8s\n' 'through Wharf' "$(pct 50 "${wharf[@]}")" "$(pct 95 "${wharf[@]}")"
+printf '%-22s %8s %8s\n' 'Wharf adds (pairwise)' "$(pct 50 "${diffs[@]}")" "$(pct 95 "${diffs[@]}")"

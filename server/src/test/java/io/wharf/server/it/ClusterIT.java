@@ -305,7 +305,7 @@ class ClusterIT {
         wharf.restart();
         awaitCluster(3);
       }
-      result = loops.stop(System.nanoTime());
+      result = loops.stop();
     }
     System.out.println("cluster: rolling restart of 3 instances: " + result);
     assertEquals(0, result.failed(), "alice's notebook answered throughout: " + result);

@@ -20,11 +20,12 @@ final class RequestLoops implements AutoCloseable {
   record Target(String base, String user, String cookie) {
   }
 
-  /** Outcome of the requests; "after" counts the requests sent after a given moment (a kill). */
-  record Result(int total, int failed, int failedAfterKill, int okAfterKill) {
+  /** Outcome of the requests; "after" counts the requests sent after the kill, when there was one. */
+  record Result(int total, int failed, boolean killed, int failedAfterKill, int okAfterKill) {
     @Override
     public String toString() {
-      return "failed " + failed + " of " + total + " requests (" + failedAfterKill + " of those sent after the kill)";
+      return "failed " + failed + " of " + total + " requests"
+        + (killed ? " (" + failedAfterKill + " of those sent after the kill)" : "");
     }
   }
 
@@ -67,8 +68,17 @@ final class RequestLoops implements AutoCloseable {
     }
   }
 
-  /** Stops the loops, waits for the requests in flight, and counts; {@code killedAt} is a nanoTime. */
+  /** Stops the loops, waits for the requests in flight, and counts. */
+  Result stop() throws InterruptedException {
+    return count(Long.MAX_VALUE, false);
+  }
+
+  /** Like {@link #stop()}, also counting the requests sent after {@code killedAt} (a nanoTime). */
   Result stop(long killedAt) throws InterruptedException {
+    return count(killedAt, true);
+  }
+
+  private Result count(long killedAt, boolean killed) throws InterruptedException {
     running.set(false);
     for (Thread thread : threads) {
       thread.join(30_000);
@@ -88,7 +98,7 @@ final class RequestLoops implements AutoCloseable {
         okAfter++;
       }
     }
-    return new Result(outcomes.size(), failed, failedAfter, okAfter);
+    return new Result(outcomes.size(), failed, killed, failedAfter, okAfter);
   }
 
   @Override

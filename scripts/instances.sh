@@ -6,7 +6,8 @@
 #   scripts/instances.sh wait-safe       waits until every shared record has a live backup, so the
 #                                        next instance may be stopped (between rolling-restart steps)
 # Env: WHARF_URL (https://localhost:8443), and WHARF_TOKEN (an admin's API token) or
-#      WHARF_USER (admin) with WHARF_PASSWORD. WHARF_INSECURE=1 accepts a self-signed certificate.
+#      WHARF_USER (admin) with WHARF_PASSWORD: a sign-in like any other, which also starts that
+#      user's server. WHARF_INSECURE=1 accepts a self-signed certificate.
 set -euo pipefail
 
 url=${WHARF_URL:-https://localhost:8443}

@@ -75,11 +75,15 @@ bare_once() {
   token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
   start=$(now_ms)
   id=$(docker run -d --label "wharf.instance=$instance" -e "JUPYTER_TOKEN=$token" -p 127.0.0.1::8888 \
-    --memory 1g --nano-cpus 1000000000 --pids-limit 512 --cap-drop ALL --security-opt no-new-privileges \
+    --memory 1g --cpus 1 --pids-limit 512 --cap-drop ALL --security-opt no-new-privileges \
     "$IMAGE" jupyter-notebook --ip=0.0.0.0 --port=8888 --no-browser --NotebookApp.base_url=/user/bare/)
+  [ -n "$id" ] || die "docker run failed"
   hp=$(docker port "$id" 8888/tcp | grep '^127\.0\.0\.1:' | head -n1 | sed 's/.*://')
+  [ -n "$hp" ] || die "the bare container published no port"
+  local deadline=$(( $(now_ms) + 120000 ))
   until [ "$(curl -s -o /dev/null -m 1 -w '%{http_code}' -H "Authorization: token $token" \
       "http://127.0.0.1:$hp/user/bare/api/status" || true)" = 200 ]; do
+    [ "$(now_ms)" -lt "$deadline" ] || die "the bare container was not ready within 120 s"
     sleep 0.05
   done
   echo $(( $(now_ms) - start ))
@@ -98,8 +102,10 @@ wharf_once() {
 
 bare=() wharf=()
 for i in $(seq 1 "$N"); do
-  bare+=("$(bare_once)")
-  wharf+=("$(wharf_once)")
+  b=$(bare_once) || die "a bare start failed"
+  w=$(wharf_once) || die "a start through Wharf failed"
+  bare+=("$b")
+  wharf+=("$w")
   say "round $i of $N: bare ${bare[-1]} ms, wharf ${wharf[-1]} ms"
 done
 

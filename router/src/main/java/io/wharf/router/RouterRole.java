@@ -18,6 +18,9 @@ import java.nio.file.Path;
 /** Boots the router role: the HTTPS listener on every event loop, and the HTTP redirect. */
 public final class RouterRole {
 
+  /** Metrics name of the router's HTTP client towards notebook containers (its proxy and WebSocket tunnel). */
+  public static final String PROXY_CLIENT_METRICS_NAME = "wharf-proxy";
+
   private RouterRole() {
   }
 

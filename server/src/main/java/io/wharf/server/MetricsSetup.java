@@ -9,10 +9,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.VertxMetricsFactory;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.wharf.session.Scopes;
@@ -67,21 +69,47 @@ final class MetricsSetup {
     return nanos;
   }
 
+  /** Which HTTP requests Vert.x's own HTTP server and client metrics measure ({@code metrics.vertx-http}). */
+  enum VertxHttp {
+    /** Every request, the proxy path's too: meters looked up on every proxied request. */
+    ALL,
+    /** Every request but the proxy path's, which {@code wharf_proxy_request_duration_seconds} measures. */
+    EXCEPT_PROXY,
+    /** None. */
+    OFF;
+
+    static VertxHttp of(JsonObject config) {
+      String value = String.valueOf(config.getValue("vertx-http", "except-proxy")).trim().toLowerCase(java.util.Locale.ROOT);
+      return switch (value) {
+        case "all", "true" -> ALL;
+        case "except-proxy" -> EXCEPT_PROXY;
+        case "off", "false" -> OFF;
+        default -> throw new IllegalArgumentException("metrics.vertx-http must be all, except-proxy or off, not '" + value + "'");
+      };
+    }
+  }
+
   /**
    * Vert.x's own metrics. Labels stay bounded: no path, no local or remote address, no event-bus
    * address (progress addresses are per user). TCP metrics (the clustered event bus's
    * connections) and worker-pool metrics are left out; so are the HTTP server and client metrics
-   * when {@code vertx-http} is false.
+   * when {@code vertx-http} is off.
    */
   static MicrometerMetricsOptions vertxOptions(JsonObject config) {
     MicrometerMetricsOptions options = new MicrometerMetricsOptions().setEnabled(true)
       .setLabels(EnumSet.of(Label.HTTP_CODE, Label.EB_SIDE, Label.EB_FAILURE))
       .addDisabledMetricsCategory(MetricsDomain.NET_SERVER).addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
       .addDisabledMetricsCategory(MetricsDomain.NAMED_POOLS);
-    if (!config.getBoolean("vertx-http", true)) {
+    if (VertxHttp.of(config) == VertxHttp.OFF) {
       options.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER).addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT);
     }
     return options;
+  }
+
+  /** The metrics factory for Vert.x: Micrometer's, without the proxy path unless {@code vertx-http} is all. */
+  static VertxMetricsFactory factory(PrometheusMeterRegistry registry, JsonObject config) {
+    MicrometerMetricsFactory micrometer = new MicrometerMetricsFactory(registry);
+    return VertxHttp.of(config) == VertxHttp.EXCEPT_PROXY ? new ProxyExcludingMetricsFactory(micrometer) : micrometer;
   }
 
   /** Starts the local listener when {@code port} is set; otherwise does nothing. */

@@ -10,7 +10,6 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.wharf.container.ContainerManagerRole;
@@ -84,7 +83,7 @@ public final class Wharf {
     return Vertx.builder()
       .with(options)
       .withClusterManager(clusterManager)
-      .withMetrics(new MicrometerMetricsFactory(registry))
+      .withMetrics(MetricsSetup.factory(registry, metricsConfig))
       .buildClustered()
       .compose(vertx -> {
         if (options.getPreferNativeTransport() && !vertx.isNativeTransportEnabled()) {

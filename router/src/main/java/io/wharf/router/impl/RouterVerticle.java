@@ -14,6 +14,7 @@ import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyOptions;
+import io.wharf.router.RouterRole;
 import io.wharf.router.RouterSettings;
 
 /**
@@ -51,7 +52,8 @@ public final class RouterVerticle extends VerticleBase {
         .setIdleTimeout(settings.idleTimeoutSeconds())
         .setKeepAlive(true)
         .setTcpNoDelay(true)
-        .setDecompressionSupported(false),
+        .setDecompressionSupported(false)
+        .setMetricsName(RouterRole.PROXY_CLIENT_METRICS_NAME),
       new PoolOptions().setHttp1MaxSize(settings.maxConnectionsPerServer()));
     BackendOrigin origin = new BackendOrigin(settings.cookieName(), settings.store());
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client)

@@ -39,6 +39,9 @@ public interface SessionStore {
   /** Every session launched by {@code instance}. */
   Future<List<Session>> sessionsOn(String instance);
 
+  /** Every session in {@code state}. */
+  Future<List<Session>> sessionsIn(Session.State state);
+
   /**
    * Whether {@code user} has a named server {@code server} (in any state). Answered from local
    * memory, so the router can ask on every request to tell {@code /user/alice/lab/} (a named

@@ -62,7 +62,7 @@ public final class ClusterDuties {
 
   /** Reports once (so placement can use this instance at once), then starts the timers. */
   public Future<Void> start() {
-    vertx.setPeriodic(LEADER_MILLIS, id -> leaderTick());
+    vertx.setPeriodic(LEADER_MILLIS, id -> leaderTick().onFailure(err -> log.fine("leader duties failed: " + err.getMessage())));
     if (local == null) {
       return Future.succeededFuture();
     }
@@ -103,16 +103,30 @@ public final class ClusterDuties {
       });
   }
 
-  private void leaderTick() {
+  /**
+   * Looks at the launches under way and at the servers of instances that are gone, and only at
+   * those: indexed lookups, so the leader's work does not grow with the number of sessions.
+   * An instance reports before it launches anything, so every server's instance has a report.
+   */
+  Future<Void> leaderTick() {
     if (!state.isLeader()) {
       unreachableSince.clear();
-      return;
+      return Future.succeededFuture();
     }
-    state.instances().onSuccess(reports -> {
+    return state.instances().compose(reports -> {
       Map<String, InstanceInfo> byId = new HashMap<>();
       reports.forEach(r -> byId.put(r.id(), r));
       java.util.Set<String> live = state.liveMembers();
-      state.allSessions().onSuccess(sessions -> check(sessions, byId, live));
+      List<Future<List<Session>>> lookups = new java.util.ArrayList<>();
+      lookups.add(state.sessionsIn(Session.State.PENDING));
+      reports.stream().filter(r -> !live.contains(r.member())).forEach(r -> lookups.add(state.sessionsOn(r.id())));
+      return Future.all(lookups).map(all -> {
+        List<Session> sessions = lookups.stream().flatMap(f -> f.result().stream()).toList();
+        // Servers no longer looked at (their instance came back, or they were stopped) start afresh.
+        unreachableSince.keySet().retainAll(sessions.stream().map(Session::key).collect(java.util.stream.Collectors.toSet()));
+        check(sessions, byId, live);
+        return null;
+      });
     });
   }
 

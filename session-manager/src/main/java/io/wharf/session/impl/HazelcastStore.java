@@ -6,6 +6,8 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.EvictionConfig;
 import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.IndexConfig;
+import com.hazelcast.config.IndexType;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NearCacheConfig;
@@ -148,7 +150,13 @@ public final class HazelcastStore implements SharedState {
       .setCacheLocalEntries(true)
       .setInvalidateOnChange(true)
       .setEvictionConfig(new EvictionConfig().setEvictionPolicy(EvictionPolicy.LRU).setSize(1_000_000));
-    config.addMapConfig(new MapConfig(SESSIONS).setBackupCount(1).setReadBackupData(true).setNearCacheConfig(nearCache));
+    // Lookups by user, instance and state go through indexes instead of deserializing every
+    // session: the leader and the culler run them every few seconds, the hub on users' calls,
+    // and the map may hold a hundred thousand sessions.
+    config.addMapConfig(new MapConfig(SESSIONS).setBackupCount(1).setReadBackupData(true).setNearCacheConfig(nearCache)
+      .addIndexConfig(new IndexConfig(IndexType.HASH, "user"))
+      .addIndexConfig(new IndexConfig(IndexType.HASH, "instance"))
+      .addIndexConfig(new IndexConfig(IndexType.HASH, "state")));
     config.addMapConfig(new MapConfig(INSTANCES).setBackupCount(1));
     config.addMapConfig(new MapConfig(DRAINING).setBackupCount(1));
     // Activity outlives no server by much: a week without a write means the server is long gone.
@@ -199,6 +207,11 @@ public final class HazelcastStore implements SharedState {
   @Override
   public Future<List<Session>> sessionsOn(String instance) {
     return blocking(() -> new ArrayList<>(sessions.values(Predicates.equal("instance", instance))));
+  }
+
+  @Override
+  public Future<List<Session>> sessionsIn(Session.State state) {
+    return blocking(() -> new ArrayList<>(sessions.values(Predicates.equal("state", state))));
   }
 
   @Override

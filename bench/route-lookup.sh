@@ -12,7 +12,8 @@
 # ratio = mean(large) / mean(small), where 1.00 means the size of the map costs the hot path
 # nothing, and each pair's spread.
 #
-# Env: COUNT (100000), DURATION (20s), WARMUP (40s, before the first load; 5s before the others),
+# Env: COUNT (100000), DURATION (20s), WARMUP (40s, before the first load), SETTLE (15s, a load
+#      before each of the others, so that what follows adding or removing sessions is not measured),
 #      CONNECTIONS (50), THREADS (2), JAVA_OPTS (-XX:+UseParallelGC), BUILD=1 to rebuild.
 # Sends traffic only to 127.0.0.1. Leaves no container, process or temp dir behind.
 set -euo pipefail
@@ -22,6 +23,7 @@ repo=$(dirname "$here")
 COUNT=${COUNT:-100000}
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-40s}
+SETTLE=${SETTLE:-15s}
 CONNECTIONS=${CONNECTIONS:-50}
 THREADS=${THREADS:-2}
 JAVA_OPTS=${JAVA_OPTS:--XX:+UseParallelGC}
@@ -143,12 +145,12 @@ small1=$(load "$WARMUP")
 say "adding $COUNT synthetic sessions"
 sessions add
 say "large map ($((COUNT + 1)) sessions): measuring $DURATION, twice"
-large1=$(load 5s)
-large2=$(load 5s)
+large1=$(load "$SETTLE")
+large2=$(load "$SETTLE")
 say "removing them"
 sessions remove
 say "small map again: measuring $DURATION"
-small2=$(load 5s)
+small2=$(load "$SETTLE")
 
 echo
 echo "Route lookup through the router: wrk -t$THREADS -c$CONNECTIONS -d$DURATION, the same request each time,"

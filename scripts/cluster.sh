@@ -117,14 +117,17 @@ say "ready at https://localhost:$PORT/ (log in as 'admin' with password $WHARF_A
 say "instances: WHARF_INSECURE=1 WHARF_URL=https://localhost:$PORT WHARF_PASSWORD=$WHARF_AUTH_ADMIN_PASSWORD scripts/instances.sh [drain|resume wharf-N]"
 say "Ctrl-C stops the instances and nginx"
 # An instance that dies (try kill -9) is reported, and the rest go on serving.
-declare -A gone
+gone=' '
 while true; do
+  alive=0
   for pid in "${pids[@]}"; do
-    if [ -z "${gone[$pid]:-}" ] && ! kill -0 "$pid" 2>/dev/null; then
-      gone[$pid]=1
+    if kill -0 "$pid" 2>/dev/null; then
+      alive=1
+    elif [[ $gone != *" $pid "* ]]; then
+      gone+="$pid "
       say "process $pid exited; the others keep serving"
     fi
   done
-  [ "${#gone[@]}" = "${#pids[@]}" ] && exit 1
+  [ "$alive" = 1 ] || exit 1
   sleep 1
 done

@@ -32,6 +32,8 @@ else
   curl "${curl_opts[@]}" -o /dev/null -c "$jar" -b "$jar" --data-urlencode "username=${WHARF_USER:-admin}" \
     --data-urlencode "password=$WHARF_PASSWORD" --data-urlencode "X-XSRF-TOKEN=$xsrf" "$url/hub/login"
   grep -q wharf-session "$jar" || die "sign-in as ${WHARF_USER:-admin} failed"
+  # The sign-in answer sets a fresh CSRF cookie; state-changing calls echo that one.
+  xsrf=$(awk '$6 == "XSRF-TOKEN" { v = $7 } END { print v }' "$jar")
   auth=(-b "$jar" -H "X-XSRF-TOKEN: $xsrf")
 fi
 
@@ -39,10 +41,10 @@ api() { curl "${curl_opts[@]}" "${auth[@]}" "$@"; }
 
 case "${1:-list}" in
   list)
-    api "$url/hub/api/instances" | jq -r '
-      "cluster safe: \(.safe)",
-      (["id", "address", "state", "leader", "alive", "docker", "running", "max"] | @tsv),
-      (.instances[] | [.id, .address, .state, .leader, .alive, .docker, .running, .max_containers] | @tsv)' | column -t ;;
+    view=$(api "$url/hub/api/instances")
+    jq -r '(["id", "address", "state", "leader", "alive", "docker", "running", "max"] | @tsv),
+      (.instances[] | [.id, .address, .state, .leader, .alive, .docker, .running, .max_containers] | @tsv)' <<<"$view" | column -t
+    echo "cluster safe: $(jq -r .safe <<<"$view")" ;;
   drain)
     [ -n "${2:-}" ] || die "usage: $0 drain ID"
     api -X POST "$url/hub/api/instances/$2/drain" | jq -c . ;;

@@ -8,9 +8,10 @@
 #   small - the map holds the user's session alone;
 #   large - SyntheticSessions (server test classes) added COUNT records through a Hazelcast
 #           client, all routing to the same container; it removes them again before the last load.
-# Adding or removing 100 000 records in one go leaves a transient behind (the first 20-s load
-# after it ran about 20% slower, the next one not), so each load after a change follows a
-# SETTLE load. The symmetric order cancels a steady drift (JIT, other work on the machine); it prints
+# Adding or removing 100 000 records in one go leaves a transient behind (with 5 to 15 s of
+# settling, the first 20-s load after it ran 25 to 40% slower, the next one not), so each load
+# after a change follows a SETTLE load. The symmetric order cancels a steady drift (JIT, other
+# work on the machine); it prints
 # ratio = mean(large) / mean(small), where 1.00 means the size of the map costs the hot path
 # nothing, and each pair's spread.
 #

@@ -228,12 +228,133 @@ class LifecycleIT {
     assertEquals(204, lena.delete("/hub/api/users/lena/server").statusCode());
   }
 
+  // ---------------------------------------------------------------------- Docker down, then up
+
+  /**
+   * Stops the machine's Docker engine under a running Wharf, then starts it again. Meanwhile a
+   * spawn is refused at once with 503 and Retry-After, readiness fails while liveness holds, and
+   * the server that was running keeps its route: the router still routes to it, and Wharf neither
+   * drops nor fails the session. Once the engine is back the same container answers again, and a
+   * spawn succeeds, with no restart of Wharf.
+   *
+   * <p>The engine runs with live-restore for this test. Without it dockerd stops every container
+   * on its way down (kill, die and stop within 150 ms here), and Wharf then rightly marks those
+   * servers stopped; with it the containers outlive the engine, which is how a Wharf host should
+   * run its engine. The engine's configuration is put back afterwards, and the engine is started
+   * again whatever happens.
+   */
+  @Test
+  @Order(5)
+  void withDockerDownASpawnGets503AndWharfRecoversWhenItIsBack() throws Exception {
+    int metricsPort = WharfProcess.freePort();
+    try (WharfProcess wharf = new WharfProcess("outage", Map.of("WHARF_METRICS_PORT", Integer.toString(metricsPort))).start()) {
+      HubClient admin = new HubClient(wharf.base());
+      assertEquals(302, admin.login("admin", WharfProcess.ADMIN_PASSWORD).statusCode());
+      assertEquals(201, admin.postJson("/hub/api/users/otto", new JsonObject().put("password", PASSWORD)).statusCode());
+      assertTrue(admin.awaitProgress("admin").getBoolean("ready", false));
+      assertEquals(200, admin.get("/user/admin/api/status").statusCode());
+      String container = server(admin, "admin").getJsonObject("state").getString("container");
+      String metrics = "http://127.0.0.1:" + metricsPort + "/metrics";
+      String dockerErrors = "wharf_docker_errors_total{reason=\"unavailable\"}";
+      double errorsBefore = samples(scrape(metrics, null).body()).get(dockerErrors);
+
+      try {
+        DockerEngine.liveRestore(true);
+        DockerEngine.stop();
+
+        HttpResponse<String> ready = awaitStatus(wharf.base() + "/hub/health", 503);
+        assertTrue(new JsonObject(ready.body()).getString("reason").startsWith("Docker engine unavailable"), ready.body());
+        assertEquals(503, scrape(wharf.base() + "/hub/health/ready", null).statusCode());
+        assertEquals(200, scrape(wharf.base() + "/hub/health/live", null).statusCode());
+        awaitDocker(admin, false);
+
+        long asked = System.nanoTime();
+        HttpResponse<String> spawn = admin.send(admin.request("/hub/api/users/otto/server").POST(HttpRequest.BodyPublishers.noBody()).build());
+        long tookMillis = (System.nanoTime() - asked) / 1_000_000;
+        assertEquals(503, spawn.statusCode(), spawn.body());
+        assertTrue(new JsonObject(spawn.body()).getString("message").startsWith("Docker engine unavailable"), spawn.body());
+        assertTrue(spawn.headers().firstValue("retry-after").isPresent(), "Retry-After");
+        assertTrue(tookMillis < 5_000, "the refusal took " + tookMillis + " ms");
+        assertTrue(samples(scrape(metrics, null).body()).get(dockerErrors) > errorsBefore, "Docker errors are counted");
+
+        // The route stays. The notebook itself is unreachable here while the engine is down: its
+        // published port goes with dockerd (docker-proxy), so the router answers 502 at once. With
+        // an engine that forwards without docker-proxy (userland-proxy off) it answers 200.
+        long routed = System.nanoTime();
+        HttpResponse<String> route = admin.get("/user/admin/api/status");
+        assertTrue(route.statusCode() == 502 || route.statusCode() == 200, "routed, not refused: " + route.statusCode() + " " + route.body());
+        assertTrue((System.nanoTime() - routed) / 1_000_000 < 10_000, "the router answers at once");
+        JsonObject kept = server(admin, "admin");
+        assertTrue(kept.getBoolean("ready"), "the session survives the outage: " + kept.encode());
+        assertEquals(container, kept.getJsonObject("state").getString("container"));
+      } finally {
+        try {
+          DockerEngine.start();
+        } finally {
+          DockerEngine.restoreConfig();
+        }
+      }
+
+      awaitStatus(wharf.base() + "/hub/health", 200);
+      awaitDocker(admin, true);
+      assertEquals(200, awaitStatus(admin, "/user/admin/api/status", 200).statusCode(), "the same notebook answers again");
+      assertEquals(container, server(admin, "admin").getJsonObject("state").getString("container"));
+
+      HttpResponse<String> spawn = admin.send(admin.request("/hub/api/users/otto/server").POST(HttpRequest.BodyPublishers.noBody()).build());
+      assertEquals(202, spawn.statusCode(), spawn.body());
+      HubClient otto = new HubClient(wharf.base());
+      assertEquals(302, otto.login("otto", PASSWORD).statusCode());
+      assertTrue(otto.awaitProgress("otto").getBoolean("ready", false), "a spawn succeeds once the engine is back");
+      assertEquals(200, otto.get("/user/otto/api/status").statusCode());
+      assertEquals(204, otto.delete("/hub/api/users/otto/server").statusCode());
+      assertEquals(204, admin.delete("/hub/api/users/admin/server").statusCode());
+    }
+  }
+
   // ------------------------------------------------------------------------------------ helpers
 
   private static JsonObject server(HubClient client, String user) throws Exception {
     HttpResponse<String> model = client.get("/hub/api/users/" + user);
     assertEquals(200, model.statusCode(), model.body());
     return new JsonObject(model.body()).getJsonObject("servers").getJsonObject("");
+  }
+
+  /** GETs {@code url} until it answers {@code status} (60 s at most). */
+  private HttpResponse<String> awaitStatus(String url, int status) throws Exception {
+    long deadline = System.currentTimeMillis() + 60_000;
+    HttpResponse<String> response = scrape(url, null);
+    while (response.statusCode() != status && System.currentTimeMillis() < deadline) {
+      Thread.sleep(250);
+      response = scrape(url, null);
+    }
+    assertEquals(status, response.statusCode(), url + ": " + response.body());
+    return response;
+  }
+
+  /** GETs {@code path} as {@code client} until it answers {@code status} (30 s at most). */
+  private static HttpResponse<String> awaitStatus(HubClient client, String path, int status) throws Exception {
+    long deadline = System.currentTimeMillis() + 30_000;
+    HttpResponse<String> response = client.get(path);
+    while (response.statusCode() != status && System.currentTimeMillis() < deadline) {
+      Thread.sleep(250);
+      response = client.get(path);
+    }
+    return response;
+  }
+
+  /** Waits (30 s at most) until the instance's load report says whether its Docker engine answers. */
+  private static void awaitDocker(HubClient admin, boolean up) throws Exception {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (true) {
+      HttpResponse<String> instances = admin.get("/hub/api/instances");
+      assertEquals(200, instances.statusCode(), instances.body());
+      boolean docker = new JsonObject(instances.body()).getJsonArray("instances").getJsonObject(0).getBoolean("docker");
+      if (docker == up) {
+        return;
+      }
+      assertTrue(System.currentTimeMillis() < deadline, "the instance never reported Docker " + (up ? "up" : "down"));
+      Thread.sleep(250);
+    }
   }
 
   private HttpResponse<String> scrape(String url, String token) throws Exception {

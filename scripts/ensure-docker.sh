@@ -17,7 +17,15 @@ fi
 if ! pgrep -x dockerd >/dev/null 2>&1; then
   echo "wharf: starting dockerd" >&2
   mkdir -p /var/log
-  nohup dockerd >/var/log/wharf-dockerd.log 2>&1 &
+  # In a session of its own and with only the standard descriptors: run under `flock LOCK cmd`,
+  # dockerd would otherwise inherit the lock's descriptor and hold the lock for as long as it runs.
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      n=${fd##*/}
+      if [ "$n" -gt 2 ]; then eval "exec $n>&-"; fi
+    done
+    exec setsid nohup dockerd >/var/log/wharf-dockerd.log 2>&1 </dev/null
+  ) &
 fi
 
 for _ in $(seq 1 60); do

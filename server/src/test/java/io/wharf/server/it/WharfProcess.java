@@ -59,11 +59,32 @@ final class WharfProcess implements AutoCloseable {
     return Path.of(System.getProperty("wharf.home", "..")).toAbsolutePath().normalize();
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+  /**
+   * A port nothing listens on, never the same twice in this JVM. Ports come from below the
+   * kernel's ephemeral range (32768 and up), so a port handed out here cannot be taken meanwhile by
+   * another port-0 bind or an outgoing connection, as happened when two calls to a port-0 probe
+   * returned the same port for the metrics and the cluster listener.
+   */
+  static synchronized int freePort() throws IOException {
+    for (int tries = 0; tries < 1000; tries++) {
+      int port = NEXT_PORT_BASE + nextPort++ % PORT_SPAN;
+      if (!handedOut.add(port)) {
+        continue;
+      }
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        return port;
+      } catch (IOException inUse) {
+        // someone else's; try the next
+      }
     }
+    throw new IOException("no free port in " + NEXT_PORT_BASE + ".." + (NEXT_PORT_BASE + PORT_SPAN));
   }
+
+  private static final int NEXT_PORT_BASE = 20000;
+  private static final int PORT_SPAN = 12000;
+  private static final java.util.Set<Integer> handedOut = new java.util.HashSet<>();
+  private static int nextPort = new java.util.Random().nextInt(PORT_SPAN);
 
   String base() {
     return "https://" + address + ":" + httpsPort;

@@ -95,8 +95,10 @@
     return '/hub/api/users/' + encodeURIComponent(name) + (server ? '/servers/' + encodeURIComponent(server) : '/server');
   }
 
-  function startServer(name, server) {
-    return api('POST', serverPath(name, server)).then(function (resp) {
+  /* options: JupyterHub's user_options, such as {profile: 'large'}; undefined sends no body, so
+   * that a restart keeps the limit profile the server had. */
+  function startServer(name, server, options) {
+    return api('POST', serverPath(name, server), options).then(function (resp) {
       // 201: already running, 202: starting, 400 with "already running" is also fine.
       if (resp.status === 201 || resp.status === 202 || resp.status === 200) { return resp; }
       return errorText(resp).then(function (msg) {
@@ -138,6 +140,7 @@
   function homePage() {
     fillCsrfFields();
     var user = null;
+    var profiles = [];
 
     function setBusy(on) {
       var buttons = document.querySelectorAll('#server-actions button');
@@ -170,12 +173,18 @@
 
       setText($('server-started'), srv && srv.started ? formatTime(srv.started) : '—');
       setText($('server-activity'), formatTime((srv && srv.last_activity) || u.last_activity) || '—');
+      setText($('server-profile'), srv ? describeProfile((srv.user_options && srv.user_options.profile) || 'default') : '—');
 
       $('open-link').href = url;
       show($('open-link'), ready);
       show($('stop-button'), ready || pending === 'spawn');
       show($('start-button'), !ready && !pending && !stateError);
       show($('progress-link'), pending === 'spawn');
+      var choosing = profiles.length > 1 && !ready && !pending;
+      if (choosing && $('profile-field').hidden) {
+        $('profile-select').value = (srv && srv.user_options && srv.user_options.profile) || 'default';
+      }
+      show($('profile-field'), choosing);
       $('progress-link').href = '/hub/spawn-pending/' + encodeURIComponent(u.name);
 
       if (stateError && !ready) {
@@ -188,6 +197,31 @@
       show($('loading'), false);
     }
 
+    function describeProfile(name) {
+      for (var i = 0; i < profiles.length; i++) {
+        if (profiles[i].name === name) { return profiles[i].description + (name === 'default' ? '' : ' (' + name + ')'); }
+      }
+      return name;
+    }
+
+    /* The limit profiles this user may choose; with more than one, the start offers the choice. */
+    function loadProfiles(name) {
+      return api('GET', '/hub/api/users/' + encodeURIComponent(name) + '/profiles').then(function (resp) {
+        if (!resp.ok) { return; }
+        return resp.json().then(function (list) {
+          profiles = list;
+          var select = $('profile-select');
+          select.textContent = '';
+          list.forEach(function (p) {
+            var option = document.createElement('option');
+            option.value = p.name;
+            option.textContent = p.description + (p['default'] ? '' : ' (' + p.name + ')');
+            select.appendChild(option);
+          });
+        });
+      }).catch(function () { /* the default profile still works */ });
+    }
+
     function refresh() {
       return api('GET', '/hub/api/user').then(function (resp) {
         if (resp.status === 401 || resp.status === 403) {
@@ -195,7 +229,9 @@
           return null;
         }
         if (!resp.ok) { return errorText(resp).then(function (m) { throw new Error(m); }); }
-        return resp.json().then(render);
+        return resp.json().then(function (u) {
+          return (profiles.length ? Promise.resolve() : loadProfiles(u.name)).then(function () { render(u); });
+        });
       }).catch(function (e) {
         show($('loading'), false);
         showError('Could not load your server status: ' + describe(e));
@@ -206,7 +242,9 @@
       showError('');
       setBusy(true);
       var pending = '/hub/spawn-pending/' + encodeURIComponent(user.name);
-      startServer(user.name).then(function () {
+      // The choice starts out as the server's last profile, so a restart keeps it unless changed.
+      var options = profiles.length > 1 ? { profile: $('profile-select').value } : undefined;
+      startServer(user.name, '', options).then(function () {
         location.href = pending;
       }).catch(function (e) {
         if (isNetworkError(e)) {

@@ -10,8 +10,13 @@ import io.vertx.core.json.JsonObject;
  * @param image   image to run; must be on the container manager's allow-list
  * @param token   per-container token the notebook requires; the router adds it as {@code Authorization: token …}
  * @param baseUrl path prefix the notebook serves under, such as {@code /user/alice/}
+ * @param profile limit profile to run with; empty for the default
  */
-public record LaunchSpec(String user, String server, String image, String token, String baseUrl) {
+public record LaunchSpec(String user, String server, String image, String token, String baseUrl, String profile) {
+
+  public LaunchSpec(String user, String server, String image, String token, String baseUrl) {
+    this(user, server, image, token, baseUrl, "");
+  }
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -19,7 +24,8 @@ public record LaunchSpec(String user, String server, String image, String token,
       .put("server", server)
       .put("image", image)
       .put("token", token)
-      .put("baseUrl", baseUrl);
+      .put("baseUrl", baseUrl)
+      .put("profile", profile);
   }
 
   public static LaunchSpec fromJson(JsonObject json) {
@@ -28,6 +34,7 @@ public record LaunchSpec(String user, String server, String image, String token,
       json.getString("server", ""),
       json.getString("image"),
       json.getString("token"),
-      json.getString("baseUrl"));
+      json.getString("baseUrl"),
+      json.getString("profile", ""));
   }
 }

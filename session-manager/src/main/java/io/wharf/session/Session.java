@@ -18,10 +18,15 @@ import java.io.Serializable;
  * @param lastActivity epoch millis of the last observed activity
  * @param progress    launch progress, 0 to 100
  * @param message     last progress message, or why the server failed
+ * @param profile     limit profile it runs with; empty for the default
  */
 public record Session(String user, String server, State state, String instance, String containerId,
                       String host, int port, String token, long startedAt, long lastActivity,
-                      int progress, String message) implements Serializable {
+                      int progress, String message, String profile) implements Serializable {
+
+  public Session {
+    profile = profile == null ? "" : profile;
+  }
 
   public enum State { PENDING, RUNNING, FAILED }
 
@@ -30,7 +35,11 @@ public record Session(String user, String server, State state, String instance, 
   }
 
   public static Session pending(String user, String server, String instance, String token, long now) {
-    return new Session(user, server, State.PENDING, instance, null, null, 0, token, now, now, 0, "Server requested");
+    return pending(user, server, instance, token, now, "");
+  }
+
+  public static Session pending(String user, String server, String instance, String token, long now, String profile) {
+    return new Session(user, server, State.PENDING, instance, null, null, 0, token, now, now, 0, "Server requested", profile);
   }
 
   public String key() {
@@ -51,25 +60,25 @@ public record Session(String user, String server, State state, String instance, 
   }
 
   public Session progressed(int progress, String message) {
-    return new Session(user, server, state, instance, containerId, host, port, token, startedAt, lastActivity, progress, message);
+    return new Session(user, server, state, instance, containerId, host, port, token, startedAt, lastActivity, progress, message, profile);
   }
 
   /** Progress of a launch still under way; {@code now} marks it alive, so it is not taken for a stale one. */
   public Session progressed(int progress, String message, long now) {
-    return new Session(user, server, state, instance, containerId, host, port, token, startedAt, now, progress, message);
+    return new Session(user, server, state, instance, containerId, host, port, token, startedAt, now, progress, message, profile);
   }
 
   /** This record with {@code lastActivity} raised to {@code observed} if that is later. */
   public Session withActivity(long observed) {
     return observed <= lastActivity ? this
-      : new Session(user, server, state, instance, containerId, host, port, token, startedAt, observed, progress, message);
+      : new Session(user, server, state, instance, containerId, host, port, token, startedAt, observed, progress, message, profile);
   }
 
   public Session ready(String containerId, String host, int port, long now) {
-    return new Session(user, server, State.RUNNING, instance, containerId, host, port, token, startedAt, now, 100, "Server ready");
+    return new Session(user, server, State.RUNNING, instance, containerId, host, port, token, startedAt, now, 100, "Server ready", profile);
   }
 
   public Session failed(String message) {
-    return new Session(user, server, State.FAILED, instance, containerId, null, 0, token, startedAt, lastActivity, 100, message);
+    return new Session(user, server, State.FAILED, instance, containerId, null, 0, token, startedAt, lastActivity, 100, message, profile);
   }
 }

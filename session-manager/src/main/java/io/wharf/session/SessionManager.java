@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.wharf.container.ContainerManager;
+import io.wharf.container.LimitProfiles;
 import io.wharf.session.impl.HazelcastStore;
 import io.wharf.session.impl.SharedAccounts;
 import io.wharf.container.ContainerAddresses;
@@ -74,6 +75,7 @@ public final class SessionManager {
         long launchTimeout = (containers.getLong("ready-timeout-seconds", 60L) + 60) * 1000;
         ServerLifecycle lifecycle = new ServerLifecycle(vertx, store, instance,
           target -> ContainerManager.client(vertx, target, launchTimeout), containers.getString("image"),
+          LimitProfiles.fromJson(containers),
           new ServerLifecycle.Limits(servers.getInteger("concurrent-launches", 4), servers.getInteger("launch-queue", 200),
             servers.getInteger("per-user", 6), servers.getInteger("named-per-user", 5)),
           registry);

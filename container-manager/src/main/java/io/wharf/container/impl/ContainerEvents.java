@@ -89,7 +89,7 @@ final class ContainerEvents {
       .onSuccess(oom -> {
         String exitCode = attributes.getOrDefault("exitCode", "?");
         String reason = oom
-          ? "its container ran out of memory (limit " + (options.memoryBytes() >> 20) + " MiB) and was killed"
+          ? "its container ran out of memory (limit " + memoryLimitMiB(attributes) + " MiB) and was killed"
           : "its container exited with code " + exitCode;
         vertx.eventBus().publish(ContainerAddresses.events(), new JsonObject()
           .put("id", id)
@@ -101,6 +101,13 @@ final class ContainerEvents {
           .put("oomKilled", oom)
           .put("reason", reason));
       });
+  }
+
+  /** The container's memory limit, from the label it was launched with (the actor's attributes carry labels). */
+  private long memoryLimitMiB(Map<String, String> attributes) {
+    String label = attributes.get(LaunchPlan.LABEL_MEMORY);
+    long bytes = label != null && label.matches("\\d{1,18}") ? Long.parseLong(label) : options.defaultProfile().memoryBytes();
+    return bytes >> 20;
   }
 
   private static void closeQuietly(Closeable closeable) {

@@ -2,13 +2,17 @@ package io.wharf.container.impl;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.wharf.container.ConfigValues;
+import io.wharf.container.LimitProfile;
+import io.wharf.container.LimitProfiles;
 
-import java.math.BigDecimal;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+
+import static io.wharf.container.ConfigValues.number;
+import static io.wharf.container.ConfigValues.positive;
 
 /**
  * Configuration of the container manager, read once at deployment; a bad value fails the
@@ -23,9 +27,7 @@ public record ContainerManagerOptions(
   int notebookPort,
   String publishHost,
   String advertiseAddress,
-  long memoryBytes,
-  long nanoCpus,
-  long pidsLimit,
+  LimitProfiles profiles,
   String readyPath,
   long readyTimeoutMillis,
   long readyIntervalMillis,
@@ -40,7 +42,6 @@ public record ContainerManagerOptions(
 
   // The instance id ends up in labels, container names and event-bus addresses.
   private static final Pattern INSTANCE_ID = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
-  private static final Pattern MEMORY = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmg]?)b?");
 
   public ContainerManagerOptions {
     allowedImages = Set.copyOf(allowedImages);
@@ -73,10 +74,6 @@ public record ContainerManagerOptions(
       throw new IllegalArgumentException("command must not be empty");
     }
     String publishHost = json.getString("publish-host", "127.0.0.1");
-    double cpus = number(json, "cpus", 1.0).doubleValue();
-    if (!(cpus > 0)) {
-      throw new IllegalArgumentException("cpus must be positive: " + cpus);
-    }
     return new ContainerManagerOptions(
       instanceId,
       json.getString("docker-host", "unix:///var/run/docker.sock"),
@@ -86,9 +83,7 @@ public record ContainerManagerOptions(
       (int) positive("notebook-port", number(json, "notebook-port", 8888).longValue(), 65535),
       publishHost,
       json.getString("advertise-address", publishHost),
-      parseMemory(json.getValue("memory", "1g")),
-      Math.round(cpus * 1_000_000_000L),
-      positive("pids", number(json, "pids", 512).longValue(), Long.MAX_VALUE),
+      LimitProfiles.fromJson(json),
       json.getString("ready-path", "{base_url}api/status"),
       positive("ready-timeout-seconds", number(json, "ready-timeout-seconds", 60).longValue(), 86_400) * 1000,
       positive("ready-interval-ms", number(json, "ready-interval-ms", 200).longValue(), 60_000),
@@ -99,6 +94,11 @@ public record ContainerManagerOptions(
       json.getString("home-path", "/home/jovyan"));
   }
 
+  /** The default limit profile. */
+  public LimitProfile defaultProfile() {
+    return profiles.defaultProfile();
+  }
+
   /** Whether each user gets a persistent named volume mounted at {@link #homePath()}. */
   public boolean homes() {
     return homeVolume != null && !homeVolume.isBlank();
@@ -106,30 +106,11 @@ public record ContainerManagerOptions(
 
   /** Memory that may be reserved on this instance; "0" (the default) means no limit. */
   private static long maxMemory(Object value) {
-    return "0".equals(String.valueOf(value).trim()) ? 0 : parseMemory(value);
+    return "0".equals(String.valueOf(value).trim()) ? 0 : ConfigValues.parseMemory(value);
   }
 
   public boolean isAllowed(String image) {
     return allowedImages.contains(normalizeImage(image));
-  }
-
-  /** Bytes from a Docker-style size such as {@code 512m}, {@code 1g} or a plain byte count. */
-  static long parseMemory(Object value) {
-    if (value instanceof Number number) {
-      return positive("memory", number.longValue(), Long.MAX_VALUE);
-    }
-    var matcher = MEMORY.matcher(String.valueOf(value).trim().toLowerCase(Locale.ROOT));
-    if (!matcher.matches()) {
-      throw new IllegalArgumentException("memory must be a size such as 512m or 1g: " + value);
-    }
-    int shift = switch (matcher.group(2)) {
-      case "k" -> 10;
-      case "m" -> 20;
-      case "g" -> 30;
-      default -> 0;
-    };
-    long bytes = new BigDecimal(matcher.group(1)).multiply(BigDecimal.valueOf(1L << shift)).longValue();
-    return positive("memory", bytes, Long.MAX_VALUE);
   }
 
   /** {@code wharf/jupyter} and {@code wharf/jupyter:latest} name the same image, as for Docker. */
@@ -138,28 +119,5 @@ public record ContainerManagerOptions(
     int slash = name.lastIndexOf('/');
     boolean tagged = name.indexOf(':', slash + 1) >= 0 || name.contains("@");
     return tagged ? name : name + ":latest";
-  }
-
-  // Environment overrides of the YAML configuration arrive as strings.
-  private static Number number(JsonObject json, String key, Number fallback) {
-    Object value = json.getValue(key);
-    if (value == null) {
-      return fallback;
-    }
-    if (value instanceof Number number) {
-      return number;
-    }
-    try {
-      return new BigDecimal(value.toString().trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be a number: " + value);
-    }
-  }
-
-  private static long positive(String key, long value, long max) {
-    if (value <= 0 || value > max) {
-      throw new IllegalArgumentException(key + " out of range: " + value);
-    }
-    return value;
   }
 }

@@ -15,6 +15,7 @@ import io.wharf.container.ContainerAddresses;
 import io.wharf.container.ContainerAddresses.FailureCodes;
 import io.wharf.container.ContainerInfo;
 import io.wharf.container.LaunchSpec;
+import io.wharf.container.LimitProfile;
 
 import java.util.HashSet;
 import java.util.Map;
@@ -40,6 +41,7 @@ public final class ContainerManagerVerticle extends VerticleBase {
   // Confined to this verticle's event loop.
   private final Set<String> stopping = new HashSet<>();
   private int launching;
+  private long launchingMemory;
 
   /** @param registry where {@code wharf_docker_errors_total} is counted; null for nowhere */
   public ContainerManagerVerticle(ContainerManagerOptions options, MeterRegistry registry) {
@@ -92,18 +94,27 @@ public final class ContainerManagerVerticle extends VerticleBase {
       reply(message, Future.failedFuture(ContainerFailure.badRequest("malformed launch request: " + e.getMessage())));
       return;
     }
-    // Launches in flight count against the limit too, so a burst cannot overshoot it.
+    long memory = options.profiles().get(spec.profile()).map(LimitProfile::memoryBytes).orElse(0L);
+    // Launches in flight count against the limits too, so a burst cannot overshoot them.
     launching++;
+    launchingMemory += memory;
     Future<ContainerInfo> launched = blocking(() -> loadNow()).compose(load -> {
       int running = load.getInteger("running");
       long reserved = load.getLong("memoryReserved");
-      if (running + launching > options.maxContainers()
-        || (options.maxMemoryBytes() > 0 && reserved + (long) launching * options.memoryBytes() > options.maxMemoryBytes())) {
+      if (running + launching > options.maxContainers()) {
         return Future.failedFuture(new ContainerFailure(FailureCodes.AT_CAPACITY,
           "instance " + options.instanceId() + " is at capacity (" + running + " of " + options.maxContainers() + " servers)"));
       }
+      if (options.maxMemoryBytes() > 0 && reserved + launchingMemory > options.maxMemoryBytes()) {
+        return Future.failedFuture(new ContainerFailure(FailureCodes.AT_CAPACITY,
+          "instance " + options.instanceId() + " is at capacity (" + (reserved >> 20) + " of "
+            + (options.maxMemoryBytes() >> 20) + " MiB of memory reserved)"));
+      }
       return launcher.launch(spec);
-    }).onComplete(ar -> launching--);
+    }).onComplete(ar -> {
+      launching--;
+      launchingMemory -= memory;
+    });
     reply(message, launched.map(ContainerInfo::toJson));
   }
 
@@ -122,7 +133,7 @@ public final class ContainerManagerVerticle extends VerticleBase {
     for (var container : docker.running(ownLabels())) {
       running++;
       String memory = container.getLabels() == null ? null : container.getLabels().get(LaunchPlan.LABEL_MEMORY);
-      reserved += memory != null && memory.matches("\\d{1,18}") ? Long.parseLong(memory) : options.memoryBytes();
+      reserved += memory != null && memory.matches("\\d{1,18}") ? Long.parseLong(memory) : options.defaultProfile().memoryBytes();
     }
     return new JsonObject().put("instance", options.instanceId()).put("running", running).put("memoryReserved", reserved)
       .put("maxContainers", options.maxContainers()).put("maxMemory", options.maxMemoryBytes());
@@ -192,7 +203,7 @@ public final class ContainerManagerVerticle extends VerticleBase {
       labels.getOrDefault(LaunchPlan.LABEL_SERVER, ""),
       labels.getOrDefault(LaunchPlan.LABEL_INSTANCE, ""),
       options.advertiseAddress(), inspection.hostPort(), inspection.token(), inspection.running(),
-      inspection.createdAt(), "");
+      inspection.createdAt(), labels.getOrDefault(LaunchPlan.LABEL_PROFILE, ""));
   }
 
   private Map<String, String> ownLabels() {

@@ -78,9 +78,9 @@ final class DockerContainers implements AutoCloseable {
   /** Creates and starts the container; one that was created but failed to start is removed here. */
   String createAndStart(LaunchPlan plan) {
     HostConfig host = HostConfig.newHostConfig()
-      .withMemory(options.memoryBytes())
-      .withNanoCPUs(options.nanoCpus())
-      .withPidsLimit(options.pidsLimit())
+      .withMemory(plan.profile().memoryBytes())
+      .withNanoCPUs(plan.profile().nanoCpus())
+      .withPidsLimit(plan.profile().pidsLimit())
       .withCapDrop(Capability.ALL)
       .withSecurityOpts(List.of("no-new-privileges"))
       .withRestartPolicy(RestartPolicy.noRestart())

@@ -1,6 +1,7 @@
 package io.wharf.container.impl;
 
 import io.wharf.container.LaunchSpec;
+import io.wharf.container.LimitProfile;
 
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ import java.util.regex.Pattern;
  */
 record LaunchPlan(String user, String server, String image, String token, String baseUrl,
                   String containerName, Map<String, String> labels, List<String> command, String readyPath,
-                  String homeVolume) {
+                  String homeVolume, LimitProfile profile) {
 
   static final String LABEL_MANAGED = "wharf.managed";
   static final String LABEL_OWNER = "wharf.owner";
@@ -23,6 +24,8 @@ record LaunchPlan(String user, String server, String image, String token, String
   static final String LABEL_INSTANCE = "wharf.instance";
   /** Memory limit in bytes, so a listing gives the reserved memory without inspecting each container. */
   static final String LABEL_MEMORY = "wharf.memory";
+  /** Limit profile it runs with; empty for the default. */
+  static final String LABEL_PROFILE = "wharf.profile";
 
   private static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,63}$");
   // The base URL reaches Jupyter's command line and the probe's request line, so only path characters.
@@ -54,14 +57,17 @@ record LaunchPlan(String user, String server, String image, String token, String
     if (!BASE_URL.matcher(baseUrl).matches()) {
       throw ContainerFailure.badRequest("base URL must be a path that starts and ends with '/': " + baseUrl);
     }
+    LimitProfile profile = options.profiles().get(spec.profile()).orElseThrow(
+      () -> ContainerFailure.badRequest("there is no limit profile '" + spec.profile() + "' on this server"));
     Map<String, String> values = Map.of("base_url", baseUrl, "user", user, "server", server);
     return new LaunchPlan(user, server, image, token, baseUrl,
       containerName(options.instanceId(), user, server, random),
       Map.of(LABEL_MANAGED, "true", LABEL_OWNER, user, LABEL_SERVER, server, LABEL_INSTANCE, options.instanceId(),
-        LABEL_MEMORY, Long.toString(options.memoryBytes())),
+        LABEL_MEMORY, Long.toString(profile.memoryBytes()), LABEL_PROFILE, profile.isDefault() ? "" : profile.name()),
       options.command().stream().map(arg -> substitute(arg, values)).toList(),
       substitute(options.readyPath(), values),
-      options.homes() ? substitute(options.homeVolume(), values) : null);
+      options.homes() ? substitute(options.homeVolume(), values) : null,
+      profile);
   }
 
   /** {@code wharf-<instance>-<user>[-<server>]-<6 hex>}, reduced to the characters Docker accepts. */

@@ -25,9 +25,9 @@ class ContainerManagerOptionsTest {
     assertEquals(8888, options.notebookPort());
     assertEquals("127.0.0.1", options.publishHost());
     assertEquals("127.0.0.1", options.advertiseAddress());
-    assertEquals(1L << 30, options.memoryBytes());
-    assertEquals(1_000_000_000L, options.nanoCpus());
-    assertEquals(512, options.pidsLimit());
+    assertEquals(1L << 30, options.defaultProfile().memoryBytes());
+    assertEquals(1_000_000_000L, options.defaultProfile().nanoCpus());
+    assertEquals(512, options.defaultProfile().pidsLimit());
     assertEquals("{base_url}api/status", options.readyPath());
     assertEquals(60_000, options.readyTimeoutMillis());
     assertEquals(200, options.readyIntervalMillis());
@@ -48,8 +48,8 @@ class ContainerManagerOptionsTest {
     assertEquals("node-2", options.instanceId());
     assertEquals("127.0.0.2", options.publishHost());
     assertEquals("10.0.0.5", options.advertiseAddress());
-    assertEquals(500_000_000L, options.nanoCpus());
-    assertEquals(256, options.pidsLimit());
+    assertEquals(500_000_000L, options.defaultProfile().nanoCpus());
+    assertEquals(256, options.defaultProfile().pidsLimit());
     assertEquals(5_000, options.readyTimeoutMillis());
     assertEquals("wharf-net", options.network());
     assertEquals(List.of("start-notebook.sh", "--base={base_url}"), options.command());
@@ -57,17 +57,17 @@ class ContainerManagerOptionsTest {
 
   @Test
   void memorySuffixes() {
-    assertEquals(1024, ContainerManagerOptions.parseMemory("1k"));
-    assertEquals(512L << 20, ContainerManagerOptions.parseMemory("512m"));
-    assertEquals(512L << 20, ContainerManagerOptions.parseMemory("512M"));
-    assertEquals(2L << 30, ContainerManagerOptions.parseMemory("2g"));
-    assertEquals(3L << 29, ContainerManagerOptions.parseMemory("1.5g"));
-    assertEquals(1L << 30, ContainerManagerOptions.parseMemory("1gb"));
-    assertEquals(1_000_000, ContainerManagerOptions.parseMemory("1000000"));
-    assertEquals(4096, ContainerManagerOptions.parseMemory(4096));
-    assertThrows(IllegalArgumentException.class, () -> ContainerManagerOptions.parseMemory("1t"));
-    assertThrows(IllegalArgumentException.class, () -> ContainerManagerOptions.parseMemory("lots"));
-    assertThrows(IllegalArgumentException.class, () -> ContainerManagerOptions.parseMemory("0"));
+    assertEquals(1024, io.wharf.container.ConfigValues.parseMemory("1k"));
+    assertEquals(512L << 20, io.wharf.container.ConfigValues.parseMemory("512m"));
+    assertEquals(512L << 20, io.wharf.container.ConfigValues.parseMemory("512M"));
+    assertEquals(2L << 30, io.wharf.container.ConfigValues.parseMemory("2g"));
+    assertEquals(3L << 29, io.wharf.container.ConfigValues.parseMemory("1.5g"));
+    assertEquals(1L << 30, io.wharf.container.ConfigValues.parseMemory("1gb"));
+    assertEquals(1_000_000, io.wharf.container.ConfigValues.parseMemory("1000000"));
+    assertEquals(4096, io.wharf.container.ConfigValues.parseMemory(4096));
+    assertThrows(IllegalArgumentException.class, () -> io.wharf.container.ConfigValues.parseMemory("1t"));
+    assertThrows(IllegalArgumentException.class, () -> io.wharf.container.ConfigValues.parseMemory("lots"));
+    assertThrows(IllegalArgumentException.class, () -> io.wharf.container.ConfigValues.parseMemory("0"));
   }
 
   @Test

@@ -39,7 +39,7 @@ class LaunchPlanTest {
     LaunchPlan plan = LaunchPlan.of(options, new LaunchSpec("bob", "gpu", null, "secret", null), random);
     assertEquals("/user/bob/gpu/", plan.baseUrl());
     assertEquals(Map.of("wharf.managed", "true", "wharf.owner", "bob", "wharf.server", "gpu", "wharf.instance", "test",
-      "wharf.memory", Long.toString(options.memoryBytes())), plan.labels());
+      "wharf.memory", Long.toString(options.defaultProfile().memoryBytes()), "wharf.profile", ""), plan.labels());
   }
 
   @Test
@@ -103,5 +103,27 @@ class LaunchPlanTest {
     LaunchPlan plan = LaunchPlan.of(custom, new LaunchSpec("carol", "dev", null, "secret", "/u/carol/dev/"), random);
     assertEquals(List.of("run", "--user=carol", "--server=dev"), plan.command());
     assertEquals("/u/carol/dev/healthz", plan.readyPath());
+  }
+
+  @Test
+  void appliesTheChosenProfileAndLabelsIt() {
+    ContainerManagerOptions withProfiles = ContainerManagerOptions.fromJson(new JsonObject()
+      .put("profiles", new JsonObject().put("large", new JsonObject().put("memory", "4g").put("cpus", 2))));
+    LaunchPlan plan = LaunchPlan.of(withProfiles, new LaunchSpec("dan", "", null, "secret", null, "large"), random);
+    assertEquals(4L << 30, plan.profile().memoryBytes());
+    assertEquals(2_000_000_000L, plan.profile().nanoCpus());
+    assertEquals(512, plan.profile().pidsLimit());
+    assertEquals("large", plan.labels().get("wharf.profile"));
+    assertEquals(Long.toString(4L << 30), plan.labels().get("wharf.memory"));
+    LaunchPlan byDefault = LaunchPlan.of(withProfiles, new LaunchSpec("dan", "", null, "secret", null, "default"), random);
+    assertTrue(byDefault.profile().isDefault());
+    assertEquals("", byDefault.labels().get("wharf.profile"));
+  }
+
+  @Test
+  void rejectsAnUnknownProfileBeforeAnyDockerCall() {
+    ContainerFailure failure = assertThrows(ContainerFailure.class,
+      () -> LaunchPlan.of(options, new LaunchSpec("dan", "", null, "secret", null, "huge"), random));
+    assertTrue(failure.getMessage().contains("huge"), failure.getMessage());
   }
 }

@@ -64,7 +64,7 @@ class WebSocketTunnelTest {
   void slowClientStallsTheBackendInsteadOfGrowingTheRouter() throws Exception {
     HttpServer backend = vertx.createHttpServer().webSocketHandler(this::flood).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
     Session route = new Session("alice", "", Session.State.RUNNING, "test", "c", "127.0.0.1", backend.actualPort(),
-      "token", 0, 0, 100, "ready");
+      "token", 0, 0, 100, "ready", "");
     gauge = WebSocketGauge.register(null);
     WebSocketTunnel tunnel = new WebSocketTunnel(proxyClient = vertx.createHttpClient(), "wharf-session", null, gauge);
     HttpServer front = vertx.createHttpServer().requestHandler(request -> tunnel.open(request, route, traffic::incrementAndGet))

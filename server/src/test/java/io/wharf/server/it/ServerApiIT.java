@@ -9,6 +9,8 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -53,13 +55,21 @@ class ServerApiIT {
 
   @BeforeAll
   void start() throws Exception {
+    Path config = Files.createTempFile("wharf-profiles", ".yaml");
+    Files.writeString(config, """
+      containers:
+        profiles:
+          tiny: {memory: 96m, cpus: 0.25, pids: 64, description: "Tiny test profile"}
+          big: {memory: 128m, cpus: 0.5, users: [dora]}
+      """);
     wharf = new WharfProcess("api", lightImage())
+      .with("WHARF_CONFIG", config.toString())
       .with("WHARF_SERVERS_NAMED_PER_USER", "2")
       .with("WHARF_ROUTER_ACTIVITY_FLUSH_SECONDS", "1")
       .start();
     admin = new HubClient(wharf.base());
     assertEquals(302, admin.login("admin", WharfProcess.ADMIN_PASSWORD).statusCode());
-    List<String> users = new ArrayList<>(List.of("alice", "bob"));
+    List<String> users = new ArrayList<>(List.of("alice", "bob", "carol", "dora"));
     IntStream.range(0, BURST).forEach(i -> users.add("burst" + i));
     HttpResponse<String> created = admin.postJson("/hub/api/users",
       new JsonObject().put("usernames", new JsonArray(users)).put("password", PASSWORD));
@@ -83,7 +93,7 @@ class ServerApiIT {
     HttpResponse<String> list = admin.get("/hub/api/users");
     assertEquals(200, list.statusCode());
     JsonArray users = new JsonArray(list.body());
-    assertTrue(users.size() >= 2 + BURST);
+    assertTrue(users.size() >= 4 + BURST);
     JsonObject alice = users.stream().map(JsonObject.class::cast).filter(u -> u.getString("name").equals("alice")).findFirst().orElseThrow();
     // The keys of JupyterHub's documented user model.
     for (String key : List.of("kind", "name", "admin", "groups", "server", "pending", "created", "last_activity", "servers")) {
@@ -202,5 +212,100 @@ class ServerApiIT {
         admin.delete("/hub/api/users/burst" + i + "/server");
       }
     }
+  }
+
+  /**
+   * Limit profiles: the default one, a named one chosen through user_options and applied by
+   * Docker, one restricted to other users, bad choices refused, and the choice kept when a
+   * server that died is restarted.
+   */
+  @Test
+  void limitProfilesAreChosenAppliedAndRestricted() throws Exception {
+    HubClient carol = new HubClient(wharf.base());
+    assertEquals(302, carol.login("carol", PASSWORD).statusCode());
+    assertTrue(carol.awaitProgress("carol").getBoolean("ready"));
+    assertEquals((64L << 20) + " 1000000000 512", limits(container(carol, "carol")), "the login's server has the default profile");
+    assertEquals(new JsonObject(), server(carol, "carol").getJsonObject("user_options"));
+
+    // Who may choose what: big is dora's (and the admins').
+    assertEquals(List.of("default", "tiny"), profileNames(carol, "carol"));
+    assertEquals(List.of("default", "tiny", "big"), profileNames(admin, "dora"));
+    JsonObject tiny = new JsonArray(carol.get("/hub/api/users/carol/profiles").body()).getJsonObject(1);
+    assertEquals("Tiny test profile", tiny.getString("description"));
+    assertEquals(96L << 20, tiny.getLong("memory"));
+    assertEquals(0.25, tiny.getDouble("cpus"));
+    assertEquals(64, tiny.getInteger("pids"));
+
+    HttpResponse<String> forbidden = carol.postJson("/hub/api/users/carol/servers/x", new JsonObject().put("profile", "big"));
+    assertEquals(403, forbidden.statusCode(), forbidden.body());
+    HttpResponse<String> unknown = carol.postJson("/hub/api/users/carol/servers/x", new JsonObject().put("profile", "huge"));
+    assertEquals(400, unknown.statusCode(), unknown.body());
+    assertTrue(unknown.body().contains("huge") && unknown.body().contains("tiny"), unknown.body());
+    assertEquals(400, carol.postJson("/hub/api/users/carol/servers/x", new JsonObject().put("profile", 5)).statusCode());
+    assertEquals(400, carol.send(carol.request("/hub/api/users/carol/servers/x").header("Content-Type", "application/json")
+      .POST(HttpRequest.BodyPublishers.ofString("not json")).build()).statusCode());
+    assertFalse(new JsonObject(carol.get("/hub/api/user").body()).getJsonObject("servers").containsKey("x"),
+      "a refused start leaves no server behind");
+
+    // Restart with a named profile: Docker runs the container with its limits and label.
+    assertEquals(204, carol.delete("/hub/api/users/carol/server").statusCode());
+    HttpResponse<String> started = carol.postJson("/hub/api/users/carol/server", new JsonObject().put("profile", "tiny"));
+    assertEquals(202, started.statusCode(), started.body());
+    assertEquals("tiny", new JsonObject(started.body()).getJsonObject("user_options").getString("profile"));
+    assertTrue(carol.awaitProgress("carol").getBoolean("ready"));
+    String id = container(carol, "carol");
+    assertEquals((96L << 20) + " 250000000 64 tiny", limits(id));
+    assertEquals("tiny", server(carol, "carol").getJsonObject("user_options").getString("profile"));
+    assertEquals(200, carol.get("/user/carol/index.html").statusCode());
+
+    // The container dies; the restart button (a start without a body) keeps the profile.
+    Docker.run("docker", "kill", id);
+    JsonObject stopped = server(carol, "carol");
+    for (int i = 0; i < 40 && stopped.getJsonObject("state").getString("error") == null; i++) {
+      Thread.sleep(100);
+      stopped = server(carol, "carol");
+    }
+    assertTrue(stopped.getBoolean("stopped"), stopped.encode());
+    assertEquals(202, carol.send(carol.request("/hub/api/users/carol/server").POST(HttpRequest.BodyPublishers.noBody()).build()).statusCode());
+    assertTrue(carol.awaitProgress("carol").getBoolean("ready"));
+    assertEquals((96L << 20) + " 250000000 64 tiny", limits(container(carol, "carol")));
+
+    // An admin may give anyone any profile.
+    HttpResponse<String> forDora = admin.postJson("/hub/api/users/carol/servers/big", new JsonObject().put("profile", "big"));
+    assertEquals(202, forDora.statusCode(), forDora.body());
+    assertTrue(admin.progressEvents("/hub/api/users/carol/servers/big/progress").get(0).getBoolean("ready"));
+    assertEquals((128L << 20) + " 500000000 512 big", limits(container(carol, "carol", "big")));
+
+    assertEquals(204, carol.delete("/hub/api/users/carol/servers/big").statusCode());
+    assertEquals(204, carol.delete("/hub/api/users/carol/server").statusCode());
+  }
+
+  private static JsonObject server(HubClient client, String user) throws Exception {
+    return server(client, user, "");
+  }
+
+  private static JsonObject server(HubClient client, String user, String name) throws Exception {
+    return new JsonObject(client.get("/hub/api/users/" + user).body()).getJsonObject("servers").getJsonObject(name);
+  }
+
+  private static String container(HubClient client, String user) throws Exception {
+    return container(client, user, "");
+  }
+
+  private static String container(HubClient client, String user, String name) throws Exception {
+    return server(client, user, name).getJsonObject("state").getString("container");
+  }
+
+  /** Memory bytes, nano-CPUs, pids limit and profile label, as Docker has them. */
+  private static String limits(String container) {
+    return Docker.run("docker", "inspect", "-f",
+      "{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.PidsLimit}} {{index .Config.Labels \"wharf.profile\"}}",
+      container).trim();
+  }
+
+  private static List<String> profileNames(HubClient client, String user) throws Exception {
+    HttpResponse<String> response = client.get("/hub/api/users/" + user + "/profiles");
+    assertEquals(200, response.statusCode(), response.body());
+    return new JsonArray(response.body()).stream().map(p -> ((JsonObject) p).getString("name")).toList();
   }
 }

@@ -85,6 +85,7 @@ public final class HubRoutes {
     router.post("/hub/api/users/:name/servers/:server").handler(servers::start);
     router.delete("/hub/api/users/:name/servers/:server").handler(servers::stop);
     router.get("/hub/api/users/:name/servers/:server/progress").handler(servers::progress);
+    router.get("/hub/api/users/:name/profiles").handler(servers::profiles);
     router.get("/hub/api/instances").handler(instances::list);
     router.post("/hub/api/instances/:id/drain").handler(instances::drain);
     router.delete("/hub/api/instances/:id/drain").handler(instances::undrain);

@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * Chooses the instance for a new server: among live, accepting instances whose Docker answers
- * and that have room, the one with the largest free share of its capacity. Server counts come
+ * and that have room (a server, and the memory its limit profile reserves), the one with the
+ * largest free share of its capacity. Server counts come
  * from the session map (they include launches still pending, which load reports lag behind).
  * When none qualifies, it says why: Docker, when every instance that could otherwise take the
  * server has an engine that does not answer; capacity otherwise.
@@ -31,8 +32,8 @@ final class Placement {
   }
 
   static Decision decide(List<InstanceInfo> reports, Set<String> liveMembers, Set<String> draining,
-                         Map<String, Integer> serversPerInstance, long now) {
-    return choose(reports, liveMembers, draining, serversPerInstance, now)
+                         Map<String, Integer> serversPerInstance, long memory, long now) {
+    return choose(reports, liveMembers, draining, serversPerInstance, memory, now)
       .map(chosen -> new Decision(chosen.id(), null))
       .orElseGet(() -> new Decision(null, dockerIsWhy(reports, liveMembers, draining, now)
         ? DOCKER_UNAVAILABLE : ServerLifecycle.AT_CAPACITY));
@@ -49,13 +50,14 @@ final class Placement {
   }
 
   static Optional<InstanceInfo> choose(List<InstanceInfo> reports, Set<String> liveMembers, Set<String> draining,
-                                       Map<String, Integer> serversPerInstance, long now) {
+                                       Map<String, Integer> serversPerInstance, long memory, long now) {
     return reports.stream()
       .filter(i -> liveMembers.contains(i.member()))
       .filter(i -> !draining.contains(i.id()))
       .filter(InstanceInfo::dockerUp)
       .filter(i -> now - i.reportedAt() <= STALE_MILLIS)
       .filter(i -> free(i, serversPerInstance.getOrDefault(i.id(), 0)) > 0)
+      .filter(i -> i.maxMemory() <= 0 || i.memoryReserved() + memory <= i.maxMemory())
       .max(Comparator.<InstanceInfo>comparingDouble(i -> free(i, serversPerInstance.getOrDefault(i.id(), 0)))
         .thenComparing(i -> -serversPerInstance.getOrDefault(i.id(), 0))
         .thenComparing(InstanceInfo::id, Comparator.reverseOrder()));

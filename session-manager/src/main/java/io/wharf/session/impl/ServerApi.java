@@ -3,8 +3,10 @@ package io.wharf.session.impl;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.wharf.container.LimitProfile;
 import io.wharf.session.Account;
 import io.wharf.session.Scopes;
 import io.wharf.session.Session;
@@ -53,18 +55,58 @@ final class ServerApi {
     String name = ctx.pathParam("name");
     String server = server(ctx);
     if (server != null) {
-      auth.require(ctx, Scopes.SERVERS, name, caller -> start(ctx, name, server));
+      auth.require(ctx, Scopes.SERVERS, name, caller -> {
+        // The body is JupyterHub's user_options; Wharf reads the limit profile from it.
+        Object options;
+        try {
+          options = ctx.body().length() <= 0 ? new JsonObject() : ctx.body().asJsonObject();
+        } catch (RuntimeException e) {
+          options = null;
+        }
+        if (!(options instanceof JsonObject userOptions)) {
+          HubAuth.error(ctx, 400, "the body must be a JSON object of server options, such as {\"profile\": \"large\"}");
+          return;
+        }
+        Object profile = userOptions.getValue("profile");
+        if (profile != null && !(profile instanceof String)) {
+          HubAuth.error(ctx, 400, "profile must be the name of a limit profile");
+          return;
+        }
+        if (profile != null) {
+          LimitProfile chosen = lifecycle.profiles().get((String) profile).orElse(null);
+          if (chosen == null) {
+            HubAuth.error(ctx, 400, "there is no limit profile '" + profile + "'; available: " + lifecycle.profiles()
+              .availableTo(name, caller.account().admin()).stream().map(LimitProfile::name).toList());
+            return;
+          }
+          if (!chosen.allows(name, caller.account().admin())) {
+            HubAuth.error(ctx, 403, "the limit profile '" + profile + "' is not available to " + name);
+            return;
+          }
+        }
+        start(ctx, name, server, (String) profile);
+      });
     }
   }
 
-  private void start(RoutingContext ctx, String name, String server) {
+  /** {@code GET /hub/api/users/{name}/profiles}: the limit profiles {@code name}'s servers may be started with. */
+  void profiles(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    auth.require(ctx, Scopes.SERVERS, name, caller -> {
+      JsonArray list = new JsonArray();
+      lifecycle.profiles().availableTo(name, caller.account().admin()).forEach(p -> list.add(p.toJson()));
+      HubAuth.json(ctx, 200, list);
+    });
+  }
+
+  private void start(RoutingContext ctx, String name, String server, String profile) {
     store.get(Session.key(name, server)).onComplete(ar -> {
       if (ar.failed()) {
         HubAuth.error(ctx, 503, "session state unavailable");
       } else if (ar.result() != null && ar.result().running()) {
         HubAuth.error(ctx, 400, name + (server.isEmpty() ? "" : "'s server " + server) + " is already running");
       } else {
-        lifecycle.start(name, server)
+        lifecycle.start(name, server, profile)
           .onSuccess(s -> {
             if (s.state() == Session.State.FAILED) {
               ctx.response().putHeader("Retry-After", "60");

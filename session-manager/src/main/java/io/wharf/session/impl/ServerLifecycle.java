@@ -8,6 +8,8 @@ import io.vertx.core.json.JsonObject;
 import io.wharf.container.ContainerInfo;
 import io.wharf.container.ContainerManager;
 import io.wharf.container.LaunchSpec;
+import io.wharf.container.LimitProfile;
+import io.wharf.container.LimitProfiles;
 import io.wharf.session.InstanceInfo;
 import io.wharf.session.Session;
 import io.wharf.session.SharedState;
@@ -41,6 +43,7 @@ public final class ServerLifecycle {
   private final String instance;
   private final Function<String, ContainerManager> containerManagers;
   private final String image;
+  private final LimitProfiles profiles;
   private final Limits limits;
   private final SpawnQueue queue;
   private final Timer spawnSucceeded;
@@ -71,13 +74,14 @@ public final class ServerLifecycle {
   }
 
   public ServerLifecycle(Vertx vertx, SharedState state, String instance,
-                         Function<String, ContainerManager> containerManagers, String image, Limits limits,
-                         MeterRegistry registry) {
+                         Function<String, ContainerManager> containerManagers, String image, LimitProfiles profiles,
+                         Limits limits, MeterRegistry registry) {
     this.vertx = vertx;
     this.state = state;
     this.instance = instance;
     this.containerManagers = containerManagers;
     this.image = image;
+    this.profiles = profiles;
     this.limits = limits;
     this.queue = new SpawnQueue(limits.concurrentLaunches(), limits.queueBound(), this::queued);
     Gauge.builder("wharf.spawn.queue.length", queue, SpawnQueue::waiting)
@@ -109,32 +113,58 @@ public final class ServerLifecycle {
     return event;
   }
 
+  /** The limit profiles servers may be started with. */
+  public LimitProfiles profiles() {
+    return profiles;
+  }
+
+  /** Starts the server with the profile it had last, if it failed, or else the default one. */
+  public Future<Session> start(String user, String server) {
+    return start(user, server, null);
+  }
+
   /**
    * Starts the server unless it runs or is starting; completes at once with the current record,
    * which is FAILED (with {@link #AT_CAPACITY}, or {@link Placement#DOCKER_UNAVAILABLE}) when no instance can take it.
+   *
+   * @param profile limit profile, already checked against the caller's rights; null for the one
+   *                a failed server had (a restart), or else the default
    */
-  public Future<Session> start(String user, String server) {
+  public Future<Session> start(String user, String server, String profile) {
     if (!queue.hasRoom()) {
       return Future.failedFuture(new QueueFull());
     }
-    return withinUserLimits(user, server).compose(v -> place()).compose(target -> {
-      long now = System.currentTimeMillis();
-      Session pending = target.instance() != null
-        ? Session.pending(user, server, target.instance(), newToken(), now)
-        : Session.pending(user, server, instance, newToken(), now).failed(target.refusal());
-      return state.putIfAbsent(pending).compose(existing -> {
-        if (existing == null) {
-          return begin(pending);
-        }
-        if (existing.state() == Session.State.FAILED) {
-          return state.replace(existing, pending).compose(replaced -> replaced ? begin(pending) : state.get(pending.key()));
-        }
-        return Future.succeededFuture(existing);
-      });
+    return withinUserLimits(user, server).compose(previous -> {
+      LimitProfile chosen = profile != null
+        ? profiles.get(profile).orElse(null)
+        : profiles.get(previous == null ? "" : previous.profile()).orElse(profiles.defaultProfile());
+      if (chosen == null) {
+        return Future.failedFuture(new LimitReached("there is no limit profile '" + profile + "'"));
+      }
+      return place(chosen.memoryBytes()).compose(target -> claim(user, server, target, chosen));
     });
   }
 
-  private Future<Void> withinUserLimits(String user, String server) {
+  /** Claims the server's key with a PENDING record (or a FAILED one saying why it cannot start). */
+  private Future<Session> claim(String user, String server, Placement.Decision target, LimitProfile profile) {
+    String profileName = profile.isDefault() ? "" : profile.name();
+    long now = System.currentTimeMillis();
+    Session pending = target.instance() != null
+      ? Session.pending(user, server, target.instance(), newToken(), now, profileName)
+      : Session.pending(user, server, instance, newToken(), now, profileName).failed(target.refusal());
+    return state.putIfAbsent(pending).compose(existing -> {
+      if (existing == null) {
+        return begin(pending);
+      }
+      if (existing.state() == Session.State.FAILED) {
+        return state.replace(existing, pending).compose(replaced -> replaced ? begin(pending) : state.get(pending.key()));
+      }
+      return Future.succeededFuture(existing);
+    });
+  }
+
+  /** Checks the per-user limits; completes with the server's current record, if any. */
+  private Future<Session> withinUserLimits(String user, String server) {
     return state.sessionsOf(user).compose(sessions -> {
       boolean exists = sessions.stream().anyMatch(s -> s.server().equals(server));
       long named = sessions.stream().filter(s -> !s.server().isEmpty()).count();
@@ -145,7 +175,7 @@ public final class ServerLifecycle {
         return Future.failedFuture(new LimitReached(
           "User " + user + " already has the maximum of " + limits.namedServersPerUser() + " named servers"));
       }
-      return Future.succeededFuture();
+      return Future.succeededFuture(sessions.stream().filter(s -> s.server().equals(server)).findFirst().orElse(null));
     });
   }
 
@@ -176,7 +206,7 @@ public final class ServerLifecycle {
   }
 
   /** The instance for a new server, or empty when every instance is full, draining or down. */
-  private Future<Placement.Decision> place() {
+  private Future<Placement.Decision> place(long memory) {
     return state.instances().compose(reports -> {
       if (reports.isEmpty()) {
         return Future.succeededFuture(new Placement.Decision(instance, null));
@@ -185,14 +215,14 @@ public final class ServerLifecycle {
       List<Future<Integer>> lookups = reports.stream()
         .map(r -> state.countOn(r.id()).onSuccess(n -> counts.put(r.id(), n))).toList();
       return Future.all(lookups).compose(v -> state.draining()).map(draining ->
-        Placement.decide(reports, state.liveMembers(), draining, counts, System.currentTimeMillis()));
+        Placement.decide(reports, state.liveMembers(), draining, counts, memory, System.currentTimeMillis()));
     });
   }
 
   private void launch(Session pending) {
     Session launching = pending.progressed(30, "Launching a container on " + pending.instance(), System.currentTimeMillis());
     state.put(launching).onSuccess(v -> publish(launching));
-    LaunchSpec spec = new LaunchSpec(pending.user(), pending.server(), image, pending.token(), pending.url());
+    LaunchSpec spec = new LaunchSpec(pending.user(), pending.server(), image, pending.token(), pending.url(), pending.profile());
     containerManagers.apply(pending.instance()).launch(spec)
       .onComplete(ar -> {
         queue.done();
@@ -285,7 +315,7 @@ public final class ServerLifecycle {
       }
       long now = System.currentTimeMillis();
       Session session = new Session(info.user(), info.server(), Session.State.RUNNING, instance, info.id(), info.host(),
-        info.port(), info.token(), existing != null ? existing.startedAt() : now, now, 100, "Server ready");
+        info.port(), info.token(), existing != null ? existing.startedAt() : now, now, 100, "Server ready", info.profile());
       log.info("Re-adopted " + key + " in container " + info.id().substring(0, 12));
       return state.put(session);
     }));

@@ -32,7 +32,7 @@ final class ServerModel {
       .put("started", iso(s.startedAt()))
       .put("last_activity", iso(s.lastActivity()))
       .put("state", state)
-      .put("user_options", new JsonObject());
+      .put("user_options", s.profile().isEmpty() ? new JsonObject() : new JsonObject().put("profile", s.profile()));
   }
 
   static JsonObject user(Account account, List<Session> sessions) {

@@ -3,7 +3,8 @@
 //
 // Env: WHARF_URL (https://127.0.0.1:8443), WHARF_USER, WHARF_PASSWORD,
 //      SCREENSHOT_DIR (default ./screenshots), CHROMIUM (default /usr/bin/chromium),
-//      SPAWN_TIMEOUT_MS (default 90000).
+//      SPAWN_TIMEOUT_MS (default 90000), WHARF_PROFILE (a limit profile to restart the server
+//      with from the home page afterwards; none: that step is skipped).
 // Exits 0 on success, 1 with a message naming the failed step otherwise.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
@@ -222,6 +223,10 @@ async function main() {
     log(`cleaned up ${path}: ${cleanup.join(', ')}`);
     await nbPage.close();
     nbPage = null;
+
+    if (process.env.WHARF_PROFILE) {
+      await restartWithProfile(page, process.env.WHARF_PROFILE);
+    }
     await browser.close();
     log('PASS');
     return 0;
@@ -238,6 +243,44 @@ async function main() {
     await browser.close().catch(() => {});
     throw e;
   }
+}
+
+// On the home page: stop the server, choose another limit profile, start it again, and read
+// the choice back once the notebook is up.
+async function restartWithProfile(page, profile) {
+  step = 'home page shows the default profile';
+  await page.goto(`${base}/hub/home`, { waitUntil: 'domcontentloaded' });
+  await page.locator('#stop-button').waitFor({ state: 'visible' });
+  const before = oneLine(await page.locator('#server-profile').textContent());
+  if (!/memory/.test(before) || before.includes(`(${profile})`)) {
+    fail(`the running server's resources read "${before}"`);
+  }
+  log(`resources: ${before}`);
+
+  step = 'stop the server';
+  await page.click('#stop-button');
+  await page.locator('#start-button').waitFor({ state: 'visible', timeout: 30000 });
+  await page.locator('#profile-select').waitFor({ state: 'visible' });
+  await shot(page, 'choose-profile');
+
+  step = `start with profile ${profile}`;
+  await page.selectOption('#profile-select', profile);
+  await Promise.all([
+    page.waitForURL(/\/hub\/spawn-pending\//, { timeout: 30000 }),
+    page.click('#start-button'),
+  ]);
+  await waitForTree(page);
+  log(`notebook is back with profile ${profile}`);
+
+  step = 'home page shows the chosen profile';
+  await page.goto(`${base}/hub/home`, { waitUntil: 'domcontentloaded' });
+  await page.locator('#stop-button').waitFor({ state: 'visible' });
+  const after = oneLine(await page.locator('#server-profile').textContent());
+  if (!after.includes(`(${profile})`)) {
+    fail(`after the restart the resources read "${after}", not profile ${profile}`);
+  }
+  log(`resources: ${after}`);
+  await shot(page, 'profile-chosen');
 }
 
 // Shuts the notebook's kernel down and deletes the file through Jupyter's REST API from

@@ -19,7 +19,7 @@ jar=server/target/wharf.jar
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
   || shuf -i 20000-40000 -n 1)
-cluster_port=$(shuf -i 40001-50000 -n 1)
+cluster_port=$(shuf -i 20000-31999 -n 1)
 instance="browser-$$"
 data=$(mktemp -d /tmp/wharf-browser.XXXXXX)
 password="browser-test-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -37,7 +37,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-WHARF_INSTANCE_ID=$instance WHARF_INSTANCE_DATA_DIR=$data WHARF_ROUTER_HOST=127.0.0.1 \
+# A second limit profile, so the home page offers the choice and the test restarts with it.
+cat >"$data/profiles.yaml" <<'YAML'
+containers:
+  profiles:
+    small: {memory: 768m, cpus: 0.5, description: "Small: 768 MiB, half a CPU"}
+YAML
+
+WHARF_CONFIG=$data/profiles.yaml WHARF_INSTANCE_ID=$instance WHARF_INSTANCE_DATA_DIR=$data WHARF_ROUTER_HOST=127.0.0.1 \
 WHARF_ROUTER_HTTPS_PORT=$port WHARF_ROUTER_HTTP_PORT=0 WHARF_CLUSTER_PORT=$cluster_port \
 WHARF_AUTH_ADMIN_PASSWORD=$password WHARF_CONTAINERS_HOME_VOLUME="$instance-home-{user}" \
   java -jar "$jar" >"$data/wharf.log" 2>&1 &
@@ -56,7 +63,7 @@ for _ in $(seq 1 120); do
 done
 
 status=0
-WHARF_URL="https://127.0.0.1:$port" WHARF_USER=admin WHARF_PASSWORD=$password \
+WHARF_URL="https://127.0.0.1:$port" WHARF_USER=admin WHARF_PASSWORD=$password WHARF_PROFILE=small \
   SCREENSHOT_DIR="${SCREENSHOT_DIR:-$home/tests/browser/screenshots}" bash tests/browser/run.sh || status=$?
 if [ $status -ne 0 ]; then
   echo "--- wharf log ---" >&2

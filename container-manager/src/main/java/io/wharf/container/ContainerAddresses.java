@@ -51,6 +51,15 @@ public final class ContainerAddresses {
   }
 
   /**
+   * Published when the instance's Docker event stream ends ({@code {"up": false}}: the engine
+   * stopped or went away) or is back ({@code {"up": true}}), so that the instance reports its
+   * engine's state at once instead of at its next periodic check.
+   */
+  public static String engine(String instance) {
+    return "wharf.containers." + instance + ".engine";
+  }
+
+  /**
    * Published (to every instance) when a Wharf container dies:
    * {@code {"id", "user", "server", "instance", "event": "die"|"oom", "exitCode", "oomKilled", "reason"}}.
    */

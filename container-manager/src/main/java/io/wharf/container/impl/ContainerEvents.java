@@ -30,6 +30,7 @@ final class ContainerEvents {
   private long sinceSeconds;
   private Closeable stream;
   private boolean closed;
+  private boolean lost;
 
   /**
    * @param stoppingOnPurpose whether Wharf itself is stopping a container (its death is no news);
@@ -51,6 +52,10 @@ final class ContainerEvents {
           closeQuietly(s);
         } else {
           stream = s;
+          if (lost) {
+            lost = false;
+            engineChanged(true);
+          }
         }
       })
       .onFailure(err -> reconnectLater(err.getMessage()));
@@ -67,8 +72,16 @@ final class ContainerEvents {
     }
   }
 
+  private void engineChanged(boolean up) {
+    vertx.eventBus().publish(ContainerAddresses.engine(options.instanceId()), new JsonObject().put("up", up),
+      new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true));
+  }
+
   private void reconnectLater(String why) {
     if (!closed) {
+      // The stream ends at once when the engine stops: the quickest sign that it is gone.
+      lost = true;
+      engineChanged(false);
       LOG.log(System.Logger.Level.DEBUG, "Docker event stream ended (" + why + "); reconnecting");
       vertx.setTimer(RECONNECT_MILLIS, id -> start());
     }

@@ -262,12 +262,7 @@ class LifecycleIT {
         DockerEngine.liveRestore(true);
         DockerEngine.stop();
 
-        HttpResponse<String> ready = awaitStatus(wharf.base() + "/hub/health", 503);
-        assertTrue(new JsonObject(ready.body()).getString("reason").startsWith("Docker engine unavailable"), ready.body());
-        assertEquals(503, scrape(wharf.base() + "/hub/health/ready", null).statusCode());
-        assertEquals(200, scrape(wharf.base() + "/hub/health/live", null).statusCode());
-        awaitDocker(admin, false);
-
+        // At once, with no wait for a periodic check: the event stream's end told Wharf.
         long asked = System.nanoTime();
         HttpResponse<String> spawn = admin.send(admin.request("/hub/api/users/otto/server").POST(HttpRequest.BodyPublishers.noBody()).build());
         long tookMillis = (System.nanoTime() - asked) / 1_000_000;
@@ -276,6 +271,12 @@ class LifecycleIT {
         assertTrue(spawn.headers().firstValue("retry-after").isPresent(), "Retry-After");
         assertTrue(tookMillis < 5_000, "the refusal took " + tookMillis + " ms");
         assertTrue(samples(scrape(metrics, null).body()).get(dockerErrors) > errorsBefore, "Docker errors are counted");
+
+        HttpResponse<String> ready = awaitStatus(wharf.base() + "/hub/health", 503);
+        assertTrue(new JsonObject(ready.body()).getString("reason").startsWith("Docker engine unavailable"), ready.body());
+        assertEquals(503, scrape(wharf.base() + "/hub/health/ready", null).statusCode());
+        assertEquals(200, scrape(wharf.base() + "/hub/health/live", null).statusCode());
+        awaitDocker(admin, false);
 
         // The route stays. The notebook itself is unreachable here while the engine is down: its
         // published port goes with dockerd (docker-proxy), so the router answers 502 at once. With

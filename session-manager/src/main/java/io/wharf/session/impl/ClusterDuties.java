@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import io.wharf.container.ContainerAddresses;
 import io.wharf.container.ContainerInfo;
 import io.wharf.container.ContainerManager;
 import io.wharf.session.InstanceInfo;
@@ -67,6 +68,8 @@ public final class ClusterDuties {
       return Future.succeededFuture();
     }
     vertx.setPeriodic(REPORT_MILLIS, id -> report());
+    // The engine stopped or came back: tell placement now, not at the next report.
+    vertx.eventBus().<JsonObject>localConsumer(ContainerAddresses.engine(instance), msg -> report());
     vertx.setPeriodic(RECONCILE_MILLIS, id -> reconcile());
     return report();
   }

@@ -166,7 +166,10 @@ final class ServerApi {
     };
     response.closeHandler(v -> close.run());
     consumer.handler(msg -> send(response, msg.body(), close));
-    store.get(key).onComplete(ar -> {
+    // On a clustered event bus the subscription reaches the other members asynchronously: read
+    // the record only once it is in place, so an event published meanwhile on another member is
+    // either seen by the subscription or already in the record.
+    consumer.completion().transform(registered -> store.get(key)).onComplete(ar -> {
       Session session = ar.succeeded() ? ar.result() : null;
       JsonObject event = session == null
         ? new JsonObject().put("progress", 100).put("failed", true).put("message", "The server is not running. Start it from the home page.")

@@ -9,4 +9,8 @@ cd "$WHARF_HOME"
 echo "wharf: building" >&2
 mvn -B -q -DskipTests package
 
-exec java -jar server/target/wharf.jar "$@"
+# JVM flags, replaced as a whole by JAVA_OPTS. ParallelGC rather than JDK 17's default G1: the
+# router's garbage is short-lived per-request objects, ParallelGC did best for the router in an
+# earlier calibration on 2 cores, and bench/run.sh measures with it; run what was measured.
+# shellcheck disable=SC2086
+exec java ${JAVA_OPTS:--XX:+UseParallelGC} -jar server/target/wharf.jar "$@"

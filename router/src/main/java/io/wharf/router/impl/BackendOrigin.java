@@ -3,6 +3,7 @@ package io.wharf.router.impl;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.httpproxy.OriginRequestProvider;
 import io.vertx.httpproxy.ProxyContext;
@@ -59,12 +60,12 @@ final class BackendOrigin implements OriginRequestProvider {
   /** The request headers a container receives. */
   static void prepare(MultiMap headers, String token, String cookieName) {
     HopByHopHeaders.strip(headers);
-    String cookies = CookieHeader.without(headers.get("Cookie"), cookieName);
+    String cookies = CookieHeader.without(headers.get(HttpHeaders.COOKIE), cookieName);
     if (cookies == null) {
-      headers.remove("Cookie");
+      headers.remove(HttpHeaders.COOKIE);
     } else {
-      headers.set("Cookie", cookies);
+      headers.set(HttpHeaders.COOKIE, cookies);
     }
-    headers.set("Authorization", "token " + token);
+    headers.set(HttpHeaders.AUTHORIZATION, "token " + token);
   }
 }

@@ -42,22 +42,42 @@ final class CookieHeader {
     if (header == null) {
       return null;
     }
+    // One pass over the header, copying the kept cookies, trimmed and joined with "; ": this runs
+    // on every proxied request, so no split into an array of parts.
     StringBuilder kept = new StringBuilder(header.length());
-    for (String part : header.split(";")) {
-      String trimmed = part.trim();
-      if (trimmed.isEmpty()) {
-        continue;
+    int length = header.length();
+    int i = 0;
+    while (i < length) {
+      int end = header.indexOf(';', i);
+      if (end < 0) {
+        end = length;
       }
-      int eq = trimmed.indexOf('=');
-      String cookieName = eq < 0 ? trimmed : trimmed.substring(0, eq).trim();
-      if (cookieName.equals(name)) {
-        continue;
+      int start = i;
+      int stop = end;
+      while (start < stop && header.charAt(start) <= ' ') {
+        start++;
       }
-      if (kept.length() > 0) {
-        kept.append("; ");
+      while (stop > start && header.charAt(stop - 1) <= ' ') {
+        stop--;
       }
-      kept.append(trimmed);
+      if (start < stop && !isNamed(header, start, stop, name)) {
+        if (kept.length() > 0) {
+          kept.append("; ");
+        }
+        kept.append(header, start, stop);
+      }
+      i = end + 1;
     }
     return kept.length() == 0 ? null : kept.toString();
+  }
+
+  /** Whether the trimmed part {@code header[start, stop)} is cookie {@code name} (its name trimmed too). */
+  private static boolean isNamed(String header, int start, int stop, String name) {
+    int eq = header.indexOf('=', start);
+    int nameEnd = eq < 0 || eq >= stop ? stop : eq;
+    while (nameEnd > start && header.charAt(nameEnd - 1) <= ' ') {
+      nameEnd--;
+    }
+    return nameEnd - start == name.length() && header.regionMatches(start, name, 0, name.length());
   }
 }

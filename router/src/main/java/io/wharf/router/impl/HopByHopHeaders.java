@@ -1,6 +1,7 @@
 package io.wharf.router.impl;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 
 import java.util.List;
 import java.util.Locale;
@@ -11,25 +12,29 @@ import java.util.Locale;
  */
 final class HopByHopHeaders {
 
-  static final List<String> STANDARD = List.of(
-    "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
-    "te", "trailer", "transfer-encoding", "upgrade");
+  // Runs twice per proxied request: names made once, with their case-insensitive hash cached.
+  static final List<CharSequence> STANDARD = List.of(
+    HttpHeaders.CONNECTION, HttpHeaders.KEEP_ALIVE, HttpHeaders.createOptimized("proxy-connection"),
+    HttpHeaders.PROXY_AUTHENTICATE, HttpHeaders.PROXY_AUTHORIZATION, HttpHeaders.createOptimized("te"),
+    HttpHeaders.createOptimized("trailer"), HttpHeaders.TRANSFER_ENCODING, HttpHeaders.UPGRADE);
 
   private HopByHopHeaders() {
   }
 
   /** Removes hop-by-hop headers from {@code headers}, including those {@code Connection} lists. */
   static void strip(MultiMap headers) {
-    for (String connection : headers.getAll("connection")) {
-      for (String token : connection.split(",")) {
-        String name = token.trim().toLowerCase(Locale.ROOT);
-        if (!name.isEmpty()) {
-          headers.remove(name);
+    if (headers.contains(HttpHeaders.CONNECTION)) {
+      for (String connection : headers.getAll(HttpHeaders.CONNECTION)) {
+        for (String token : connection.split(",")) {
+          String name = token.trim().toLowerCase(Locale.ROOT);
+          if (!name.isEmpty()) {
+            headers.remove(name);
+          }
         }
       }
     }
-    for (String name : STANDARD) {
-      headers.remove(name);
+    for (int i = 0; i < STANDARD.size(); i++) {
+      headers.remove(STANDARD.get(i));
     }
   }
 }

@@ -2,6 +2,7 @@ package io.wharf.router.impl;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.httpproxy.HttpProxy;
 import io.wharf.session.Session;
@@ -23,7 +24,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class UserRequestHandler implements Handler<HttpServerRequest> {
 
-  private static final String HSTS = "max-age=31536000";
+  private static final CharSequence HSTS_HEADER = HttpHeaders.createOptimized("Strict-Transport-Security");
+  private static final CharSequence HSTS = HttpHeaders.createOptimized("max-age=31536000");
 
   private final CookieAuthenticator authenticator;
   private final String cookieName;
@@ -46,14 +48,14 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
 
   @Override
   public void handle(HttpServerRequest request) {
-    request.response().headers().set("Strict-Transport-Security", HSTS);
+    request.response().headers().set(HSTS_HEADER, HSTS);
     String path = request.path();
     String user = UserPath.user(path);
     if (user == null) {
       Responses.json(request, 404, "no such path");
       return;
     }
-    String cookieUser = authenticator.user(CookieHeader.value(request.getHeader("Cookie"), cookieName));
+    String cookieUser = authenticator.user(CookieHeader.value(request.getHeader(HttpHeaders.COOKIE), cookieName));
     if (cookieUser == null) {
       if (Responses.isNavigation(request)) {
         Responses.redirect(request, "/hub/login?next=" + URLEncoder.encode(request.uri(), StandardCharsets.UTF_8));

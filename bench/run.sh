@@ -5,9 +5,12 @@
 #   router  - Wharf terminating TLS, checking the session cookie, proxying to the container
 # and prints requests/s, p99 latency and the ratios router/direct, nginx/direct, router/nginx.
 #
-# Env: DURATION (20s), WARMUP (15s), CONNECTIONS (50), THREADS (2), ROUNDS (1),
+# Env: DURATION (20s), WARMUP (15s; the router's, for the JIT), REFERENCE_WARMUP (10s; direct
+#      and nginx, which have no JIT), CONNECTIONS (50), THREADS (2), ROUNDS (1),
 #      JAVA_OPTS (-XX:+UseParallelGC), WHARF_ROUTER_EVENT_LOOPS (Wharf's default),
-#      BUILD=1 to rebuild the jar, BACKEND_ONLY=1 to skip Wharf (direct and nginx only).
+#      BUILD=1 to rebuild the jar, BACKEND_ONLY=1 to skip Wharf (direct and nginx only),
+#      NGINX_WORKERS (1): the reference nginx's worker_processes, WHARF_JAR (server/target/wharf.jar)
+#      to measure another build.
 # Sends traffic only to 127.0.0.1. Leaves no container, process or temp dir behind.
 set -euo pipefail
 
@@ -15,11 +18,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-15s}
+REFERENCE_WARMUP=${REFERENCE_WARMUP:-10s}
 CONNECTIONS=${CONNECTIONS:-50}
 THREADS=${THREADS:-2}
 ROUNDS=${ROUNDS:-1}
 JAVA_OPTS=${JAVA_OPTS:--XX:+UseParallelGC}
 BACKEND_ONLY=${BACKEND_ONLY:-0}
+NGINX_WORKERS=${NGINX_WORKERS:-1}
+WHARF_JAR=${WHARF_JAR:-$repo/server/target/wharf.jar}
 image=wharf/bench-static:latest
 instance=bench-$$
 user=admin
@@ -93,13 +99,13 @@ if [ "$BACKEND_ONLY" = 1 ]; then
   say "BACKEND_ONLY=1: starting the container without Wharf"
   docker run -d --label "wharf.instance=$instance" -p 127.0.0.1::8888 "$image" >/dev/null
 else
-  if [ "${BUILD:-0}" = 1 ] || [ ! -f "$repo/server/target/wharf.jar" ]; then
+  if [ "${BUILD:-0}" = 1 ] || [ ! -f "$WHARF_JAR" ]; then
     say "building Wharf"
     (cd "$repo" && mvn -B -q -DskipTests package)
   fi
   # Run a private copy: a rebuild of server/target during the run must not pull classes
   # from under the running JVM.
-  cp "$repo/server/target/wharf.jar" "$work/wharf.jar"
+  cp "$WHARF_JAR" "$work/wharf.jar"
   https_port=${WHARF_BENCH_PORT:-$(free_port)}
   password=$(openssl rand -hex 16)
   say "starting Wharf on https://127.0.0.1:$https_port (instance $instance)"
@@ -171,9 +177,9 @@ nginx_port=${NGINX_BENCH_PORT:-$(free_port)}
 mkdir -p "$work/nginx"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
   -keyout "$work/nginx/key.pem" -out "$work/nginx/cert.pem" 2>/dev/null
-nginx_settings="worker_processes 1; TLS (default protocols and ciphers, HTTP/1.1); upstream keepalive 64; proxy_http_version 1.1; Connection \"\"; access_log off; proxy_buffering on"
+nginx_settings="worker_processes $NGINX_WORKERS; TLSv1.2 and TLSv1.3 (default ciphers, HTTP/1.1); upstream keepalive 64; proxy_http_version 1.1; Connection \"\"; access_log off; proxy_buffering on"
 cat >"$work/nginx/nginx.conf" <<EOF
-worker_processes 1;
+worker_processes $NGINX_WORKERS;
 pid $nginx_pid_file;
 error_log $work/nginx/error.log warn;
 events { worker_connections 4096; }
@@ -193,6 +199,9 @@ http {
         listen 127.0.0.1:$nginx_port ssl;
         ssl_certificate $work/nginx/cert.pem;
         ssl_certificate_key $work/nginx/key.pem;
+        # nginx 1.22 offers only up to TLS 1.2 by default; the router negotiates TLS 1.3 with
+        # wrk, so both get the same protocol and cipher (TLS_AES_256_GCM_SHA384).
+        ssl_protocols TLSv1.2 TLSv1.3;
         location / {
             proxy_pass http://notebook;
             proxy_http_version 1.1;
@@ -234,7 +243,7 @@ to_ms() {
 # CPU time (clock ticks) used so far by the process serving a target: the proxy's own cost per
 # request, which unlike requests/s does not depend on what else the machine is doing.
 cpu_ticks() {
-  local pids=()
+  local pids=() fields=${2:-'$14 + $15'}
   case "$1" in
     nginx) pids=($(cat "$nginx_pid_file") $(pgrep -P "$(cat "$nginx_pid_file")")) ;;
     router) pids=("$wharf_pid") ;;
@@ -242,7 +251,7 @@ cpu_ticks() {
   esac
   local total=0 p
   for p in "${pids[@]}"; do
-    total=$(( total + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0) ))
+    total=$(( total + $(awk "{ print $fields }" "/proc/$p/stat" 2>/dev/null || echo 0) ))
   done
   echo "$total"
 }
@@ -251,7 +260,7 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (
 
 # Targets are measured in turn, ROUNDS times; each target's figure is its median over the
 # rounds, which evens out drift on a shared machine. Only the first round warms up.
-declare -A rps_all p99_all rps p99 errs cpu_all cpu
+declare -A rps_all p99_all rps p99 errs cpu_all cpu sys_all sys
 hz=$(getconf CLK_TCK)
 for round in $(seq 1 "$ROUNDS"); do
   for i in "${!names[@]}"; do
@@ -259,13 +268,17 @@ for round in $(seq 1 "$ROUNDS"); do
     hdr=()
     [ -n "${headers[$i]}" ] && hdr=(-H "${headers[$i]}")
     if [ "$round" = 1 ]; then
-      say "$name: warming up $WARMUP"
-      wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${hdr[@]}" "${urls[$i]}" >/dev/null
+      warmup=$REFERENCE_WARMUP
+      [ "$name" = router ] && warmup=$WARMUP
+      say "$name: warming up $warmup"
+      wrk -t"$THREADS" -c"$CONNECTIONS" -d"$warmup" "${hdr[@]}" "${urls[$i]}" >/dev/null
     fi
     say "$name: measuring $DURATION (round $round of $ROUNDS)"
     ticks0=$(cpu_ticks "$name")
+    sys0=$(cpu_ticks "$name" '$15')
     out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${hdr[@]}" "${urls[$i]}")
     ticks1=$(cpu_ticks "$name")
+    sys1=$(cpu_ticks "$name" '$15')
     if ! grep -q '^Requests/sec: *[1-9]' <<<"$out"; then
       echo "$out" >&2
       die "$name served nothing during the measurement (wrk's output above)"
@@ -273,6 +286,7 @@ for round in $(seq 1 "$ROUNDS"); do
     rps_all[$name]+=" $(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")"
     requests=$(awk '/requests in/ { print $1 }' <<<"$out")
     cpu_all[$name]+=" $(awk -v t=$(( ticks1 - ticks0 )) -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')"
+    sys_all[$name]+=" $(awk -v t=$(( sys1 - sys0 )) -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')"
     p99_all[$name]+=" $(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
     non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out")
     sockerr=$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' <<<"$out")
@@ -283,29 +297,30 @@ for name in "${names[@]}"; do
   rps[$name]=$(median <<<"${rps_all[$name]}")
   p99[$name]=$(median <<<"${p99_all[$name]}")
   cpu[$name]=$(median <<<"${cpu_all[$name]}")
+  sys[$name]=$(median <<<"${sys_all[$name]}")
 done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 cores=$(nproc)
 echo
-echo "Wharf bench: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency after $WARMUP warm-up each; $ROUNDS round(s), median; $cores cores"
+echo "Wharf bench: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency after a warm-up ($WARMUP router, $REFERENCE_WARMUP direct and nginx); $ROUNDS round(s), median; $cores cores"
 echo "backend: $image (nginx, 1 worker, a $(curl -s "${urls[0]}" | wc -c)-byte static page) on 127.0.0.1:$backend_port"
 echo "nginx reference: $nginx_settings"
 if [ "$BACKEND_ONLY" != 1 ]; then
-  echo "router: Wharf $(basename "$repo/server/target/wharf.jar"), JAVA_OPTS='$JAVA_OPTS', event loops: ${WHARF_ROUTER_EVENT_LOOPS:-config default}"
+  echo "router: Wharf $WHARF_JAR, JAVA_OPTS='$JAVA_OPTS', event loops: ${WHARF_ROUTER_EVENT_LOOPS:-config default}"
 fi
 echo
-printf '%-8s %12s %10s %8s %14s\n' target 'requests/s' 'p99 ms' errors 'cpu us/request'
+printf '%-8s %12s %10s %8s %14s %14s\n' target 'requests/s' 'p99 ms' errors 'cpu us/request' 'of which sys'
 for name in "${names[@]}"; do
-  c=${cpu[$name]}
-  [ "$name" = direct ] && c='-'
-  printf '%-8s %12s %10s %8s %14s\n' "$name" "${rps[$name]}" "${p99[$name]}" "${errs[$name]}" "$c"
+  c=${cpu[$name]} s=${sys[$name]}
+  [ "$name" = direct ] && c='-' s='-'
+  printf '%-8s %12s %10s %8s %14s %14s\n' "$name" "${rps[$name]}" "${p99[$name]}" "${errs[$name]}" "$c" "$s"
 done
 if [ "$ROUNDS" -gt 1 ]; then
   echo
   for name in "${names[@]}"; do
-    echo "$name rounds: req/s${rps_all[$name]}; p99 ms${p99_all[$name]}"
+    echo "$name rounds: req/s${rps_all[$name]}; p99 ms${p99_all[$name]}; cpu us/request${cpu_all[$name]:- -}"
   done
 fi
 echo

@@ -43,19 +43,13 @@ base=''
 
 say() { echo "bench: $*" >&2; }
 die() { say "$*"; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-xsrf() { awk '$6 == "XSRF-TOKEN" { v = $7 } END { print v }' "$jar" 2>/dev/null; }
+# shellcheck source=bench/lib.sh
+source "$here/lib.sh"
 
 cleanup() {
   local rc=$?
   set +e
-  if [ -n "$wharf_pid" ] && kill -0 "$wharf_pid" 2>/dev/null; then
-    curl -sk -o /dev/null -m 10 -b "$jar" -c "$jar" -X DELETE -H "X-XSRF-TOKEN: $(xsrf)" "$base/hub/api/users/$user/server"
-    kill "$wharf_pid"
-    for _ in $(seq 1 50); do kill -0 "$wharf_pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$wharf_pid" 2>/dev/null
-    wait "$wharf_pid" 2>/dev/null
-  fi
+  stop_wharf
   local ids
   ids=$(docker ps -aq --filter "label=wharf.instance=$instance" 2>/dev/null)
   [ -n "$ids" ] && docker rm -f $ids >/dev/null 2>&1
@@ -79,53 +73,15 @@ if [ "${BUILD:-0}" = 1 ] || [ ! -f "$repo/server/target/wharf.jar" ] \
   say "building Wharf and its test classes"
   (cd "$repo" && mvn -B -q -DskipTests package)
 fi
-# Private copies: a rebuild during the run must not change what runs.
-cp "$repo/server/target/wharf.jar" "$work/wharf.jar"
+# A private copy of the test classes: a rebuild during the run must not change what runs.
 cp -r "$repo/server/target/test-classes" "$work/test-classes"
 
-https_port=$(free_port)
-password=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export WHARF_CLUSTER_PORT=$(free_port)
 export WHARF_CLUSTER_ADVERTISE_ADDRESS=127.0.0.1
-say "starting Wharf on https://127.0.0.1:$https_port (instance $instance)"
-(
-  cd "$repo"
-  export WHARF_INSTANCE_ID=$instance
-  export WHARF_INSTANCE_DATA_DIR=$work/data
-  export WHARF_ROUTER_HOST=127.0.0.1
-  export WHARF_ROUTER_HTTPS_PORT=$https_port
-  export WHARF_ROUTER_HTTP_PORT=0
-  export WHARF_AUTH_ADMIN_USER=$user
-  export WHARF_AUTH_ADMIN_PASSWORD=$password
-  export WHARF_CONTAINERS_IMAGE=$image
-  export WHARF_CONTAINERS_ALLOWED_IMAGES=$image
-  export WHARF_CONTAINERS_COMMAND=/usr/sbin/nginx,-c,/etc/nginx/nginx.conf
-  export WHARF_CONTAINERS_READY_PATH=/
-  export WHARF_CONTAINERS_HOME_VOLUME=
-  # shellcheck disable=SC2086
-  exec java $JAVA_OPTS -jar "$work/wharf.jar"
-) >"$work/wharf.log" 2>&1 &
-wharf_pid=$!
-base=https://127.0.0.1:$https_port
-for i in $(seq 1 120); do
-  kill -0 "$wharf_pid" 2>/dev/null || die "Wharf exited during start-up"
-  [ "$(curl -sk -o /dev/null -m 2 -w '%{http_code}' "$base/hub/health" || true)" = 200 ] && break
-  [ "$i" = 120 ] && die "Wharf did not become healthy within 60 s"
-  sleep 0.5
-done
-
-# Sign in as the login form does (which starts the user's server), then wait until it is ready.
-curl -sk -o /dev/null -c "$jar" -b "$jar" "$base/hub/login"
-curl -sk -o /dev/null -c "$jar" -b "$jar" --data-urlencode "username=$user" --data-urlencode "password=$password" \
-  --data-urlencode "X-XSRF-TOKEN=$(xsrf)" "$base/hub/login"
-session=$(awk '$6 == "wharf-session" { v = $7 } END { print v }' "$jar")
-[ -n "$session" ] || die "sign-in gave no session cookie"
-for i in $(seq 1 120); do
-  ready=$(curl -sk -m 5 -b "$jar" "$base/hub/api/user" | jq -r '.servers[""].ready // false' 2>/dev/null || echo false)
-  [ "$ready" = true ] && break
-  [ "$i" = 120 ] && die "the server was not ready within 60 s"
-  sleep 0.5
-done
+start_wharf "$repo/server/target/wharf.jar" "$image" 1
+# Signing in as the login form does starts the user's server.
+sign_in
+await_ready
 curl -sk -m 5 -H "Cookie: wharf-session=$session" "$base$path" | grep -q "$marker" || die "the router did not serve the bench page"
 
 sessions() {

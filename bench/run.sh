@@ -39,25 +39,13 @@ jar=$work/cookies.txt
 
 say() { echo "bench: $*" >&2; }
 die() { say "$*"; exit 1; }
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-xsrf() { awk '$6 == "XSRF-TOKEN" { v = $7 } END { print v }' "$jar" 2>/dev/null; }
+# shellcheck source=bench/lib.sh
+source "$here/lib.sh"
 
 cleanup() {
   local rc=$?
   set +e
-  if [ -n "$wharf_pid" ] && kill -0 "$wharf_pid" 2>/dev/null; then
-    # Ask Wharf to stop the server first, so it forgets it, then stop Wharf.
-    curl -sk -o /dev/null -m 10 -b "$jar" -c "$jar" -X DELETE -H "X-XSRF-TOKEN: $(xsrf)" \
-      "https://127.0.0.1:$https_port/hub/api/users/$user/server"
-    kill "$wharf_pid" 2>/dev/null
-    for _ in $(seq 1 50); do kill -0 "$wharf_pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$wharf_pid" 2>/dev/null
-    wait "$wharf_pid" 2>/dev/null
-  fi
+  stop_wharf
   local ids
   ids=$(docker ps -aq --filter "label=wharf.instance=$instance" 2>/dev/null)
   [ -n "$ids" ] && docker rm -f $ids >/dev/null 2>&1
@@ -103,68 +91,12 @@ else
     say "building Wharf"
     (cd "$repo" && mvn -B -q -DskipTests package)
   fi
-  # Run a private copy: a rebuild of server/target during the run must not pull classes
-  # from under the running JVM.
-  cp "$WHARF_JAR" "$work/wharf.jar"
-  https_port=${WHARF_BENCH_PORT:-$(free_port)}
-  password=$(openssl rand -hex 16)
-  say "starting Wharf on https://127.0.0.1:$https_port (instance $instance)"
-  (
-    cd "$repo"
-    export WHARF_INSTANCE_ID=$instance
-    export WHARF_INSTANCE_DATA_DIR=$work/data
-    export WHARF_ROUTER_HOST=127.0.0.1
-    export WHARF_ROUTER_HTTPS_PORT=$https_port
-    export WHARF_ROUTER_HTTP_PORT=0
-    export WHARF_CLUSTER_PORT=${WHARF_CLUSTER_PORT:-$(free_port)}
-    export WHARF_AUTH_ADMIN_USER=$user
-    export WHARF_AUTH_ADMIN_PASSWORD=$password
-    export WHARF_CONTAINERS_IMAGE=$image
-    export WHARF_CONTAINERS_ALLOWED_IMAGES=$image
-    export WHARF_CONTAINERS_COMMAND=/usr/sbin/nginx,-c,/etc/nginx/nginx.conf
-    export WHARF_CONTAINERS_READY_PATH=/
-    export WHARF_CONTAINERS_HOME_VOLUME=
-    # shellcheck disable=SC2086
-    exec java $JAVA_OPTS -jar "$work/wharf.jar"
-  ) >"$work/wharf.log" 2>&1 &
-  wharf_pid=$!
-  base=https://127.0.0.1:$https_port
-
-  for i in $(seq 1 120); do
-    kill -0 "$wharf_pid" 2>/dev/null || die "Wharf exited during start-up"
-    code=$(curl -sk -o /dev/null -m 2 -w '%{http_code}' "$base/hub/health" || true)
-    [ "$code" = 200 ] && break
-    [ "$i" = 120 ] && die "Wharf's /hub/health did not answer 200 within 60 s (last: $code)"
-    sleep 0.5
-  done
+  start_wharf "$WHARF_JAR" "$image" 1
   say "Wharf is up"
-
-  # Sign in the way the login form does: GET sets the XSRF-TOKEN cookie, POST echoes it.
-  curl -sk -o /dev/null -c "$jar" -b "$jar" "$base/hub/login"
-  [ -n "$(xsrf)" ] || die "GET /hub/login set no XSRF-TOKEN cookie"
-  location=$(curl -sk -o /dev/null -w '%{redirect_url}' -c "$jar" -b "$jar" \
-    --data-urlencode "username=$user" --data-urlencode "password=$password" \
-    --data-urlencode "X-XSRF-TOKEN=$(xsrf)" "$base/hub/login")
-  session=$(awk '$6 == "wharf-session" { v = $7 } END { print v }' "$jar")
-  [ -n "$session" ] || die "login gave no wharf-session cookie (redirect: $location)"
-  say "signed in as $user, redirected to ${location#"$base"}"
-
-  # Signing in starts the server; wait until the API calls it ready.
-  for i in $(seq 1 120); do
-    model=$(curl -sk -m 5 -b "$jar" -c "$jar" "$base/hub/api/user" || true)
-    ready=$(jq -r '.servers[""].ready // false' <<<"$model" 2>/dev/null || echo false)
-    [ "$ready" = true ] && break
-    error=$(jq -r '.servers[""].state.error // empty' <<<"$model" 2>/dev/null || true)
-    [ -n "$error" ] && die "the server failed to start: $error"
-    if [ "$i" = 5 ] && [ "$(jq -r '.pending // empty' <<<"$model" 2>/dev/null)" = "" ]; then
-      # Nothing pending after a few seconds: start it explicitly.
-      curl -sk -o /dev/null -b "$jar" -c "$jar" -X POST -H "X-XSRF-TOKEN: $(xsrf)" \
-        "$base/hub/api/users/$user/server" || true
-    fi
-    [ "$i" = 120 ] && die "the server was not ready within 60 s: $model"
-    sleep 0.5
-  done
-  say "the server is ready at $(jq -r '.server' <<<"$model")"
+  sign_in
+  say "signed in as $user"
+  await_ready
+  say "the server is ready"
 fi
 
 cid=$(docker ps -q --filter "label=wharf.instance=$instance" | head -n 1)

@@ -22,14 +22,14 @@ wharf_pid=''
 
 say() { echo "spawn: $*" >&2; }
 die() { say "$*"; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 now_ms() { date +%s%3N; }
-xsrf() { awk '$6 == "XSRF-TOKEN" { v = $7 } END { print v }' "$jar"; }
+# shellcheck source=bench/lib.sh
+source "$here/lib.sh"
 
 cleanup() {
   local rc=$?
   set +e
-  [ -n "$wharf_pid" ] && kill "$wharf_pid" 2>/dev/null && wait "$wharf_pid" 2>/dev/null
+  stop_wharf
   ids=$(docker ps -aq --filter "label=wharf.instance=$instance")
   [ -n "$ids" ] && docker rm -f $ids >/dev/null 2>&1
   [ "$rc" != 0 ] && [ -f "$work/wharf.log" ] && tail -n 30 "$work/wharf.log" >&2
@@ -41,31 +41,10 @@ trap cleanup EXIT
 for tool in curl jq python3; do command -v "$tool" >/dev/null || die "$tool is needed"; done
 "$repo"/scripts/ensure-docker.sh
 [ -f "$repo/server/target/wharf.jar" ] || (cd "$repo" && mvn -B -q -DskipTests package)
-cp "$repo/server/target/wharf.jar" "$work/wharf.jar"
-
-port=$(free_port)
-password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
-(
-  cd "$repo"
-  export WHARF_INSTANCE_ID=$instance WHARF_INSTANCE_DATA_DIR=$work/data WHARF_ROUTER_HOST=127.0.0.1
-  export WHARF_ROUTER_HTTPS_PORT=$port WHARF_ROUTER_HTTP_PORT=0 WHARF_CLUSTER_PORT=$(free_port)
-  export WHARF_AUTH_ADMIN_USER=$user WHARF_AUTH_ADMIN_PASSWORD=$password WHARF_AUTH_PASSWORD_ITERATIONS=10000
-  export WHARF_CONTAINERS_IMAGE=$IMAGE WHARF_CONTAINERS_ALLOWED_IMAGES=$IMAGE WHARF_CONTAINERS_HOME_VOLUME=
-  exec java -jar "$work/wharf.jar"
-) >"$work/wharf.log" 2>&1 &
-wharf_pid=$!
-base=https://127.0.0.1:$port
-for i in $(seq 1 120); do
-  [ "$(curl -sk -o /dev/null -w '%{http_code}' "$base/hub/health" || true)" = 200 ] && break
-  kill -0 "$wharf_pid" 2>/dev/null || die "Wharf exited during start-up"
-  [ "$i" = 120 ] && die "Wharf did not become healthy"
-  sleep 0.5
-done
+start_wharf "$repo/server/target/wharf.jar" "$IMAGE"
 
 # Sign in (which starts the admin's server), wait for it, stop it: from here on only timed starts.
-curl -sk -o /dev/null -c "$jar" -b "$jar" "$base/hub/login"
-curl -sk -o /dev/null -c "$jar" -b "$jar" --data-urlencode "username=$user" --data-urlencode "password=$password" \
-  --data-urlencode "X-XSRF-TOKEN=$(xsrf)" "$base/hub/login"
+sign_in
 progress() { curl -sk -N -m 120 -b "$jar" "$base/hub/api/users/$user/server/progress" | grep -m1 -E '"ready":true|"failed":true'; }
 progress >/dev/null
 curl -sk -o /dev/null -b "$jar" -c "$jar" -X DELETE -H "X-XSRF-TOKEN: $(xsrf)" "$base/hub/api/users/$user/server"

@@ -1,0 +1,79 @@
+# Shared by the bench scripts (sourced): a private Wharf started from a copy of its jar, signed in
+# to as the login form does. The caller defines say and die, and sets repo, work, instance, user
+# and jar (the curl cookie file); start_wharf sets wharf_pid, base and password.
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+xsrf() { awk '$6 == "XSRF-TOKEN" { v = $7 } END { print v }' "$jar" 2>/dev/null; }
+
+# start_wharf WHARF_JAR IMAGE [LIGHT]: starts Wharf (JAVA_OPTS apply) from a copy of WHARF_JAR,
+# so that a rebuild during the run changes nothing, with servers running IMAGE; LIGHT=1 when
+# IMAGE is the static bench image. Returns once /hub/health answers 200.
+start_wharf() {
+  local wharf_jar=$1 image=$2 light=${3:-0} port i code
+  cp "$wharf_jar" "$work/wharf.jar"
+  port=${WHARF_BENCH_PORT:-$(free_port)}
+  password=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  say "starting Wharf on https://127.0.0.1:$port (instance $instance)"
+  (
+    cd "$repo"
+    export WHARF_INSTANCE_ID=$instance WHARF_INSTANCE_DATA_DIR=$work/data WHARF_ROUTER_HOST=127.0.0.1
+    export WHARF_ROUTER_HTTPS_PORT=$port WHARF_ROUTER_HTTP_PORT=0 WHARF_CLUSTER_PORT=${WHARF_CLUSTER_PORT:-$(free_port)}
+    export WHARF_AUTH_ADMIN_USER=$user WHARF_AUTH_ADMIN_PASSWORD=$password WHARF_AUTH_PASSWORD_ITERATIONS=10000
+    export WHARF_CONTAINERS_IMAGE=$image WHARF_CONTAINERS_ALLOWED_IMAGES=$image WHARF_CONTAINERS_HOME_VOLUME=
+    if [ "$light" = 1 ]; then
+      export WHARF_CONTAINERS_COMMAND=/usr/sbin/nginx,-c,/etc/nginx/nginx.conf WHARF_CONTAINERS_READY_PATH=/
+    fi
+    # shellcheck disable=SC2086
+    exec java ${JAVA_OPTS:-} -jar "$work/wharf.jar"
+  ) >"$work/wharf.log" 2>&1 &
+  wharf_pid=$!
+  base=https://127.0.0.1:$port
+  for i in $(seq 1 120); do
+    kill -0 "$wharf_pid" 2>/dev/null || die "Wharf exited during start-up"
+    code=$(curl -sk -o /dev/null -m 2 -w '%{http_code}' "$base/hub/health" || true)
+    [ "$code" = 200 ] && return 0
+    sleep 0.5
+  done
+  die "Wharf's /hub/health did not answer 200 within 60 s (last: $code)"
+}
+
+# sign_in: GET sets the XSRF-TOKEN cookie, POST echoes it; signing in starts the user's server.
+# Sets session (the wharf-session cookie's value).
+sign_in() {
+  local location
+  curl -sk -o /dev/null -c "$jar" -b "$jar" "$base/hub/login"
+  [ -n "$(xsrf)" ] || die "GET /hub/login set no XSRF-TOKEN cookie"
+  location=$(curl -sk -o /dev/null -w '%{redirect_url}' -c "$jar" -b "$jar" \
+    --data-urlencode "username=$user" --data-urlencode "password=$password" \
+    --data-urlencode "X-XSRF-TOKEN=$(xsrf)" "$base/hub/login")
+  session=$(awk '$6 == "wharf-session" { v = $7 } END { print v }' "$jar")
+  [ -n "$session" ] || die "login gave no wharf-session cookie (redirect: $location)"
+}
+
+# await_ready: waits until the API calls the user's default server ready; dies on a failure.
+await_ready() {
+  local i model error
+  for i in $(seq 1 120); do
+    model=$(curl -sk -m 5 -b "$jar" -c "$jar" "$base/hub/api/user" || true)
+    [ "$(jq -r '.servers[""].ready // false' <<<"$model" 2>/dev/null || echo false)" = true ] && return 0
+    error=$(jq -r '.servers[""].state.error // empty' <<<"$model" 2>/dev/null || true)
+    [ -n "$error" ] && die "the server failed to start: $error"
+    sleep 0.5
+  done
+  die "the server was not ready within 60 s: $model"
+}
+
+# stop_wharf: asks Wharf to stop the user's server (so it forgets it), then stops Wharf.
+stop_wharf() {
+  if [ -n "${wharf_pid:-}" ] && kill -0 "$wharf_pid" 2>/dev/null; then
+    curl -sk -o /dev/null -m 10 -b "$jar" -c "$jar" -X DELETE -H "X-XSRF-TOKEN: $(xsrf)" \
+      "$base/hub/api/users/$user/server"
+    kill "$wharf_pid" 2>/dev/null
+    for _ in $(seq 1 50); do kill -0 "$wharf_pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$wharf_pid" 2>/dev/null
+    wait "$wharf_pid" 2>/dev/null
+  fi
+}

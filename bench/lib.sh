@@ -77,3 +77,17 @@ stop_wharf() {
     wait "$wharf_pid" 2>/dev/null
   fi
 }
+
+# clean_up_wharf RC: stops Wharf, removes every container of this instance, shows Wharf's last
+# log lines when the run failed (RC not 0), and removes the work directory.
+clean_up_wharf() {
+  local rc=$1 ids
+  stop_wharf
+  ids=$(docker ps -aq --filter "label=wharf.instance=$instance" 2>/dev/null)
+  [ -n "$ids" ] && docker rm -f $ids >/dev/null 2>&1
+  if [ "$rc" != 0 ] && [ -f "$work/wharf.log" ]; then
+    say "Wharf's log, last lines:"
+    tail -n 30 "$work/wharf.log" >&2
+  fi
+  rm -rf "$work"
+}

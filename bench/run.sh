@@ -45,18 +45,10 @@ source "$here/lib.sh"
 cleanup() {
   local rc=$?
   set +e
-  stop_wharf
-  local ids
-  ids=$(docker ps -aq --filter "label=wharf.instance=$instance" 2>/dev/null)
-  [ -n "$ids" ] && docker rm -f $ids >/dev/null 2>&1
   if [ -f "$nginx_pid_file" ]; then
     kill "$(cat "$nginx_pid_file")" 2>/dev/null
   fi
-  if [ "$rc" != 0 ] && [ -f "$work/wharf.log" ]; then
-    say "Wharf's log, last lines:"
-    tail -n 30 "$work/wharf.log" >&2
-  fi
-  rm -rf "$work"
+  clean_up_wharf "$rc"
   exit "$rc"
 }
 trap cleanup EXIT

@@ -29,11 +29,7 @@ source "$here/lib.sh"
 cleanup() {
   local rc=$?
   set +e
-  stop_wharf
-  ids=$(docker ps -aq --filter "label=wharf.instance=$instance")
-  [ -n "$ids" ] && docker rm -f $ids >/dev/null 2>&1
-  [ "$rc" != 0 ] && [ -f "$work/wharf.log" ] && tail -n 30 "$work/wharf.log" >&2
-  rm -rf "$work"
+  clean_up_wharf "$rc"
   exit "$rc"
 }
 trap cleanup EXIT

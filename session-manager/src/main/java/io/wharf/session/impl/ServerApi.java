@@ -6,7 +6,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.wharf.container.LimitProfile;
 import io.wharf.session.Account;
 import io.wharf.session.Scopes;
 import io.wharf.session.Session;
@@ -56,35 +55,14 @@ final class ServerApi {
     String server = server(ctx);
     if (server != null) {
       auth.require(ctx, Scopes.SERVERS, name, caller -> {
-        // The body is JupyterHub's user_options; Wharf reads the limit profile from it.
-        Object options;
+        String profile;
         try {
-          options = ctx.body().length() <= 0 ? new JsonObject() : ctx.body().asJsonObject();
-        } catch (RuntimeException e) {
-          options = null;
-        }
-        if (!(options instanceof JsonObject userOptions)) {
-          HubAuth.error(ctx, 400, "the body must be a JSON object of server options, such as {\"profile\": \"large\"}");
+          profile = ProfileChoice.of(ctx.body().buffer(), lifecycle.profiles(), name, caller.account().admin());
+        } catch (ProfileChoice.Refused refused) {
+          HubAuth.error(ctx, refused.status, refused.getMessage());
           return;
         }
-        Object profile = userOptions.getValue("profile");
-        if (profile != null && !(profile instanceof String)) {
-          HubAuth.error(ctx, 400, "profile must be the name of a limit profile");
-          return;
-        }
-        if (profile != null) {
-          LimitProfile chosen = lifecycle.profiles().get((String) profile).orElse(null);
-          if (chosen == null) {
-            HubAuth.error(ctx, 400, "there is no limit profile '" + profile + "'; available: " + lifecycle.profiles()
-              .availableTo(name, caller.account().admin()).stream().map(LimitProfile::name).toList());
-            return;
-          }
-          if (!chosen.allows(name, caller.account().admin())) {
-            HubAuth.error(ctx, 403, "the limit profile '" + profile + "' is not available to " + name);
-            return;
-          }
-        }
-        start(ctx, name, server, (String) profile);
+        start(ctx, name, server, profile);
       });
     }
   }

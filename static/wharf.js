@@ -197,9 +197,13 @@
       show($('loading'), false);
     }
 
+    function profileLabel(p) {
+      return p.description + (p['default'] ? '' : ' (' + p.name + ')');
+    }
+
     function describeProfile(name) {
       for (var i = 0; i < profiles.length; i++) {
-        if (profiles[i].name === name) { return profiles[i].description + (name === 'default' ? '' : ' (' + name + ')'); }
+        if (profiles[i].name === name) { return profileLabel(profiles[i]); }
       }
       return name;
     }
@@ -215,7 +219,7 @@
           list.forEach(function (p) {
             var option = document.createElement('option');
             option.value = p.name;
-            option.textContent = p.description + (p['default'] ? '' : ' (' + p.name + ')');
+            option.textContent = profileLabel(p);
             select.appendChild(option);
           });
         });

@@ -1,8 +1,11 @@
 package io.wharf.container;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -34,6 +37,21 @@ public final class ConfigValues {
     };
     long bytes = new BigDecimal(matcher.group(1)).multiply(BigDecimal.valueOf(1L << shift)).longValue();
     return positive("memory", bytes, Long.MAX_VALUE);
+  }
+
+  /** The non-blank entries of a list, given as a YAML list or, from an environment override, comma-separated. */
+  public static List<String> strings(Object value) {
+    if (value == null) {
+      return List.of();
+    }
+    Iterable<?> entries = value instanceof JsonArray array ? array : List.of(value.toString().split(","));
+    List<String> strings = new ArrayList<>();
+    for (Object entry : entries) {
+      if (entry != null && !entry.toString().isBlank()) {
+        strings.add(entry.toString().trim());
+      }
+    }
+    return strings;
   }
 
   public static Number number(JsonObject json, String key, Number fallback) {

@@ -1,6 +1,5 @@
 package io.wharf.container;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Set;
@@ -28,6 +27,11 @@ public record LimitProfile(String name, String description, long memoryBytes, lo
     return LimitProfiles.DEFAULT.equals(name);
   }
 
+  /** The name as a server's record and its container's label keep it: empty for the default. */
+  public String recordedName() {
+    return isDefault() ? "" : name;
+  }
+
   public boolean allows(String user, boolean admin) {
     return admin || users.isEmpty() || users.contains(user);
   }
@@ -53,19 +57,5 @@ public record LimitProfile(String name, String description, long memoryBytes, lo
     double cpus = nanoCpus / 1e9;
     String cpu = cpus == Math.rint(cpus) ? Long.toString((long) cpus) : Double.toString(cpus);
     return memory + " memory, " + cpu + (cpus == 1.0 ? " CPU, " : " CPUs, ") + pidsLimit + " processes";
-  }
-
-  static Set<String> users(Object value) {
-    if (value == null) {
-      return Set.of();
-    }
-    Iterable<?> entries = value instanceof JsonArray array ? array : java.util.List.of(value.toString().split(","));
-    java.util.LinkedHashSet<String> users = new java.util.LinkedHashSet<>();
-    for (Object entry : entries) {
-      if (entry != null && !entry.toString().isBlank()) {
-        users.add(entry.toString().trim());
-      }
-    }
-    return users;
   }
 }

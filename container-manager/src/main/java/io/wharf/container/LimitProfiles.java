@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -73,7 +74,7 @@ public final class LimitProfiles {
         description = LimitProfile.describe(memory, nanoCpus, pids);
       }
       return new LimitProfile(name, description, memory, nanoCpus, pids,
-        fallback == null ? java.util.Set.of() : LimitProfile.users(json.getValue("users")));
+        fallback == null ? Set.of() : Set.copyOf(ConfigValues.strings(json.getValue("users"))));
     } catch (IllegalArgumentException | ClassCastException e) {
       throw new IllegalArgumentException(prefix + e.getMessage(), e);
     }

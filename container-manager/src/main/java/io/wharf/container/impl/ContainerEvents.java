@@ -4,6 +4,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Event;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.wharf.container.ContainerAddresses;
 
@@ -21,6 +22,7 @@ final class ContainerEvents {
 
   private static final System.Logger LOG = System.getLogger(ContainerEvents.class.getName());
   private static final long RECONNECT_MILLIS = 2_000;
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final Vertx vertx;
   private final Context context;
@@ -73,8 +75,7 @@ final class ContainerEvents {
   }
 
   private void engineChanged(boolean up) {
-    vertx.eventBus().publish(ContainerAddresses.engine(options.instanceId()), new JsonObject().put("up", up),
-      new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true));
+    vertx.eventBus().publish(ContainerAddresses.engine(options.instanceId()), new JsonObject().put("up", up), LOCAL);
   }
 
   private void reconnectLater(String why) {
@@ -118,9 +119,7 @@ final class ContainerEvents {
 
   /** The container's memory limit, from the label it was launched with (the actor's attributes carry labels). */
   private long memoryLimitMiB(Map<String, String> attributes) {
-    String label = attributes.get(LaunchPlan.LABEL_MEMORY);
-    long bytes = label != null && label.matches("\\d{1,18}") ? Long.parseLong(label) : options.defaultProfile().memoryBytes();
-    return bytes >> 20;
+    return LaunchPlan.memoryOf(attributes, options.defaultProfile().memoryBytes()) >> 20;
   }
 
   private static void closeQuietly(Closeable closeable) {

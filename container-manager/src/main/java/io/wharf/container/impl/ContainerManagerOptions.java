@@ -55,13 +55,8 @@ public record ContainerManagerOptions(
     }
     String image = json.getString("image", "wharf/jupyter:latest");
     Set<String> allowed = new LinkedHashSet<>();
-    Object listed = json.getValue("allowed-images", new JsonArray().add(image));
-    // An environment override gives a comma-separated string rather than a list.
-    Iterable<?> entries = listed instanceof JsonArray array ? array : List.of(listed.toString().split(","));
-    for (Object entry : entries) {
-      if (!entry.toString().isBlank()) {
-        allowed.add(normalizeImage(entry.toString()));
-      }
+    for (String entry : ConfigValues.strings(json.getValue("allowed-images", new JsonArray().add(image)))) {
+      allowed.add(normalizeImage(entry));
     }
     // A default image that may not be launched would fail every launch that relies on it.
     if (!allowed.contains(normalizeImage(image))) {

@@ -132,8 +132,7 @@ public final class ContainerManagerVerticle extends VerticleBase {
     long reserved = 0;
     for (var container : docker.running(ownLabels())) {
       running++;
-      String memory = container.getLabels() == null ? null : container.getLabels().get(LaunchPlan.LABEL_MEMORY);
-      reserved += memory != null && memory.matches("\\d{1,18}") ? Long.parseLong(memory) : options.defaultProfile().memoryBytes();
+      reserved += LaunchPlan.memoryOf(container.getLabels(), options.defaultProfile().memoryBytes());
     }
     return new JsonObject().put("instance", options.instanceId()).put("running", running).put("memoryReserved", reserved)
       .put("maxContainers", options.maxContainers()).put("maxMemory", options.maxMemoryBytes());

@@ -24,6 +24,8 @@ record LaunchPlan(String user, String server, String image, String token, String
   static final String LABEL_INSTANCE = "wharf.instance";
   /** Memory limit in bytes, so a listing gives the reserved memory without inspecting each container. */
   static final String LABEL_MEMORY = "wharf.memory";
+  private static final Pattern BYTES = Pattern.compile("\\d{1,18}");
+
   /** Limit profile it runs with; empty for the default. */
   static final String LABEL_PROFILE = "wharf.profile";
 
@@ -63,11 +65,17 @@ record LaunchPlan(String user, String server, String image, String token, String
     return new LaunchPlan(user, server, image, token, baseUrl,
       containerName(options.instanceId(), user, server, random),
       Map.of(LABEL_MANAGED, "true", LABEL_OWNER, user, LABEL_SERVER, server, LABEL_INSTANCE, options.instanceId(),
-        LABEL_MEMORY, Long.toString(profile.memoryBytes()), LABEL_PROFILE, profile.isDefault() ? "" : profile.name()),
+        LABEL_MEMORY, Long.toString(profile.memoryBytes()), LABEL_PROFILE, profile.recordedName()),
       options.command().stream().map(arg -> substitute(arg, values)).toList(),
       substitute(options.readyPath(), values),
       options.homes() ? substitute(options.homeVolume(), values) : null,
       profile);
+  }
+
+  /** The memory limit a container's labels record, or {@code fallback} for one launched without the label. */
+  static long memoryOf(Map<String, String> labels, long fallback) {
+    String memory = labels == null ? null : labels.get(LABEL_MEMORY);
+    return memory != null && BYTES.matcher(memory).matches() ? Long.parseLong(memory) : fallback;
   }
 
   /** {@code wharf-<instance>-<user>[-<server>]-<6 hex>}, reduced to the characters Docker accepts. */

@@ -71,7 +71,7 @@ final class NotebookLauncher {
       if (status == 200) {
         return Future.succeededFuture(new ContainerInfo(inspection.id(), plan.user(), plan.server(),
           options.instanceId(), options.advertiseAddress(), inspection.hostPort(), plan.token(), true,
-          inspection.createdAt(), plan.profile().isDefault() ? "" : plan.profile().name()));
+          inspection.createdAt(), plan.profile().recordedName()));
       }
       return retry(plan, inspection, deadline, lastExitCheck, "HTTP " + status);
     }, error -> retry(plan, inspection, deadline, lastExitCheck, lastAnswer));

@@ -126,4 +126,12 @@ class LaunchPlanTest {
       () -> LaunchPlan.of(options, new LaunchSpec("dan", "", null, "secret", null, "huge"), random));
     assertTrue(failure.getMessage().contains("huge"), failure.getMessage());
   }
+
+  @Test
+  void readsTheMemoryLimitBackFromTheLabels() {
+    assertEquals(96L << 20, LaunchPlan.memoryOf(Map.of("wharf.memory", Long.toString(96L << 20)), 1));
+    assertEquals(7, LaunchPlan.memoryOf(Map.of(), 7), "launched without the label");
+    assertEquals(7, LaunchPlan.memoryOf(Map.of("wharf.memory", "lots"), 7));
+    assertEquals(7, LaunchPlan.memoryOf(null, 7));
+  }
 }

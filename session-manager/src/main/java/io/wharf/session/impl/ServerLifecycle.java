@@ -147,11 +147,10 @@ public final class ServerLifecycle {
 
   /** Claims the server's key with a PENDING record (or a FAILED one saying why it cannot start). */
   private Future<Session> claim(String user, String server, Placement.Decision target, LimitProfile profile) {
-    String profileName = profile.isDefault() ? "" : profile.name();
     long now = System.currentTimeMillis();
     Session pending = target.instance() != null
-      ? Session.pending(user, server, target.instance(), newToken(), now, profileName)
-      : Session.pending(user, server, instance, newToken(), now, profileName).failed(target.refusal());
+      ? Session.pending(user, server, target.instance(), newToken(), now, profile.recordedName())
+      : Session.pending(user, server, instance, newToken(), now, profile.recordedName()).failed(target.refusal());
     return state.putIfAbsent(pending).compose(existing -> {
       if (existing == null) {
         return begin(pending);
@@ -166,7 +165,8 @@ public final class ServerLifecycle {
   /** Checks the per-user limits; completes with the server's current record, if any. */
   private Future<Session> withinUserLimits(String user, String server) {
     return state.sessionsOf(user).compose(sessions -> {
-      boolean exists = sessions.stream().anyMatch(s -> s.server().equals(server));
+      Session current = sessions.stream().filter(s -> s.server().equals(server)).findFirst().orElse(null);
+      boolean exists = current != null;
       long named = sessions.stream().filter(s -> !s.server().isEmpty()).count();
       if (!exists && sessions.size() >= limits.serversPerUser()) {
         return Future.failedFuture(new LimitReached(user + " already has the maximum of " + limits.serversPerUser() + " servers"));
@@ -175,7 +175,7 @@ public final class ServerLifecycle {
         return Future.failedFuture(new LimitReached(
           "User " + user + " already has the maximum of " + limits.namedServersPerUser() + " named servers"));
       }
-      return Future.succeededFuture(sessions.stream().filter(s -> s.server().equals(server)).findFirst().orElse(null));
+      return Future.succeededFuture(current);
     });
   }
 

@@ -45,11 +45,6 @@ public final class ContainerAddresses {
     return "wharf.containers." + instance + ".load";
   }
 
-  /** Removes a user's home volume: body {@code {"user": "..."}}. */
-  public static String removeHome(String instance) {
-    return "wharf.containers." + instance + ".remove-home";
-  }
-
   /**
    * Published when the instance's Docker event stream ends ({@code {"up": false}}: the engine
    * stopped or went away) or is back ({@code {"up": true}}), so that the instance reports its

@@ -19,10 +19,6 @@ import io.vertx.core.json.JsonObject;
 public record ContainerInfo(String id, String user, String server, String instance,
                             String host, int port, String token, boolean running, long createdAt, String profile) {
 
-  public ContainerInfo(String id, String user, String server, String instance, String host, int port, String token, boolean running) {
-    this(id, user, server, instance, host, port, token, running, 0L, "");
-  }
-
   public JsonObject toJson() {
     return new JsonObject()
       .put("id", id)

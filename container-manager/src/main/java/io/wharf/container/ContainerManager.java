@@ -54,12 +54,6 @@ public interface ContainerManager {
         return vertx.eventBus().<JsonObject>request(ContainerAddresses.load(instance), new JsonObject(), pingOptions)
           .map(msg -> msg.body());
       }
-
-      @Override
-      public Future<Void> removeHome(String user) {
-        return vertx.eventBus().request(ContainerAddresses.removeHome(instance), new JsonObject().put("user", user), shortOptions)
-          .mapEmpty();
-      }
     };
   }
 
@@ -77,7 +71,4 @@ public interface ContainerManager {
 
   /** The instance's running containers, reserved memory and limits. */
   Future<JsonObject> load();
-
-  /** Removes a user's persistent home volume. */
-  Future<Void> removeHome(String user);
 }

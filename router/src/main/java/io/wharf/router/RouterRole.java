@@ -38,7 +38,7 @@ public final class RouterRole {
       WebSocketGauge gauge = WebSocketGauge.register(registry);
       ProxyTimer proxyTimer = ProxyTimer.register(registry);
       long flushMillis = Math.max(1, config.getInteger("activity-flush-seconds", 5)) * 1000L;
-      ActivityRecorder activity = ActivityRecorder.start(vertx, settings.store(), flushMillis);
+      ActivityRecorder activity = ActivityRecorder.start(vertx, settings.activity(), flushMillis);
       Future<String> https = vertx.deployVerticle(() -> new RouterVerticle(settings, options, gauge, activity, flushMillis, proxyTimer),
         new DeploymentOptions().setInstances(instances));
       Future<?> http = httpPort > 0

@@ -18,7 +18,7 @@ import io.wharf.router.RouterSettings;
 import io.wharf.session.CookieSecrets;
 import io.wharf.session.SessionCookies;
 import io.wharf.session.SessionManager;
-import io.wharf.session.SessionStore;
+import io.wharf.session.SessionManagerOptions;
 import io.wharf.session.SharedState;
 
 import java.nio.file.Path;
@@ -97,16 +97,22 @@ public final class Wharf {
           }
         }, "wharf-shutdown"));
         return MetricsSetup.listen(vertx, registry, metricsConfig).compose(listening -> deployRoles(
-          vertx, clusterManager.getHazelcastInstance(), roles, instanceId, advertise,
+          vertx, config, clusterManager.getHazelcastInstance(), roles, instanceId, advertise,
           dataDir, staticDir, router, auth, containers, servers, cluster, registry, metricsConfig)).map(vertx);
       });
   }
 
-  private static Future<Void> deployRoles(Vertx vertx, HazelcastInstance hazelcast, List<String> roles, String instanceId,
+  private static Future<Void> deployRoles(Vertx vertx, JsonObject config, HazelcastInstance hazelcast, List<String> roles, String instanceId,
                                           String advertise, Path dataDir, Path staticDir, JsonObject router, JsonObject auth,
                                           JsonObject containers, JsonObject servers, JsonObject cluster,
                                           PrometheusMeterRegistry registry, JsonObject metricsConfig) {
     SharedState store = SessionManager.sharedState(vertx, hazelcast);
+    SessionManagerOptions sessionOptions;
+    try {
+      sessionOptions = SessionManagerOptions.fromJson(config);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new IllegalArgumentException("invalid configuration: " + e.getMessage(), e));
+    }
     return vertx.executeBlocking(() -> SessionCookies.create(CookieSecrets.load(auth.getString("cookie-secret"), dataDir),
         Duration.ofSeconds(auth.getLong("cookie-ttl-seconds", 86400L))), false)
       .compose(cookies -> {
@@ -114,11 +120,10 @@ public final class Wharf {
           ? ContainerManagerRole.deploy(vertx, containers.copy().put("instance-id", instanceId).put("advertise-address", advertise), registry)
           : Future.succeededFuture();
         return containerManager.compose(v -> roles.contains("session-manager")
-            ? SessionManager.create(vertx, store, cookies, auth, containers, servers, cluster, roles.contains("container-manager"),
-                instanceId, dataDir, staticDir, registry)
+            ? SessionManager.create(vertx, store, cookies, sessionOptions, registry)
             : Future.<SessionManager>succeededFuture(null))
           .compose(sessions -> {
-            Future<Void> adopted = sessions != null ? sessions.adopt(roles.contains("container-manager")) : Future.succeededFuture();
+            Future<Void> adopted = sessions != null ? sessions.start() : Future.succeededFuture();
             return adopted.compose(v -> roles.contains("router")
               ? deployRouter(vertx, router, auth, store, cookies, sessions, dataDir, staticDir, registry, instanceId,
                   HealthHandler.create(vertx, instanceId, roles.contains("container-manager")),
@@ -128,13 +133,13 @@ public final class Wharf {
       });
   }
 
-  private static Future<Void> deployRouter(Vertx vertx, JsonObject router, JsonObject auth, SessionStore store, SessionCookies cookies,
+  private static Future<Void> deployRouter(Vertx vertx, JsonObject router, JsonObject auth, SharedState store, SessionCookies cookies,
                                            SessionManager sessions, Path dataDir, Path staticDir, PrometheusMeterRegistry registry,
                                            String instanceId, Handler<RoutingContext> health,
                                            Handler<RoutingContext> metrics) {
     String publicUrl = router.getString("public-url", "");
     Consumer<Router> hub = sessions != null ? sessions::mountHub : r -> { };
-    RouterSettings settings = new RouterSettings(instanceId, store, cookies, auth.getString("cookie-name", "wharf-session"),
+    RouterSettings settings = new RouterSettings(instanceId, store.routes(), store.activitySink(), cookies, auth.getString("cookie-name", "wharf-session"),
       publicUrl.isBlank() ? null : publicUrl.replaceAll("/+$", ""), staticDir,
       router.getInteger("connect-timeout-ms", 5000), router.getInteger("idle-timeout-seconds", 600),
       router.getInteger("max-connections-per-server", 32), 10_000, hub, health, metrics);

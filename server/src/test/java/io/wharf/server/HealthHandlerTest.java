@@ -56,11 +56,6 @@ class HealthHandlerTest {
     public Future<JsonObject> load() {
       throw new UnsupportedOperationException();
     }
-
-    @Override
-    public Future<Void> removeHome(String user) {
-      throw new UnsupportedOperationException();
-    }
   };
 
   @BeforeEach

@@ -6,7 +6,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.wharf.session.Session;
+import io.wharf.session.ServerRecord;
 import io.wharf.session.SessionManager;
 import io.wharf.session.SharedState;
 
@@ -42,14 +42,14 @@ public final class SyntheticSessions {
     JsonObject cluster = WharfConfig.load(null, System.getenv()).getJsonObject("cluster");
     ClientConfig config = new ClientConfig();
     config.setClusterName(HazelcastSetup.config(cluster).getClusterName());
-    config.setProperty("hazelcast.logging.type", "jdk");
+    config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.getNetworkConfig().addAddress(cluster.getString("advertise-address") + ":" + cluster.getInteger("port"));
     HazelcastInstance client = HazelcastClient.newHazelcastClient(config);
     Vertx vertx = Vertx.vertx();
     try {
       SharedState store = SessionManager.sharedState(vertx, client);
-      Session model = await(store.get(Session.key(args[2], "")));
+      ServerRecord model = await(store.servers().get(ServerRecord.key(args[2], "")));
       if (model == null || !model.running()) {
         throw new IllegalStateException(args[2] + " has no running server to copy the route of");
       }
@@ -62,9 +62,9 @@ public final class SyntheticSessions {
         String user = "bench-" + i;
         window.acquire();
         Future<Void> write = add
-          ? store.put(Session.pending(user, "", model.instance(), model.token(), now)
+          ? store.servers().put(ServerRecord.pending(user, "", model.instance(), model.token(), now, "")
               .ready(model.containerId(), model.host(), model.port(), now))
-          : store.remove(Session.key(user, ""));
+          : store.servers().remove(ServerRecord.key(user, ""));
         write.onComplete(ar -> {
           if (ar.failed()) {
             failures.incrementAndGet();

@@ -1,5 +1,7 @@
 package io.wharf.session;
 
+import io.wharf.session.store.Account;
+
 import java.util.LinkedHashSet;
 import java.util.Set;
 

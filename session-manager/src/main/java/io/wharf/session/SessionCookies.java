@@ -14,8 +14,6 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,12 +94,7 @@ public final class SessionCookies {
 
   /** A short, non-secret id of a key: the first 8 bytes of its SHA-256, in hex. */
   static String keyId(byte[] secret) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret);
-      return HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return HexFormat.of().formatHex(Secrets.sha256(secret), 0, 8);
   }
 
   /**

@@ -1,5 +1,26 @@
 package io.wharf.session;
 
-/** Everything the instances of a cluster share, behind one object built at boot. */
-public interface SharedState extends SessionStore, AccountStore, TokenStore, ClusterView {
+import io.wharf.session.store.AccountStore;
+import io.wharf.session.store.ActivityStore;
+import io.wharf.session.store.ClusterView;
+import io.wharf.session.store.ServerStore;
+import io.wharf.session.store.TokenStore;
+
+/**
+ * Everything the instances of a cluster share, built once at boot
+ * ({@code HazelcastMaps.sharedState}, or in memory for tests). The router sees only
+ * {@link #routes()} and {@link #activitySink()}.
+ */
+public record SharedState(ServerStore servers, ActivityStore activity, AccountStore accounts, TokenStore tokens,
+                          ClusterView cluster) {
+
+  /** The route lookup the router needs. */
+  public RouteTable routes() {
+    return servers;
+  }
+
+  /** Where the router writes observed activity. */
+  public ActivitySink activitySink() {
+    return activity;
+  }
 }

@@ -1,6 +1,7 @@
 package io.wharf.session;
 
 import io.vertx.core.json.JsonArray;
+import io.wharf.session.store.Account;
 import org.junit.jupiter.api.Test;
 
 import java.util.Set;

@@ -5,9 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -16,6 +13,7 @@ import io.wharf.container.ContainerAddresses.FailureCodes;
 import io.wharf.container.ContainerInfo;
 import io.wharf.container.LaunchSpec;
 import io.wharf.container.LimitProfile;
+import io.wharf.container.NotebookProbe;
 
 import java.util.HashSet;
 import java.util.Map;
@@ -35,7 +33,7 @@ public final class ContainerManagerVerticle extends VerticleBase {
   private final ContainerManagerOptions options;
   private final DockerErrorCounter dockerErrors;
   private DockerContainers docker;
-  private HttpClient probeClient;
+  private NotebookProbe probe;
   private NotebookLauncher launcher;
   private ContainerEvents events;
   // Confined to this verticle's event loop.
@@ -52,9 +50,8 @@ public final class ContainerManagerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     docker = new DockerContainers(options);
-    // Probes are one-off requests to many different ports; pooled connections would only linger.
-    probeClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false), new PoolOptions());
-    launcher = new NotebookLauncher(vertx, options, docker, probeClient);
+    probe = NotebookProbe.create(vertx);
+    launcher = new NotebookLauncher(vertx, options, docker, probe);
     events = new ContainerEvents(vertx, docker, options, stopping::contains);
     events.start();
     EventBus bus = vertx.eventBus();
@@ -64,8 +61,7 @@ public final class ContainerManagerVerticle extends VerticleBase {
       bus.<JsonObject>consumer(ContainerAddresses.stop(instance), this::stop).completion(),
       bus.<JsonObject>consumer(ContainerAddresses.list(instance), this::list).completion(),
       bus.<JsonObject>consumer(ContainerAddresses.ping(instance), this::ping).completion(),
-      bus.<JsonObject>consumer(ContainerAddresses.load(instance), this::load).completion(),
-      bus.<JsonObject>consumer(ContainerAddresses.removeHome(instance), this::removeHome).completion()));
+      bus.<JsonObject>consumer(ContainerAddresses.load(instance), this::load).completion()));
   }
 
   @Override
@@ -73,10 +69,10 @@ public final class ContainerManagerVerticle extends VerticleBase {
     if (events != null) {
       events.close();
     }
-    if (probeClient == null) {
+    if (probe == null) {
       return Future.succeededFuture();
     }
-    return probeClient.close().eventually(() -> vertx.executeBlocking(() -> {
+    return probe.close().eventually(() -> vertx.executeBlocking(() -> {
       docker.close();
       return null;
     }, false));
@@ -136,23 +132,6 @@ public final class ContainerManagerVerticle extends VerticleBase {
     }
     return new JsonObject().put("instance", options.instanceId()).put("running", running).put("memoryReserved", reserved)
       .put("maxContainers", options.maxContainers()).put("maxMemory", options.maxMemoryBytes());
-  }
-
-  private void removeHome(Message<JsonObject> message) {
-    Object user = message.body() == null ? null : message.body().getValue("user");
-    if (!(user instanceof String name) || !CONTAINER_ID.matcher(name).matches()) {
-      reply(message, Future.failedFuture(ContainerFailure.badRequest("a remove-home request needs a user")));
-      return;
-    }
-    if (!options.homes()) {
-      message.reply(new JsonObject());
-      return;
-    }
-    String volume = LaunchPlan.substitute(options.homeVolume(), Map.of("user", name, "server", "", "base_url", ""));
-    reply(message, blocking(() -> {
-      docker.removeVolume(volume);
-      return new JsonObject();
-    }));
   }
 
   private void stop(Message<JsonObject> message) {

@@ -2,12 +2,10 @@ package io.wharf.container.impl;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.wharf.container.ContainerAddresses.FailureCodes;
 import io.wharf.container.ContainerInfo;
 import io.wharf.container.LaunchSpec;
+import io.wharf.container.NotebookProbe;
 
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,14 +26,14 @@ final class NotebookLauncher {
   private final Vertx vertx;
   private final ContainerManagerOptions options;
   private final DockerContainers docker;
-  private final HttpClient probeClient;
+  private final NotebookProbe probe;
   private final String probeHost;
 
-  NotebookLauncher(Vertx vertx, ContainerManagerOptions options, DockerContainers docker, HttpClient probeClient) {
+  NotebookLauncher(Vertx vertx, ContainerManagerOptions options, DockerContainers docker, NotebookProbe probe) {
     this.vertx = vertx;
     this.options = options;
     this.docker = docker;
-    this.probeClient = probeClient;
+    this.probe = probe;
     this.probeHost = loopbackFor(options.publishHost());
   }
 
@@ -95,17 +93,7 @@ final class NotebookLauncher {
 
   /** Status of one readiness request; fails when the notebook does not answer at all. */
   private Future<Integer> probe(int port, LaunchPlan plan) {
-    RequestOptions request = new RequestOptions()
-      .setMethod(HttpMethod.GET)
-      .setHost(probeHost)
-      .setPort(port)
-      .setURI(plan.readyPath())
-      .putHeader("Authorization", "token " + plan.token())
-      .setConnectTimeout(1000)
-      .setIdleTimeout(2000);
-    return probeClient.request(request)
-      .compose(req -> req.send())
-      .compose(response -> response.body().map(body -> response.statusCode()));
+    return probe.status(probeHost, port, plan.readyPath(), plan.token(), 2_000);
   }
 
   /** The container's inspection if it still runs; a NOT_READY failure with its last words otherwise. */

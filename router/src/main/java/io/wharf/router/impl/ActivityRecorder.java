@@ -1,7 +1,7 @@
 package io.wharf.router.impl;
 
 import io.vertx.core.Vertx;
-import io.wharf.session.SessionStore;
+import io.wharf.session.ActivitySink;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -16,15 +16,15 @@ import java.util.Map;
  */
 public final class ActivityRecorder {
 
-  private final SessionStore store;
+  private final ActivitySink store;
   private Map<String, Long> merged = new HashMap<>();
 
-  private ActivityRecorder(SessionStore store) {
+  private ActivityRecorder(ActivitySink store) {
     this.store = store;
   }
 
   /** Starts the periodic write of merged activity. */
-  public static ActivityRecorder start(Vertx vertx, SessionStore store, long flushMillis) {
+  public static ActivityRecorder start(Vertx vertx, ActivitySink store, long flushMillis) {
     ActivityRecorder recorder = new ActivityRecorder(store);
     vertx.setPeriodic(flushMillis, flushMillis, id -> recorder.flush());
     return recorder;

@@ -8,8 +8,8 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.httpproxy.OriginRequestProvider;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyRequest;
-import io.wharf.session.Session;
-import io.wharf.session.SessionStore;
+import io.wharf.session.RouteTable;
+import io.wharf.session.ServerRecord;
 
 /**
  * Points each proxied request at its user's container, and fixes up what the container sees:
@@ -24,33 +24,33 @@ import io.wharf.session.SessionStore;
 final class BackendOrigin implements OriginRequestProvider {
 
   private final String cookieName;
-  private final SessionStore store;
-  private Session handedOff;
+  private final RouteTable store;
+  private ServerRecord handedOff;
 
-  BackendOrigin(String cookieName, SessionStore store) {
+  BackendOrigin(String cookieName, RouteTable store) {
     this.cookieName = cookieName;
     this.store = store;
   }
 
-  void handOff(Session route) {
+  void handOff(ServerRecord route) {
     handedOff = route;
   }
 
   @Override
   public Future<HttpClientRequest> create(ProxyContext proxyContext) {
-    Session route = handedOff;
+    ServerRecord route = handedOff;
     handedOff = null;
     if (route != null) {
       return send(proxyContext, route);
     }
     String path = proxyContext.request().proxiedRequest().path();
     String user = UserPath.user(path);
-    return store.get(Session.key(user, UserPath.server(path, user, store::hasNamedServer))).compose(session -> session != null && session.running()
+    return store.get(ServerRecord.key(user, UserPath.server(path, user, store::hasNamedServer))).compose(session -> session != null && session.running()
       ? send(proxyContext, session)
       : Future.failedFuture("server not running"));
   }
 
-  private Future<HttpClientRequest> send(ProxyContext proxyContext, Session route) {
+  private Future<HttpClientRequest> send(ProxyContext proxyContext, ServerRecord route) {
     ProxyRequest request = proxyContext.request();
     prepare(request.headers(), route.token(), cookieName);
     request.setAuthority(request.proxiedRequest().authority());

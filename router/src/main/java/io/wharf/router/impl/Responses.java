@@ -2,7 +2,7 @@ package io.wharf.router.impl;
 
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
+import io.wharf.session.HttpReplies;
 
 /** Small answers the router gives itself, without involving a container. */
 final class Responses {
@@ -27,13 +27,10 @@ final class Responses {
   }
 
   static void json(HttpServerRequest request, int status, String message) {
-    request.response().setStatusCode(status)
-      .putHeader("Content-Type", "application/json")
-      .putHeader("Cache-Control", "no-store")
-      .end(new JsonObject().put("status", status).put("message", message).encode());
+    HttpReplies.error(request.response(), status, message);
   }
 
   static void redirect(HttpServerRequest request, String location) {
-    request.response().setStatusCode(302).putHeader("Location", location).putHeader("Cache-Control", "no-store").end();
+    HttpReplies.redirect(request.response(), location);
   }
 }

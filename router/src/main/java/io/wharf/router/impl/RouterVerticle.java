@@ -55,12 +55,12 @@ public final class RouterVerticle extends VerticleBase {
         .setDecompressionSupported(false)
         .setMetricsName(RouterRole.PROXY_CLIENT_METRICS_NAME),
       new PoolOptions().setHttp1MaxSize(settings.maxConnectionsPerServer()));
-    BackendOrigin origin = new BackendOrigin(settings.cookieName(), settings.store());
+    BackendOrigin origin = new BackendOrigin(settings.cookieName(), settings.routes());
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client)
       .origin(origin)
       .addInterceptor(new ResponseHeadersInterceptor());
     UserRequestHandler user = new UserRequestHandler(
-      new CookieAuthenticator(settings.cookies(), settings.cookieCacheSize()), settings.cookieName(), settings.store(),
+      new CookieAuthenticator(settings.cookies(), settings.cookieCacheSize()), settings.cookieName(), settings.routes(),
       new WebSocketTunnel(client, settings.cookieName(), settings.publicOrigin(), counter), origin, proxy,
       activity.local(vertx, activityFlushMillis));
 

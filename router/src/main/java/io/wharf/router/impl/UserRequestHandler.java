@@ -5,8 +5,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.httpproxy.HttpProxy;
-import io.wharf.session.Session;
-import io.wharf.session.SessionStore;
+import io.wharf.session.RouteTable;
+import io.wharf.session.ServerRecord;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -29,13 +29,13 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
 
   private final CookieAuthenticator authenticator;
   private final String cookieName;
-  private final SessionStore store;
+  private final RouteTable store;
   private final WebSocketTunnel tunnel;
   private final BackendOrigin origin;
   private final HttpProxy proxy;
   private final ActivityRecorder.Local activity;
 
-  UserRequestHandler(CookieAuthenticator authenticator, String cookieName, SessionStore store,
+  UserRequestHandler(CookieAuthenticator authenticator, String cookieName, RouteTable store,
                      WebSocketTunnel tunnel, BackendOrigin origin, HttpProxy proxy, ActivityRecorder.Local activity) {
     this.activity = activity;
     this.authenticator = authenticator;
@@ -73,7 +73,7 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
       Responses.redirect(request, path + "/");
       return;
     }
-    Future<Session> lookup = store.get(Session.key(user, server));
+    Future<ServerRecord> lookup = store.get(ServerRecord.key(user, server));
     if (lookup.isComplete()) {
       route(request, user, server, lookup);
     } else {
@@ -88,12 +88,12 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
     }
   }
 
-  private void route(HttpServerRequest request, String user, String server, Future<Session> lookup) {
+  private void route(HttpServerRequest request, String user, String server, Future<ServerRecord> lookup) {
     if (lookup.failed()) {
       Responses.json(request, 503, "session state unavailable, try again");
       return;
     }
-    Session session = lookup.result();
+    ServerRecord session = lookup.result();
     if (session == null || !session.running()) {
       if (Responses.isNavigation(request)) {
         Responses.redirect(request, "/hub/spawn-pending/" + user + (server.isEmpty() ? "" : "/" + server));

@@ -8,7 +8,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetSocket;
-import io.wharf.session.Session;
+import io.wharf.session.ServerRecord;
 
 import java.util.logging.Logger;
 
@@ -54,7 +54,7 @@ final class WebSocketTunnel {
   }
 
   /** Tunnels the upgrade {@code request} to the container of {@code route}; {@code onTraffic} runs per chunk either way. */
-  void open(HttpServerRequest request, Session route, Runnable onTraffic) {
+  void open(HttpServerRequest request, ServerRecord route, Runnable onTraffic) {
     String host = request.authority() == null ? null : request.authority().toString();
     if (!originAllowed(request.getHeader(HttpHeaders.ORIGIN), publicOrigin, host)) {
       Responses.json(request, 403, "cross-origin WebSocket refused");

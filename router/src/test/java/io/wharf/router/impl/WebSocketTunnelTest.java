@@ -6,7 +6,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
-import io.wharf.session.Session;
+import io.wharf.session.ServerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +63,7 @@ class WebSocketTunnelTest {
   @Test
   void slowClientStallsTheBackendInsteadOfGrowingTheRouter() throws Exception {
     HttpServer backend = vertx.createHttpServer().webSocketHandler(this::flood).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
-    Session route = new Session("alice", "", Session.State.RUNNING, "test", "c", "127.0.0.1", backend.actualPort(),
+    ServerRecord route = new ServerRecord("alice", "", ServerRecord.State.RUNNING, "test", "c", "127.0.0.1", backend.actualPort(),
       "token", 0, 0, 100, "ready", "");
     gauge = WebSocketGauge.register(null);
     WebSocketTunnel tunnel = new WebSocketTunnel(proxyClient = vertx.createHttpClient(), "wharf-session", null, gauge);

@@ -1,7 +1,0 @@
-package io.wharf.session;
-
-import java.io.Serializable;
-
-/** A local account. The password is kept only as a slow, salted hash. */
-public record Account(String name, boolean admin, String passwordHash, long createdAt) implements Serializable {
-}

@@ -1,0 +1,99 @@
+package io.wharf.session.hub;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.Cookie;
+import io.vertx.ext.web.RoutingContext;
+import io.wharf.session.Scopes;
+import io.wharf.session.Secrets;
+import io.wharf.session.SessionCookies;
+import io.wharf.session.account.Accounts;
+import io.wharf.session.store.Account;
+import io.wharf.session.store.TokenStore;
+
+import java.util.function.Consumer;
+
+/**
+ * Who is calling the hub: an API token ({@code Authorization: token …} or {@code Bearer …}),
+ * limited to its scopes, or the session cookie, with every scope the account allows. Every API
+ * route answers the same way when it cannot tell: 503 when the shared state does not answer,
+ * 401 when nothing valid authenticates the request, 403 when the caller lacks the scope.
+ */
+final class Callers {
+
+  private final SessionCookies cookies;
+  private final Accounts accounts;
+  private final TokenStore tokens;
+  private final String cookieName;
+
+  Callers(SessionCookies cookies, Accounts accounts, TokenStore tokens, String cookieName) {
+    this.cookies = cookies;
+    this.accounts = accounts;
+    this.tokens = tokens;
+    this.cookieName = cookieName;
+  }
+
+  /** The secret of an API token in the Authorization header, or null. */
+  static String bearer(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null) {
+      return null;
+    }
+    if (header.regionMatches(true, 0, "token ", 0, 6)) {
+      return header.substring(6).trim();
+    }
+    if (header.regionMatches(true, 0, "bearer ", 0, 7)) {
+      return header.substring(7).trim();
+    }
+    return null;
+  }
+
+  /** The account of the session cookie, or null; pages use this, the API {@link #authenticated}. */
+  Account cookieAccount(RoutingContext ctx) {
+    Cookie cookie = ctx.request().getCookie(cookieName);
+    if (cookie == null) {
+      return null;
+    }
+    try {
+      return accounts.find(cookies.verify(cookie.getValue()).user());
+    } catch (SessionCookies.InvalidCookieException e) {
+      return null;
+    }
+  }
+
+  /** The caller, or null when nothing valid authenticates the request. */
+  Future<Scopes.Caller> caller(RoutingContext ctx) {
+    String secret = bearer(ctx);
+    if (secret == null) {
+      Account account = cookieAccount(ctx);
+      return Future.succeededFuture(account == null ? null : new Scopes.Caller(account, Scopes.grantable(account), true));
+    }
+    return tokens.tokenByHash(Secrets.sha256Hex(secret)).map(token -> {
+      Account owner = token == null || token.expired(System.currentTimeMillis()) ? null : accounts.find(token.user());
+      return owner == null ? null : new Scopes.Caller(owner, token.scopes(), false);
+    });
+  }
+
+  /** Runs {@code action} for an authenticated caller; otherwise answers 503 or 401. */
+  void authenticated(RoutingContext ctx, Consumer<Scopes.Caller> action) {
+    caller(ctx).onComplete(ar -> {
+      if (ar.failed()) {
+        Replies.error(ctx, 503, "authentication state unavailable");
+      } else if (ar.result() == null) {
+        Replies.error(ctx, 401, "authentication required");
+      } else {
+        action.accept(ar.result());
+      }
+    });
+  }
+
+  /** Runs {@code action} when the caller may use {@code scope} on {@code user} (null: on anyone); otherwise 503, 401 or 403. */
+  void require(RoutingContext ctx, String scope, String user, Consumer<Scopes.Caller> action) {
+    authenticated(ctx, caller -> {
+      if (caller.may(scope, user)) {
+        action.accept(caller);
+      } else {
+        Replies.error(ctx, 403, "missing scope " + scope + (user == null ? "" : " for " + user));
+      }
+    });
+  }
+}

@@ -1,0 +1,130 @@
+package io.wharf.session.hub;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CSRFHandler;
+import io.wharf.session.SessionCookies;
+import io.wharf.session.SharedState;
+import io.wharf.session.account.Accounts;
+import io.wharf.session.lifecycle.Progress;
+import io.wharf.session.lifecycle.ServerLifecycle;
+
+import java.nio.file.Path;
+
+/**
+ * The hub's routes. Bodies are read only here, under {@code /hub/}; proxied {@code /user/}
+ * requests never meet a body handler. Every state-changing hub request must carry the
+ * double-submit CSRF token ({@code XSRF-TOKEN} cookie echoed in a header or form field).
+ */
+public final class HubRoutes {
+
+  private static final long BODY_LIMIT = 64 * 1024;
+
+  private final Vertx vertx;
+  private final Callers callers;
+  private final LoginHandler login;
+  private final ServerApi servers;
+  private final ProgressStream progress;
+  private final PendingPage pending;
+  private final UserApi users;
+  private final UserAdminApi userAdmin;
+  private final InstanceApi instances;
+  private final TokenApi tokens;
+  private final String csrfSecret;
+  private final Path staticDir;
+
+  public HubRoutes(Vertx vertx, SessionCookies cookies, String cookieName, Accounts accounts, SharedState state,
+                   ServerLifecycle lifecycle, Path staticDir) {
+    this.vertx = vertx;
+    this.callers = new Callers(cookies, accounts, state.tokens(), cookieName);
+    this.login = new LoginHandler(cookies, cookieName, accounts, lifecycle);
+    this.servers = new ServerApi(callers, accounts, lifecycle);
+    this.progress = new ProgressStream(vertx, servers, state.servers(), new Progress(vertx));
+    this.pending = new PendingPage(callers, accounts, lifecycle, staticDir);
+    this.users = new UserApi(callers, accounts, state);
+    this.userAdmin = new UserAdminApi(callers, accounts, state.servers(), lifecycle);
+    this.tokens = new TokenApi(callers, state.tokens());
+    this.instances = new InstanceApi(callers, state.cluster());
+    this.csrfSecret = cookies.csrfSecret();
+    this.staticDir = staticDir;
+  }
+
+  public void mount(Router router) {
+    CSRFHandler csrf = CSRFHandler.create(vertx, csrfSecret)
+      .setCookieSecure(true)
+      .setCookiePath("/")
+      .setTimeout(8 * 3600 * 1000L);
+    // The CSRF check guards what the browser sends with the cookie; an API token is not sent
+    // by browsers on their own, so token-authenticated calls skip it.
+    router.route("/hub/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
+      .handler(ctx -> {
+        if (Callers.bearer(ctx) != null) {
+          ctx.next();
+        } else {
+          csrf.handle(ctx);
+        }
+      });
+
+    router.get("/hub/login").handler(ctx -> page(ctx, "login.html"));
+    router.post("/hub/login").handler(login::login);
+    router.post("/hub/logout").handler(login::logout);
+    router.get("/hub/logout").handler(login::logout);
+    router.get("/hub/home").handler(ctx -> authedPage(ctx, "home.html"));
+    router.get("/hub/spawn-pending/:name").handler(pending::handle);
+    router.get("/hub/spawn-pending/:name/:server").handler(pending::handle);
+
+    router.get("/hub/api/user").handler(users::self);
+    router.get("/hub/api/users").handler(users::list);
+    router.post("/hub/api/users").handler(userAdmin::createMany);
+    router.get("/hub/api/users/:name").handler(users::get);
+    router.post("/hub/api/users/:name").handler(userAdmin::create);
+    router.delete("/hub/api/users/:name").handler(userAdmin::delete);
+    router.post("/hub/api/users/:name/tokens").handler(tokens::create);
+    router.get("/hub/api/users/:name/tokens").handler(tokens::list);
+    router.get("/hub/api/users/:name/tokens/:id").handler(tokens::get);
+    router.delete("/hub/api/users/:name/tokens/:id").handler(tokens::delete);
+    router.post("/hub/api/users/:name/server").handler(servers::start);
+    router.delete("/hub/api/users/:name/server").handler(servers::stop);
+    router.get("/hub/api/users/:name/server/progress").handler(progress::handle);
+    router.post("/hub/api/users/:name/servers/:server").handler(servers::start);
+    router.delete("/hub/api/users/:name/servers/:server").handler(servers::stop);
+    router.get("/hub/api/users/:name/servers/:server/progress").handler(progress::handle);
+    router.get("/hub/api/users/:name/profiles").handler(servers::profiles);
+    router.get("/hub/api/instances").handler(instances::list);
+    router.post("/hub/api/instances/:id/drain").handler(instances::drain);
+    router.delete("/hub/api/instances/:id/drain").handler(instances::undrain);
+
+    router.get("/").handler(ctx -> Replies.redirect(ctx, "/hub/home"));
+    router.get("/hub").handler(ctx -> Replies.redirect(ctx, "/hub/home"));
+    router.get("/hub/").handler(ctx -> Replies.redirect(ctx, "/hub/home"));
+
+    // A form posted with a stale or missing CSRF token: send the user back to a fresh form.
+    router.post("/hub/login").failureHandler(ctx -> {
+      if (ctx.statusCode() == 403) {
+        Replies.redirect(ctx, "/hub/login?error=expired");
+      } else {
+        ctx.next();
+      }
+    });
+  }
+
+  /** {@code handler}, run only for callers holding {@code scope} (API token or cookie); others get 401, 403 or 503. */
+  public Handler<RoutingContext> requireScope(String scope, Handler<RoutingContext> handler) {
+    return ctx -> callers.require(ctx, scope, null, caller -> handler.handle(ctx));
+  }
+
+  private void page(RoutingContext ctx, String file) {
+    ctx.response().putHeader("Cache-Control", "no-store").sendFile(staticDir.resolve(file).toString());
+  }
+
+  private void authedPage(RoutingContext ctx, String file) {
+    if (callers.cookieAccount(ctx) == null) {
+      Replies.redirect(ctx, "/hub/login?next=" + ctx.request().path());
+    } else {
+      page(ctx, file);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.wharf.session.store;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.IndexConfig;
+import com.hazelcast.config.IndexType;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.NearCacheConfig;
+import com.hazelcast.config.ReplicatedMapConfig;
+import com.hazelcast.core.HazelcastInstance;
+import io.vertx.core.Vertx;
+import io.wharf.session.SharedState;
+
+/**
+ * The Hazelcast maps behind {@link SharedState}, their settings, and the adapters over them:
+ * the only code that touches Hazelcast's data structures is in this package.
+ */
+public final class HazelcastMaps {
+
+  // Named before servers were called servers; kept so that a rolling upgrade shares one map.
+  static final String SERVERS = "wharf-sessions";
+  static final String ACCOUNTS = "wharf-accounts";
+  static final String INSTANCES = "wharf-instances";
+  static final String DRAINING = "wharf-draining";
+  static final String TOMBSTONES = "wharf-tombstones";
+  static final String TOKENS = "wharf-tokens";
+  static final String ACTIVITY = "wharf-activity";
+
+  private HazelcastMaps() {
+  }
+
+  /** The shared state of the cluster {@code hazelcast} belongs to. */
+  public static SharedState sharedState(Vertx vertx, HazelcastInstance hazelcast) {
+    return new SharedState(new HazelcastServers(vertx, hazelcast), new HazelcastActivity(vertx, hazelcast),
+      new HazelcastAccounts(hazelcast), new HazelcastTokens(vertx, hazelcast), new HazelcastCluster(vertx, hazelcast));
+  }
+
+  /** Adds the map settings the adapters rely on; call before the Hazelcast instance starts. */
+  public static void configure(Config config) {
+    // Near-caches learn of changes through invalidation events, which Hazelcast batches for up
+    // to 10 s by default: a server that became ready, or was stopped, would look unchanged to
+    // the other routers for that long. Sent one by one, they arrive within milliseconds.
+    config.setProperty("hazelcast.map.invalidation.batch.enabled", "false");
+    NearCacheConfig nearCache = new NearCacheConfig(SERVERS)
+      .setInMemoryFormat(InMemoryFormat.OBJECT)
+      .setCacheLocalEntries(true)
+      .setInvalidateOnChange(true)
+      .setEvictionConfig(new EvictionConfig().setEvictionPolicy(EvictionPolicy.LRU).setSize(1_000_000));
+    // Lookups by user, instance and state go through indexes instead of deserializing every
+    // record: the leader and the culler run them every few seconds, the hub on users' calls,
+    // and the map may hold a hundred thousand servers.
+    config.addMapConfig(new MapConfig(SERVERS).setBackupCount(1).setReadBackupData(true).setNearCacheConfig(nearCache)
+      .addIndexConfig(new IndexConfig(IndexType.HASH, "user"))
+      .addIndexConfig(new IndexConfig(IndexType.HASH, "instance"))
+      .addIndexConfig(new IndexConfig(IndexType.HASH, "state")));
+    config.addMapConfig(new MapConfig(INSTANCES).setBackupCount(1));
+    config.addMapConfig(new MapConfig(DRAINING).setBackupCount(1));
+    // Activity outlives no server by much: a week without a write means the server is long gone.
+    config.addMapConfig(new MapConfig(ACTIVITY).setBackupCount(1).setMaxIdleSeconds(7 * 86_400));
+    config.addMapConfig(new MapConfig(TOMBSTONES).setBackupCount(1).setTimeToLiveSeconds(86_400));
+    config.addMapConfig(new MapConfig(TOKENS).setBackupCount(1).setNearCacheConfig(new NearCacheConfig(TOKENS)
+      .setInMemoryFormat(InMemoryFormat.OBJECT).setCacheLocalEntries(true).setInvalidateOnChange(true)));
+    config.addReplicatedMapConfig(new ReplicatedMapConfig(ACCOUNTS).setInMemoryFormat(InMemoryFormat.OBJECT));
+  }
+}

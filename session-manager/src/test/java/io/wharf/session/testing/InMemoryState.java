@@ -1,0 +1,133 @@
+package io.wharf.session.testing;
+
+import io.vertx.core.Future;
+import io.wharf.session.ServerRecord;
+import io.wharf.session.SharedState;
+import io.wharf.session.store.Account;
+import io.wharf.session.store.AccountStore;
+import io.wharf.session.store.ActivityStore;
+import io.wharf.session.store.ApiToken;
+import io.wharf.session.store.TokenStore;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+/**
+ * The cluster's shared state in one process's memory, for unit tests: the same interfaces as
+ * the Hazelcast adapters, with the same compare-and-set semantics, and no Hazelcast. A test can
+ * make the store fail ({@link #failing(boolean)}) to check the 503 answers.
+ */
+public final class InMemoryState {
+
+  private final InMemoryServers servers = new InMemoryServers(this);
+  private final InMemoryCluster cluster = new InMemoryCluster(this);
+  private final Map<String, Long> activity = new ConcurrentHashMap<>();
+  private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+  private final List<Runnable> accountListeners = new CopyOnWriteArrayList<>();
+  private final Map<String, ApiToken> tokens = new ConcurrentHashMap<>();
+  private volatile boolean failing;
+
+  /** While true, every asynchronous store call fails, as when the cluster does not answer. */
+  public InMemoryState failing(boolean failing) {
+    this.failing = failing;
+    return this;
+  }
+
+  <T> Future<T> answer(T value) {
+    return failing ? Future.failedFuture(new IllegalStateException("shared state unavailable")) : Future.succeededFuture(value);
+  }
+
+  public InMemoryServers servers() {
+    return servers;
+  }
+
+  public InMemoryCluster cluster() {
+    return cluster;
+  }
+
+  /** The activity map the routers write, as a test sees it. */
+  public Map<String, Long> activityMap() {
+    return activity;
+  }
+
+  /** The {@link SharedState} over this memory. */
+  public SharedState shared() {
+    return new SharedState(servers, new Activity(), new Accounts(), new Tokens(), cluster);
+  }
+
+  private final class Activity implements ActivityStore {
+    @Override
+    public Future<Void> recordActivity(Map<String, Long> lastActivity) {
+      lastActivity.forEach((key, at) -> activity.merge(key, at, Math::max));
+      return answer(null);
+    }
+
+    @Override
+    public Future<Map<String, Long>> activity(Collection<String> keys) {
+      return answer(keys.stream().filter(activity::containsKey).collect(Collectors.toMap(k -> k, activity::get)));
+    }
+  }
+
+  private final class Accounts implements AccountStore {
+    @Override
+    public Account account(String name) {
+      return name == null ? null : accounts.get(name);
+    }
+
+    @Override
+    public void saveAccount(Account account) {
+      accounts.put(account.name(), account);
+      accountListeners.forEach(Runnable::run);
+    }
+
+    @Override
+    public void removeAccount(String name) {
+      accounts.remove(name);
+      accountListeners.forEach(Runnable::run);
+    }
+
+    @Override
+    public Collection<Account> accounts() {
+      return List.copyOf(accounts.values());
+    }
+
+    @Override
+    public void onAccountsChanged(Runnable listener) {
+      accountListeners.add(listener);
+    }
+  }
+
+  private final class Tokens implements TokenStore {
+    @Override
+    public Future<ApiToken> tokenByHash(String hash) {
+      return answer(tokens.get(hash));
+    }
+
+    @Override
+    public Future<Void> saveToken(ApiToken token) {
+      tokens.put(token.hash(), token);
+      return answer(null);
+    }
+
+    @Override
+    public Future<List<ApiToken>> tokensOf(String user) {
+      return answer(new ArrayList<>(tokens.values().stream().filter(t -> t.user().equals(user)).toList()));
+    }
+
+    @Override
+    public Future<Void> removeToken(String hash) {
+      tokens.remove(hash);
+      return answer(null);
+    }
+  }
+
+  /** A record as stored, for tests that look at it directly. */
+  public ServerRecord server(String user, String server) {
+    return servers.peek(ServerRecord.key(user, server));
+  }
+}

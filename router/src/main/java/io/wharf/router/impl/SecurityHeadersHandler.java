@@ -11,6 +11,10 @@ import io.vertx.ext.web.RoutingContext;
 final class SecurityHeadersHandler implements Handler<RoutingContext> {
 
   private static final String HSTS = "max-age=31536000";
+  private static final String CSP = "default-src 'self'; "
+      + "script-src 'self' 'unsafe-inline'; "
+      + "style-src 'self' 'unsafe-inline'; "
+      + "frame-ancestors 'none'";
 
   private SecurityHeadersHandler() {
   }
@@ -26,7 +30,7 @@ final class SecurityHeadersHandler implements Handler<RoutingContext> {
     headers.set("X-Content-Type-Options", "nosniff");
     headers.set("X-Frame-Options", "DENY");
     headers.set("Referrer-Policy", "same-origin");
-    headers.set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+    headers.set("Content-Security-Policy", CSP);
     ctx.next();
   }
 }

@@ -15,26 +15,15 @@ import org.junit.jupiter.api.extension.TestWatcher;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
+import static io.wharf.server.it.WharfCluster.await;
+import static io.wharf.server.it.WharfCluster.running;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,9 +44,7 @@ class ClusterIT {
   /** Concurrent request loops during a kill: at most this many requests can be in flight on the victim. */
   private static final int LOOPS = 4;
 
-  private final List<WharfProcess> instances = new ArrayList<>();
-  private NginxBalancer balancer;
-  private HubClient admin;
+  private WharfCluster cluster;
   private HubClient alice;
   private HubClient bob;
   private String aliceKernel;
@@ -68,51 +55,26 @@ class ClusterIT {
     @Override
     public void testFailed(ExtensionContext context, Throwable cause) {
       failed = true;
-      printLogs();
+      if (cluster != null) {
+        cluster.printLogs();
+      }
     }
   };
 
   @BeforeAll
   void startCluster() throws Exception {
-    int clusterPort = WharfProcess.freePort();
-    int httpsPort = WharfProcess.freePort();
-    String members = ADDRESSES.stream().map(a -> a + ":" + clusterPort).collect(Collectors.joining(","));
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    String cookieSecret = Base64.getEncoder().encodeToString(key);
-    String clusterSecret = UUID.randomUUID().toString();
-    for (int i = 0; i < ADDRESSES.size(); i++) {
-      String address = ADDRESSES.get(i);
-      WharfProcess wharf = new WharfProcess("c" + (i + 1), address, httpsPort, Map.of(
-        "WHARF_CLUSTER_ADVERTISE_ADDRESS", address,
-        "WHARF_CONTAINERS_PUBLISH_HOST", address,
-        "WHARF_CLUSTER_PORT", Integer.toString(clusterPort),
-        "WHARF_CLUSTER_MEMBERS", members,
-        "WHARF_CLUSTER_SECRET", clusterSecret,
-        "WHARF_AUTH_COOKIE_SECRET", cookieSecret,
-        "WHARF_ROUTER_EVENT_LOOPS", "2"));
-      // Users' home volumes carry the instance id, so cleanup finds exactly this test's.
-      wharf.with("WHARF_CONTAINERS_HOME_VOLUME", wharf.instanceId + "-home-{user}");
-      instances.add(wharf);
-    }
+    cluster = new WharfCluster(ADDRESSES);
     try {
-      // The first becomes the oldest member; the other two join it at the same time.
-      instances.get(0).start();
-      inParallel(instances.subList(1, 3).stream().<Callable<Object>>map(w -> w::start).toList());
-      balancer = NginxBalancer.start(instances.stream().map(w -> w.address + ":" + w.httpsPort).toList());
-
-      admin = new HubClient(balancer.base());
-      assertEquals(302, admin.login("admin", WharfProcess.ADMIN_PASSWORD).statusCode());
-      awaitCluster(3);
+      cluster.start();
       for (String user : List.of("alice", "bob", "carol")) {
-        HttpResponse<String> created = admin.postJson("/hub/api/users/" + user, new JsonObject().put("password", PASSWORD));
+        HttpResponse<String> created = cluster.admin.postJson("/hub/api/users/" + user, new JsonObject().put("password", PASSWORD));
         assertEquals(201, created.statusCode(), created.body());
       }
       // Logging in started the admin's own server: it stays, as load on one instance.
-      assertReady(admin.awaitProgress("admin"));
+      assertReady(cluster.admin.awaitProgress("admin"));
     } catch (Throwable e) {
       failed = true;
-      printLogs();
+      cluster.printLogs();
       throw e;
     }
   }
@@ -120,7 +82,7 @@ class ClusterIT {
   @Test
   @Order(1)
   void anyInstanceServesTheNotebook() throws Exception {
-    alice = new HubClient(balancer.base());
+    alice = new HubClient(cluster.balancer.base());
     HttpResponse<String> login = alice.login("alice", PASSWORD);
     assertEquals(302, login.statusCode());
     assertEquals("/hub/spawn-pending/alice", login.headers().firstValue("location").orElseThrow());
@@ -135,14 +97,14 @@ class ClusterIT {
     HttpResponse<String> tree = alice.navigate("/user/alice/tree");
     assertEquals(200, tree.statusCode());
     servedBy.add(tree.headers().firstValue("X-Wharf-Instance").orElseThrow());
-    assertEquals(ids(), servedBy, "round robin reached every instance, and each served alice's notebook");
+    assertEquals(cluster.ids(), servedBy, "round robin reached every instance, and each served alice's notebook");
 
     HttpResponse<String> created = alice.postJson("/user/alice/api/kernels", new JsonObject().put("name", "python3"));
     assertEquals(201, created.statusCode(), created.body());
     aliceKernel = new JsonObject(created.body()).getString("id");
-    assertEquals("2", NotebookKernel.execute(alice, "alice", aliceKernel, "1+1", balancer.base()));
+    assertEquals("2", NotebookKernel.execute(alice, "alice", aliceKernel, "1+1", cluster.balancer.base()));
     // Each router on its own tunnels the kernel's WebSocket to the container, wherever it runs.
-    for (WharfProcess wharf : instances) {
+    for (WharfProcess wharf : cluster.instances) {
       assertEquals("2", NotebookKernel.execute(direct(alice, wharf), "alice", aliceKernel, "1+1", wharf.base()), wharf.instanceId);
     }
   }
@@ -155,23 +117,23 @@ class ClusterIT {
     assertNotEquals(adminOn, aliceOn, "alice's server went to an empty instance, not the admin's");
 
     // Load reports trail by up to two seconds; wait until they count both servers.
-    await(Duration.ofSeconds(15), () -> running(instancesView()).values().stream().mapToInt(Integer::intValue).sum() == 2,
+    await(Duration.ofSeconds(15), () -> running(cluster.instancesView()).values().stream().mapToInt(Integer::intValue).sum() == 2,
       "load reports count the two servers");
-    Map<String, Integer> running = running(instancesView());
+    Map<String, Integer> running = running(cluster.instancesView());
     int least = running.values().stream().mapToInt(Integer::intValue).min().orElseThrow();
     Set<String> leastLoaded = running.entrySet().stream().filter(e -> e.getValue() == least).map(Map.Entry::getKey)
       .collect(Collectors.toSet());
     assertEquals(1, leastLoaded.size(), running.toString());
 
-    bob = new HubClient(balancer.base());
+    bob = new HubClient(cluster.balancer.base());
     assertEquals(302, bob.login("bob", PASSWORD).statusCode());
     // While the server starts, every router looks its route up and keeps the answer in its
     // near-cache; once it is ready, each must learn so at once, not when the cache expires.
-    for (WharfProcess wharf : instances) {
+    for (WharfProcess wharf : cluster.instances) {
       direct(bob, wharf).get("/user/bob/api/status");
     }
     assertReady(bob.awaitProgress("bob"));
-    for (WharfProcess wharf : instances) {
+    for (WharfProcess wharf : cluster.instances) {
       await(Duration.ofSeconds(2), () -> status(direct(bob, wharf), "/user/bob/api/status") == 200,
         wharf.instanceId + " routes to bob's ready server");
     }
@@ -183,10 +145,10 @@ class ClusterIT {
   @Test
   @Order(3)
   void killingAnInstanceFailsOnlyItsInFlightRequests() throws Exception {
-    awaitSafe();
-    String leader = leader();
+    cluster.awaitSafe();
+    String leader = cluster.leader();
     // The victim runs a server, so its notebook must stay reachable through the other routers.
-    WharfProcess victim = byId(List.of("alice", "bob").stream()
+    WharfProcess victim = cluster.byId(List.of("alice", "bob").stream()
       .map(u -> serverOf(u).getJsonObject("state").getString("instance"))
       .filter(id -> !id.equals(leader)).findFirst().orElseThrow());
     Map<String, String> containersBefore = containers();
@@ -207,10 +169,10 @@ class ClusterIT {
 
     assertEquals(victimContainers, Docker.containersOf(victim.instanceId), "the victim's containers keep running");
     assertEquals(containersBefore, containers(), "every server keeps its container");
-    assertEquals("2", NotebookKernel.execute(alice, "alice", aliceKernel, "1+1", balancer.base()));
+    assertEquals("2", NotebookKernel.execute(alice, "alice", aliceKernel, "1+1", cluster.balancer.base()));
 
     victim.start();
-    awaitCluster(3);
+    cluster.awaitCluster(3);
     assertEquals(containersBefore, containers(), "the restarted instance re-adopted its containers");
     assertEquals(victimContainers, Docker.containersOf(victim.instanceId));
     assertEquals(200, alice.get("/user/alice/api/status").statusCode());
@@ -220,8 +182,8 @@ class ClusterIT {
   @Test
   @Order(4)
   void leaderFailsOverWithinTenSeconds() throws Exception {
-    awaitSafe();
-    WharfProcess oldLeader = byId(leader());
+    cluster.awaitSafe();
+    WharfProcess oldLeader = cluster.byId(cluster.leader());
     Map<String, String> containersBefore = containers();
 
     RequestLoops.Result result;
@@ -234,7 +196,7 @@ class ClusterIT {
       while (newLeader == null || newLeader.equals(oldLeader.instanceId)) {
         assertTrue(System.nanoTime() - killedAt < Duration.ofSeconds(30).toNanos(), "no new leader within 30 s");
         try {
-          newLeader = leader();
+          newLeader = cluster.leader();
         } catch (Exception | AssertionError unanswered) {
           Thread.sleep(100);
         }
@@ -251,10 +213,10 @@ class ClusterIT {
     assertTrue(result.failed() <= LOOPS, result.toString());
     assertEquals(containersBefore, containers(), "every server keeps its container");
 
-    String newLeader = leader();
+    String newLeader = cluster.leader();
     oldLeader.start();
-    awaitCluster(3);
-    assertEquals(newLeader, leader(), "a returning instance does not take the leadership back");
+    cluster.awaitCluster(3);
+    assertEquals(newLeader, cluster.leader(), "a returning instance does not take the leadership back");
     assertEquals(containersBefore, containers());
   }
 
@@ -265,16 +227,16 @@ class ClusterIT {
     String aliceOn = serverOf("alice").getJsonObject("state").getString("instance");
     String bobOn = serverOf("bob").getJsonObject("state").getString("instance");
     // The admin's instance becomes the emptiest: without draining, the next server would go there.
-    assertEquals(204, admin.delete("/hub/api/users/admin/server").statusCode());
-    await(Duration.ofSeconds(15), () -> running(instancesView()).get(adminOn) == 0, "the admin's instance reports no server");
+    assertEquals(204, cluster.admin.delete("/hub/api/users/admin/server").statusCode());
+    await(Duration.ofSeconds(15), () -> running(cluster.instancesView()).get(adminOn) == 0, "the admin's instance reports no server");
 
     for (String id : List.of(adminOn, aliceOn)) {
-      HttpResponse<String> drained = admin.send(admin.request("/hub/api/instances/" + id + "/drain")
+      HttpResponse<String> drained = cluster.admin.send(cluster.admin.request("/hub/api/instances/" + id + "/drain")
         .POST(HttpRequest.BodyPublishers.noBody()).build());
       assertEquals(200, drained.statusCode(), drained.body());
       assertEquals("draining", new JsonObject(drained.body()).getString("state"));
     }
-    HubClient carol = new HubClient(balancer.base());
+    HubClient carol = new HubClient(cluster.balancer.base());
     assertEquals(302, carol.login("carol", PASSWORD).statusCode());
     assertReady(carol.awaitProgress("carol"));
     assertEquals(bobOn, serverOf("carol").getJsonObject("state").getString("instance"),
@@ -283,10 +245,10 @@ class ClusterIT {
     for (int i = 0; i < 6; i++) {
       assertEquals(200, alice.get("/user/alice/api/status").statusCode(), "the draining instance's server keeps working");
     }
-    assertEquals("2", NotebookKernel.execute(alice, "alice", aliceKernel, "1+1", balancer.base()));
+    assertEquals("2", NotebookKernel.execute(alice, "alice", aliceKernel, "1+1", cluster.balancer.base()));
 
     for (String id : List.of(adminOn, aliceOn)) {
-      HttpResponse<String> resumed = admin.delete("/hub/api/instances/" + id + "/drain");
+      HttpResponse<String> resumed = cluster.admin.delete("/hub/api/instances/" + id + "/drain");
       assertEquals(200, resumed.statusCode(), resumed.body());
       assertEquals("accepting", new JsonObject(resumed.body()).getString("state"));
     }
@@ -300,10 +262,10 @@ class ClusterIT {
     String cookie = alice.cookie("wharf-session");
     RequestLoops.Result result;
     try (RequestLoops loops = loops("alice", "alice")) {
-      for (WharfProcess wharf : instances) {
-        awaitSafe();
+      for (WharfProcess wharf : cluster.instances) {
+        cluster.awaitSafe();
         wharf.restart();
-        awaitCluster(3);
+        cluster.awaitCluster(3);
       }
       result = loops.stop();
     }
@@ -314,48 +276,18 @@ class ClusterIT {
     HttpResponse<String> kernels = alice.get("/user/alice/api/kernels");
     assertTrue(new JsonArray(kernels.body()).stream().anyMatch(k -> aliceKernel.equals(((JsonObject) k).getString("id"))),
       "the kernel started before the restarts is still there");
-    assertEquals("2", NotebookKernel.execute(alice, "alice", aliceKernel, "1+1", balancer.base()));
+    assertEquals("2", NotebookKernel.execute(alice, "alice", aliceKernel, "1+1", cluster.balancer.base()));
   }
 
   @AfterAll
   void stopCluster() throws Exception {
-    List<Throwable> errors = new ArrayList<>();
-    for (WharfProcess wharf : instances) {
-      try {
-        wharf.close();
-      } catch (Throwable e) {
-        errors.add(e);
-      }
-    }
-    if (balancer != null) {
-      balancer.close();
-    }
-    for (WharfProcess wharf : instances) {
-      assertTrue(Docker.containersOf(wharf.instanceId).isEmpty(), "no container of " + wharf.instanceId + " is left");
-      assertTrue(Docker.volumesOf(wharf.instanceId).isEmpty(), "no volume of " + wharf.instanceId + " is left");
-    }
-    if (!errors.isEmpty()) {
-      throw new AssertionError("cleanup failed", errors.get(0));
-    }
-    if (!failed) {
+    if (cluster != null) {
       // The instances' logs and data matter only when a step failed.
-      for (WharfProcess wharf : instances) {
-        try (Stream<Path> files = Files.walk(wharf.dataDir)) {
-          files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-      }
+      cluster.stop(failed);
     }
   }
 
   // ---- helpers
-
-  private Set<String> ids() {
-    return instances.stream().map(w -> w.instanceId).collect(Collectors.toSet());
-  }
-
-  private WharfProcess byId(String id) {
-    return instances.stream().filter(w -> w.instanceId.equals(id)).findFirst().orElseThrow();
-  }
 
   /** A client for one instance's router alone, carrying {@code user}'s cookie. */
   private static HubClient direct(HubClient user, WharfProcess wharf) {
@@ -368,7 +300,7 @@ class ClusterIT {
   private RequestLoops loops(String... users) {
     Map<String, HubClient> clients = Map.of("alice", alice, "bob", bob);
     return RequestLoops.start(List.of(users).stream()
-      .map(user -> new RequestLoops.Target(balancer.base(), user, clients.get(user).cookie("wharf-session"))).toList());
+      .map(user -> new RequestLoops.Target(cluster.balancer.base(), user, clients.get(user).cookie("wharf-session"))).toList());
   }
 
   private static int status(HubClient client, String path) {
@@ -379,53 +311,8 @@ class ClusterIT {
     }
   }
 
-  private JsonObject instancesView() {
-    try {
-      HttpResponse<String> response = admin.get("/hub/api/instances");
-      assertEquals(200, response.statusCode(), response.body());
-      return new JsonObject(response.body());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static Map<String, Integer> running(JsonObject view) {
-    return view.getJsonArray("instances").stream().map(JsonObject.class::cast)
-      .filter(i -> i.getBoolean("alive"))
-      .collect(Collectors.toMap(i -> i.getString("id"), i -> i.getInteger("running")));
-  }
-
-  private String leader() {
-    List<String> leaders = instancesView().getJsonArray("instances").stream().map(JsonObject.class::cast)
-      .filter(i -> i.getBoolean("alive") && i.getBoolean("leader")).map(i -> i.getString("id")).toList();
-    assertEquals(1, leaders.size(), "exactly one live leader: " + leaders);
-    return leaders.get(0);
-  }
-
-  /** Waits until {@code size} instances are alive, each with a report of its own. */
-  private void awaitCluster(int size) throws Exception {
-    await(Duration.ofSeconds(60), () -> {
-      try {
-        return running(instancesView()).keySet().equals(ids()) && ids().size() == size;
-      } catch (RuntimeException | AssertionError notYet) {
-        return false;
-      }
-    }, size + " live instances");
-  }
-
-  /** Waits until every partition has its backup, so one more member may go. */
-  private void awaitSafe() throws Exception {
-    await(Duration.ofSeconds(60), () -> instancesView().getBoolean("safe", false), "the cluster is safe");
-  }
-
   private JsonObject serverOf(String user) {
-    try {
-      HttpResponse<String> response = admin.get("/hub/api/users/" + user);
-      assertEquals(200, response.statusCode(), response.body());
-      return new JsonObject(response.body()).getJsonObject("servers").getJsonObject("");
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return cluster.serverOf(user);
   }
 
   /** Container id of each running server, by user. */
@@ -437,45 +324,5 @@ class ClusterIT {
 
   private static void assertReady(JsonObject progress) {
     assertTrue(progress != null && progress.getBoolean("ready", false), String.valueOf(progress));
-  }
-
-  private static void await(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      Thread.sleep(250);
-    }
-  }
-
-  private static void inParallel(List<Callable<Object>> tasks) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
-    try {
-      for (Future<Object> done : pool.invokeAll(tasks)) {
-        done.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  private void printLogs() {
-    for (WharfProcess wharf : instances) {
-      try {
-        List<String> lines = wharf.log().lines().toList();
-        System.out.println("---- last lines of " + wharf.instanceId + "'s log");
-        lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(System.out::println);
-      } catch (Exception ignored) {
-        // No log yet.
-      }
-    }
-    if (balancer != null) {
-      try {
-        System.out.println("---- nginx\n" + balancer.log());
-      } catch (Exception ignored) {
-        // Nothing logged.
-      }
-    }
   }
 }

@@ -61,7 +61,8 @@ class SessionCookiesTest {
     SessionCookies cookies = at(NOW, KEY);
     String[] parts = cookies.issue("alice").split("\\.");
     String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace("alice", "bobby");
-    String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+    String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+    String forged = parts[0] + "." + encoded + "." + parts[2];
     assertThrows(SessionCookies.InvalidCookieException.class, () -> cookies.verify(forged));
   }
 

@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * @param metrics      answers {@code /hub/metrics}; null when the metrics are not served on the HTTPS port
  * @param instanceId   this instance's id, sent in {@code X-Wharf-Instance} on every response
  */
-public record RouterSettings(String instanceId, RouteTable routes, ActivitySink activity, SessionCookies cookies, String cookieName, String publicOrigin,
+public record RouterSettings(String instanceId, RouteTable routes, ActivitySink activity, SessionCookies cookies, String cookieName,
+                             String publicOrigin,
                              Path staticDir, int connectTimeoutMillis, int idleTimeoutSeconds,
                              int maxConnectionsPerServer, int cookieCacheSize,
                              Consumer<Router> hubRoutes, Handler<RoutingContext> health,

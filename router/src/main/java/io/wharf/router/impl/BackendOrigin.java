@@ -45,7 +45,8 @@ final class BackendOrigin implements OriginRequestProvider {
     }
     String path = proxyContext.request().proxiedRequest().path();
     String user = UserPath.user(path);
-    return store.get(ServerRecord.key(user, UserPath.server(path, user, store::hasNamedServer))).compose(session -> session != null && session.running()
+    String key = ServerRecord.key(user, UserPath.server(path, user, store::hasNamedServer));
+    return store.get(key).compose(session -> session != null && session.running()
       ? send(proxyContext, session)
       : Future.failedFuture("server not running"));
   }

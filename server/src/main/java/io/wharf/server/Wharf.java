@@ -139,7 +139,8 @@ public final class Wharf {
                                            Handler<RoutingContext> metrics) {
     String publicUrl = router.getString("public-url", "");
     Consumer<Router> hub = sessions != null ? sessions::mountHub : r -> { };
-    RouterSettings settings = new RouterSettings(instanceId, store.routes(), store.activitySink(), cookies, auth.getString("cookie-name", "wharf-session"),
+    RouterSettings settings = new RouterSettings(instanceId, store.routes(), store.activitySink(), cookies,
+      auth.getString("cookie-name", "wharf-session"),
       publicUrl.isBlank() ? null : publicUrl.replaceAll("/+$", ""), staticDir,
       router.getInteger("connect-timeout-ms", 5000), router.getInteger("idle-timeout-seconds", 600),
       router.getInteger("max-connections-per-server", 32), 10_000, hub, health, metrics);

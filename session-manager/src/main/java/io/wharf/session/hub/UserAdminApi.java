@@ -37,7 +37,8 @@ final class UserAdminApi {
   /** The body as a JSON object; null (answered 400) when it is not one. An empty body is an empty object. */
   static JsonObject body(RoutingContext ctx) {
     try {
-      Object parsed = ctx.body().length() == 0 ? new JsonObject() : ctx.body().asJsonObject();
+      // No body at all has length -1 (the body handler kept no buffer), not 0.
+      Object parsed = ctx.body().length() <= 0 ? new JsonObject() : ctx.body().asJsonObject();
       if (parsed != null) {
         return (JsonObject) parsed;
       }

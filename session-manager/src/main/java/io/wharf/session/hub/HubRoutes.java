@@ -49,7 +49,7 @@ public final class HubRoutes {
     this.progress = new ProgressStream(vertx, servers, state.servers(), new Progress(vertx));
     this.pending = new PendingPage(callers, accounts, lifecycle, staticDir);
     this.users = new UserApi(callers, accounts, state);
-    this.userAdmin = new UserAdminApi(callers, accounts, state.servers(), lifecycle);
+    this.userAdmin = new UserAdminApi(callers, accounts, state.servers(), state.tokens(), lifecycle);
     this.tokens = new TokenApi(callers, state.tokens());
     this.instances = new InstanceApi(callers, state.cluster());
     this.csrfSecret = cookies.csrfSecret();

@@ -2,6 +2,7 @@ package io.wharf.session.hub;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -128,8 +129,9 @@ public final class HubRoutes {
       return;
     }
     int status = ctx.statusCode() >= 400 ? ctx.statusCode() : 500;
+    boolean safe = ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD;
     String message = switch (status) {
-      case 403 -> "missing or stale XSRF token: echo the XSRF-TOKEN cookie in the X-XSRF-TOKEN header or form field";
+      case 403 -> safe ? "forbidden" : "missing or stale XSRF token: echo the XSRF-TOKEN cookie in the X-XSRF-TOKEN header or form field";
       case 413 -> "the request body is too large";
       case 500 -> "internal error";
       default -> response.setStatusCode(status).getStatusMessage();

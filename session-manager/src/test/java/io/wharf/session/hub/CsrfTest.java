@@ -56,7 +56,8 @@ class CsrfTest {
     String cookie = hub.cookie("alice");
     String token = client.xsrfToken();
     String path = "/hub/api/users/alice/tokens";
-    client.post(path).session(cookie).json("{}").send().assertError(403);
+    String message = client.post(path).session(cookie).json("{}").send().assertError(403);
+    assertTrue(message.contains("XSRF"), message);
     client.post(path).session(cookie).cookie(HubClient.XSRF_COOKIE, token).json("{}").send().assertError(403);
     client.post(path).session(cookie).header(HubClient.XSRF_HEADER, token).json("{}").send().assertError(403);
     client.post(path).session(cookie).cookie(HubClient.XSRF_COOKIE, token).header(HubClient.XSRF_HEADER, client.xsrfToken())

@@ -2,6 +2,8 @@ package io.wharf.session.hub;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -11,6 +13,8 @@ import io.wharf.session.SharedState;
 import io.wharf.session.account.Accounts;
 import io.wharf.session.lifecycle.Progress;
 import io.wharf.session.lifecycle.ServerLifecycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 
@@ -21,6 +25,7 @@ import java.nio.file.Path;
  */
 public final class HubRoutes {
 
+  private static final Logger log = LoggerFactory.getLogger(HubRoutes.class);
   private static final long BODY_LIMIT = 64 * 1024;
 
   private final Vertx vertx;
@@ -45,7 +50,7 @@ public final class HubRoutes {
     this.progress = new ProgressStream(vertx, servers, state.servers(), new Progress(vertx));
     this.pending = new PendingPage(callers, accounts, lifecycle, staticDir);
     this.users = new UserApi(callers, accounts, state);
-    this.userAdmin = new UserAdminApi(callers, accounts, state.servers(), lifecycle);
+    this.userAdmin = new UserAdminApi(callers, accounts, state.servers(), state.tokens(), lifecycle);
     this.tokens = new TokenApi(callers, state.tokens());
     this.instances = new InstanceApi(callers, state.cluster());
     this.csrfSecret = cookies.csrfSecret();
@@ -109,6 +114,32 @@ public final class HubRoutes {
         ctx.next();
       }
     });
+    // Whatever a handler before the hub's refused (the CSRF check: 403, the body limit: 413)
+    // answers in the hub's shape, not as the web router's plain-text page and logged stack trace.
+    router.route("/hub/*").failureHandler(HubRoutes::refused);
+  }
+
+  private static void refused(RoutingContext ctx) {
+    HttpServerResponse response = ctx.response();
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    int status = ctx.statusCode() >= 400 ? ctx.statusCode() : 500;
+    boolean safe = ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD;
+    String message = switch (status) {
+      case 403 -> safe ? "forbidden" : "missing or stale XSRF token: echo the XSRF-TOKEN cookie in the X-XSRF-TOKEN header or form field";
+      case 413 -> "the request body is too large";
+      case 500 -> "internal error";
+      default -> response.setStatusCode(status).getStatusMessage();
+    };
+    if (status >= 500) {
+      log.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+    }
+    Replies.error(ctx, status, message);
   }
 
   /** {@code handler}, run only for callers holding {@code scope} (API token or cookie); others get 401, 403 or 503. */

@@ -11,6 +11,7 @@ import io.wharf.session.account.Accounts;
 import io.wharf.session.lifecycle.ServerLifecycle;
 import io.wharf.session.store.Account;
 import io.wharf.session.store.ServerStore;
+import io.wharf.session.store.TokenStore;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,26 +19,30 @@ import java.util.List;
 /**
  * Creating and deleting users (admin only), with JupyterHub's paths and shapes:
  * {@code POST /hub/api/users}, {@code POST /hub/api/users/{name}} (Wharf takes the password in
- * the body) and {@code DELETE /hub/api/users/{name}} (stops the user's servers first).
+ * the body) and {@code DELETE /hub/api/users/{name}} (stops the user's servers and revokes their
+ * tokens first: tokens name their owner, and would otherwise pass to a new account of that name).
  */
 final class UserAdminApi {
 
   private final Callers callers;
   private final Accounts accounts;
   private final ServerStore servers;
+  private final TokenStore tokens;
   private final ServerLifecycle lifecycle;
 
-  UserAdminApi(Callers callers, Accounts accounts, ServerStore servers, ServerLifecycle lifecycle) {
+  UserAdminApi(Callers callers, Accounts accounts, ServerStore servers, TokenStore tokens, ServerLifecycle lifecycle) {
     this.callers = callers;
     this.accounts = accounts;
     this.servers = servers;
+    this.tokens = tokens;
     this.lifecycle = lifecycle;
   }
 
   /** The body as a JSON object; null (answered 400) when it is not one. An empty body is an empty object. */
   static JsonObject body(RoutingContext ctx) {
     try {
-      Object parsed = ctx.body().length() == 0 ? new JsonObject() : ctx.body().asJsonObject();
+      // No body at all has length -1 (the body handler kept no buffer), not 0.
+      Object parsed = ctx.body().length() <= 0 ? new JsonObject() : ctx.body().asJsonObject();
       if (parsed != null) {
         return (JsonObject) parsed;
       }
@@ -150,6 +155,8 @@ final class UserAdminApi {
       }
       servers.serversOf(name)
         .compose(all -> Future.all(all.stream().map(s -> lifecycle.stop(s.user(), s.server())).toList()))
+        .compose(v -> tokens.tokensOf(name))
+        .compose(owned -> Future.all(owned.stream().map(t -> tokens.removeToken(t.hash())).toList()))
         .compose(v -> accounts.delete(name))
         .onSuccess(v -> Replies.noContent(ctx))
         .onFailure(err -> Replies.error(ctx, 503, "could not delete " + name + ": " + err.getMessage()));

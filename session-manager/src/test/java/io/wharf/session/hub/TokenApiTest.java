@@ -1,0 +1,148 @@
+package io.wharf.session.hub;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.wharf.session.Scopes;
+import io.wharf.session.testing.HubClient;
+import io.wharf.session.testing.HubOptions;
+import io.wharf.session.testing.HubReply;
+import io.wharf.session.testing.HubServerExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** API tokens: {@code POST/GET /hub/api/users/{name}/tokens} and {@code GET/DELETE …/tokens/{id}}. */
+class TokenApiTest {
+
+  @RegisterExtension
+  static final HubServerExtension hub = new HubServerExtension();
+
+  private static HubClient client;
+
+  @BeforeAll
+  static void users() {
+    client = hub.client();
+    hub.user("alice");
+    hub.user("bob");
+  }
+
+  private static JsonArray listed(String user, String token) {
+    return client.get("/hub/api/users/" + user + "/tokens").token(token).send().json(200).getJsonArray("api_tokens");
+  }
+
+  private static int count(String user) {
+    return HubServerExtension.await(hub.state().shared().tokens().tokensOf(user)).size();
+  }
+
+  @Test
+  void aNewTokenShowsItsSecretOnceAndIsListedWithout() {
+    long before = System.currentTimeMillis();
+    JsonObject created = client.post("/hub/api/users/alice/tokens").session(hub.cookie("alice")).xsrf()
+      .json(new JsonObject().put("note", "ci").put("scopes", new JsonArray().add("servers")).put("expires_in", 3600)).send().json(201);
+    String secret = created.getString("token");
+    assertTrue(secret.matches("[0-9a-f]{64}"), secret);
+    assertEquals("api_token", created.getString("kind"));
+    assertEquals("alice", created.getString("user"));
+    assertEquals("ci", created.getString("note"));
+    assertEquals(new JsonArray().add("servers"), created.getJsonArray("scopes"));
+    long expires = Instant.parse(created.getString("expires_at")).toEpochMilli();
+    assertTrue(expires >= before + 3_600_000 && expires <= System.currentTimeMillis() + 3_600_000, created::encode);
+
+    // It holds what it was given, and no more.
+    client.post("/hub/api/users/alice/servers/viatoken").token(secret).send().assertStatus(202);
+    client.get("/hub/api/user").token(secret).send().assertError(403);
+
+    String id = created.getString("id");
+    HubReply list = client.get("/hub/api/users/alice/tokens").session(hub.cookie("alice")).send();
+    assertEquals(new JsonArray(), list.json(200).getJsonArray("oauth_tokens"));
+    JsonObject listedToken = list.json().getJsonArray("api_tokens").stream().map(JsonObject.class::cast)
+      .filter(t -> t.getString("id").equals(id)).findFirst().orElseThrow();
+    assertFalse(listedToken.containsKey("token"));
+    assertFalse(list.body().contains(secret), "the list never shows a secret");
+    JsonObject one = client.get("/hub/api/users/alice/tokens/" + id).session(hub.cookie("alice")).send().json(200);
+    assertEquals(id, one.getString("id"));
+    assertFalse(one.containsKey("token"));
+  }
+
+  @Test
+  void aPostWithoutABodyGrantsWhatTheCallerHolds() {
+    JsonObject all = client.post("/hub/api/users/alice/tokens").session(hub.cookie("alice")).xsrf().send().json(201);
+    assertEquals(new JsonArray().add(Scopes.READ_USERS).add(Scopes.SERVERS).add(Scopes.TOKENS), all.getJsonArray("scopes"));
+    assertNull(all.getValue("expires_at"), "no expiry asked: none");
+    String narrow = hub.token("alice", Scopes.TOKENS, Scopes.READ_USERS);
+    JsonObject derived = client.post("/hub/api/users/alice/tokens").token(narrow).send().json(201);
+    assertEquals(new JsonArray().add(Scopes.READ_USERS).add(Scopes.TOKENS), derived.getJsonArray("scopes"));
+  }
+
+  @Test
+  void anAdminManagesAnotherUsersTokensWithUserScopesOnly() {
+    String admin = hub.adminToken();
+    JsonObject made = client.post("/hub/api/users/bob/tokens").token(admin).json("{}").send().json(201);
+    assertEquals("bob", made.getString("user"));
+    assertEquals(new JsonArray().add(Scopes.READ_USERS).add(Scopes.SERVERS).add(Scopes.TOKENS), made.getJsonArray("scopes"));
+    assertTrue(listed("bob", admin).stream().anyMatch(t -> ((JsonObject) t).getString("id").equals(made.getString("id"))));
+    client.post("/hub/api/users/bob/tokens").token(admin).json("{\"scopes\": [\"admin:users\"]}").send().assertError(400);
+    client.post("/hub/api/users/" + HubOptions.ADMIN + "/tokens").token(admin).json("{\"scopes\": [\"admin:users\"]}").send()
+      .json(201);
+  }
+
+  @Test
+  void anUnknownTokenIdIs404() {
+    String alice = hub.token("alice", Scopes.TOKENS);
+    String bobs = client.post("/hub/api/users/bob/tokens").token(hub.token("bob", Scopes.TOKENS)).send().json(201).getString("id");
+    for (String id : List.of("nope", bobs)) {
+      client.get("/hub/api/users/alice/tokens/" + id).token(alice).send().assertError(404);
+      client.delete("/hub/api/users/alice/tokens/" + id).token(alice).send().assertError(404);
+    }
+    client.get("/hub/api/users/bob/tokens/" + bobs).token(hub.adminToken()).send().json(200);
+  }
+
+  @Test
+  void aRevokedTokenNoLongerAuthenticates() {
+    String owner = hub.token("bob", Scopes.TOKENS);
+    JsonObject created = client.post("/hub/api/users/bob/tokens").token(owner).json("{\"scopes\": [\"tokens\"]}").send().json(201);
+    String secret = created.getString("token");
+    client.get("/hub/api/users/bob/tokens").token(secret).send().json(200);
+
+    client.delete("/hub/api/users/bob/tokens/" + created.getString("id")).token(owner).send().assertStatus(204);
+    client.get("/hub/api/users/bob/tokens").token(secret).send().assertError(401);
+    client.get("/hub/api/users/bob/tokens/" + created.getString("id")).token(owner).send().assertError(404);
+    client.get("/hub/api/users/bob/tokens").token(owner).send().json(200);
+  }
+
+  @Test
+  void malformedRequestsAre400AndCreateNothing() {
+    String alice = hub.token("alice", Scopes.TOKENS, Scopes.SERVERS);
+    int before = count("alice");
+    List<String> bodies = List.of("{\"scopes\": \"servers\"}", "{\"scopes\": {\"servers\": true}}", "{\"expires_in\": -100}",
+      "{\"expires_in\": \"x\"}", "{\"expires_in\": 1.5}", "{\"note\": 5}", "{\"scopes\": [\"root\"]}", "[\"servers\"]", "not json");
+    for (String body : bodies) {
+      client.post("/hub/api/users/alice/tokens").token(alice).json(body).send().assertError(400);
+    }
+    assertTrue(client.post("/hub/api/users/alice/tokens").token(alice).json("{\"scopes\": [\"root\"]}").send().assertError(400)
+      .contains("unknown scope"));
+    assertEquals(before, count("alice"));
+  }
+
+  @Test
+  void aScopeTheCallerDoesNotHoldIs400() {
+    String tokensOnly = hub.token("alice", Scopes.TOKENS);
+    int before = count("alice");
+    String message = client.post("/hub/api/users/alice/tokens").token(tokensOnly).json("{\"scopes\": [\"servers\"]}").send()
+      .assertError(400);
+    assertTrue(message.contains("servers"), message);
+    client.post("/hub/api/users/alice/tokens").session(hub.cookie("alice")).xsrf().json("{\"scopes\": [\"admin:users\"]}").send()
+      .assertError(400);
+    client.post("/hub/api/users/alice/tokens").session(hub.cookie("alice")).xsrf().json("{\"scopes\": [\"read:metrics\"]}").send()
+      .assertError(400);
+    assertEquals(before, count("alice"));
+  }
+}

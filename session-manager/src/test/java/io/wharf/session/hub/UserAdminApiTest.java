@@ -1,0 +1,163 @@
+package io.wharf.session.hub;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.wharf.session.Scopes;
+import io.wharf.session.testing.HubClient;
+import io.wharf.session.testing.HubServerExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Creating and deleting users: {@code POST /hub/api/users}, {@code POST/DELETE /hub/api/users/{name}}. */
+class UserAdminApiTest {
+
+  @RegisterExtension
+  static final HubServerExtension hub = new HubServerExtension();
+
+  private static HubClient client;
+  private static String admin;
+
+  @BeforeAll
+  static void users() {
+    client = hub.client();
+    admin = hub.adminToken();
+    hub.user("alice");
+  }
+
+  private static HubClient.Request create(String name, Object body) {
+    return client.post("/hub/api/users/" + name).token(admin).json(body);
+  }
+
+  private static HubClient.Request createMany(Object body) {
+    return client.post("/hub/api/users").token(admin).json(body);
+  }
+
+  private static boolean exists(String name) {
+    return client.get("/hub/api/users/" + name).token(admin).send().status() == 200;
+  }
+
+  @Test
+  void anAdminCreatesAUserWhoCanThenLogIn() throws IOException {
+    JsonObject dave = create("dave", new JsonObject().put("password", "dave-password")).send().json(201);
+    assertEquals("user", dave.getString("kind"));
+    assertEquals("dave", dave.getString("name"));
+    assertEquals(false, dave.getValue("admin"));
+    assertEquals(new JsonObject(), dave.getJsonObject("servers"));
+
+    String token = client.xsrfToken();
+    client.post("/hub/login").cookie(HubClient.XSRF_COOKIE, token)
+      .form("username", "dave", "password", "dave-password", HubClient.XSRF_HEADER, token).send()
+      .assertRedirect("/hub/spawn-pending/dave");
+    String accounts = Files.readString(hub.dataDir().resolve("accounts.json"));
+    assertTrue(accounts.contains("\"dave\""), "kept in the data directory");
+    assertFalse(accounts.contains("dave-password"), "only as a hash");
+  }
+
+  @Test
+  void anAdminCreatedWithAdminTrueIsAnAdmin() {
+    assertEquals(true, create("root2", new JsonObject().put("password", "long-enough").put("admin", true)).send()
+      .json(201).getValue("admin"));
+    client.get("/hub/api/instances").session(hub.cookie("root2")).send().json(200);
+  }
+
+  @Test
+  void bulkCreationCreatesTheNewNamesOnly() {
+    JsonArray created = createMany(new JsonObject().put("usernames", new JsonArray().add("erin").add("frank").add("erin"))).send()
+      .array(201);
+    assertEquals(List.of("erin", "frank"), created.stream().map(u -> ((JsonObject) u).getString("name")).toList());
+    assertEquals("user", created.getJsonObject(0).getString("kind"));
+
+    created = createMany(new JsonObject().put("usernames", new JsonArray().add("erin").add("gina")).put("admin", true)).send().array(201);
+    assertEquals(1, created.size());
+    assertEquals("gina", created.getJsonObject(0).getString("name"));
+    assertEquals(true, created.getJsonObject(0).getValue("admin"));
+
+    createMany(new JsonObject().put("usernames", new JsonArray().add("erin").add("gina"))).send().assertError(409);
+  }
+
+  @Test
+  void anExistingUserIs409() {
+    String message = create("alice", new JsonObject().put("password", "another-password")).send().assertError(409);
+    assertTrue(message.contains("alice"), message);
+  }
+
+  @Test
+  void invalidNamesAre400() {
+    for (String name : List.of("Upper", "-dash", "sp%20ace", "a".repeat(65))) {
+      create(name, new JsonObject().put("password", "long-enough")).send().assertError(400);
+    }
+    createMany(new JsonObject().put("usernames", new JsonArray().add("fine-name").add("Not Fine"))).send().assertError(400);
+    createMany(new JsonObject().put("usernames", new JsonArray().add("fine-name").add(5))).send().assertError(400);
+    assertFalse(exists("fine-name"), "a bulk request with one bad name creates none");
+  }
+
+  @Test
+  void shortOrMissingPasswordsAre400() {
+    for (Object body : List.of(new JsonObject().put("password", "short"), new JsonObject(), new JsonObject().put("password", 12345678),
+      "")) {
+      String message = create("henry", body).send().assertError(400);
+      assertTrue(message.contains("password"), message);
+    }
+    createMany(new JsonObject().put("usernames", new JsonArray().add("henry")).put("password", "short")).send().assertError(400);
+    createMany(new JsonObject().put("usernames", new JsonArray().add("henry")).put("password", 5)).send().assertError(400);
+    assertFalse(exists("henry"));
+  }
+
+  @Test
+  void wrongTypesAre400() {
+    create("ivy", new JsonObject().put("password", "long-enough").put("admin", "yes")).send().assertError(400);
+    create("ivy", new JsonArray().add("long-enough")).send().assertError(400);
+    create("ivy", "not json").send().assertError(400);
+    createMany(new JsonObject().put("usernames", "ivy")).send().assertError(400);
+    createMany(new JsonObject().put("usernames", new JsonArray())).send().assertError(400);
+    createMany(new JsonObject().put("usernames", new JsonArray().add("ivy")).put("admin", "yes")).send().assertError(400);
+    createMany(new JsonArray().add("ivy")).send().assertError(400);
+    createMany("{\"usernames\": [\"ivy\"").send().assertError(400);
+    assertFalse(exists("ivy"));
+  }
+
+  @Test
+  void anOversizedBodyIs413() {
+    String body = new JsonObject().put("password", "x".repeat(70 * 1024)).encode();
+    create("jack", body).send().assertError(413);
+    assertFalse(exists("jack"));
+  }
+
+  @Test
+  void deletingAnUnknownUserIs404() {
+    client.delete("/hub/api/users/nobody").token(admin).send().assertError(404);
+  }
+
+  @Test
+  void deletingAUserStopsTheirServersFirst() {
+    hub.user("kate");
+    client.post("/hub/api/users/kate/server").token(admin).send().assertStatus(202);
+    client.post("/hub/api/users/kate/servers/lab").token(admin).send().assertStatus(202);
+    List<String> containers = List.of(hub.state().server("kate", "").containerId(), hub.state().server("kate", "lab").containerId());
+
+    client.delete("/hub/api/users/kate").token(admin).send().assertStatus(204);
+    assertTrue(hub.containers().stopped().containsAll(containers), () -> "stopped: " + hub.containers().stopped());
+    assertNull(hub.state().server("kate", ""));
+    assertNull(hub.state().server("kate", "lab"));
+    client.get("/hub/api/users/kate").token(admin).send().assertError(404);
+  }
+
+  @Test
+  void aDeletedUsersTokensDoNotPassToANewAccountOfTheSameName() {
+    hub.user("liam");
+    String old = hub.token("liam", Scopes.READ_USERS);
+    client.delete("/hub/api/users/liam").token(admin).send().assertStatus(204);
+    hub.user("liam");
+    client.get("/hub/api/user").token(old).send().assertError(401);
+  }
+}

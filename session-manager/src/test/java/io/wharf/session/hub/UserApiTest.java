@@ -1,0 +1,116 @@
+package io.wharf.session.hub;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.wharf.session.Scopes;
+import io.wharf.session.testing.HubClient;
+import io.wharf.session.testing.HubOptions;
+import io.wharf.session.testing.HubServerExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Reading users: {@code GET /hub/api/user}, {@code /hub/api/users} and {@code /hub/api/users/{name}}. */
+class UserApiTest {
+
+  @RegisterExtension
+  static final HubServerExtension hub = new HubServerExtension();
+
+  private static final List<String> USERS = List.of("alice", "bob", "carol", "dave", "erin");
+
+  private static HubClient client;
+
+  @BeforeAll
+  static void users() {
+    client = hub.client();
+    USERS.forEach(hub::user);
+  }
+
+  private static List<String> names(JsonArray users) {
+    return users.stream().map(u -> ((JsonObject) u).getString("name")).toList();
+  }
+
+  @Test
+  void aUserModelHasJupyterHubsShape() {
+    JsonObject bob = client.get("/hub/api/users/bob").token(hub.token("bob", Scopes.READ_USERS)).send().json(200);
+    assertEquals("user", bob.getString("kind"));
+    assertEquals("bob", bob.getString("name"));
+    assertEquals(false, bob.getValue("admin"));
+    assertEquals(new JsonObject(), bob.getJsonObject("servers"));
+    assertTrue(bob.containsKey("last_activity"));
+    assertNull(bob.getValue("last_activity"), "no server, no activity");
+    assertNull(bob.getValue("server"));
+    assertNull(bob.getValue("pending"));
+    assertNotNull(Instant.parse(bob.getString("created")));
+    assertEquals(new JsonArray(), bob.getJsonArray("groups"));
+  }
+
+  @Test
+  void aModelShowsTheServersAndTheActivityRoutersObserved() {
+    String token = hub.token("carol", Scopes.READ_USERS, Scopes.SERVERS);
+    client.post("/hub/api/users/carol/server").token(token).send().assertStatus(202);
+    long seen = System.currentTimeMillis() + 60_000;
+    hub.state().activityMap().put("carol/", seen);
+
+    JsonObject carol = client.get("/hub/api/users/carol").token(token).send().json(200);
+    JsonObject server = carol.getJsonObject("servers").getJsonObject("");
+    assertEquals("", server.getString("name"));
+    assertEquals(true, server.getValue("ready"));
+    assertEquals("/user/carol/", server.getString("url"));
+    assertEquals("/hub/api/users/carol/server/progress", server.getString("progress_url"));
+    assertEquals(Instant.ofEpochMilli(seen).toString(), server.getString("last_activity"));
+    assertEquals(Instant.ofEpochMilli(seen).toString(), carol.getString("last_activity"));
+    assertEquals("/user/carol/", carol.getString("server"));
+  }
+
+  @Test
+  void selfIsTheCallersOwnModel() {
+    assertEquals("dave", client.get("/hub/api/user").session(hub.cookie("dave")).send().json(200).getString("name"));
+    JsonObject admin = client.get("/hub/api/user").token(hub.adminToken()).send().json(200);
+    assertEquals(HubOptions.ADMIN, admin.getString("name"));
+    assertEquals(true, admin.getValue("admin"));
+  }
+
+  @Test
+  void anAdminListsEveryUserByNameInPages() {
+    String admin = hub.adminToken();
+    List<String> all = names(client.get("/hub/api/users").token(admin).send().array(200));
+    assertTrue(all.containsAll(USERS) && all.contains(HubOptions.ADMIN), all::toString);
+    assertEquals(all.stream().sorted().toList(), all);
+
+    assertEquals(all.subList(1, 3), names(client.get("/hub/api/users?offset=1&limit=2").token(admin).send().array(200)));
+    assertEquals(all.subList(all.size() - 1, all.size()),
+      names(client.get("/hub/api/users?offset=" + (all.size() - 1)).token(admin).send().array(200)));
+    assertEquals(List.of(), names(client.get("/hub/api/users?offset=1000").token(admin).send().array(200)));
+    assertEquals(all.subList(0, 1), names(client.get("/hub/api/users?limit=0").token(admin).send().array(200)));
+  }
+
+  @Test
+  void aUserListsOnlyThemself() {
+    String erin = hub.token("erin", Scopes.READ_USERS);
+    assertEquals(List.of("erin"), names(client.get("/hub/api/users").token(erin).send().array(200)));
+    assertEquals(List.of(), names(client.get("/hub/api/users?offset=1").token(erin).send().array(200)));
+  }
+
+  @Test
+  void pagingParametersThatAreNotNumbersAre400() {
+    for (String query : List.of("offset=x", "limit=ten", "limit=1.5", "offset=", "offset=99999999999")) {
+      String message = client.get("/hub/api/users?" + query).token(hub.adminToken()).send().assertError(400);
+      assertTrue(message.contains("offset and limit"), message);
+    }
+  }
+
+  @Test
+  void anUnknownUserIs404() {
+    String message = client.get("/hub/api/users/nobody").token(hub.adminToken()).send().assertError(404);
+    assertTrue(message.contains("nobody"), message);
+  }
+}

@@ -101,6 +101,8 @@ public final class HubRoutes {
     router.get("/hub/api/instances").handler(instances::list);
     router.post("/hub/api/instances/:id/drain").handler(instances::drain);
     router.delete("/hub/api/instances/:id/drain").handler(instances::undrain);
+    // An API client gets JSON for a path the API does not have, never a page.
+    router.route("/hub/api/*").handler(ctx -> Replies.error(ctx, 404, "no such API path: " + ctx.request().path()));
 
     router.get("/").handler(ctx -> Replies.redirect(ctx, "/hub/home"));
     router.get("/hub").handler(ctx -> Replies.redirect(ctx, "/hub/home"));

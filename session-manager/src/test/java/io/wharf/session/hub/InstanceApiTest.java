@@ -100,4 +100,10 @@ class InstanceApiTest {
     client.delete("/hub/api/instances/east/drain").token(alice).send().assertError(403);
     assertEquals(0, HubServerExtension.await(hub.state().cluster().draining()).size());
   }
+
+  @Test
+  void anUnknownApiPathIsAJson404() {
+    String message = client.get("/hub/api/no-such-thing").token(hub.adminToken()).send().assertError(404);
+    assertTrue(message.contains("/hub/api/no-such-thing"), message);
+  }
 }

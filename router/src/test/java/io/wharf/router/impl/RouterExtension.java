@@ -1,0 +1,250 @@
+package io.wharf.router.impl;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import io.wharf.router.RouterSettings;
+import io.wharf.session.ActivitySink;
+import io.wharf.session.RouteTable;
+import io.wharf.session.ServerRecord;
+import io.wharf.session.SessionCookies;
+import io.wharf.session.testing.InMemoryState;
+import io.netty.handler.ssl.util.SelfSignedCertificate;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * The real {@link RouterVerticle} in process, over HTTPS on 127.0.0.1 with a self-signed
+ * certificate from {@link TlsOptions}: routes from session-manager's in-memory state (behind a
+ * table that can answer late, as a near-cache miss does), cookies signed with a test secret,
+ * and two notebook stand-ins. No Docker, no Hazelcast. Started once per test class; each test
+ * starts from an empty route table.
+ */
+final class RouterExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+
+  static final String COOKIE = "wharf-session";
+  static final String INSTANCE = "test-instance";
+  private static final long FLUSH_MILLIS = 20;
+  private static final int TIMEOUT_SECONDS = 5;
+
+  /** A response as the client received it. */
+  record Reply(int status, MultiMap headers, Buffer body) {
+    String header(String name) {
+      return headers.get(name);
+    }
+
+    JsonObject json() {
+      return body.toJsonObject();
+    }
+  }
+
+  private final byte[] secret = new byte[32];
+  private final LateRoutes routes = new LateRoutes();
+  private volatile InMemoryState state;
+  private SessionCookies cookies;
+  private Vertx vertx;
+  private Path dataDir;
+  private int port;
+  private FakeNotebook notebook;
+  private FakeNotebook lab;
+  // Held in fields: Vert.x closes a client once nothing references it.
+  private HttpClient client;
+  private WebSocketClient webSockets;
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    new SecureRandom().nextBytes(secret);
+    cookies = SessionCookies.create(List.of(secret), Duration.ofHours(1));
+    vertx = Vertx.vertx();
+    dataDir = Files.createTempDirectory("wharf-router-test");
+    port = freePort();
+    HttpServerOptions tls = TlsOptions.server(certificate(dataDir), dataDir).setHost("127.0.0.1").setPort(port);
+    // Read at each flush, so activity lands in the state of the test that is running.
+    ActivitySink activity = batch -> state.shared().activitySink().recordActivity(batch);
+    RouterSettings settings = new RouterSettings(INSTANCE, routes, activity, cookies, COOKIE, null, dataDir, 2000, 30, 4, 64,
+      hub -> { }, ctx -> ctx.response().end("ok"), null);
+    await(vertx.deployVerticle(new RouterVerticle(settings, tls, WebSocketGauge.register(null),
+      ActivityRecorder.start(vertx, activity, FLUSH_MILLIS), FLUSH_MILLIS, ProxyTimer.register(null))));
+    notebook = await(FakeNotebook.start(vertx, "default"));
+    lab = await(FakeNotebook.start(vertx, "lab"));
+    client = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
+      .setDefaultHost("127.0.0.1").setDefaultPort(port));
+    webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    state = new InMemoryState();
+    routes.table = state.shared().routes();
+    routes.delayMillis = 0;
+    routes.late.set(0);
+    notebook.clear();
+    lab.clear();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    await(vertx.close());
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    }
+  }
+
+  /**
+   * A {@code router} section naming a fresh self-signed certificate. Its key is EC: the RSA key of
+   * TlsOptions' development certificate takes from half a second to several seconds to generate.
+   */
+  private static JsonObject certificate(Path dir) throws Exception {
+    SelfSignedCertificate generated = new SelfSignedCertificate("localhost", "EC", 256);
+    try {
+      Path cert = Files.copy(generated.certificate().toPath(), dir.resolve("cert.pem"));
+      Path key = Files.copy(generated.privateKey().toPath(), dir.resolve("key.pem"));
+      return new JsonObject().put("tls-cert", cert.toString()).put("tls-key", key.toString());
+    } finally {
+      generated.delete();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  static <T> T await(Future<T> future) throws Exception {
+    return future.await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  FakeNotebook notebook() {
+    return notebook;
+  }
+
+  FakeNotebook lab() {
+    return lab;
+  }
+
+  InMemoryState state() {
+    return state;
+  }
+
+  byte[] secret() {
+    return secret.clone();
+  }
+
+  /** A valid session cookie of {@code user}, as a {@code Cookie} header value. */
+  String cookie(String user) {
+    return COOKIE + "=" + cookies.issue(user);
+  }
+
+  /** The router's host and port, as a client's Host header names them. */
+  String authority() {
+    return "127.0.0.1:" + port;
+  }
+
+  /** The origin a browser on this router's page sends. */
+  String origin() {
+    return "https://" + authority();
+  }
+
+  void put(ServerRecord record) throws Exception {
+    await(state.servers().put(record));
+  }
+
+  /** The last activity the routers wrote for {@code key}, or null. */
+  Long activity(String key) {
+    return state.activityMap().get(key);
+  }
+
+  /** From now on, route lookups answer after {@code millis}, as on a near-cache miss. */
+  void answerLate(long millis) {
+    routes.delayMillis = millis;
+  }
+
+  /** How many lookups answered late. */
+  int lateAnswers() {
+    return routes.late.get();
+  }
+
+  /** Sends a request; {@code headers} are name, value pairs. */
+  Reply send(HttpMethod method, String uri, Buffer body, String... headers) throws Exception {
+    RequestOptions options = new RequestOptions().setMethod(method).setURI(uri);
+    for (int i = 0; i < headers.length; i += 2) {
+      options.addHeader(headers[i], headers[i + 1]);
+    }
+    // The body is asked for inside send's callback: a callback chained after it may run on another
+    // thread once the response has already ended, and would then wait for a body that never comes.
+    return await(client.request(options).compose(request -> (body == null ? request.send() : request.send(body))
+      .compose(response -> response.body().map(received -> new Reply(response.statusCode(), response.headers(), received)))));
+  }
+
+  Reply get(String uri, String... headers) throws Exception {
+    return send(HttpMethod.GET, uri, null, headers);
+  }
+
+  /** Opens a WebSocket; {@code headers} are name, value pairs. */
+  Future<WebSocket> connect(String uri, String... headers) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setSsl(true).setHost("127.0.0.1").setPort(port).setURI(uri);
+    for (int i = 0; i < headers.length; i += 2) {
+      options.addHeader(headers[i], headers[i + 1]);
+    }
+    return webSockets.connect(options);
+  }
+
+  /** The state's route table, answering late when asked to. */
+  private static final class LateRoutes implements RouteTable {
+    private volatile RouteTable table;
+    private volatile long delayMillis;
+    private final AtomicInteger late = new AtomicInteger();
+
+    @Override
+    public Future<ServerRecord> get(String key) {
+      Future<ServerRecord> answer = table.get(key);
+      if (delayMillis <= 0) {
+        return answer;
+      }
+      late.incrementAndGet();
+      // As with Hazelcast: completed later on another thread, then handed back to the caller's context.
+      CompletableFuture<ServerRecord> later = answer.toCompletionStage().toCompletableFuture()
+        .thenApplyAsync(record -> record, CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS));
+      return Future.fromCompletionStage(later, Vertx.currentContext());
+    }
+
+    @Override
+    public boolean hasNamedServer(String user, String server) {
+      return table.hasNamedServer(user, server);
+    }
+  }
+}

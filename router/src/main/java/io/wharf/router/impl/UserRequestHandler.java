@@ -99,7 +99,7 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
         Responses.redirect(request, "/hub/spawn-pending/" + user + (server.isEmpty() ? "" : "/" + server));
       } else {
         request.response().putHeader("Retry-After", "5");
-        Responses.json(request, 503, session == null ? "server not running" : "server is starting");
+        Responses.json(request, 503, session != null && session.pending() ? "server is starting" : "server not running");
       }
     } else if (WebSocketTunnel.isUpgrade(request)) {
       String key = session.key();

@@ -117,6 +117,14 @@ class UserRequestHandlerTest {
 
 
   @Test
+  void aFailedServerIsNotRunning() throws Exception {
+    router.put(router.notebook().running("alice", "").failed("the image is missing"));
+    assertRedirect(router.get("/user/alice/tree", with(NAVIGATE, "Cookie", router.cookie("alice"))), "/hub/spawn-pending/alice");
+    Reply api = router.get("/user/alice/api/contents", with(API, "Cookie", router.cookie("alice")));
+    assertError(api, 503, "server not running");
+    assertEquals("5", api.header("Retry-After"));
+  }
+  @Test
   void aStartingServerGets503ServerIsStarting() throws Exception {
     router.put(ServerRecord.pending("alice", "", RouterExtension.INSTANCE, "t", System.currentTimeMillis(), ""));
     Reply api = router.get("/user/alice/api/contents", with(API, "Cookie", router.cookie("alice")));
@@ -130,7 +138,9 @@ class UserRequestHandlerTest {
     aliceRuns();
     router.put(router.lab().running("alice", "lab").failed("the image is missing"));
     assertRedirect(router.get("/user/alice/lab/tree", with(NAVIGATE, "Cookie", router.cookie("alice"))), "/hub/spawn-pending/alice/lab");
-    assertEquals(503, router.get("/user/alice/lab/api/contents", with(API, "Cookie", router.cookie("alice"))).status());
+    Reply api = router.get("/user/alice/lab/api/contents", with(API, "Cookie", router.cookie("alice")));
+    assertError(api, 503, "server not running");
+    assertEquals("5", api.header("Retry-After"));
     assertTrue(router.notebook().untouched(), "not sent to alice's default server instead");
   }
 

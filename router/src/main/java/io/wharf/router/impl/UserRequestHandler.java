@@ -70,7 +70,8 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
     }
     String server = UserPath.server(path, user, store::hasNamedServer);
     if (UserPath.missingSlash(path, user, server)) {
-      Responses.redirect(request, path + "/");
+      String query = request.query();
+      Responses.redirect(request, path + "/" + (query == null ? "" : "?" + query));
       return;
     }
     Future<ServerRecord> lookup = store.get(ServerRecord.key(user, server));

@@ -153,6 +153,12 @@ class UserRequestHandlerTest {
     assertTrue(router.notebook().untouched() && router.lab().untouched());
   }
 
+  @Test
+  void theTrailingSlashRedirectKeepsTheQuery() throws Exception {
+    aliceRuns();
+    assertRedirect(router.get("/user/alice?reset&path=a%20b", with(NAVIGATE, "Cookie", router.cookie("alice"))),
+      "/user/alice/?reset&path=a%20b");
+  }
 
   @Test
   void invalidUserPathsGet404() throws Exception {

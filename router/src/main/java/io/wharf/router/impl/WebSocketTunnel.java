@@ -74,7 +74,12 @@ final class WebSocketTunnel {
       .setURI(request.uri())
       .setHeaders(headers);
     client.request(options)
-      .compose(backendRequest -> backendRequest.connect())
+      .compose(backendRequest -> {
+        // The request outlives the upgrade: Vert.x reports the tunnel's end to it as "Connection
+        // was closed", logged as an error unless someone listens.
+        backendRequest.exceptionHandler(err -> log.fine("WebSocket request to " + route.key() + ": " + err.getMessage()));
+        return backendRequest.connect();
+      })
       .onSuccess(response -> join(request, response, onTraffic))
       .onFailure(err -> {
         log.fine("WebSocket to " + route.key() + " failed: " + err.getMessage());

@@ -67,6 +67,7 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
 
   private final byte[] secret = new byte[32];
   private final LateRoutes routes = new LateRoutes();
+  private final WebSocketGauge webSocketGauge = WebSocketGauge.register(null);
   private volatile InMemoryState state;
   private SessionCookies cookies;
   private Vertx vertx;
@@ -90,7 +91,7 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     ActivitySink activity = batch -> state.shared().activitySink().recordActivity(batch);
     RouterSettings settings = new RouterSettings(INSTANCE, routes, activity, cookies, COOKIE, null, dataDir, 2000, 30, 4, 64,
       hub -> { }, ctx -> ctx.response().end("ok"), null);
-    await(vertx.deployVerticle(new RouterVerticle(settings, tls, WebSocketGauge.register(null),
+    await(vertx.deployVerticle(new RouterVerticle(settings, tls, webSocketGauge,
       ActivityRecorder.start(vertx, activity, FLUSH_MILLIS), FLUSH_MILLIS, ProxyTimer.register(null))));
     notebook = await(FakeNotebook.start(vertx, "default"));
     lab = await(FakeNotebook.start(vertx, "lab"));
@@ -186,6 +187,11 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
   /** The last activity the routers wrote for {@code key}, or null. */
   Long activity(String key) {
     return state.activityMap().get(key);
+  }
+
+  /** WebSocket tunnels open now. */
+  int openWebSockets() {
+    return webSocketGauge.open();
   }
 
   /** From now on, route lookups answer after {@code millis}, as on a near-cache miss. */

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -55,7 +56,7 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
   private static final int TIMEOUT_SECONDS = 5;
 
   /** A response as the client received it. */
-  record Reply(int status, MultiMap headers, Buffer body) {
+  record Reply(HttpVersion version, int status, MultiMap headers, Buffer body) {
     String header(String name) {
       return headers.get(name);
     }
@@ -77,6 +78,7 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
   private FakeNotebook lab;
   // Held in fields: Vert.x closes a client once nothing references it.
   private HttpClient client;
+  private HttpClient http2;
   private WebSocketClient webSockets;
 
   @Override
@@ -97,6 +99,8 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     lab = await(FakeNotebook.start(vertx, "lab"));
     client = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
       .setDefaultHost("127.0.0.1").setDefaultPort(port));
+    http2 = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
+      .setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2).setDefaultHost("127.0.0.1").setDefaultPort(port));
     webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
   }
 
@@ -206,6 +210,15 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
 
   /** Sends a request; {@code headers} are name, value pairs. */
   Reply send(HttpMethod method, String uri, Buffer body, String... headers) throws Exception {
+    return send(client, method, uri, body, headers);
+  }
+
+  /** A GET over HTTP/2 (ALPN), as browsers send it; {@code headers} are name, value pairs. */
+  Reply getOverHttp2(String uri, String... headers) throws Exception {
+    return send(http2, HttpMethod.GET, uri, null, headers);
+  }
+
+  private static Reply send(HttpClient client, HttpMethod method, String uri, Buffer body, String... headers) throws Exception {
     RequestOptions options = new RequestOptions().setMethod(method).setURI(uri);
     for (int i = 0; i < headers.length; i += 2) {
       options.addHeader(headers[i], headers[i + 1]);
@@ -213,7 +226,7 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     // The body is asked for inside send's callback: a callback chained after it may run on another
     // thread once the response has already ended, and would then wait for a body that never comes.
     return await(client.request(options).compose(request -> (body == null ? request.send() : request.send(body))
-      .compose(response -> response.body().map(received -> new Reply(response.statusCode(), response.headers(), received)))));
+      .compose(response -> response.body().map(received -> new Reply(response.version(), response.statusCode(), response.headers(), received)))));
   }
 
   Reply get(String uri, String... headers) throws Exception {

@@ -3,6 +3,7 @@ package io.wharf.router.impl;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.json.JsonObject;
@@ -60,6 +61,31 @@ class UserRequestProxyTest {
     assertEquals("_xsrf=abc; theme=dark", seen.headers().get("Cookie"));
     assertEquals(router.authority(), seen.headers().get("Host"), "the public Host, for Jupyter's same-origin checks");
     assertEquals("kept", seen.headers().get("X-Custom"));
+  }
+
+  @Test
+  void overHttp2TheContainerGetsTheSameRequest() throws Exception {
+    aliceRuns();
+    Reply reply = router.getOverHttp2("/user/alice/api/status?x=1", "cookie", "_xsrf=abc; " + router.cookie("alice") + "; theme=dark");
+    assertEquals(HttpVersion.HTTP_2, reply.version());
+    assertReached(reply, "default");
+    Seen seen = router.notebook().next();
+    assertEquals("/user/alice/api/status?x=1", seen.uri());
+    assertEquals("token " + router.notebook().token(), seen.headers().get("Authorization"));
+    assertEquals("_xsrf=abc; theme=dark", seen.headers().get("Cookie"));
+    assertEquals(router.authority(), seen.headers().get("Host"));
+  }
+
+  @Test
+  void overHttp2CookiesSplitIntoSeveralFieldsAreReadTogether() throws Exception {
+    aliceRuns();
+    // RFC 9113 §8.2.3: a browser may send each cookie in a field of its own, to compress them better.
+    Reply reply = router.getOverHttp2("/user/alice/api/status", "cookie", "_xsrf=abc", "cookie", router.cookie("alice"),
+      "cookie", "theme=dark", "Accept", "application/json");
+    assertEquals(HttpVersion.HTTP_2, reply.version());
+    assertReached(reply, "default");
+    Seen seen = router.notebook().next();
+    assertEquals(List.of("_xsrf=abc; theme=dark"), seen.headers().getAll("Cookie"), "one Cookie header, as HTTP/1.1 wants");
   }
 
   @Test

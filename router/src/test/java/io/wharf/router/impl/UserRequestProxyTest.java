@@ -9,9 +9,12 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.json.JsonObject;
 import io.wharf.router.impl.FakeNotebook.Seen;
 import io.wharf.router.impl.RouterExtension.Reply;
+import io.wharf.session.ServerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -254,6 +257,20 @@ class UserRequestProxyTest {
     assertEquals(status, rejected.getStatus());
     assertEquals("application/json", rejected.getHeaders().get("Content-Type"));
     assertEquals(new JsonObject().put("status", status).put("message", message), rejected.getBody().toJsonObject());
+  }
+
+  @Test
+  void aRunningRecordWhoseContainerDoesNotAnswerGets502() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    long now = System.currentTimeMillis();
+    router.put(ServerRecord.pending("alice", "", RouterExtension.INSTANCE, "t", now, "").ready("gone", "127.0.0.1", closedPort, now));
+    assertEquals(502, router.get("/user/alice/api/status", "Cookie", router.cookie("alice")).status());
+    UpgradeRejectedException rejected = assertThrows(UpgradeRejectedException.class, () -> await(router.connect(
+      "/user/alice/api/kernels/k1/channels", "Origin", router.origin(), "Cookie", router.cookie("alice"))));
+    assertRejected(rejected, 502, "the notebook server did not accept the WebSocket");
   }
 
   @Test

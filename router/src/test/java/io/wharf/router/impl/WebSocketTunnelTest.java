@@ -26,6 +26,7 @@ class WebSocketTunnelTest {
 
   private static final int CHUNK = 64 * 1024;
   private static final long BOUND = 48L * 1024 * 1024;
+  private static final long STALL_MILLIS = 500;
 
   private Vertx vertx;
   private final AtomicLong written = new AtomicLong();
@@ -46,6 +47,9 @@ class WebSocketTunnelTest {
   }
 
   private void flood(ServerWebSocket ws) {
+    if (ws.isClosed()) {
+      return;
+    }
     Buffer chunk = Buffer.buffer(new byte[CHUNK]);
     ws.drainHandler(v -> flood(ws));
     ws.exceptionHandler(err -> { });
@@ -56,6 +60,28 @@ class WebSocketTunnelTest {
         return;
       }
     }
+  }
+
+  /**
+   * What the backend has written once it has written nothing for {@link #STALL_MILLIS}: with flow
+   * control that is where the socket buffers are full; without, the flood stops at four times
+   * {@link #BOUND} and this returns that.
+   */
+  private long awaitStall() throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 20_000;
+    long last = -1;
+    long lastChange = System.currentTimeMillis();
+    while (System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+      long now = written.get();
+      if (now != last) {
+        last = now;
+        lastChange = System.currentTimeMillis();
+      } else if (System.currentTimeMillis() - lastChange >= STALL_MILLIS) {
+        break;
+      }
+    }
+    return written.get();
   }
 
   private final java.util.concurrent.atomic.AtomicLong traffic = new java.util.concurrent.atomic.AtomicLong();
@@ -79,12 +105,11 @@ class WebSocketTunnelTest {
     client.pause();
     assertEquals(1, gauge.open());
 
-    Thread.sleep(3000);
-    long stalledAt = written.get();
+    long stalledAt = awaitStall();
     System.out.println("backend stalled after " + stalledAt / 1024 + " KiB with the client not reading");
     assertTrue(stalledAt > 0, "the backend wrote something");
     assertTrue(stalledAt < BOUND, "the backend stalled at " + stalledAt + " bytes, within socket buffers");
-    Thread.sleep(1000);
+    Thread.sleep(STALL_MILLIS);
     assertTrue(written.get() - stalledAt <= 4L * CHUNK, "and stays stalled while the client does not read");
 
     // Reading again lets the flow resume end to end.

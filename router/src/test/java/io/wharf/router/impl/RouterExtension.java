@@ -1,5 +1,6 @@
 package io.wharf.router.impl;
 
+import io.netty.handler.ssl.util.SelfSignedCertificate;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -21,7 +22,6 @@ import io.wharf.session.RouteTable;
 import io.wharf.session.ServerRecord;
 import io.wharf.session.SessionCookies;
 import io.wharf.session.testing.InMemoryState;
-import io.netty.handler.ssl.util.SelfSignedCertificate;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -42,8 +42,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * The real {@link RouterVerticle} in process, over HTTPS on 127.0.0.1 with a self-signed
- * certificate from {@link TlsOptions}: routes from session-manager's in-memory state (behind a
+ * The real {@link RouterVerticle} in process, over HTTPS on 127.0.0.1 with {@link TlsOptions}'
+ * server options and a self-signed certificate: routes from session-manager's in-memory state (behind a
  * table that can answer late, as a near-cache miss does), cookies signed with a test secret,
  * and two notebook stand-ins. No Docker, no Hazelcast. Started once per test class; each test
  * starts from an empty route table.
@@ -149,10 +149,6 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     return future.await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
   }
 
-  Vertx vertx() {
-    return vertx;
-  }
-
   FakeNotebook notebook() {
     return notebook;
   }
@@ -223,8 +219,9 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     for (int i = 0; i < headers.length; i += 2) {
       options.addHeader(headers[i], headers[i + 1]);
     }
-    // The body is asked for inside send's callback: a callback chained after it may run on another
-    // thread once the response has already ended, and would then wait for a body that never comes.
+    // The body is asked for inside send's callback. Asked for in a callback chained after it, from
+    // this non-Vert.x thread, it was now and then asked for once the response had ended, and the
+    // request timed out waiting for it.
     return await(client.request(options).compose(request -> (body == null ? request.send() : request.send(body))
       .compose(response -> response.body().map(received -> new Reply(response.version(), response.statusCode(), response.headers(), received)))));
   }

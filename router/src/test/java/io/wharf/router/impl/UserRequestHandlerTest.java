@@ -115,7 +115,6 @@ class UserRequestHandlerTest {
     assertEquals("5", api.header("Retry-After"));
   }
 
-
   @Test
   void aFailedServerIsNotRunning() throws Exception {
     router.put(router.notebook().running("alice", "").failed("the image is missing"));
@@ -124,6 +123,7 @@ class UserRequestHandlerTest {
     assertError(api, 503, "server not running");
     assertEquals("5", api.header("Retry-After"));
   }
+
   @Test
   void aStartingServerGets503ServerIsStarting() throws Exception {
     router.put(ServerRecord.pending("alice", "", RouterExtension.INSTANCE, "t", System.currentTimeMillis(), ""));

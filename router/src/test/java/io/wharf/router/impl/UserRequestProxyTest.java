@@ -180,6 +180,7 @@ class UserRequestProxyTest {
   @Test
   void aWebSocketFromTheRoutersOriginReachesTheContainerAndEchoes() throws Exception {
     aliceRuns();
+    long before = System.currentTimeMillis();
     echoes(await(router.connect("/user/alice/api/kernels/k1/channels?session_id=s1",
       "Origin", router.origin(), "Cookie", "_xsrf=abc; " + router.cookie("alice"))));
     Seen seen = router.notebook().next();
@@ -188,6 +189,7 @@ class UserRequestProxyTest {
     assertEquals("_xsrf=abc", seen.headers().get("Cookie"));
     assertEquals(router.authority(), seen.headers().get("Host"));
     assertEquals(router.origin(), seen.headers().get("Origin"));
+    awaitActivity("alice/", before);
   }
 
   private static void echoes(WebSocket socket) throws Exception {

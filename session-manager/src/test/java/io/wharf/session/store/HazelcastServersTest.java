@@ -96,14 +96,23 @@ class HazelcastServersTest {
   void knowsNamedServersLocally() throws Exception {
     await(state.servers().put(ServerRecord.pending("hugo", "lab", "here", "t", 1, "")));
     await(state.servers().put(ServerRecord.pending("hugo", "", "here", "t", 1, "")));
-    assertTrue(state.routes().hasNamedServer("hugo", "lab"));
+    // The index follows the map through its (asynchronous) entry listener.
+    assertTrue(eventually(() -> state.routes().hasNamedServer("hugo", "lab")), "the index follows additions");
     assertFalse(state.routes().hasNamedServer("hugo", "other"));
+    assertFalse(state.routes().hasNamedServer("hugo", ""), "a default server is not a named one");
     await(state.servers().remove(ServerRecord.key("hugo", "lab")));
+    assertTrue(eventually(() -> !state.routes().hasNamedServer("hugo", "lab")), "the index follows removals");
+  }
+
+  private static boolean eventually(java.util.function.BooleanSupplier check) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (state.routes().hasNamedServer("hugo", "lab") && System.nanoTime() < deadline) {
+    while (!check.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
       Thread.sleep(10);
     }
-    assertFalse(state.routes().hasNamedServer("hugo", "lab"), "the index follows removals");
+    return true;
   }
 
   /** Queries answered by each index of the server map so far. */

@@ -1,0 +1,123 @@
+package io.wharf.session.lifecycle;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.wharf.session.ServerRecord;
+import io.wharf.session.SessionManagerOptions;
+import io.wharf.session.SharedState;
+import io.wharf.session.testing.FakeContainerManager;
+import io.wharf.session.testing.InMemoryState;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * One instance's lifecycle over the in-memory shared state and the fake container manager,
+ * with a Vert.x of its own (for the event bus and HTTP); closed after each test.
+ */
+final class LifecycleFixture implements AutoCloseable {
+
+  /** The id of the instance under test. */
+  static final String HERE = "here";
+
+  final Vertx vertx = Vertx.vertx();
+  final InMemoryState memory = new InMemoryState();
+  final SharedState state = memory.shared();
+  final FakeContainerManager containers = new FakeContainerManager();
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  /** The configuration as {@code conf/wharf.yaml} would give it, small enough for tests; change it before use. */
+  static JsonObject config() {
+    return new JsonObject()
+      .put("instance", new JsonObject().put("id", HERE).put("data-dir", "target/data")
+        .put("roles", new JsonArray().add("session-manager").add("container-manager")))
+      .put("router", new JsonObject().put("static-dir", "static"))
+      .put("auth", new JsonObject().put("cookie-name", "wharf-session").put("admin-user", "admin")
+        .put("password-iterations", 1_000))
+      .put("containers", new JsonObject().put("image", "wharf/jupyter:test").put("memory", "1g")
+        .put("ready-timeout-seconds", 60)
+        .put("profiles", new JsonObject().put("large", new JsonObject().put("memory", "4g").put("cpus", 2))))
+      .put("servers", new JsonObject().put("concurrent-launches", 4).put("launch-queue", 20)
+        .put("per-user", 6).put("named-per-user", 5)
+        .put("cull-idle-seconds", 0).put("cull-max-age-seconds", 0).put("cull-interval-seconds", 60))
+      .put("cluster", new JsonObject().put("advertise-address", "127.0.0.1").put("lost-timeout-seconds", 30));
+  }
+
+  /** The options of {@link #config()}, after {@code changes}. */
+  static SessionManagerOptions options(Consumer<JsonObject> changes) {
+    JsonObject config = config();
+    changes.accept(config);
+    return SessionManagerOptions.fromJson(config);
+  }
+
+  /** The lifecycle of instance {@value #HERE}, configured by {@code changes} to {@link #config()}. */
+  Lifecycle lifecycle(Consumer<JsonObject> changes) {
+    return Lifecycle.create(vertx, state, options(changes), containers, registry);
+  }
+
+  /** The server lifecycle with the default configuration. */
+  ServerLifecycle servers() {
+    return lifecycle(config -> { }).servers();
+  }
+
+  /** A running server of {@code user} on {@code instance}, in container {@code c-user}, token {@code token-user}. */
+  static ServerRecord running(String user, String instance, int port, long startedAt, long lastActivity) {
+    return ServerRecord.pending(user, "", instance, "token-" + user, startedAt, "")
+      .ready("c-" + user, "127.0.0.1", port, lastActivity);
+  }
+
+  ServerRecord put(ServerRecord record) {
+    await(state.servers().put(record));
+    return record;
+  }
+
+  /** The record of {@code user}'s default server as stored now. */
+  ServerRecord record(String user) {
+    return memory.server(user, "");
+  }
+
+  /** The progress events of {@code key}'s launch from now on. */
+  BlockingQueue<JsonObject> follow(String key) {
+    BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
+    MessageConsumer<JsonObject> consumer = new Progress(vertx).follow(key);
+    consumer.handler(msg -> events.add(msg.body()));
+    await(consumer.completion());
+    return events;
+  }
+
+  /** The next event of {@code events}; fails the test when none comes within 5 s. */
+  static JsonObject next(BlockingQueue<JsonObject> events) {
+    try {
+      JsonObject event = events.poll(5, TimeUnit.SECONDS);
+      assertNotNull(event, "no progress event came");
+      return event;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    await(vertx.close());
+  }
+}

@@ -102,7 +102,15 @@ final class Launcher {
           ? err.getMessage() : "The launch failed: " + err.getMessage();
         log.warn("Launch of {} failed: {}", pending.key(), reason);
         ServerRecord failedRecord = launching.failed(reason);
-        servers.put(failedRecord).onComplete(v -> progress.publish(failedRecord));
+        servers.get(pending.key())
+          // Stopped or replaced while launching: the failure belongs to nobody.
+          .compose(current -> current != null && pending.token().equals(current.token())
+            ? servers.replace(current, failedRecord) : Future.succeededFuture(false))
+          .onSuccess(replaced -> {
+            if (replaced) {
+              progress.publish(failedRecord);
+            }
+          });
       });
   }
 

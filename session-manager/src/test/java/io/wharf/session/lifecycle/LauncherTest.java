@@ -113,6 +113,32 @@ class LauncherTest {
   }
 
   @Test
+  void aLaunchThatFailsAfterItsServerWasStoppedLeavesNoRecord() {
+    ServerLifecycle servers = line(1, 0);
+    start(servers, "alice");
+    await(servers.stop("alice", ""));
+
+    assertTrue(fixture.containers.fail("alice", "", "The image could not be pulled"));
+
+    assertNull(fixture.record("alice"), "the user stopped it: a later login starts afresh instead of showing a failure");
+  }
+
+  @Test
+  void aStoppedLaunchThatFailsLeavesTheNextLaunchOfTheServerAlone() {
+    ServerLifecycle servers = line(2, 0);
+    start(servers, "alice");
+    await(servers.stop("alice", ""));
+    assertEquals(Outcome.STARTED, start(servers, "alice"));
+
+    assertTrue(fixture.containers.fail("alice", "", "The image could not be pulled"));
+    assertTrue(fixture.record("alice").pending());
+    assertTrue(fixture.containers.release("alice", ""));
+
+    assertTrue(fixture.record("alice").running());
+    assertEquals(List.of(), fixture.containers.stopped());
+  }
+
+  @Test
   void stoppingAQueuedLaunchCancelsIt() {
     ServerLifecycle servers = line(1, 1);
     start(servers, "alice");

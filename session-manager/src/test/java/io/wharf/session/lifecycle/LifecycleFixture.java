@@ -61,7 +61,12 @@ final class LifecycleFixture implements AutoCloseable {
 
   /** The lifecycle of instance {@value #HERE}, configured by {@code changes} to {@link #config()}. */
   Lifecycle lifecycle(Consumer<JsonObject> changes) {
-    return Lifecycle.create(vertx, state, options(changes), containers, registry);
+    return lifecycle(state, changes);
+  }
+
+  /** The same over {@code shared}, a view of this fixture's state. */
+  Lifecycle lifecycle(SharedState shared, Consumer<JsonObject> changes) {
+    return Lifecycle.create(vertx, shared, options(changes), containers, registry);
   }
 
   /** The server lifecycle with the default configuration. */

@@ -1,26 +1,29 @@
 package io.wharf.session.lifecycle;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import io.wharf.container.LaunchSpec;
 import io.wharf.session.ServerRecord;
+import io.wharf.session.SharedState;
 import io.wharf.session.lifecycle.StartResult.Outcome;
 import io.wharf.session.store.InstanceInfo;
+import io.wharf.session.store.ServerStore;
 import io.wharf.session.testing.InMemoryCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import static io.wharf.session.lifecycle.LifecycleFixture.HERE;
@@ -43,11 +46,11 @@ class ServerLifecycleTest {
   }
 
   @Test
-  void concurrentStartsOfOneServerLaunchOneContainer() throws Exception {
+  void startsThatAllFindNoServerLaunchOneContainer() {
     fixture.containers.holdLaunches(true);
-    ServerLifecycle servers = fixture.servers();
+    ServerLifecycle servers = fixture.lifecycle(together(16), c -> { }).servers();
 
-    Map<Outcome, Long> outcomes = concurrently(16, () -> servers.ensureStarted("alice", "", StartRequest.implied()));
+    Map<Outcome, Long> outcomes = outcomes(16, () -> servers.ensureStarted("alice", "", StartRequest.implied()));
 
     assertEquals(Map.of(Outcome.STARTED, 1L, Outcome.STARTING, 15L), outcomes);
     assertEquals(1, fixture.containers.launches().size());
@@ -56,37 +59,52 @@ class ServerLifecycleTest {
   }
 
   @Test
-  void concurrentRetriesOfAFailedServerLaunchOneContainer() throws Exception {
+  void retriesThatAllFindTheServerFailedLaunchOneContainer() {
     fixture.put(ServerRecord.pending("alice", "", HERE, "old", System.currentTimeMillis(), "").failed("it crashed"));
     fixture.containers.holdLaunches(true);
-    ServerLifecycle servers = fixture.servers();
+    ServerLifecycle servers = fixture.lifecycle(together(16), c -> { }).servers();
 
-    Map<Outcome, Long> outcomes = concurrently(16, () -> servers.ensureStarted("alice", "", StartRequest.explicit(null)));
+    Map<Outcome, Long> outcomes = outcomes(16, () -> servers.ensureStarted("alice", "", StartRequest.explicit(null)));
 
     assertEquals(Map.of(Outcome.STARTED, 1L, Outcome.STARTING, 15L), outcomes);
     assertEquals(1, fixture.containers.launches().size());
+    assertTrue(fixture.record("alice").pending());
   }
 
-  /** Runs {@code start} on {@code n} threads at once; how many saw each outcome. */
-  private static Map<Outcome, Long> concurrently(int n, Callable<io.vertx.core.Future<StartResult>> start) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(n);
-    try {
-      CyclicBarrier together = new CyclicBarrier(n);
-      List<Future<Outcome>> results = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        results.add(pool.submit(() -> {
-          together.await();
-          return await(start.call()).outcome();
-        }));
-      }
-      List<Outcome> outcomes = new ArrayList<>();
-      for (Future<Outcome> result : results) {
-        outcomes.add(result.get(5, TimeUnit.SECONDS));
-      }
-      return outcomes.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-    } finally {
-      pool.shutdownNow();
+  /** Makes {@code n} starts at once; how many saw each outcome. */
+  private static Map<Outcome, Long> outcomes(int n, Supplier<Future<StartResult>> start) {
+    List<Future<StartResult>> starts = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      starts.add(start.get());
     }
+    return starts.stream().map(f -> await(f).outcome()).collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+  }
+
+  /**
+   * The shared state, but a read of a user's servers, and a claim, is answered only once
+   * {@code callers} have asked, as when each answer is a network hop away: every start reads
+   * before any claims, and every claim is made before any is answered. The closest race.
+   */
+  @SuppressWarnings("unchecked")
+  private SharedState together(int callers) {
+    Map<String, Promise<Void>> gates = new ConcurrentHashMap<>();
+    Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
+    ServerStore store = fixture.state.servers();
+    InvocationHandler gated = (proxy, method, args) -> {
+      Object answer = method.invoke(store, args);
+      String name = method.getName();
+      if (!name.equals("serversOf") && !name.equals("putIfAbsent")) {
+        return answer;
+      }
+      Promise<Void> gate = gates.computeIfAbsent(name, n -> Promise.promise());
+      if (asked.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet() == callers) {
+        gate.complete();
+      }
+      return gate.future().compose(v -> (Future<Object>) answer);
+    };
+    SharedState state = fixture.state;
+    return new SharedState((ServerStore) Proxy.newProxyInstance(ServerStore.class.getClassLoader(),
+      new Class<?>[] {ServerStore.class}, gated), state.activity(), state.accounts(), state.tokens(), state.cluster());
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.wharf.session.lifecycle;
 import io.wharf.container.ContainerInfo;
 import io.wharf.session.ServerRecord;
 import io.wharf.session.store.InstanceInfo;
+import io.wharf.session.testing.HubOptions;
 import io.wharf.session.testing.InMemoryCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class AdoptionTest {
     ContainerInfo alice = fixture.containers.addContainer(HERE, "alice", "", true, 1);
     ContainerInfo elsewhere = fixture.containers.addContainer("there", "bob", "", true, 1);
 
-    await(fixture.lifecycle(c -> { }).start());
+    await(fixture.lifecycle(new HubOptions()).start());
 
     ServerRecord record = fixture.record("alice");
     assertTrue(record.running());

@@ -3,6 +3,7 @@ package io.wharf.session.lifecycle;
 import io.vertx.core.json.JsonObject;
 import io.wharf.container.LaunchSpec;
 import io.wharf.session.lifecycle.StartResult.Outcome;
+import io.wharf.session.testing.HubOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +31,7 @@ class LauncherTest {
   /** Launches that run until released, {@code concurrent} at a time, {@code queue} more waiting. */
   private ServerLifecycle line(int concurrent, int queue) {
     fixture.containers.holdLaunches(true);
-    return fixture.lifecycle(c -> c.getJsonObject("servers").put("concurrent-launches", concurrent).put("launch-queue", queue))
-      .servers();
+    return fixture.lifecycle(new HubOptions().concurrentLaunches(concurrent).launchQueue(queue)).servers();
   }
 
   private static Outcome start(ServerLifecycle servers, String user) {

@@ -4,19 +4,18 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.wharf.session.ServerRecord;
-import io.wharf.session.SessionManagerOptions;
 import io.wharf.session.SharedState;
 import io.wharf.session.testing.FakeContainerManager;
+import io.wharf.session.testing.HubOptions;
 import io.wharf.session.testing.InMemoryState;
 
+import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -27,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 final class LifecycleFixture implements AutoCloseable {
 
   /** The id of the instance under test. */
-  static final String HERE = "here";
+  static final String HERE = HubOptions.INSTANCE;
 
   final Vertx vertx = Vertx.vertx();
   final InMemoryState memory = new InMemoryState();
@@ -35,43 +34,19 @@ final class LifecycleFixture implements AutoCloseable {
   final FakeContainerManager containers = new FakeContainerManager();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-  /** The configuration as {@code conf/wharf.yaml} would give it, small enough for tests; change it before use. */
-  static JsonObject config() {
-    return new JsonObject()
-      .put("instance", new JsonObject().put("id", HERE).put("data-dir", "target/data")
-        .put("roles", new JsonArray().add("session-manager").add("container-manager")))
-      .put("router", new JsonObject().put("static-dir", "static"))
-      .put("auth", new JsonObject().put("cookie-name", "wharf-session").put("admin-user", "admin")
-        .put("password-iterations", 1_000))
-      .put("containers", new JsonObject().put("image", "wharf/jupyter:test").put("memory", "1g")
-        .put("ready-timeout-seconds", 60)
-        .put("profiles", new JsonObject().put("large", new JsonObject().put("memory", "4g").put("cpus", 2))))
-      .put("servers", new JsonObject().put("concurrent-launches", 4).put("launch-queue", 20)
-        .put("per-user", 6).put("named-per-user", 5)
-        .put("cull-idle-seconds", 0).put("cull-max-age-seconds", 0).put("cull-interval-seconds", 60))
-      .put("cluster", new JsonObject().put("advertise-address", "127.0.0.1").put("lost-timeout-seconds", 30));
-  }
-
-  /** The options of {@link #config()}, after {@code changes}. */
-  static SessionManagerOptions options(Consumer<JsonObject> changes) {
-    JsonObject config = config();
-    changes.accept(config);
-    return SessionManagerOptions.fromJson(config);
-  }
-
-  /** The lifecycle of instance {@value #HERE}, configured by {@code changes} to {@link #config()}. */
-  Lifecycle lifecycle(Consumer<JsonObject> changes) {
-    return lifecycle(state, changes);
+  /** The lifecycle of instance {@value #HERE} with {@code options}. */
+  Lifecycle lifecycle(HubOptions options) {
+    return lifecycle(state, options);
   }
 
   /** The same over {@code shared}, a view of this fixture's state. */
-  Lifecycle lifecycle(SharedState shared, Consumer<JsonObject> changes) {
-    return Lifecycle.create(vertx, shared, options(changes), containers, registry);
+  Lifecycle lifecycle(SharedState shared, HubOptions options) {
+    return Lifecycle.create(vertx, shared, options.build(Path.of("target"), Path.of("target")), containers, registry);
   }
 
-  /** The server lifecycle with the default configuration. */
+  /** The server lifecycle with the default options. */
   ServerLifecycle servers() {
-    return lifecycle(config -> { }).servers();
+    return lifecycle(new HubOptions()).servers();
   }
 
   /** A running server of {@code user} on {@code instance}, in container {@code c-user}, token {@code token-user}. */

@@ -9,6 +9,7 @@ import io.wharf.session.SharedState;
 import io.wharf.session.lifecycle.StartResult.Outcome;
 import io.wharf.session.store.InstanceInfo;
 import io.wharf.session.store.ServerStore;
+import io.wharf.session.testing.HubOptions;
 import io.wharf.session.testing.InMemoryCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class ServerLifecycleTest {
   @Test
   void startsThatAllFindNoServerLaunchOneContainer() {
     fixture.containers.holdLaunches(true);
-    ServerLifecycle servers = fixture.lifecycle(together(16), c -> { }).servers();
+    ServerLifecycle servers = fixture.lifecycle(together(16), new HubOptions()).servers();
 
     Map<Outcome, Long> outcomes = outcomes(16, () -> servers.ensureStarted("alice", "", StartRequest.implied()));
 
@@ -62,7 +63,7 @@ class ServerLifecycleTest {
   void retriesThatAllFindTheServerFailedLaunchOneContainer() {
     fixture.put(ServerRecord.pending("alice", "", HERE, "old", System.currentTimeMillis(), "").failed("it crashed"));
     fixture.containers.holdLaunches(true);
-    ServerLifecycle servers = fixture.lifecycle(together(16), c -> { }).servers();
+    ServerLifecycle servers = fixture.lifecycle(together(16), new HubOptions()).servers();
 
     Map<Outcome, Long> outcomes = outcomes(16, () -> servers.ensureStarted("alice", "", StartRequest.explicit(null)));
 
@@ -178,7 +179,7 @@ class ServerLifecycleTest {
 
   @Test
   void aUserPastTheServerLimitIsRefused400() {
-    ServerLifecycle servers = fixture.lifecycle(c -> c.getJsonObject("servers").put("per-user", 2)).servers();
+    ServerLifecycle servers = fixture.lifecycle(new HubOptions().serversPerUser(2, 2)).servers();
     await(servers.ensureStarted("alice", "", StartRequest.implied()));
     await(servers.ensureStarted("alice", "one", StartRequest.implied()));
 
@@ -190,7 +191,7 @@ class ServerLifecycleTest {
 
   @Test
   void aUserPastTheNamedServerLimitIsRefused400ButKeepsTheDefaultServer() {
-    ServerLifecycle servers = fixture.lifecycle(c -> c.getJsonObject("servers").put("named-per-user", 1)).servers();
+    ServerLifecycle servers = fixture.lifecycle(new HubOptions().serversPerUser(3, 1)).servers();
     await(servers.ensureStarted("alice", "one", StartRequest.implied()));
 
     StartRefused refused = assertThrows(StartRefused.class, () -> await(servers.ensureStarted("alice", "two", StartRequest.implied())));

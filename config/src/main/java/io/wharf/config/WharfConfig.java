@@ -119,6 +119,10 @@ public final class WharfConfig {
         return Double.parseDouble(value.trim());
       }
       if (like instanceof Boolean) {
+        // Boolean.parseBoolean would read a typo such as "ture" or "yes" as false, silently.
+        if (!value.trim().equalsIgnoreCase("true") && !value.trim().equalsIgnoreCase("false")) {
+          throw new IllegalArgumentException(name + " must be true or false, got '" + value + "'");
+        }
         return Boolean.parseBoolean(value.trim());
       }
     } catch (NumberFormatException e) {

@@ -63,6 +63,16 @@ class WharfConfigTest {
   }
 
   @Test
+  void booleansAreTrueOrFalseInAnyCaseAndNothingElse() throws Exception {
+    JsonObject config = WharfConfig.load(null, Map.of("WHARF_METRICS_PROXY_HISTOGRAM", "TRUE", "WHARF_INSTANCE_NATIVE_TRANSPORT", "false"));
+    assertEquals(true, config.getJsonObject("metrics").getBoolean("proxy-histogram"));
+    assertEquals(false, config.getJsonObject("instance").getBoolean("native-transport"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+      () -> WharfConfig.load(null, Map.of("WHARF_METRICS_PROXY_HISTOGRAM", "yes")));
+    assertEquals("WHARF_METRICS_PROXY_HISTOGRAM must be true or false, got 'yes'", e.getMessage());
+  }
+
+  @Test
   void envNames() {
     assertEquals("WHARF_ROUTER_HTTPS_PORT", WharfConfig.envName("WHARF_ROUTER", "https-port"));
   }

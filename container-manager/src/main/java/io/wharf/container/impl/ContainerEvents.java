@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.wharf.container.ContainerAddresses;
+import io.wharf.container.ContainerManagerOptions;
 
 import java.io.Closeable;
 import java.util.Map;

@@ -11,6 +11,7 @@ import java.util.List;
 import io.wharf.container.ContainerAddresses;
 import io.wharf.container.ContainerAddresses.FailureCodes;
 import io.wharf.container.ContainerInfo;
+import io.wharf.container.ContainerManagerOptions;
 import io.wharf.container.LaunchSpec;
 import io.wharf.container.LimitProfile;
 import io.wharf.container.NotebookProbe;

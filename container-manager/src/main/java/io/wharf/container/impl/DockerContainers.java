@@ -22,6 +22,7 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.wharf.container.ContainerAddresses.FailureCodes;
+import io.wharf.container.ContainerManagerOptions;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,12 +1,12 @@
 package io.wharf.router.impl;
 
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.SelfSignedCertificate;
+import io.wharf.router.RouterOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,14 +23,14 @@ public final class TlsOptions {
   private TlsOptions() {
   }
 
-  /** HTTPS server options from the {@code router} section: OpenSSL engine, ALPN (h2 and HTTP/1.1). */
-  public static HttpServerOptions server(JsonObject config, Path dataDir) throws IOException {
+  /** HTTPS server options: OpenSSL engine, ALPN (h2 and HTTP/1.1), the configured or a development certificate. */
+  public static HttpServerOptions server(RouterOptions options) throws IOException {
     return new HttpServerOptions()
       .setSsl(true)
       .setUseAlpn(true)
       .setSslEngineOptions(engine())
-      .setKeyCertOptions(keyCert(config.getString("tls-cert", ""), config.getString("tls-key", ""), dataDir))
-      .setIdleTimeout(config.getInteger("idle-timeout-seconds", 600))
+      .setKeyCertOptions(keyCert(options.tlsCert(), options.tlsKey(), options.dataDir()))
+      .setIdleTimeout(options.idleTimeoutSeconds())
       .setTcpNoDelay(true)
       .setCompressionSupported(false);
   }

@@ -20,12 +20,13 @@ import io.wharf.session.SessionCookies;
 import io.wharf.session.SessionManager;
 import io.wharf.session.SessionManagerOptions;
 import io.wharf.session.SharedState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
 
 /**
  * Boots one Wharf instance: a clustered Vert.x over Hazelcast, then the roles its configuration
@@ -35,7 +36,7 @@ import java.util.logging.Logger;
  */
 public final class Wharf {
 
-  private static final Logger log = Logger.getLogger(Wharf.class.getName());
+  private static final Logger log = LoggerFactory.getLogger(Wharf.class);
 
   private Wharf() {
   }
@@ -51,6 +52,7 @@ public final class Wharf {
       file = Path.of(System.getenv("WHARF_CONFIG"));
     }
     JsonObject config = WharfConfig.load(file, System.getenv());
+    LoggingSetup.apply(config.getJsonObject("logging"), config.getJsonObject("cluster").getJsonArray("members").isEmpty());
     try {
       start(config).toCompletionStage().toCompletableFuture().get();
     } catch (Exception e) {
@@ -87,7 +89,7 @@ public final class Wharf {
       .buildClustered()
       .compose(vertx -> {
         if (options.getPreferNativeTransport() && !vertx.isNativeTransportEnabled()) {
-          log.warning("The native transport is not available here (" + vertx.unavailableNativeTransportCause() + "); using Java NIO");
+          log.warn("The native transport is not available here ({}); using Java NIO", String.valueOf(vertx.unavailableNativeTransportCause()));
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           try {
@@ -95,6 +97,7 @@ public final class Wharf {
           } catch (Exception ignored) {
             // Exiting anyway.
           }
+          LoggingSetup.stop();
         }, "wharf-shutdown"));
         return MetricsSetup.listen(vertx, registry, metricsConfig).compose(listening -> deployRoles(
           vertx, config, clusterManager.getHazelcastInstance(), roles, instanceId, advertise,

@@ -9,8 +9,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetSocket;
 import io.wharf.session.ServerRecord;
-
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tunnels WebSocket upgrades to the container. The proxy library joins the two sockets without
@@ -22,7 +22,7 @@ import java.util.logging.Logger;
  */
 final class WebSocketTunnel {
 
-  private static final Logger log = Logger.getLogger(WebSocketTunnel.class.getName());
+  private static final Logger log = LoggerFactory.getLogger(WebSocketTunnel.class);
 
   private final HttpClient client;
   private final String cookieName;
@@ -77,7 +77,7 @@ final class WebSocketTunnel {
       .compose(backendRequest -> backendRequest.connect())
       .onSuccess(response -> join(request, response, onTraffic))
       .onFailure(err -> {
-        log.fine("WebSocket to " + route.key() + " failed: " + err.getMessage());
+        log.debug("WebSocket to {} failed: {}", route.key(), err.getMessage());
         request.resume();
         Responses.json(request, 502, "the notebook server did not accept the WebSocket");
       });

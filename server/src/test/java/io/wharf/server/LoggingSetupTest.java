@@ -5,8 +5,10 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.spi.FilterReply;
 import ch.qos.logback.core.status.Status;
 import ch.qos.logback.core.status.StatusUtil;
 import io.vertx.core.json.JsonObject;
@@ -110,5 +112,19 @@ class LoggingSetupTest {
     assertEquals("io.wharf.X", event.getString("loggerName"));
     assertEquals("a \"quoted\" word", event.getString("formattedMessage"));
     assertTrue(line.contains("abc-1"), line);
+  }
+
+  @Test
+  void vertxGaugeReRegistrationWarningIsDroppedAndOthersAreNot() {
+    VertxGaugeWarningFilter filter = new VertxGaugeWarningFilter();
+    LoggerContext context = new LoggerContext();
+    ch.qos.logback.classic.Logger registry = context.getLogger(VertxGaugeWarningFilter.REGISTRY_LOGGER);
+    String vertx = "This Gauge has been already registered (MeterId{name='vertx.eventbus.handlers', tags=[]}), the registration"
+      + " will be ignored. Note that subsequent logs will be logged at debug level.";
+    String other = "This Gauge has been already registered (MeterId{name='wharf.running.servers', tags=[]}), the registration"
+      + " will be ignored.";
+    assertEquals(FilterReply.DENY, filter.decide(new LoggingEvent("x", registry, Level.WARN, vertx, null, null)));
+    assertEquals(FilterReply.NEUTRAL, filter.decide(new LoggingEvent("x", registry, Level.WARN, other, null, null)));
+    assertEquals(FilterReply.NEUTRAL, filter.decide(new LoggingEvent("x", context.getLogger("io.wharf"), Level.WARN, vertx, null, null)));
   }
 }

@@ -74,7 +74,11 @@ final class WebSocketTunnel {
       .setURI(request.uri())
       .setHeaders(headers);
     client.request(options)
-      .compose(backendRequest -> backendRequest.connect())
+      // Once switched, the backend request fails when either side closes the tunnel, which is the
+      // normal end of a WebSocket; without a handler Vert.x logs each one as an error.
+      .compose(backendRequest -> backendRequest.exceptionHandler(err -> log.debug("WebSocket to {} ended: {}",
+          route.key(), err.getMessage()))
+        .connect())
       .onSuccess(response -> join(request, response, onTraffic))
       .onFailure(err -> {
         log.debug("WebSocket to {} failed: {}", route.key(), err.getMessage());

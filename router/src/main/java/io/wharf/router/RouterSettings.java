@@ -20,11 +20,13 @@ import java.util.function.Consumer;
  * @param health       answers {@code /hub/health} and {@code /hub/health/{probe}} ({@code live}, {@code ready})
  * @param metrics      answers {@code /hub/metrics}; null when the metrics are not served on the HTTPS port
  * @param instanceId   this instance's id, sent in {@code X-Wharf-Instance} on every response
+ * @param trustRequestId whether a request's own {@code X-Request-Id} is kept (when valid), because a
+ *                     trusted proxy in front sets it ({@code router.trust-request-id})
  */
 public record RouterSettings(String instanceId, RouteTable routes, ActivitySink activity, SessionCookies cookies, String cookieName,
                              String publicOrigin,
                              Path staticDir, int connectTimeoutMillis, int idleTimeoutSeconds,
                              int maxConnectionsPerServer, int cookieCacheSize,
                              Consumer<Router> hubRoutes, Handler<RoutingContext> health,
-                             Handler<RoutingContext> metrics) {
+                             Handler<RoutingContext> metrics, boolean trustRequestId) {
 }

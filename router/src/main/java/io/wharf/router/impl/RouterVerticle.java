@@ -10,12 +10,15 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyOptions;
 import io.wharf.router.RouterRole;
 import io.wharf.router.RouterSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One event loop's share of the router: its own HTTPS listener (Vert.x spreads connections over
@@ -26,6 +29,8 @@ import io.wharf.router.RouterSettings;
  * proxy); everything else to the web router with the hub's pages and API.
  */
 public final class RouterVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(RouterVerticle.class);
 
   private final RouterSettings settings;
   private final HttpServerOptions serverOptions;
@@ -65,6 +70,7 @@ public final class RouterVerticle extends VerticleBase {
       activity.local(vertx, activityFlushMillis));
 
     Router hub = Router.router(vertx);
+    hub.errorHandler(500, RouterVerticle::logFailure);
     hub.route("/hub/*").handler(SecurityHeadersHandler.hub());
     hub.get("/hub/health").handler(settings.health());
     hub.get("/hub/health/:probe").handler(settings.health());
@@ -79,7 +85,9 @@ public final class RouterVerticle extends VerticleBase {
     // Notebook traffic skips the web router: it needs none of its features, and it is most of the load.
     CharSequence instanceHeader = HttpHeaders.createOptimized("X-Wharf-Instance");
     CharSequence instanceId = HttpHeaders.createOptimized(settings.instanceId());
+    RequestIds requestIds = RequestIds.create(settings.trustRequestId());
     Handler<HttpServerRequest> dispatch = request -> {
+      requestIds.assign(request);
       // Operators and load-balancer tests can tell which instance answered.
       request.response().headers().set(instanceHeader, instanceId);
       if (request.path().startsWith(UserPath.PREFIX)) {
@@ -89,5 +97,11 @@ public final class RouterVerticle extends VerticleBase {
       }
     };
     return vertx.createHttpServer(serverOptions).requestHandler(dispatch).listen();
+  }
+
+  /** In place of the web router's own log line for an unhandled failure, one that names the request. */
+  private static void logFailure(RoutingContext ctx) {
+    log.atError().addKeyValue(RequestIds.LOG_KEY, ctx.request().getHeader(RequestIds.HEADER)).setCause(ctx.failure())
+      .log("{} {} failed", ctx.request().method(), ctx.request().path());
   }
 }

@@ -76,12 +76,14 @@ final class WebSocketTunnel {
     client.request(options)
       // Once switched, the backend request fails when either side closes the tunnel, which is the
       // normal end of a WebSocket; without a handler Vert.x logs each one as an error.
-      .compose(backendRequest -> backendRequest.exceptionHandler(err -> log.debug("WebSocket to {} ended: {}",
-          route.key(), err.getMessage()))
+      .compose(backendRequest -> backendRequest.exceptionHandler(err -> log.atDebug()
+          .addKeyValue(RequestIds.LOG_KEY, request.getHeader(RequestIds.HEADER))
+          .log("WebSocket to {} ended: {}", route.key(), err.getMessage()))
         .connect())
       .onSuccess(response -> join(request, response, onTraffic))
       .onFailure(err -> {
-        log.debug("WebSocket to {} failed: {}", route.key(), err.getMessage());
+        log.atDebug().addKeyValue(RequestIds.LOG_KEY, request.getHeader(RequestIds.HEADER))
+          .log("WebSocket to {} failed: {}", route.key(), err.getMessage());
         request.resume();
         Responses.json(request, 502, "the notebook server did not accept the WebSocket");
       });
@@ -108,6 +110,8 @@ final class WebSocketTunnel {
     });
     request.toNetSocket().onComplete(ar -> {
       if (ar.failed()) {
+        log.atDebug().addKeyValue(RequestIds.LOG_KEY, request.getHeader(RequestIds.HEADER))
+          .log("WebSocket upgrade of {} failed: {}", request.path(), ar.cause().getMessage());
         backendSocket.close();
         return;
       }

@@ -20,6 +20,7 @@ import java.util.function.Consumer;
  * @param health       answers {@code /hub/health} and {@code /hub/health/{probe}} ({@code live}, {@code ready})
  * @param metrics      answers {@code /hub/metrics}; null when the metrics are not served on the HTTPS port
  * @param instanceId   this instance's id, sent in {@code X-Wharf-Instance} on every response
+ * @param accessLog    whether every request is logged on {@code wharf.access} ({@code router.access-log})
  * @param trustRequestId whether a request's own {@code X-Request-Id} is kept (when valid), because a
  *                     trusted proxy in front sets it ({@code router.trust-request-id})
  */
@@ -28,5 +29,5 @@ public record RouterSettings(String instanceId, RouteTable routes, ActivitySink 
                              Path staticDir, int connectTimeoutMillis, int idleTimeoutSeconds,
                              int maxConnectionsPerServer, int cookieCacheSize,
                              Consumer<Router> hubRoutes, Handler<RoutingContext> health,
-                             Handler<RoutingContext> metrics, boolean trustRequestId) {
+                             Handler<RoutingContext> metrics, boolean accessLog, boolean trustRequestId) {
 }

@@ -147,7 +147,7 @@ public final class Wharf {
       publicUrl.isBlank() ? null : publicUrl.replaceAll("/+$", ""), staticDir,
       router.getInteger("connect-timeout-ms", 5000), router.getInteger("idle-timeout-seconds", 600),
       router.getInteger("max-connections-per-server", 32), 10_000, hub, health, metrics,
-      router.getBoolean("trust-request-id", false));
+      router.getBoolean("access-log", false), router.getBoolean("trust-request-id", false));
     return RouterRole.deploy(vertx, router, settings, dataDir, registry).onSuccess(v -> {
       int port = router.getInteger("https-port", 8443);
       String url = publicUrl.isBlank() ? "https://localhost:" + port + "/" : publicUrl;

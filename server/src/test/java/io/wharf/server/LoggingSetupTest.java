@@ -1,5 +1,6 @@
 package io.wharf.server;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
@@ -112,6 +113,18 @@ class LoggingSetupTest {
     assertEquals("io.wharf.X", event.getString("loggerName"));
     assertEquals("a \"quoted\" word", event.getString("formattedMessage"));
     assertTrue(line.contains("abc-1"), line);
+  }
+
+  @Test
+  void theAccessLogIsQueuedBoundedAndNeverBlocks() throws Exception {
+    LoggerContext context = configured("text", Map.of());
+    ch.qos.logback.classic.Logger access = context.getLogger("wharf.access");
+    assertFalse(access.isAdditive(), "not written twice through the root");
+    AsyncAppender async = (AsyncAppender) access.getAppender("ACCESS");
+    assertTrue(async.isNeverBlock());
+    assertEquals(8192, async.getQueueSize());
+    assertEquals(0, async.getDiscardingThreshold());
+    context.stop();
   }
 
   @Test

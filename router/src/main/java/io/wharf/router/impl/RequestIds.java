@@ -8,8 +8,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Gives every request on the HTTPS port an id, {@code X-Request-Id}. It is set on the request's
  * own headers, so the hub's handlers read it there and the proxy and the WebSocket tunnel pass it
- * to the container with the other headers; on the response; and in the router's log lines about
- * the request ({@link #LOG_KEY}).
+ * to the container with the other headers; on the response; and in the access log and the
+ * router's log lines about the request ({@link #LOG_KEY}).
  *
  * <p>A request's own {@code X-Request-Id} is kept only when a trusted proxy in front sets it
  * ({@code router.trust-request-id}), and only when it is short and made of safe characters, since

@@ -64,12 +64,16 @@ public final class RouterVerticle extends VerticleBase {
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client)
       .origin(origin)
       .addInterceptor(new ResponseHeadersInterceptor());
-    UserRequestHandler user = new UserRequestHandler(
-      new CookieAuthenticator(settings.cookies(), settings.cookieCacheSize()), settings.cookieName(), settings.routes(),
-      new WebSocketTunnel(client, settings.cookieName(), settings.publicOrigin(), counter), origin, proxy,
+    CookieAuthenticator authenticator = new CookieAuthenticator(settings.cookies(), settings.cookieCacheSize());
+    AccessLog accessLog = settings.accessLog() ? new AccessLog(settings.instanceId(), authenticator, settings.cookieName()) : null;
+    UserRequestHandler user = new UserRequestHandler(authenticator, settings.cookieName(), settings.routes(),
+      new WebSocketTunnel(client, settings.cookieName(), settings.publicOrigin(), counter, accessLog), origin, proxy,
       activity.local(vertx, activityFlushMillis));
 
     Router hub = Router.router(vertx);
+    if (accessLog != null) {
+      hub.route().handler(accessLog);
+    }
     hub.errorHandler(500, RouterVerticle::logFailure);
     hub.route("/hub/*").handler(SecurityHeadersHandler.hub());
     hub.get("/hub/health").handler(settings.health());
@@ -81,7 +85,7 @@ public final class RouterVerticle extends VerticleBase {
       .setDefaultContentEncoding("UTF-8"));
     settings.hubRoutes().accept(hub);
 
-    Handler<HttpServerRequest> timedUser = proxyTimer.around(user);
+    Handler<HttpServerRequest> timedUser = proxyTimer.around(user, accessLog);
     // Notebook traffic skips the web router: it needs none of its features, and it is most of the load.
     CharSequence instanceHeader = HttpHeaders.createOptimized("X-Wharf-Instance");
     CharSequence instanceId = HttpHeaders.createOptimized(settings.instanceId());

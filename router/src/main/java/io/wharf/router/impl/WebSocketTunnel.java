@@ -28,16 +28,19 @@ final class WebSocketTunnel {
   private final String cookieName;
   private final String publicOrigin;
   private final WebSocketCounter counter;
+  private final AccessLog accessLog;
 
   /**
    * @param publicOrigin Wharf's public origin, such as {@code https://notebooks.example.org};
    *                     null to take it from each request's Host header
+   * @param accessLog    where a successful upgrade is logged; null when the access log is off
    */
-  WebSocketTunnel(HttpClient client, String cookieName, String publicOrigin, WebSocketCounter counter) {
+  WebSocketTunnel(HttpClient client, String cookieName, String publicOrigin, WebSocketCounter counter, AccessLog accessLog) {
     this.client = client;
     this.cookieName = cookieName;
     this.publicOrigin = publicOrigin;
     this.counter = counter;
+    this.accessLog = accessLog;
   }
 
   static boolean isUpgrade(HttpServerRequest request) {
@@ -55,6 +58,7 @@ final class WebSocketTunnel {
 
   /** Tunnels the upgrade {@code request} to the container of {@code route}; {@code onTraffic} runs per chunk either way. */
   void open(HttpServerRequest request, ServerRecord route, Runnable onTraffic) {
+    long start = accessLog != null ? System.nanoTime() : 0L;
     String host = request.authority() == null ? null : request.authority().toString();
     if (!originAllowed(request.getHeader(HttpHeaders.ORIGIN), publicOrigin, host)) {
       Responses.json(request, 403, "cross-origin WebSocket refused");
@@ -80,7 +84,7 @@ final class WebSocketTunnel {
           .addKeyValue(RequestIds.LOG_KEY, request.getHeader(RequestIds.HEADER))
           .log("WebSocket to {} ended: {}", route.key(), err.getMessage()))
         .connect())
-      .onSuccess(response -> join(request, response, onTraffic))
+      .onSuccess(response -> join(request, response, onTraffic, start))
       .onFailure(err -> {
         log.atDebug().addKeyValue(RequestIds.LOG_KEY, request.getHeader(RequestIds.HEADER))
           .log("WebSocket to {} failed: {}", route.key(), err.getMessage());
@@ -89,7 +93,7 @@ final class WebSocketTunnel {
       });
   }
 
-  private void join(HttpServerRequest request, HttpClientResponse backend, Runnable onTraffic) {
+  private void join(HttpServerRequest request, HttpClientResponse backend, Runnable onTraffic, long start) {
     if (backend.statusCode() != 101) {
       backend.body().onComplete(body -> {
         request.resume();
@@ -114,6 +118,9 @@ final class WebSocketTunnel {
           .log("WebSocket upgrade of {} failed: {}", request.path(), ar.cause().getMessage());
         backendSocket.close();
         return;
+      }
+      if (accessLog != null) {
+        accessLog.upgraded(request, System.nanoTime() - start);
       }
       NetSocket clientSocket = ar.result();
       counter.opened();

@@ -15,6 +15,8 @@ import io.wharf.container.ContainerManagerOptions;
 import io.wharf.container.LaunchSpec;
 import io.wharf.container.LimitProfile;
 import io.wharf.container.NotebookProbe;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashSet;
 import java.util.Map;
@@ -28,7 +30,7 @@ import java.util.regex.Pattern;
  */
 public final class ContainerManagerVerticle extends VerticleBase {
 
-  private static final System.Logger LOG = System.getLogger(ContainerManagerVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ContainerManagerVerticle.class);
   private static final Pattern CONTAINER_ID = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
 
   private final ContainerManagerOptions options;
@@ -203,7 +205,7 @@ public final class ContainerManagerVerticle extends VerticleBase {
         dockerErrors.failed(known.code());
         message.fail(known.code(), known.getMessage());
       } else {
-        LOG.log(System.Logger.Level.ERROR, "container manager request failed", failure);
+        LOG.error("container manager request failed", failure);
         dockerErrors.failed(FailureCodes.DOCKER_ERROR);
         message.fail(FailureCodes.DOCKER_ERROR, "the container manager failed: " + failure.getMessage());
       }

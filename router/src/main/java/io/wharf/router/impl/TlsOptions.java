@@ -57,7 +57,9 @@ public final class TlsOptions {
       } finally {
         generated.delete();
       }
-      log.warn("No TLS certificate configured: created a self-signed development certificate in {}."
+      // The expected case on a first local run, so a note rather than a warning; a browser will
+      // warn about the certificate anyway.
+      log.info("No TLS certificate configured: created a self-signed development certificate in {}."
         + " Browsers will warn about it; configure router.tls-cert and router.tls-key for real use.", dir);
     }
     return new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString());

@@ -3,6 +3,7 @@ package io.wharf.container.impl;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.wharf.container.ConfigValues;
+import io.wharf.container.IsolationOptions;
 import io.wharf.container.LimitProfile;
 import io.wharf.container.LimitProfiles;
 
@@ -35,10 +36,14 @@ public record ContainerManagerOptions(
   int maxContainers,
   long maxMemoryBytes,
   String homeVolume,
-  String homePath) {
+  String homePath,
+  IsolationOptions isolation) {
 
   static final List<String> DEFAULT_COMMAND = List.of(
     "jupyter-notebook", "--ip=0.0.0.0", "--port=8888", "--no-browser", "--NotebookApp.base_url={base_url}");
+
+  static final String DEFAULT_NETWORK = "wharf-notebooks";
+  private static final Pattern NETWORK = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
 
   // The instance id ends up in labels, container names and event-bus addresses.
   private static final Pattern INSTANCE_ID = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
@@ -82,11 +87,20 @@ public record ContainerManagerOptions(
       json.getString("ready-path", "{base_url}api/status"),
       positive("ready-timeout-seconds", number(json, "ready-timeout-seconds", 60).longValue(), 86_400) * 1000,
       positive("ready-interval-ms", number(json, "ready-interval-ms", 200).longValue(), 60_000),
-      json.getString("network"),
+      network(json.getString("network", DEFAULT_NETWORK)),
       (int) positive("max-containers", number(json, "max-containers", 100).longValue(), 100_000),
       maxMemory(json.getValue("max-memory", "0")),
       json.getString("home-volume", "wharf-home-{user}"),
-      json.getString("home-path", "/home/jovyan"));
+      json.getString("home-path", "/home/jovyan"),
+      IsolationOptions.fromJson(json));
+  }
+
+  /** Required: on Docker's default bridge, notebooks could reach each other. */
+  private static String network(String name) {
+    if (!NETWORK.matcher(name).matches()) {
+      throw new IllegalArgumentException("network must match " + NETWORK.pattern() + ": '" + name + "'");
+    }
+    return name;
   }
 
   /** The default limit profile. */

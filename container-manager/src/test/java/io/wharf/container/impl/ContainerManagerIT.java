@@ -37,6 +37,7 @@ class ContainerManagerIT {
   private static final String INSTANCE = "it-" + RUN;
   private static final String EXITING_INSTANCE = "it-" + RUN + "-exit";
   private static final String UNREACHABLE_INSTANCE = "it-" + RUN + "-nodocker";
+  private static final String NETWORK = "wharf-it-" + RUN;
 
   private static Vertx vertx;
   private static DockerContainers docker;
@@ -52,6 +53,7 @@ class ContainerManagerIT {
       .put("instance-id", INSTANCE)
       .put("allowed-images", new JsonArray().add("wharf/jupyter:latest").add("wharf/nope:1"))
       .put("ready-timeout-seconds", 30)
+      .put("network", NETWORK)
       .put("home-volume", INSTANCE + "-home-{user}");
     await(ContainerManagerRole.deploy(vertx, config));
     await(ContainerManagerRole.deploy(vertx, config.copy()
@@ -75,8 +77,12 @@ class ContainerManagerIT {
         docker.removeVolume(INSTANCE + "-home-" + user);
       }
     } finally {
-      docker.close();
-      await(vertx.close());
+      try {
+        await(vertx.close());
+        TestNetworks.remove(docker, NETWORK);
+      } finally {
+        docker.close();
+      }
     }
   }
 

@@ -2,13 +2,13 @@ package io.wharf.container.impl;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.wharf.container.IsolationOptions;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,7 +31,15 @@ class ContainerManagerOptionsTest {
     assertEquals("{base_url}api/status", options.readyPath());
     assertEquals(60_000, options.readyTimeoutMillis());
     assertEquals(200, options.readyIntervalMillis());
-    assertNull(options.network());
+    assertEquals("wharf-notebooks", options.network());
+    assertEquals(IsolationOptions.Egress.INTERNET, options.isolation().egress());
+  }
+
+  @Test
+  void everyNotebookNeedsANamedNetwork() {
+    for (String bad : new String[] {"", " ", "wharf notebooks"}) {
+      assertThrows(IllegalArgumentException.class, () -> ContainerManagerOptions.fromJson(new JsonObject().put("network", bad)), bad);
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.wharf.container;
 
 import io.vertx.core.json.JsonObject;
+import io.wharf.config.ConfigValues;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,51 +34,47 @@ public final class LimitProfiles {
     this.named = Collections.unmodifiableMap(named);
   }
 
-  /** Reads the profiles from the {@code containers} section; a bad value fails at start-up. */
-  public static LimitProfiles fromJson(JsonObject containers) {
-    LimitProfile fallback = profile(DEFAULT, containers, null);
+  /**
+   * Reads the profiles from the {@code containers} section of the whole configuration; a bad
+   * value fails at start-up, naming its key.
+   */
+  public static LimitProfiles fromJson(JsonObject config) {
+    long memory = ConfigValues.requiredMemory(config, "containers.memory");
+    long nanoCpus = nanoCpus("containers.cpus", ConfigValues.required(config, "containers.cpus"));
+    long pids = ConfigValues.requiredLong(config, "containers.pids", 1, Long.MAX_VALUE);
+    LimitProfile fallback = new LimitProfile(DEFAULT, LimitProfile.describe(memory, nanoCpus, pids), memory, nanoCpus, pids, Set.of());
     Map<String, LimitProfile> named = new LinkedHashMap<>();
-    Object section = containers.getValue("profiles");
-    if (section != null && !(section instanceof JsonObject)) {
-      throw new IllegalArgumentException("containers.profiles must be a mapping of profile names to limits");
-    }
-    if (section instanceof JsonObject profiles) {
-      for (String name : profiles.fieldNames()) {
-        if (!NAME.matcher(name).matches() || DEFAULT.equals(name)) {
-          throw new IllegalArgumentException("profile name must match " + NAME.pattern() + " and not be '"
-            + DEFAULT + "' (the default profile is containers.memory, cpus and pids): " + name);
-        }
-        Object limits = profiles.getValue(name);
-        if (!(limits instanceof JsonObject json)) {
-          throw new IllegalArgumentException("profile " + name + " must be a mapping such as {memory: 4g, cpus: 2}");
-        }
-        named.put(name, profile(name, json, fallback));
+    JsonObject profiles = ConfigValues.requiredSection(config, "containers.profiles");
+    for (String name : profiles.fieldNames()) {
+      String key = "containers.profiles." + name;
+      if (!NAME.matcher(name).matches() || DEFAULT.equals(name)) {
+        throw new IllegalArgumentException(key + ": a profile's name must match " + NAME.pattern() + " and not be '"
+          + DEFAULT + "' (the default profile is containers.memory, cpus and pids)");
       }
+      if (!(profiles.getValue(name) instanceof JsonObject limits)) {
+        throw new IllegalArgumentException(key + " must be a mapping such as {memory: 4g, cpus: 2}");
+      }
+      named.put(name, profile(key, name, limits, fallback));
     }
     return new LimitProfiles(fallback, named);
   }
 
-  private static LimitProfile profile(String name, JsonObject json, LimitProfile fallback) {
-    String prefix = fallback == null ? "" : "profile " + name + ": ";
-    try {
-      long memory = json.containsKey("memory") || fallback == null
-        ? ConfigValues.parseMemory(json.getValue("memory", "1g")) : fallback.memoryBytes();
-      double cpus = ConfigValues.number(json, "cpus", fallback == null ? 1.0 : fallback.cpus()).doubleValue();
-      if (!(cpus > 0) || cpus > 1024) {
-        throw new IllegalArgumentException("cpus out of range: " + cpus);
-      }
-      long nanoCpus = Math.round(cpus * 1_000_000_000L);
-      long pids = ConfigValues.positive("pids",
-        ConfigValues.number(json, "pids", fallback == null ? 512 : fallback.pidsLimit()).longValue(), Long.MAX_VALUE);
-      String description = fallback == null ? "" : json.getString("description", "");
-      if (description.isBlank()) {
-        description = LimitProfile.describe(memory, nanoCpus, pids);
-      }
-      return new LimitProfile(name, description, memory, nanoCpus, pids,
-        fallback == null ? Set.of() : Set.copyOf(ConfigValues.strings(json.getValue("users"))));
-    } catch (IllegalArgumentException | ClassCastException e) {
-      throw new IllegalArgumentException(prefix + e.getMessage(), e);
-    }
+  /** A named profile: what it leaves out comes from the default one. */
+  private static LimitProfile profile(String key, String name, JsonObject json, LimitProfile fallback) {
+    long memory = json.containsKey("memory") ? ConfigValues.memory(key + ".memory", json.getValue("memory")) : fallback.memoryBytes();
+    long nanoCpus = json.containsKey("cpus") ? nanoCpus(key + ".cpus", json.getValue("cpus")) : fallback.nanoCpus();
+    long pids = json.containsKey("pids")
+      ? ConfigValues.wholeNumber(key + ".pids", json.getValue("pids"), 1, Long.MAX_VALUE) : fallback.pidsLimit();
+    String description = json.containsKey("description") ? ConfigValues.string(key + ".description", json.getValue("description")) : "";
+    Set<String> users = json.containsKey("users") ? Set.copyOf(ConfigValues.strings(key + ".users", json.getValue("users"))) : Set.of();
+    return new LimitProfile(name, description.isBlank() ? LimitProfile.describe(memory, nanoCpus, pids) : description,
+      memory, nanoCpus, pids, users);
+  }
+
+  private static long nanoCpus(String key, Object value) {
+    // More than 0: the smallest share Docker takes is a billionth of a CPU.
+    double cpus = ConfigValues.number(key, value, 1e-9, 1024);
+    return Math.round(cpus * 1_000_000_000L);
   }
 
   public LimitProfile defaultProfile() {

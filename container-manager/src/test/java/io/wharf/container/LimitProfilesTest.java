@@ -2,6 +2,8 @@ package io.wharf.container;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.wharf.config.ConfigValues;
+import io.wharf.config.WharfConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -14,12 +16,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LimitProfilesTest {
 
-  private static final JsonObject CONTAINERS = new JsonObject()
+  private static final JsonObject CONTAINERS = config(new JsonObject()
     .put("memory", "2g").put("cpus", 1.5).put("pids", 300)
     .put("profiles", new JsonObject()
       .put("small", new JsonObject().put("memory", "512m").put("cpus", "0.5").put("description", "For reading"))
       .put("large", new JsonObject().put("memory", "8g").put("cpus", 4).put("pids", 2048)
-        .put("users", new JsonArray().add("alice").add("bob"))));
+        .put("users", new JsonArray().add("alice").add("bob")))));
+
+  /** The shipped defaults with some {@code containers} keys replaced. */
+  private static JsonObject config(JsonObject containers) {
+    JsonObject config = WharfConfig.defaults();
+    config.getJsonObject("containers").mergeIn(containers);
+    return config;
+  }
+
+  private static JsonObject profiles(JsonObject profiles) {
+    return config(new JsonObject().put("profiles", profiles));
+  }
+
+  private static String failure(JsonObject config) {
+    return assertThrows(IllegalArgumentException.class, () -> LimitProfiles.fromJson(config)).getMessage();
+  }
 
   @Test
   void theDefaultProfileIsTheTopLevelLimits() {
@@ -65,29 +82,39 @@ class LimitProfilesTest {
   }
 
   @Test
-  void withoutProfilesThereIsOnlyTheDefault() {
-    LimitProfiles profiles = LimitProfiles.fromJson(new JsonObject());
+  void theShippedDefaultsHaveOnlyTheDefaultProfile() {
+    JsonObject defaults = WharfConfig.defaults();
+    LimitProfiles profiles = LimitProfiles.fromJson(defaults);
     assertEquals(1, profiles.all().size());
-    assertEquals(1L << 30, profiles.defaultProfile().memoryBytes());
-    assertEquals("1 GiB memory, 1 CPU, 512 processes", profiles.defaultProfile().description());
+    JsonObject containers = defaults.getJsonObject("containers");
+    assertEquals(ConfigValues.memory("memory", containers.getValue("memory")), profiles.defaultProfile().memoryBytes());
+    assertEquals(Math.round(containers.getDouble("cpus") * 1e9), profiles.defaultProfile().nanoCpus());
+    assertEquals(containers.getLong("pids"), profiles.defaultProfile().pidsLimit());
   }
 
   @Test
-  void badProfilesFailAtStartUpAndNameTheProfile() {
-    assertThrows(IllegalArgumentException.class, () -> LimitProfiles.fromJson(new JsonObject()
-      .put("profiles", new JsonObject().put("default", new JsonObject().put("memory", "2g")))));
-    assertThrows(IllegalArgumentException.class, () -> LimitProfiles.fromJson(new JsonObject()
-      .put("profiles", new JsonObject().put("Big One", new JsonObject()))));
-    assertThrows(IllegalArgumentException.class, () -> LimitProfiles.fromJson(new JsonObject()
-      .put("profiles", "large")));
-    assertThrows(IllegalArgumentException.class, () -> LimitProfiles.fromJson(new JsonObject()
-      .put("profiles", new JsonObject().put("large", "8g"))));
-    IllegalArgumentException memory = assertThrows(IllegalArgumentException.class, () -> LimitProfiles.fromJson(new JsonObject()
-      .put("profiles", new JsonObject().put("large", new JsonObject().put("memory", "lots")))));
-    assertTrue(memory.getMessage().startsWith("profile large: "), memory.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> LimitProfiles.fromJson(new JsonObject()
-      .put("profiles", new JsonObject().put("large", new JsonObject().put("cpus", 0)))));
-    assertThrows(IllegalArgumentException.class, () -> LimitProfiles.fromJson(new JsonObject().put("cpus", -1)));
+  void badProfilesFailAtStartUpAndNameTheKey() {
+    assertTrue(failure(profiles(new JsonObject().put("default", new JsonObject().put("memory", "2g"))))
+      .startsWith("containers.profiles.default: a profile's name must match"));
+    assertTrue(failure(profiles(new JsonObject().put("Big One", new JsonObject())))
+      .startsWith("containers.profiles.Big One: a profile's name must match"));
+    assertEquals("containers.profiles must be a mapping, not a string", failure(config(new JsonObject().put("profiles", "large"))));
+    assertEquals("containers.profiles.large must be a mapping such as {memory: 4g, cpus: 2}",
+      failure(profiles(new JsonObject().put("large", "8g"))));
+    assertEquals("containers.profiles.large.memory must be a size such as 512m or 1g, got 'lots'",
+      failure(profiles(new JsonObject().put("large", new JsonObject().put("memory", "lots")))));
+    assertTrue(failure(profiles(new JsonObject().put("large", new JsonObject().put("cpus", 0))))
+      .startsWith("containers.profiles.large.cpus must be a number from"));
+    assertTrue(failure(profiles(new JsonObject().put("large", new JsonObject().put("users", new JsonObject()))))
+      .startsWith("containers.profiles.large.users must be a list"));
+    assertTrue(failure(config(new JsonObject().put("cpus", -1))).startsWith("containers.cpus must be a number from"));
+  }
+
+  @Test
+  void theDefaultProfileNeedsEveryKey() {
+    JsonObject config = WharfConfig.defaults();
+    config.getJsonObject("containers").remove("pids");
+    assertEquals("containers.pids is missing", failure(config));
   }
 
   @Test

@@ -3,12 +3,10 @@ package io.wharf.server;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.wharf.session.SessionManager;
 
 /**
- * The Hazelcast member configuration, from the {@code cluster} section. Discovery is explicit:
+ * The Hazelcast member configuration, from the {@code cluster} options. Discovery is explicit:
  * multicast and auto-detection are off, and members come only from the TCP-IP list. With no
  * members listed, the member stays alone (embedded, single-member).
  */
@@ -27,25 +25,26 @@ final class HazelcastSetup {
     }
   }
 
-  static Config config(JsonObject cluster) {
+  static Config config(ClusterOptions cluster) {
     Config config = new Config();
     // Open-source Hazelcast has no member authentication; members do refuse to join a cluster of
     // another name, so a configured secret becomes part of the name (as a digest, never in clear).
     // The member network still has to be private: Hazelcast's traffic is not encrypted.
-    String secret = cluster.getString("secret", "");
-    String name = cluster.getString("name", "wharf");
+    String secret = cluster.secret();
+    String name = cluster.name();
     config.setClusterName(secret.isBlank() ? name : name + "-" + digest(secret).substring(0, 32));
     config.setProperty("hazelcast.phone.home.enabled", "false");
-    config.setProperty("hazelcast.logging.type", "jdk");
+    // Through SLF4J to Logback, at logging.level's com.hazelcast (warn by default: no banner).
+    config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     // A member that stops answering is declared gone within seconds, so leadership and
     // partition ownership move on quickly (the default waits a minute).
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-    config.setProperty("hazelcast.max.no.heartbeat.seconds", cluster.getValue("failure-detection-seconds", 5).toString());
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(cluster.failureDetectionSeconds()));
 
-    String advertise = cluster.getString("advertise-address", "127.0.0.1");
+    String advertise = cluster.advertiseAddress();
     NetworkConfig network = config.getNetworkConfig();
-    network.setPort(cluster.getInteger("port", 5701)).setPortAutoIncrement(false);
+    network.setPort(cluster.port()).setPortAutoIncrement(false);
     network.setPublicAddress(advertise + ":" + network.getPort());
     // Listen on the advertise address alone, not on every interface: several instances on one
     // host (127.0.0.1, 127.0.0.2, ...) then share a port. Interface matching cannot express this,
@@ -56,9 +55,8 @@ final class HazelcastSetup {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    JsonArray members = cluster.getJsonArray("members", new JsonArray());
-    join.getTcpIpConfig().setEnabled(!members.isEmpty());
-    members.forEach(m -> join.getTcpIpConfig().addMember(m.toString()));
+    join.getTcpIpConfig().setEnabled(!cluster.members().isEmpty());
+    cluster.members().forEach(join.getTcpIpConfig()::addMember);
 
     SessionManager.configure(config);
     return config;

@@ -40,8 +40,9 @@ final class HealthHandler implements Handler<RoutingContext> {
     this.containers = containers;
   }
 
-  static HealthHandler create(Vertx vertx, String instanceId, boolean localContainers) {
-    return new HealthHandler(instanceId, localContainers ? ContainerManager.client(vertx, instanceId, 60_000) : null);
+  static HealthHandler create(Vertx vertx, InstanceOptions instance) {
+    return new HealthHandler(instance.id(),
+      instance.runs(InstanceOptions.CONTAINER_MANAGER) ? ContainerManager.client(vertx, instance.id(), 60_000) : null);
   }
 
   @Override

@@ -8,7 +8,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.VertxMetricsFactory;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -17,15 +16,17 @@ import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.wharf.server.MetricsOptions.VertxHttp;
 import io.wharf.session.Scopes;
 import io.wharf.session.SessionManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.logging.Logger;
 
 /**
- * The instance's metrics, from the {@code metrics} configuration section: one Prometheus
+ * The instance's metrics, from the {@code metrics} options: one Prometheus
  * registry for Wharf's meters and Vert.x's, and where it is served. With {@code port} 0 the
  * router serves {@code /hub/metrics} on its HTTPS port to callers holding {@code read:metrics};
  * with a port, a plain-HTTP listener on 127.0.0.1 serves {@code /metrics} (and
@@ -34,7 +35,7 @@ import java.util.logging.Logger;
  */
 final class MetricsSetup {
 
-  private static final Logger log = Logger.getLogger(MetricsSetup.class.getName());
+  private static final Logger log = LoggerFactory.getLogger(MetricsSetup.class);
   /** The router's timer (io.wharf.router.impl.ProxyTimer); buckets only when configured. */
   static final String PROXY_TIMER = "wharf.proxy.request.duration";
   private static final Duration[] PROXY_BUCKETS = {
@@ -45,9 +46,9 @@ final class MetricsSetup {
   private MetricsSetup() {
   }
 
-  static PrometheusMeterRegistry registry(JsonObject config) {
+  static PrometheusMeterRegistry registry(MetricsOptions options) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    if (config.getBoolean("proxy-histogram", false)) {
+    if (options.proxyHistogram()) {
       // Filters apply to meters registered after them: this runs before any role starts.
       registry.config().meterFilter(new MeterFilter() {
         @Override
@@ -69,53 +70,33 @@ final class MetricsSetup {
     return nanos;
   }
 
-  /** Which HTTP requests Vert.x's own HTTP server and client metrics measure ({@code metrics.vertx-http}). */
-  enum VertxHttp {
-    /** Every request, the proxy path's too: meters looked up on every proxied request. */
-    ALL,
-    /** Every request but the proxy path's, which {@code wharf_proxy_request_duration_seconds} measures. */
-    EXCEPT_PROXY,
-    /** None. */
-    OFF;
-
-    static VertxHttp of(JsonObject config) {
-      String value = String.valueOf(config.getValue("vertx-http", "except-proxy")).trim().toLowerCase(java.util.Locale.ROOT);
-      return switch (value) {
-        case "all", "true" -> ALL;
-        case "except-proxy" -> EXCEPT_PROXY;
-        case "off", "false" -> OFF;
-        default -> throw new IllegalArgumentException("metrics.vertx-http must be all, except-proxy or off, not '" + value + "'");
-      };
-    }
-  }
-
   /**
    * Vert.x's own metrics. Labels stay bounded: no path, no local or remote address, no event-bus
    * address (progress addresses are per user). TCP metrics (the clustered event bus's
    * connections) and worker-pool metrics are left out; so are the HTTP server and client metrics
    * when {@code vertx-http} is off.
    */
-  static MicrometerMetricsOptions vertxOptions(JsonObject config) {
-    MicrometerMetricsOptions options = new MicrometerMetricsOptions().setEnabled(true)
+  static MicrometerMetricsOptions vertxOptions(MetricsOptions options) {
+    MicrometerMetricsOptions vertxOptions = new MicrometerMetricsOptions().setEnabled(true)
       .setLabels(EnumSet.of(Label.HTTP_CODE, Label.EB_SIDE, Label.EB_FAILURE))
       .addDisabledMetricsCategory(MetricsDomain.NET_SERVER).addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
       .addDisabledMetricsCategory(MetricsDomain.NAMED_POOLS);
-    if (VertxHttp.of(config) == VertxHttp.OFF) {
-      options.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER).addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT);
+    if (options.vertxHttp() == VertxHttp.OFF) {
+      vertxOptions.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER).addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT);
     }
-    return options;
+    return vertxOptions;
   }
 
   /** The metrics factory for Vert.x: Micrometer's, without the proxy path unless {@code vertx-http} is all. */
-  static VertxMetricsFactory factory(PrometheusMeterRegistry registry, JsonObject config) {
+  static VertxMetricsFactory factory(PrometheusMeterRegistry registry, MetricsOptions options) {
     MicrometerMetricsFactory micrometer = new MicrometerMetricsFactory(registry);
-    return VertxHttp.of(config) == VertxHttp.EXCEPT_PROXY ? new ProxyExcludingMetricsFactory(micrometer) : micrometer;
+    return options.vertxHttp() == VertxHttp.EXCEPT_PROXY ? new ProxyExcludingMetricsFactory(micrometer) : micrometer;
   }
 
   /** Starts the local listener when {@code port} is set; otherwise does nothing. */
-  static Future<?> listen(Vertx vertx, PrometheusMeterRegistry registry, JsonObject config) {
-    int port = config.getInteger("port", 0);
-    if (port <= 0) {
+  static Future<?> listen(Vertx vertx, PrometheusMeterRegistry registry, MetricsOptions options) {
+    int port = options.port();
+    if (!options.ownPort()) {
       return Future.succeededFuture();
     }
     Handler<RoutingContext> scrape = PrometheusScrapingHandler.create(registry);
@@ -123,7 +104,7 @@ final class MetricsSetup {
     router.get("/metrics").handler(scrape);
     router.get("/hub/metrics").handler(scrape);
     return vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1")
-      .onSuccess(server -> log.info("Metrics served on http://127.0.0.1:" + server.actualPort() + "/metrics"))
+      .onSuccess(server -> log.info("Metrics served on http://127.0.0.1:{}/metrics", server.actualPort()))
       .recover(err -> Future.failedFuture(new IllegalStateException("cannot serve metrics on 127.0.0.1:" + port + ": " + err.getMessage(), err)));
   }
 
@@ -132,12 +113,12 @@ final class MetricsSetup {
    * {@code read:metrics}. Null when the metrics have their own port, or when this instance has no
    * session manager to check tokens with.
    */
-  static Handler<RoutingContext> httpsHandler(PrometheusMeterRegistry registry, JsonObject config, SessionManager sessions) {
-    if (config.getInteger("port", 0) > 0) {
+  static Handler<RoutingContext> httpsHandler(PrometheusMeterRegistry registry, MetricsOptions options, SessionManager sessions) {
+    if (options.ownPort()) {
       return null;
     }
     if (sessions == null) {
-      log.warning("This instance runs the router without the session manager, so it cannot check tokens for /hub/metrics;"
+      log.warn("This instance runs the router without the session manager, so it cannot check tokens for /hub/metrics;"
         + " set metrics.port to serve the metrics locally");
       return null;
     }

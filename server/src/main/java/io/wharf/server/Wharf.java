@@ -3,29 +3,28 @@ package io.wharf.server;
 import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.wharf.config.WharfConfig;
 import io.wharf.container.ContainerManagerRole;
+import io.wharf.router.RouterDependencies;
+import io.wharf.router.RouterOptions;
 import io.wharf.router.RouterRole;
-import io.wharf.router.RouterSettings;
 import io.wharf.session.CookieSecrets;
 import io.wharf.session.SessionCookies;
 import io.wharf.session.SessionManager;
 import io.wharf.session.SessionManagerOptions;
 import io.wharf.session.SharedState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
 
 /**
  * Boots one Wharf instance: a clustered Vert.x over Hazelcast, then the roles its configuration
@@ -35,7 +34,7 @@ import java.util.logging.Logger;
  */
 public final class Wharf {
 
-  private static final Logger log = Logger.getLogger(Wharf.class.getName());
+  private static final Logger log = LoggerFactory.getLogger(Wharf.class);
 
   private Wharf() {
   }
@@ -50,44 +49,43 @@ public final class Wharf {
     if (file == null && System.getenv("WHARF_CONFIG") != null) {
       file = Path.of(System.getenv("WHARF_CONFIG"));
     }
-    JsonObject config = WharfConfig.load(file, System.getenv());
+    WharfOptions options;
     try {
-      start(config).toCompletionStage().toCompletableFuture().get();
+      JsonObject config = WharfConfig.load(file, System.getenv());
+      options = WharfOptions.fromJson(config);
+    } catch (IOException e) {
+      System.err.println("wharf: cannot read the configuration: " + e.getMessage());
+      System.exit(1);
+      return;
+    } catch (IllegalArgumentException e) {
+      System.err.println("wharf: invalid configuration: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    try {
+      LoggingSetup.apply(options.logging().section(), options.cluster().members().isEmpty());
+      start(options).toCompletionStage().toCompletableFuture().get();
     } catch (Exception e) {
       System.err.println("wharf: failed to start: " + (e.getCause() != null ? e.getCause() : e));
       System.exit(1);
     }
   }
 
-  static Future<Vertx> start(JsonObject config) {
-    JsonObject instance = config.getJsonObject("instance");
-    JsonObject cluster = config.getJsonObject("cluster");
-    JsonObject router = config.getJsonObject("router");
-    JsonObject auth = config.getJsonObject("auth");
-    JsonObject containers = config.getJsonObject("containers");
-    JsonObject servers = config.getJsonObject("servers");
-    String instanceId = instance.getString("id");
-    Path dataDir = Path.of(instance.getString("data-dir")).toAbsolutePath();
-    Path staticDir = Path.of(router.getString("static-dir", "static")).toAbsolutePath();
-    List<String> roles = instance.getJsonArray("roles").stream().map(Object::toString).toList();
-    String advertise = cluster.getString("advertise-address", "127.0.0.1");
-
-    JsonObject metricsConfig = config.getJsonObject("metrics");
-    PrometheusMeterRegistry registry = MetricsSetup.registry(metricsConfig);
-    HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastSetup.config(cluster));
-    MicrometerMetricsOptions metrics = MetricsSetup.vertxOptions(metricsConfig);
-    VertxOptions options = new VertxOptions()
-      .setPreferNativeTransport(instance.getBoolean("native-transport", true))
-      .setEventBusOptions(new EventBusOptions().setHost(advertise).setPort(0))
-      .setMetricsOptions(metrics);
+  static Future<Vertx> start(WharfOptions options) {
+    PrometheusMeterRegistry registry = MetricsSetup.registry(options.metrics());
+    HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastSetup.config(options.cluster()));
+    VertxOptions vertxOptions = new VertxOptions()
+      .setPreferNativeTransport(options.instance().nativeTransport())
+      .setEventBusOptions(new EventBusOptions().setHost(options.cluster().advertiseAddress()).setPort(0))
+      .setMetricsOptions(MetricsSetup.vertxOptions(options.metrics()));
     return Vertx.builder()
-      .with(options)
+      .with(vertxOptions)
       .withClusterManager(clusterManager)
-      .withMetrics(MetricsSetup.factory(registry, metricsConfig))
+      .withMetrics(MetricsSetup.factory(registry, options.metrics()))
       .buildClustered()
       .compose(vertx -> {
-        if (options.getPreferNativeTransport() && !vertx.isNativeTransportEnabled()) {
-          log.warning("The native transport is not available here (" + vertx.unavailableNativeTransportCause() + "); using Java NIO");
+        if (vertxOptions.getPreferNativeTransport() && !vertx.isNativeTransportEnabled()) {
+          log.warn("The native transport is not available here ({}); using Java NIO", String.valueOf(vertx.unavailableNativeTransportCause()));
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           try {
@@ -95,59 +93,46 @@ public final class Wharf {
           } catch (Exception ignored) {
             // Exiting anyway.
           }
+          LoggingSetup.stop();
         }, "wharf-shutdown"));
-        return MetricsSetup.listen(vertx, registry, metricsConfig).compose(listening -> deployRoles(
-          vertx, config, clusterManager.getHazelcastInstance(), roles, instanceId, advertise,
-          dataDir, staticDir, router, auth, containers, servers, cluster, registry, metricsConfig)).map(vertx);
+        return MetricsSetup.listen(vertx, registry, options.metrics())
+          .compose(listening -> deployRoles(vertx, options, clusterManager.getHazelcastInstance(), registry)).map(vertx);
       });
   }
 
-  private static Future<Void> deployRoles(Vertx vertx, JsonObject config, HazelcastInstance hazelcast, List<String> roles, String instanceId,
-                                          String advertise, Path dataDir, Path staticDir, JsonObject router, JsonObject auth,
-                                          JsonObject containers, JsonObject servers, JsonObject cluster,
-                                          PrometheusMeterRegistry registry, JsonObject metricsConfig) {
-    SharedState store = SessionManager.sharedState(vertx, hazelcast);
-    SessionManagerOptions sessionOptions;
-    try {
-      sessionOptions = SessionManagerOptions.fromJson(config);
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(new IllegalArgumentException("invalid configuration: " + e.getMessage(), e));
-    }
-    return vertx.executeBlocking(() -> SessionCookies.create(CookieSecrets.load(auth.getString("cookie-secret"), dataDir),
-        Duration.ofSeconds(auth.getLong("cookie-ttl-seconds", 86400L))), false)
+  /** Each role this instance runs, in order: containers, then sessions (which re-adopt containers), then the router. */
+  private static Future<Void> deployRoles(Vertx vertx, WharfOptions options, HazelcastInstance hazelcast, PrometheusMeterRegistry registry) {
+    SharedState state = SessionManager.sharedState(vertx, hazelcast);
+    InstanceOptions instance = options.instance();
+    SessionManagerOptions sessionOptions = options.sessions();
+    return vertx.executeBlocking(() -> SessionCookies.create(CookieSecrets.load(sessionOptions.cookieSecret(), sessionOptions.dataDir()),
+        sessionOptions.cookieTtl()), false)
       .compose(cookies -> {
-        Future<?> containerManager = roles.contains("container-manager")
-          ? ContainerManagerRole.deploy(vertx, containers.copy().put("instance-id", instanceId).put("advertise-address", advertise), registry)
+        Future<?> containerManager = instance.runs(InstanceOptions.CONTAINER_MANAGER)
+          ? ContainerManagerRole.deploy(vertx, options.containers(), registry)
           : Future.succeededFuture();
-        return containerManager.compose(v -> roles.contains("session-manager")
-            ? SessionManager.create(vertx, store, cookies, sessionOptions, registry)
+        return containerManager.compose(v -> instance.runs(InstanceOptions.SESSION_MANAGER)
+            ? SessionManager.create(vertx, sessionOptions, state, cookies, registry)
             : Future.<SessionManager>succeededFuture(null))
           .compose(sessions -> {
             Future<Void> adopted = sessions != null ? sessions.start() : Future.succeededFuture();
-            return adopted.compose(v -> roles.contains("router")
-              ? deployRouter(vertx, router, auth, store, cookies, sessions, dataDir, staticDir, registry, instanceId,
-                  HealthHandler.create(vertx, instanceId, roles.contains("container-manager")),
-                  MetricsSetup.httpsHandler(registry, metricsConfig, sessions))
+            return adopted.compose(v -> instance.runs(InstanceOptions.ROUTER)
+              ? deployRouter(vertx, options, state, cookies, sessions, registry)
               : Future.succeededFuture());
           });
       });
   }
 
-  private static Future<Void> deployRouter(Vertx vertx, JsonObject router, JsonObject auth, SharedState store, SessionCookies cookies,
-                                           SessionManager sessions, Path dataDir, Path staticDir, PrometheusMeterRegistry registry,
-                                           String instanceId, Handler<RoutingContext> health,
-                                           Handler<RoutingContext> metrics) {
-    String publicUrl = router.getString("public-url", "");
+  private static Future<Void> deployRouter(Vertx vertx, WharfOptions options, SharedState state, SessionCookies cookies,
+                                           SessionManager sessions, PrometheusMeterRegistry registry) {
     Consumer<Router> hub = sessions != null ? sessions::mountHub : r -> { };
-    RouterSettings settings = new RouterSettings(instanceId, store.routes(), store.activitySink(), cookies,
-      auth.getString("cookie-name", "wharf-session"),
-      publicUrl.isBlank() ? null : publicUrl.replaceAll("/+$", ""), staticDir,
-      router.getInteger("connect-timeout-ms", 5000), router.getInteger("idle-timeout-seconds", 600),
-      router.getInteger("max-connections-per-server", 32), 10_000, hub, health, metrics);
-    return RouterRole.deploy(vertx, router, settings, dataDir, registry).onSuccess(v -> {
-      int port = router.getInteger("https-port", 8443);
-      String url = publicUrl.isBlank() ? "https://localhost:" + port + "/" : publicUrl;
-      System.out.println("wharf: instance " + instanceId + " ready at " + url + " (log in as '" + auth.getString("admin-user", "admin") + "')");
+    RouterDependencies dependencies = new RouterDependencies(state.routes(), state.activitySink(), cookies, hub,
+      HealthHandler.create(vertx, options.instance()), MetricsSetup.httpsHandler(registry, options.metrics(), sessions));
+    RouterOptions router = options.router();
+    return RouterRole.deploy(vertx, router, dependencies, registry).onSuccess(v -> {
+      String url = router.publicOrigin() == null ? "https://localhost:" + router.httpsPort() + "/" : router.publicOrigin() + "/";
+      System.out.println("wharf: instance " + options.instance().id() + " ready at " + url
+        + " (log in as '" + options.sessions().adminUser() + "')");
     });
   }
 }

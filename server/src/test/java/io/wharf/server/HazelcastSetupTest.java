@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.wharf.config.WharfConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -15,9 +16,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HazelcastSetupTest {
 
-  private static JsonObject cluster() {
-    return new JsonObject().put("name", "wharf").put("port", 5701).put("advertise-address", "127.0.0.2")
-      .put("members", new JsonArray().add("127.0.0.1:5701").add("127.0.0.2:5701").add("127.0.0.3:5701"));
+  /** Three members on one host, this one on 127.0.0.2; the rest as shipped. */
+  private static ClusterOptions cluster(JsonObject changes) {
+    JsonObject config = WharfConfig.defaults();
+    config.getJsonObject("cluster").put("name", "wharf").put("port", 5701).put("advertise-address", "127.0.0.2")
+      .put("members", new JsonArray().add("127.0.0.1:5701").add("127.0.0.2:5701").add("127.0.0.3:5701"))
+      .mergeIn(changes);
+    return ClusterOptions.fromJson(config);
+  }
+
+  private static ClusterOptions cluster() {
+    return cluster(new JsonObject());
   }
 
   @Test
@@ -31,7 +40,7 @@ class HazelcastSetupTest {
 
   @Test
   void staysAloneWithoutMembers() {
-    JoinConfig join = HazelcastSetup.config(cluster().put("members", new JsonArray())).getNetworkConfig().getJoin();
+    JoinConfig join = HazelcastSetup.config(cluster(new JsonObject().put("members", new JsonArray()))).getNetworkConfig().getJoin();
     assertFalse(join.getTcpIpConfig().isEnabled());
     assertFalse(join.getMulticastConfig().isEnabled());
   }
@@ -50,12 +59,18 @@ class HazelcastSetupTest {
   @Test
   void secretSeparatesClustersWithoutAppearingInTheName() {
     String open = HazelcastSetup.config(cluster()).getClusterName();
-    String secret = HazelcastSetup.config(cluster().put("secret", "s3cret-value")).getClusterName();
-    String other = HazelcastSetup.config(cluster().put("secret", "another-value")).getClusterName();
+    String secret = HazelcastSetup.config(cluster(new JsonObject().put("secret", "s3cret-value"))).getClusterName();
+    String other = HazelcastSetup.config(cluster(new JsonObject().put("secret", "another-value"))).getClusterName();
     assertEquals("wharf", open);
     assertNotEquals(secret, other);
     assertTrue(secret.startsWith("wharf-"));
     assertFalse(secret.contains("s3cret-value"));
+  }
+
+  @Test
+  void aMemberIsDeclaredGoneAfterTheConfiguredSeconds() {
+    assertEquals("7", HazelcastSetup.config(cluster(new JsonObject().put("failure-detection-seconds", 7)))
+      .getProperty("hazelcast.max.no.heartbeat.seconds"));
   }
 
   @Test

@@ -3,6 +3,8 @@ package io.wharf.server;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.json.JsonObject;
+import io.wharf.config.WharfConfig;
+import io.wharf.server.MetricsOptions.VertxHttp;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import org.junit.jupiter.api.Test;
@@ -17,19 +19,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MetricsSetupTest {
 
-  private static JsonObject vertxHttp(Object value) {
-    return new JsonObject().put("vertx-http", value);
+  /** The shipped defaults with some {@code metrics} keys replaced. */
+  private static MetricsOptions metrics(JsonObject changes) {
+    JsonObject config = WharfConfig.defaults();
+    config.getJsonObject("metrics").mergeIn(changes);
+    return MetricsOptions.fromJson(config);
+  }
+
+  private static MetricsOptions vertxHttp(Object value) {
+    return metrics(new JsonObject().put("vertx-http", value));
   }
 
   @Test
   void vertxHttpTakesItsThreeValuesAndTheOldBooleans() {
-    assertEquals(MetricsSetup.VertxHttp.EXCEPT_PROXY, MetricsSetup.VertxHttp.of(new JsonObject()));
-    assertEquals(MetricsSetup.VertxHttp.EXCEPT_PROXY, MetricsSetup.VertxHttp.of(vertxHttp("except-proxy")));
-    assertEquals(MetricsSetup.VertxHttp.ALL, MetricsSetup.VertxHttp.of(vertxHttp("ALL")));
-    assertEquals(MetricsSetup.VertxHttp.ALL, MetricsSetup.VertxHttp.of(vertxHttp(true)));
-    assertEquals(MetricsSetup.VertxHttp.OFF, MetricsSetup.VertxHttp.of(vertxHttp("off")));
-    assertEquals(MetricsSetup.VertxHttp.OFF, MetricsSetup.VertxHttp.of(vertxHttp(false)));
-    assertThrows(IllegalArgumentException.class, () -> MetricsSetup.VertxHttp.of(vertxHttp("some")));
+    assertEquals(VertxHttp.EXCEPT_PROXY, vertxHttp("except-proxy").vertxHttp());
+    assertEquals(VertxHttp.ALL, vertxHttp("ALL").vertxHttp());
+    assertEquals(VertxHttp.ALL, vertxHttp(true).vertxHttp());
+    assertEquals(VertxHttp.OFF, vertxHttp("off").vertxHttp());
+    assertEquals(VertxHttp.OFF, vertxHttp(false).vertxHttp());
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> vertxHttp("some"));
+    assertEquals("metrics.vertx-http must be all, except-proxy or off, not 'some'", bad.getMessage());
   }
 
   @Test
@@ -40,15 +49,15 @@ class MetricsSetupTest {
       assertFalse(MetricsSetup.vertxOptions(vertxHttp(value)).isMetricsCategoryDisabled(MetricsDomain.HTTP_SERVER), value);
       assertFalse(MetricsSetup.vertxOptions(vertxHttp(value)).isMetricsCategoryDisabled(MetricsDomain.HTTP_CLIENT), value);
     }
-    PrometheusMeterRegistry registry = MetricsSetup.registry(new JsonObject());
+    PrometheusMeterRegistry registry = MetricsSetup.registry(metrics(new JsonObject()));
     assertInstanceOf(ProxyExcludingMetricsFactory.class, MetricsSetup.factory(registry, vertxHttp("except-proxy")));
     assertInstanceOf(MicrometerMetricsFactory.class, MetricsSetup.factory(registry, vertxHttp("all")));
   }
 
   @Test
   void theProxyTimerGetsBucketsOnlyWhenAskedTo() {
-    PrometheusMeterRegistry plain = MetricsSetup.registry(new JsonObject());
-    PrometheusMeterRegistry buckets = MetricsSetup.registry(new JsonObject().put("proxy-histogram", true));
+    PrometheusMeterRegistry plain = MetricsSetup.registry(metrics(new JsonObject().put("proxy-histogram", false)));
+    PrometheusMeterRegistry buckets = MetricsSetup.registry(metrics(new JsonObject().put("proxy-histogram", true)));
     for (PrometheusMeterRegistry registry : new PrometheusMeterRegistry[]{plain, buckets}) {
       Timer.builder(MetricsSetup.PROXY_TIMER).tag("status", "2xx").register(registry).record(Duration.ofMillis(3));
       Timer.builder("wharf.other").register(registry).record(Duration.ofMillis(3));

@@ -5,7 +5,7 @@ import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
+import io.wharf.config.WharfConfig;
 import io.wharf.session.ServerRecord;
 import io.wharf.session.SessionManager;
 import io.wharf.session.SharedState;
@@ -39,12 +39,12 @@ public final class SyntheticSessions {
     }
     boolean add = args[0].equals("add");
     int count = Integer.parseInt(args[1]);
-    JsonObject cluster = WharfConfig.load(null, System.getenv()).getJsonObject("cluster");
+    ClusterOptions cluster = ClusterOptions.fromJson(WharfConfig.load(null, System.getenv()));
     ClientConfig config = new ClientConfig();
     config.setClusterName(HazelcastSetup.config(cluster).getClusterName());
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.phone.home.enabled", "false");
-    config.getNetworkConfig().addAddress(cluster.getString("advertise-address") + ":" + cluster.getInteger("port"));
+    config.getNetworkConfig().addAddress(cluster.advertiseAddress() + ":" + cluster.port());
     HazelcastInstance client = HazelcastClient.newHazelcastClient(config);
     Vertx vertx = Vertx.vertx();
     try {

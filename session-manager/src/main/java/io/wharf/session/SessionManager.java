@@ -39,14 +39,21 @@ public final class SessionManager {
     return HazelcastMaps.sharedState(vertx, hazelcast);
   }
 
-  /** Boots the role with the container managers reached over the clustered event bus. */
-  public static Future<SessionManager> create(Vertx vertx, SharedState state, SessionCookies cookies, SessionManagerOptions options,
+  /**
+   * Boots the role with the container managers reached over the clustered event bus.
+   *
+   * @param options  as {@link SessionManagerOptions#fromJson} read them at boot
+   * @param state    the cluster's shared state ({@link #sharedState})
+   * @param cookies  signs and verifies session cookies, shared with the router
+   * @param registry where the session manager's meters go
+   */
+  public static Future<SessionManager> create(Vertx vertx, SessionManagerOptions options, SharedState state, SessionCookies cookies,
                                               MeterRegistry registry) {
-    return create(vertx, state, cookies, options, Lifecycle.eventBus(vertx, options.launchTimeoutMillis()), registry);
+    return create(vertx, options, state, cookies, Lifecycle.eventBus(vertx, options.launchTimeoutMillis()), registry);
   }
 
   /** Boots the role with the given container managers (a fake one in tests). */
-  public static Future<SessionManager> create(Vertx vertx, SharedState state, SessionCookies cookies, SessionManagerOptions options,
+  public static Future<SessionManager> create(Vertx vertx, SessionManagerOptions options, SharedState state, SessionCookies cookies,
                                               ContainerManagers containers, MeterRegistry registry) {
     return vertx.executeBlocking(() -> new SharedAccounts(vertx, state.accounts(), options.dataDir().resolve("accounts.json"),
         options.passwordIterations()), false)

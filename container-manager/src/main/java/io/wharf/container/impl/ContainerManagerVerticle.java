@@ -11,10 +11,14 @@ import java.util.List;
 import io.wharf.container.ContainerAddresses;
 import io.wharf.container.ContainerAddresses.FailureCodes;
 import io.wharf.container.ContainerInfo;
+import io.wharf.container.ContainerManagerOptions;
 import io.wharf.container.IsolationOptions;
 import io.wharf.container.LaunchSpec;
 import io.wharf.container.LimitProfile;
 import io.wharf.container.NotebookProbe;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.util.HashSet;
 import java.util.Map;
@@ -28,7 +32,7 @@ import java.util.regex.Pattern;
  */
 public final class ContainerManagerVerticle extends VerticleBase {
 
-  private static final System.Logger LOG = System.getLogger(ContainerManagerVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ContainerManagerVerticle.class);
   private static final Pattern CONTAINER_ID = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
 
   private final ContainerManagerOptions options;
@@ -66,17 +70,17 @@ public final class ContainerManagerVerticle extends VerticleBase {
    */
   private Future<Void> isolate() {
     if (options.isolation().firewall() == IsolationOptions.Firewall.NONE) {
-      LOG.log(System.Logger.Level.WARNING, "containers.firewall is none: notebooks can reach this host's ports "
-        + "(Wharf's included) unless your own firewall refuses traffic coming from network " + options.network());
+      LOG.warn("containers.firewall is none: notebooks can reach this host's ports (Wharf's included) unless your own "
+        + "firewall refuses traffic coming from network {}", options.network());
     }
     isolationTimer = vertx.setPeriodic(options.isolation().firewallCheckSeconds() * 1000, id -> blocking(isolation::ensure)
-      .onFailure(failure -> LOG.log(unavailable(failure) ? System.Logger.Level.DEBUG : System.Logger.Level.ERROR,
-        "notebook isolation is not in place, so no notebook starts: " + failure.getMessage())));
+      .onFailure(failure -> LOG.atLevel(unavailable(failure) ? Level.DEBUG : Level.ERROR)
+        .log("notebook isolation is not in place, so no notebook starts: {}", failure.getMessage())));
     return blocking(isolation::ensure).<Void>mapEmpty().recover(failure -> {
       if (!unavailable(failure)) {
         return Future.failedFuture(failure);
       }
-      LOG.log(System.Logger.Level.WARNING, "the Docker engine does not answer; the notebook network is checked before the first launch");
+      LOG.warn("the Docker engine does not answer; the notebook network is checked before the first launch");
       return Future.succeededFuture();
     });
   }
@@ -237,7 +241,7 @@ public final class ContainerManagerVerticle extends VerticleBase {
         dockerErrors.failed(known.code());
         message.fail(known.code(), known.getMessage());
       } else {
-        LOG.log(System.Logger.Level.ERROR, "container manager request failed", failure);
+        LOG.error("container manager request failed", failure);
         dockerErrors.failed(FailureCodes.DOCKER_ERROR);
         message.fail(FailureCodes.DOCKER_ERROR, "the container manager failed: " + failure.getMessage());
       }

@@ -23,6 +23,9 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.wharf.container.ContainerAddresses.FailureCodes;
+import io.wharf.container.ContainerManagerOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +50,7 @@ final class DockerContainers implements AutoCloseable {
                     boolean oomKilled, long createdAt) {
   }
 
-  private static final System.Logger LOG = System.getLogger(DockerContainers.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(DockerContainers.class);
 
   private final ContainerManagerOptions options;
   private final ExposedPort notebookPort;
@@ -276,7 +279,7 @@ final class DockerContainers implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.DEBUG, "no logs for " + id, e);
+      LOG.debug("no logs for {}", id, e);
     }
     synchronized (out) {
       return List.copyOf(out.subList(Math.max(0, out.size() - lines), out.size()));
@@ -326,7 +329,7 @@ final class DockerContainers implements AutoCloseable {
     try {
       remove(id);
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "could not remove container " + id, e);
+      LOG.warn("could not remove container {}", id, e);
     }
   }
 

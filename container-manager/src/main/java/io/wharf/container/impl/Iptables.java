@@ -2,6 +2,8 @@ package io.wharf.container.impl;
 
 import io.wharf.container.ContainerAddresses.FailureCodes;
 import io.wharf.container.IsolationOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
@@ -31,7 +33,7 @@ final class Iptables {
   record Result(int exit, String output) {
   }
 
-  private static final System.Logger LOG = System.getLogger(Iptables.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Iptables.class);
 
   private final Commands commands;
   private final IsolationOptions isolation;
@@ -83,7 +85,7 @@ final class Iptables {
     Result result = commands.run(command, input);
     if (result.exit() != 0) {
       String failure = String.join(" ", command) + " exited with " + result.exit() + ": " + result.output().strip();
-      LOG.log(System.Logger.Level.ERROR, failure + (input == null ? "" : "; its input was:\n" + input));
+      LOG.error("{}{}", failure, input == null ? "" : "; its input was:\n" + input);
       throw new ContainerFailure(FailureCodes.DOCKER_ERROR, "cannot isolate notebooks: " + failure);
     }
     return result.output();

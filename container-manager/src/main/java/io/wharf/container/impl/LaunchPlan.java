@@ -1,5 +1,6 @@
 package io.wharf.container.impl;
 
+import io.wharf.container.ContainerManagerOptions;
 import io.wharf.container.LaunchSpec;
 import io.wharf.container.LimitProfile;
 

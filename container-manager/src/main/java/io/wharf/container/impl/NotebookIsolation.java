@@ -2,6 +2,9 @@ package io.wharf.container.impl;
 
 import com.github.dockerjava.api.model.Network;
 import io.wharf.container.ContainerAddresses.FailureCodes;
+import io.wharf.container.ContainerManagerOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 
@@ -13,7 +16,7 @@ import java.util.List;
  */
 final class NotebookIsolation {
 
-  private static final System.Logger LOG = System.getLogger(NotebookIsolation.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(NotebookIsolation.class);
 
   private final ContainerManagerOptions options;
   private final DockerContainers docker;
@@ -35,7 +38,7 @@ final class NotebookIsolation {
       List<Network> found = docker.networks(options.network());
       if (found.isEmpty()) {
         docker.createNetwork(options.network(), NotebookNetwork.labels(), NotebookNetwork.createOptions());
-        LOG.log(System.Logger.Level.INFO, "created Docker network " + options.network() + " for notebooks");
+        LOG.info("created Docker network {} for notebooks", options.network());
         found = docker.networks(options.network());
       }
       if (found.isEmpty()) {
@@ -47,14 +50,14 @@ final class NotebookIsolation {
       if (firewall != null) {
         IptablesRules.Repair repair = firewall.apply(bridge.interfaceName());
         if (!repair.staleChains().isEmpty()) {
-          LOG.log(System.Logger.Level.INFO, "removed the iptables chains of bridges that are gone: " + repair.staleChains());
+          LOG.info("removed the iptables chains of bridges that are gone: {}", repair.staleChains());
         }
         String where = " (network " + bridge.networkName() + ", bridge " + bridge.interfaceName() + ", subnet "
           + bridge.subnet() + ", egress " + options.isolation().egress() + ")";
         if (!installed) {
-          LOG.log(System.Logger.Level.INFO, "iptables rules isolate the notebooks" + where);
+          LOG.info("iptables rules isolate the notebooks{}", where);
         } else if (repair.ownRulesChanged()) {
-          LOG.log(System.Logger.Level.WARNING, "the iptables rules isolating notebooks were missing or changed, and are restored" + where);
+          LOG.warn("the iptables rules isolating notebooks were missing or changed, and are restored{}", where);
         }
         installed = true;
       }
@@ -92,9 +95,9 @@ final class NotebookIsolation {
     }
     try {
       docker.removeNetwork(twin.getId());
-      LOG.log(System.Logger.Level.INFO, "removed network " + twin.getId() + ", a duplicate of " + options.network());
+      LOG.info("removed network {}, a duplicate of {}", twin.getId(), options.network());
     } catch (ContainerFailure e) {
-      LOG.log(System.Logger.Level.DEBUG, "duplicate network " + twin.getId() + " stays: " + e.getMessage());
+      LOG.debug("duplicate network {} stays: {}", twin.getId(), e.getMessage());
     }
   }
 }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.wharf.container.ContainerAddresses.FailureCodes;
 import io.wharf.container.ContainerInfo;
+import io.wharf.container.ContainerManagerOptions;
 import io.wharf.container.LaunchSpec;
 import io.wharf.container.NotebookProbe;
 

@@ -5,9 +5,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.wharf.config.WharfConfig;
 import io.wharf.container.ContainerAddresses.FailureCodes;
 import io.wharf.container.ContainerInfo;
 import io.wharf.container.ContainerManager;
+import io.wharf.container.ContainerManagerOptions;
 import io.wharf.container.ContainerManagerRole;
 import io.wharf.container.LaunchSpec;
 import org.junit.jupiter.api.AfterAll;
@@ -48,23 +50,28 @@ class ContainerManagerIT {
   @BeforeAll
   static void deploy() throws Exception {
     vertx = Vertx.vertx();
-    docker = new DockerContainers(ContainerManagerOptions.fromJson(new JsonObject()));
-    JsonObject config = new JsonObject()
-      .put("instance-id", INSTANCE)
+    docker = new DockerContainers(ContainerManagerOptions.fromJson(WharfConfig.defaults()));
+    JsonObject containers = new JsonObject()
       .put("allowed-images", new JsonArray().add("wharf/jupyter:latest").add("wharf/nope:1"))
       .put("ready-timeout-seconds", 30)
       .put("network", NETWORK)
       .put("home-volume", INSTANCE + "-home-{user}");
-    await(ContainerManagerRole.deploy(vertx, config));
-    await(ContainerManagerRole.deploy(vertx, config.copy()
-      .put("instance-id", EXITING_INSTANCE)
-      .put("command", new JsonArray().add("false"))));
-    await(ContainerManagerRole.deploy(vertx, config.copy()
-      .put("instance-id", UNREACHABLE_INSTANCE)
-      .put("docker-host", "unix:///nonexistent/docker.sock")));
+    await(ContainerManagerRole.deploy(vertx, options(INSTANCE, containers), null));
+    await(ContainerManagerRole.deploy(vertx, options(EXITING_INSTANCE, containers.copy()
+      .put("command", new JsonArray().add("false"))), null));
+    await(ContainerManagerRole.deploy(vertx, options(UNREACHABLE_INSTANCE, containers.copy()
+      .put("docker-host", "unix:///nonexistent/docker.sock")), null));
     manager = ContainerManager.client(vertx, INSTANCE, 60_000);
     exitingManager = ContainerManager.client(vertx, EXITING_INSTANCE, 60_000);
     unreachableManager = ContainerManager.client(vertx, UNREACHABLE_INSTANCE, 60_000);
+  }
+
+  /** The shipped defaults with this instance id and some {@code containers} keys replaced. */
+  private static ContainerManagerOptions options(String instance, JsonObject containers) {
+    JsonObject config = WharfConfig.defaults();
+    config.getJsonObject("instance").put("id", instance);
+    config.getJsonObject("containers").mergeIn(containers);
+    return ContainerManagerOptions.fromJson(config);
   }
 
   @AfterAll

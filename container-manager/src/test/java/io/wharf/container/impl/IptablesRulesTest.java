@@ -2,6 +2,7 @@ package io.wharf.container.impl;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.wharf.config.WharfConfig;
 import io.wharf.container.IsolationOptions;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +20,11 @@ class IptablesRulesTest {
 
   private final IptablesRules internet = rules(new JsonObject());
 
+  /** The rules under the shipped defaults with some {@code containers} keys replaced. */
   private static IptablesRules rules(JsonObject containers) {
-    return new IptablesRules("br-0123456789ab", IsolationOptions.fromJson(containers));
+    JsonObject config = WharfConfig.defaults();
+    config.getJsonObject("containers").mergeIn(containers);
+    return new IptablesRules("br-0123456789ab", IsolationOptions.fromJson(config));
   }
 
   @Test

@@ -1,6 +1,6 @@
 package io.wharf.container.impl;
 
-import io.vertx.core.json.JsonObject;
+import io.wharf.config.WharfConfig;
 import io.wharf.container.IsolationOptions;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class IptablesTest {
 
   private static final String BRIDGE = "br-0123456789ab";
-  private final IsolationOptions isolation = IsolationOptions.fromJson(new JsonObject());
+  private final IsolationOptions isolation = IsolationOptions.fromJson(WharfConfig.defaults());
   private final FakeIptables table = new FakeIptables(true);
   private final Iptables iptables = new Iptables(table, isolation, name -> true);
 

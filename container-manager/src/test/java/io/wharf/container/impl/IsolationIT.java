@@ -4,8 +4,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.wharf.config.WharfConfig;
 import io.wharf.container.ContainerInfo;
 import io.wharf.container.ContainerManager;
+import io.wharf.container.ContainerManagerOptions;
 import io.wharf.container.ContainerManagerRole;
 import io.wharf.container.IsolationOptions;
 import io.wharf.container.LaunchSpec;
@@ -83,7 +85,7 @@ class IsolationIT {
   static void launch() throws Exception {
     long start = System.nanoTime();
     vertx = Vertx.vertx();
-    docker = new DockerContainers(ContainerManagerOptions.fromJson(new JsonObject()));
+    docker = new DockerContainers(ContainerManagerOptions.fromJson(WharfConfig.defaults()));
     assertTrue(docker.networks(NETWORK).isEmpty());
     hostAddresses = hostAddresses();
     String publishedAddress = hostAddresses.stream().filter(IsolationIT::isPrimary).findFirst().orElse("127.0.0.1");
@@ -97,11 +99,12 @@ class IsolationIT {
     JsonObject common = new JsonObject().put("network", NETWORK).put("home-volume", "").put("firewall-check-seconds", 3600)
       .put("ready-timeout-seconds", 60);
     // Both at once, as instances sharing a host may start: they must settle on one network.
-    await(Future.all(ContainerManagerRole.deploy(vertx, common.copy().put("instance-id", ALICE_INSTANCE)),
-      ContainerManagerRole.deploy(vertx, common.copy().put("instance-id", BOB_INSTANCE)
+    // Bob's instance publishes on, and advertises, the host's own address, as a cluster member does.
+    await(Future.all(ContainerManagerRole.deploy(vertx, options(ALICE_INSTANCE, "127.0.0.1", common), null),
+      ContainerManagerRole.deploy(vertx, options(BOB_INSTANCE, publishedAddress, common.copy()
         .put("image", "wharf/bench-static:latest").put("allowed-images", new JsonArray().add("wharf/bench-static:latest"))
         .put("command", new JsonArray().add("/usr/sbin/nginx").add("-c").add("/etc/nginx/nginx.conf"))
-        .put("ready-path", "/").put("publish-host", publishedAddress))));
+        .put("ready-path", "/").put("publish-host", publishedAddress)), null)));
     Future<ContainerInfo> a = ContainerManager.client(vertx, ALICE_INSTANCE, 90_000)
       .launch(new LaunchSpec("alice", "", null, token(), "/user/alice/"));
     Future<ContainerInfo> b = ContainerManager.client(vertx, BOB_INSTANCE, 90_000)
@@ -188,7 +191,7 @@ class IsolationIT {
   @Test
   @Order(4)
   void theRulesAreWhatKeepsTheHostAway() throws Exception {
-    Iptables iptables = Iptables.onHost(IsolationOptions.fromJson(new JsonObject()));
+    Iptables iptables = Iptables.onHost(IsolationOptions.fromJson(WharfConfig.defaults()));
     Map<String, String> targets = new LinkedHashMap<>();
     targets.put(gateway + ":" + listener.getLocalPort(), "a Wharf port at the gateway");
     targets.put(bob.host() + ":" + bob.port(), "bob's published port at its address");
@@ -214,9 +217,9 @@ class IsolationIT {
   @Test
   @Order(5)
   void aContainerManagerRestoresRemovedRulesAtItsNextCheck() throws Exception {
-    await(ContainerManagerRole.deploy(vertx, new JsonObject().put("instance-id", "it-" + RUN + "-c").put("network", NETWORK)
-      .put("home-volume", "").put("firewall-check-seconds", 1)));
-    Iptables.onHost(IsolationOptions.fromJson(new JsonObject())).remove(bridge);
+    await(ContainerManagerRole.deploy(vertx, options("it-" + RUN + "-c", "127.0.0.1", new JsonObject().put("network", NETWORK)
+      .put("home-volume", "").put("firewall-check-seconds", 1)), null));
+    Iptables.onHost(IsolationOptions.fromJson(WharfConfig.defaults())).remove(bridge);
     String jump = "-A INPUT -i " + bridge + " -j " + IptablesRules.HOST_PREFIX + bridge;
     assertFalse(iptables("-S").contains(jump));
     long start = System.nanoTime();
@@ -236,13 +239,25 @@ class IsolationIT {
     String open = NETWORK + "-open";
     docker("network", "create", "--label", "wharf.test=" + RUN, open);
     try {
-      var deployed = ContainerManagerRole.deploy(vertx, new JsonObject().put("instance-id", "it-" + RUN + "-d").put("network", open));
+      var deployed = ContainerManagerRole.deploy(vertx, options("it-" + RUN + "-d", "127.0.0.1", new JsonObject().put("network", open)), null);
       Throwable failure = assertThrows(Exception.class, () -> await(deployed)).getCause();
       System.out.println("deployment on " + open + " failed as expected: " + failure.getMessage());
       assertTrue(failure.getMessage().contains("can reach each other"), failure.getMessage());
     } finally {
       docker("network", "rm", open);
     }
+  }
+
+  /**
+   * The shipped defaults with this instance id, this {@code cluster.advertise-address} (the host in
+   * the {@link ContainerInfo} of its launches) and some {@code containers} keys replaced.
+   */
+  private static ContainerManagerOptions options(String instance, String advertiseAddress, JsonObject containers) {
+    JsonObject config = WharfConfig.defaults();
+    config.getJsonObject("instance").put("id", instance);
+    config.getJsonObject("cluster").put("advertise-address", advertiseAddress);
+    config.getJsonObject("containers").mergeIn(containers);
+    return ContainerManagerOptions.fromJson(config);
   }
 
   private static Map<String, String> probeFromAlice(Map<String, String> targets) throws Exception {

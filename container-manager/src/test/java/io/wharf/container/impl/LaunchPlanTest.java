@@ -2,7 +2,9 @@ package io.wharf.container.impl;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.wharf.config.WharfConfig;
 import io.wharf.container.ContainerAddresses.FailureCodes;
+import io.wharf.container.ContainerManagerOptions;
 import io.wharf.container.LaunchSpec;
 import org.junit.jupiter.api.Test;
 
@@ -16,16 +18,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LaunchPlanTest {
 
-  private final ContainerManagerOptions options = ContainerManagerOptions.fromJson(new JsonObject().put("instance-id", "test"));
+  private final ContainerManagerOptions options = options(new JsonObject());
   private final SplittableRandom random = new SplittableRandom(7);
+
+  /** The shipped defaults, on instance {@code test}, with some {@code containers} keys replaced. */
+  private static ContainerManagerOptions options(JsonObject containers) {
+    JsonObject config = WharfConfig.defaults();
+    config.getJsonObject("instance").put("id", "test");
+    config.getJsonObject("containers").mergeIn(containers);
+    return ContainerManagerOptions.fromJson(config);
+  }
 
   @Test
   void substitutesTheCommandTemplate() {
+    ContainerManagerOptions custom = options(new JsonObject()
+      .put("command", new JsonArray().add("jupyter-notebook").add("--NotebookApp.base_url={base_url}")));
+    LaunchPlan plan = LaunchPlan.of(custom, new LaunchSpec("alice", "", null, "secret", "/user/alice/"), random);
+    assertEquals(List.of("jupyter-notebook", "--NotebookApp.base_url=/user/alice/"), plan.command());
+    assertEquals(custom.readyPath().replace("{base_url}", "/user/alice/"), plan.readyPath());
+    assertEquals(custom.image(), plan.image());
+  }
+
+  @Test
+  void theShippedCommandGetsTheBaseUrl() {
     LaunchPlan plan = LaunchPlan.of(options, new LaunchSpec("alice", "", null, "secret", "/user/alice/"), random);
-    assertEquals(List.of("jupyter-notebook", "--ip=0.0.0.0", "--port=8888", "--no-browser",
-      "--NotebookApp.base_url=/user/alice/"), plan.command());
-    assertEquals("/user/alice/api/status", plan.readyPath());
-    assertEquals("wharf/jupyter:latest", plan.image());
+    assertTrue(plan.command().stream().anyMatch(arg -> arg.endsWith("=/user/alice/")), plan.command().toString());
+    assertTrue(plan.command().stream().noneMatch(arg -> arg.contains("{")), plan.command().toString());
   }
 
   @Test
@@ -44,8 +62,9 @@ class LaunchPlanTest {
 
   @Test
   void namesTheHomeVolumeAfterTheUserAlone() {
-    LaunchPlan plan = LaunchPlan.of(options, new LaunchSpec("bob", "gpu", null, "secret", null), random);
-    assertEquals("wharf-home-bob", plan.homeVolume());
+    ContainerManagerOptions homes = options(new JsonObject().put("home-volume", "home-{user}"));
+    LaunchPlan plan = LaunchPlan.of(homes, new LaunchSpec("bob", "gpu", null, "secret", null), random);
+    assertEquals("home-bob", plan.homeVolume());
   }
 
   @Test
@@ -97,7 +116,7 @@ class LaunchPlanTest {
 
   @Test
   void customCommandAndReadyPath() {
-    ContainerManagerOptions custom = ContainerManagerOptions.fromJson(new JsonObject()
+    ContainerManagerOptions custom = options(new JsonObject()
       .put("command", new JsonArray().add("run").add("--user={user}").add("--server={server}"))
       .put("ready-path", "{base_url}healthz"));
     LaunchPlan plan = LaunchPlan.of(custom, new LaunchSpec("carol", "dev", null, "secret", "/u/carol/dev/"), random);
@@ -107,12 +126,12 @@ class LaunchPlanTest {
 
   @Test
   void appliesTheChosenProfileAndLabelsIt() {
-    ContainerManagerOptions withProfiles = ContainerManagerOptions.fromJson(new JsonObject()
+    ContainerManagerOptions withProfiles = options(new JsonObject()
       .put("profiles", new JsonObject().put("large", new JsonObject().put("memory", "4g").put("cpus", 2))));
     LaunchPlan plan = LaunchPlan.of(withProfiles, new LaunchSpec("dan", "", null, "secret", null, "large"), random);
     assertEquals(4L << 30, plan.profile().memoryBytes());
     assertEquals(2_000_000_000L, plan.profile().nanoCpus());
-    assertEquals(512, plan.profile().pidsLimit());
+    assertEquals(withProfiles.defaultProfile().pidsLimit(), plan.profile().pidsLimit(), "taken from the default");
     assertEquals("large", plan.labels().get("wharf.profile"));
     assertEquals(Long.toString(4L << 30), plan.labels().get("wharf.memory"));
     LaunchPlan byDefault = LaunchPlan.of(withProfiles, new LaunchSpec("dan", "", null, "secret", null, "default"), random);

@@ -10,12 +10,16 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyOptions;
+import io.wharf.router.RouterDependencies;
+import io.wharf.router.RouterOptions;
 import io.wharf.router.RouterRole;
-import io.wharf.router.RouterSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One event loop's share of the router: its own HTTPS listener (Vert.x spreads connections over
@@ -27,20 +31,23 @@ import io.wharf.router.RouterSettings;
  */
 public final class RouterVerticle extends VerticleBase {
 
-  private final RouterSettings settings;
+  private static final Logger log = LoggerFactory.getLogger(RouterVerticle.class);
+  // Bound of each event loop's verified-cookie cache; fixed, not a setting.
+  private static final int COOKIE_CACHE_SIZE = 10_000;
+
+  private final RouterOptions options;
+  private final RouterDependencies dependencies;
   private final HttpServerOptions serverOptions;
   private final WebSocketTunnel.WebSocketCounter counter;
   private final ProxyTimer proxyTimer;
   private final ActivityRecorder activity;
-  private final long activityFlushMillis;
 
-  public RouterVerticle(RouterSettings settings, HttpServerOptions serverOptions, WebSocketTunnel.WebSocketCounter counter,
-                        ActivityRecorder activity, long activityFlushMillis,
-                        ProxyTimer proxyTimer) {
+  public RouterVerticle(RouterOptions options, RouterDependencies dependencies, HttpServerOptions serverOptions,
+                        WebSocketTunnel.WebSocketCounter counter, ActivityRecorder activity, ProxyTimer proxyTimer) {
     this.proxyTimer = proxyTimer;
     this.activity = activity;
-    this.activityFlushMillis = activityFlushMillis;
-    this.settings = settings;
+    this.options = options;
+    this.dependencies = dependencies;
     this.serverOptions = serverOptions;
     this.counter = counter;
   }
@@ -48,38 +55,45 @@ public final class RouterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     HttpClient client = vertx.createHttpClient(new HttpClientOptions()
-        .setConnectTimeout(settings.connectTimeoutMillis())
-        .setIdleTimeout(settings.idleTimeoutSeconds())
+        .setConnectTimeout(options.connectTimeoutMillis())
+        .setIdleTimeout(options.idleTimeoutSeconds())
         .setKeepAlive(true)
         .setTcpNoDelay(true)
         .setDecompressionSupported(false)
         .setMetricsName(RouterRole.PROXY_CLIENT_METRICS_NAME),
-      new PoolOptions().setHttp1MaxSize(settings.maxConnectionsPerServer()));
-    BackendOrigin origin = new BackendOrigin(settings.cookieName(), settings.routes());
+      new PoolOptions().setHttp1MaxSize(options.maxConnectionsPerServer()));
+    BackendOrigin origin = new BackendOrigin(options.cookieName(), dependencies.routes());
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client)
       .origin(origin)
       .addInterceptor(new ResponseHeadersInterceptor());
-    UserRequestHandler user = new UserRequestHandler(
-      new CookieAuthenticator(settings.cookies(), settings.cookieCacheSize()), settings.cookieName(), settings.routes(),
-      new WebSocketTunnel(client, settings.cookieName(), settings.publicOrigin(), counter), origin, proxy,
-      activity.local(vertx, activityFlushMillis));
+    CookieAuthenticator authenticator = new CookieAuthenticator(dependencies.cookies(), COOKIE_CACHE_SIZE);
+    AccessLog accessLog = options.accessLog() ? new AccessLog(options.instanceId(), authenticator, options.cookieName()) : null;
+    UserRequestHandler user = new UserRequestHandler(authenticator, options.cookieName(), dependencies.routes(),
+      new WebSocketTunnel(client, options.cookieName(), options.publicOrigin(), counter, accessLog), origin, proxy,
+      activity.local(vertx, options.activityFlushMillis()));
 
     Router hub = Router.router(vertx);
-    hub.route("/hub/*").handler(SecurityHeadersHandler.hub());
-    hub.get("/hub/health").handler(settings.health());
-    hub.get("/hub/health/:probe").handler(settings.health());
-    if (settings.metrics() != null) {
-      hub.get("/hub/metrics").handler(settings.metrics());
+    if (accessLog != null) {
+      hub.route().handler(accessLog);
     }
-    hub.route("/hub/static/*").handler(StaticHandler.create(FileSystemAccess.ROOT, settings.staticDir().toString())
+    hub.errorHandler(500, RouterVerticle::logFailure);
+    hub.route("/hub/*").handler(SecurityHeadersHandler.hub());
+    hub.get("/hub/health").handler(dependencies.health());
+    hub.get("/hub/health/:probe").handler(dependencies.health());
+    if (dependencies.metrics() != null) {
+      hub.get("/hub/metrics").handler(dependencies.metrics());
+    }
+    hub.route("/hub/static/*").handler(StaticHandler.create(FileSystemAccess.ROOT, options.staticDir().toString())
       .setDefaultContentEncoding("UTF-8"));
-    settings.hubRoutes().accept(hub);
+    dependencies.hubRoutes().accept(hub);
 
-    Handler<HttpServerRequest> timedUser = proxyTimer.around(user);
+    Handler<HttpServerRequest> timedUser = proxyTimer.around(user, accessLog);
     // Notebook traffic skips the web router: it needs none of its features, and it is most of the load.
     CharSequence instanceHeader = HttpHeaders.createOptimized("X-Wharf-Instance");
-    CharSequence instanceId = HttpHeaders.createOptimized(settings.instanceId());
+    CharSequence instanceId = HttpHeaders.createOptimized(options.instanceId());
+    RequestIds requestIds = RequestIds.create(options.trustRequestId());
     Handler<HttpServerRequest> dispatch = request -> {
+      requestIds.assign(request);
       // Operators and load-balancer tests can tell which instance answered.
       request.response().headers().set(instanceHeader, instanceId);
       if (request.path().startsWith(UserPath.PREFIX)) {
@@ -89,5 +103,11 @@ public final class RouterVerticle extends VerticleBase {
       }
     };
     return vertx.createHttpServer(serverOptions).requestHandler(dispatch).listen();
+  }
+
+  /** In place of the web router's own log line for an unhandled failure, one that names the request. */
+  private static void logFailure(RoutingContext ctx) {
+    log.atError().addKeyValue(RequestIds.LOG_KEY, ctx.request().getHeader(RequestIds.HEADER)).setCause(ctx.failure())
+      .log("{} {} failed", ctx.request().method(), ctx.request().path());
   }
 }

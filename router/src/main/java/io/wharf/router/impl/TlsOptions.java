@@ -1,36 +1,37 @@
 package io.wharf.router.impl;
 
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.SelfSignedCertificate;
+import io.wharf.router.RouterOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.logging.Logger;
 
 /** The router's TLS material and engine. */
 public final class TlsOptions {
 
-  private static final Logger log = Logger.getLogger(TlsOptions.class.getName());
+  private static final Logger log = LoggerFactory.getLogger(TlsOptions.class);
 
   private TlsOptions() {
   }
 
-  /** HTTPS server options from the {@code router} section: OpenSSL engine, ALPN (h2 and HTTP/1.1). */
-  public static HttpServerOptions server(JsonObject config, Path dataDir) throws IOException {
+  /** HTTPS server options: OpenSSL engine, ALPN (h2 and HTTP/1.1), the configured or a development certificate. */
+  public static HttpServerOptions server(RouterOptions options) throws IOException {
     return new HttpServerOptions()
       .setSsl(true)
       .setUseAlpn(true)
       .setSslEngineOptions(engine())
-      .setKeyCertOptions(keyCert(config.getString("tls-cert", ""), config.getString("tls-key", ""), dataDir))
-      .setIdleTimeout(config.getInteger("idle-timeout-seconds", 600))
+      .setKeyCertOptions(keyCert(options.tlsCert(), options.tlsKey(), options.dataDir()))
+      .setIdleTimeout(options.idleTimeoutSeconds())
       .setTcpNoDelay(true)
       .setCompressionSupported(false);
   }
@@ -56,8 +57,8 @@ public final class TlsOptions {
       } finally {
         generated.delete();
       }
-      log.warning("No TLS certificate configured: created a self-signed development certificate in " + dir
-        + ". Browsers will warn about it; configure router.tls-cert and router.tls-key for real use.");
+      log.warn("No TLS certificate configured: created a self-signed development certificate in {}."
+        + " Browsers will warn about it; configure router.tls-cert and router.tls-key for real use.", dir);
     }
     return new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString());
   }
@@ -67,7 +68,7 @@ public final class TlsOptions {
     if (OpenSSLEngineOptions.isAvailable()) {
       return new OpenSSLEngineOptions();
     }
-    log.severe("OpenSSL (netty-tcnative) is not available on this platform: falling back to the JDK's TLS engine, "
+    log.error("OpenSSL (netty-tcnative) is not available on this platform: falling back to the JDK's TLS engine, "
       + "which is markedly slower. Install a platform with tcnative support for production.");
     return new JdkSSLEngineOptions();
   }

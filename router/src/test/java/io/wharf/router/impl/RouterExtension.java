@@ -16,7 +16,8 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import io.wharf.router.RouterSettings;
+import io.wharf.router.RouterDependencies;
+import io.wharf.router.RouterOptions;
 import io.wharf.session.ActivitySink;
 import io.wharf.session.RouteTable;
 import io.wharf.session.ServerRecord;
@@ -88,13 +89,17 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     vertx = Vertx.vertx();
     dataDir = Files.createTempDirectory("wharf-router-test");
     port = freePort();
-    HttpServerOptions tls = TlsOptions.server(certificate(dataDir), dataDir).setHost("127.0.0.1").setPort(port);
+    Path[] pem = certificate(dataDir);
+    // Built directly rather than from the configuration: activity is flushed every 20 ms, below
+    // the configuration's one-second steps, so that tests need not wait.
+    RouterOptions options = new RouterOptions(INSTANCE, dataDir, "127.0.0.1", port, 0, null, pem[0].toString(), pem[1].toString(),
+      1, 2000, 30, 4, FLUSH_MILLIS, dataDir, COOKIE, false, false);
+    HttpServerOptions tls = TlsOptions.server(options).setHost(options.host()).setPort(options.httpsPort());
     // Read at each flush, so activity lands in the state of the test that is running.
     ActivitySink activity = batch -> state.shared().activitySink().recordActivity(batch);
-    RouterSettings settings = new RouterSettings(INSTANCE, routes, activity, cookies, COOKIE, null, dataDir, 2000, 30, 4, 64,
-      hub -> { }, ctx -> ctx.response().end("ok"), null);
-    await(vertx.deployVerticle(new RouterVerticle(settings, tls, webSocketGauge,
-      ActivityRecorder.start(vertx, activity, FLUSH_MILLIS), FLUSH_MILLIS, ProxyTimer.register(null))));
+    RouterDependencies dependencies = new RouterDependencies(routes, activity, cookies, hub -> { }, ctx -> ctx.response().end("ok"), null);
+    await(vertx.deployVerticle(new RouterVerticle(options, dependencies, tls, webSocketGauge,
+      ActivityRecorder.start(vertx, activity, FLUSH_MILLIS), ProxyTimer.register(null))));
     notebook = await(FakeNotebook.start(vertx, "default"));
     lab = await(FakeNotebook.start(vertx, "lab"));
     client = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
@@ -125,15 +130,15 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
   }
 
   /**
-   * A {@code router} section naming a fresh self-signed certificate. Its key is EC: the RSA key of
+   * A fresh self-signed certificate and its key, as PEM files. The key is EC: the RSA key of
    * TlsOptions' development certificate takes from half a second to several seconds to generate.
    */
-  private static JsonObject certificate(Path dir) throws Exception {
+  private static Path[] certificate(Path dir) throws Exception {
     SelfSignedCertificate generated = new SelfSignedCertificate("localhost", "EC", 256);
     try {
       Path cert = Files.copy(generated.certificate().toPath(), dir.resolve("cert.pem"));
       Path key = Files.copy(generated.privateKey().toPath(), dir.resolve("key.pem"));
-      return new JsonObject().put("tls-cert", cert.toString()).put("tls-key", key.toString());
+      return new Path[] {cert, key};
     } finally {
       generated.delete();
     }

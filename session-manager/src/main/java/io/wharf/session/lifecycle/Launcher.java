@@ -102,18 +102,44 @@ final class Launcher {
           ? err.getMessage() : "The launch failed: " + err.getMessage();
         log.warn("Launch of {} failed: {}", pending.key(), reason);
         ServerRecord failedRecord = launching.failed(reason);
-        servers.put(failedRecord).onComplete(v -> progress.publish(failedRecord));
+        servers.get(pending.key())
+          // Stopped or replaced while launching: the failure belongs to nobody.
+          .compose(current -> current != null && pending.token().equals(current.token())
+            ? servers.replace(current, failedRecord) : Future.succeededFuture(false))
+          .onSuccess(replaced -> {
+            if (replaced) {
+              progress.publish(failedRecord);
+            }
+          });
       });
   }
 
   private void onLaunched(ServerRecord pending, ContainerInfo info) {
     ServerRecord ready = pending.ready(info.id(), info.host(), info.port(), System.currentTimeMillis());
-    servers.get(pending.key()).compose(current -> {
-      if (current == null || !pending.token().equals(current.token())) {
-        // Stopped or replaced while launching: this container belongs to nobody.
-        return containers.on(pending.instance()).stop(info.id());
+    recordReady(pending, ready, 3).compose(recorded -> recorded ? Future.<Void>succeededFuture()
+        // Stopped, failed or replaced while launching: this container belongs to nobody.
+        : containers.on(pending.instance()).stop(info.id()))
+      .onFailure(err -> log.warn("Could not record {} as ready", pending.key(), err));
+  }
+
+  /**
+   * Writes {@code ready} over this launch's own record only (same token, still pending), by
+   * compare-and-set, so a stop between the read and the write is never undone; false when the
+   * record is no longer this launch's.
+   */
+  private Future<Boolean> recordReady(ServerRecord pending, ServerRecord ready, int attempts) {
+    return servers.get(pending.key()).compose(current -> {
+      if (current == null || !pending.token().equals(current.token()) || !current.pending()) {
+        return Future.succeededFuture(false);
       }
-      return servers.put(ready).onSuccess(v -> progress.publish(ready));
-    }).onFailure(err -> log.warn("Could not record {} as ready", pending.key(), err));
+      return servers.replace(current, ready).compose(replaced -> {
+        if (replaced) {
+          progress.publish(ready);
+          return Future.succeededFuture(true);
+        }
+        // The record changed in between (a progress update, a stop): look again.
+        return attempts > 1 ? recordReady(pending, ready, attempts - 1) : Future.succeededFuture(false);
+      });
+    });
   }
 }

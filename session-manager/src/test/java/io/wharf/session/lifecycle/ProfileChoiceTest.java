@@ -3,6 +3,7 @@ package io.wharf.session.lifecycle;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.wharf.config.WharfConfig;
 import io.wharf.container.LimitProfiles;
 import org.junit.jupiter.api.Test;
 
@@ -13,10 +14,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProfileChoiceTest {
 
-  private static final LimitProfiles PROFILES = LimitProfiles.fromJson(new JsonObject()
-    .put("profiles", new JsonObject()
-      .put("small", new JsonObject().put("memory", "512m"))
-      .put("large", new JsonObject().put("memory", "8g").put("users", new JsonArray().add("alice")))));
+  private static final LimitProfiles PROFILES = profiles(new JsonObject()
+    .put("small", new JsonObject().put("memory", "512m"))
+    .put("large", new JsonObject().put("memory", "8g").put("users", new JsonArray().add("alice"))));
+
+  /** The shipped defaults with these named profiles. */
+  private static LimitProfiles profiles(JsonObject named) {
+    JsonObject config = WharfConfig.defaults();
+    config.getJsonObject("containers").put("profiles", named);
+    return LimitProfiles.fromJson(config);
+  }
 
   private static String choose(String body, String user, boolean admin) {
     return ProfileChoice.of(body == null ? null : Buffer.buffer(body), PROFILES, user, admin);

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The container managers of every instance, in memory, for unit tests: launches succeed at once
  * with a container "published" at {@link #host}:{@link #port} (a test may point them at a small
- * HTTP server standing in for a notebook), or are held until the test releases them, or fail
+ * HTTP server standing in for a notebook), or are held until the test releases or fails them, or fail
  * with the reason a real container manager would give.
  */
 public final class FakeContainerManager implements ContainerManagers {
@@ -28,7 +28,7 @@ public final class FakeContainerManager implements ContainerManagers {
   private final Map<String, ContainerInfo> containers = new ConcurrentHashMap<>();
   private final List<LaunchSpec> launches = new CopyOnWriteArrayList<>();
   private final List<String> stopped = new CopyOnWriteArrayList<>();
-  private final Map<String, Held> held = new ConcurrentHashMap<>();
+  private final List<Held> held = new CopyOnWriteArrayList<>();
   private final Set<String> unreachable = ConcurrentHashMap.newKeySet();
   private final AtomicInteger ids = new AtomicInteger();
   private volatile String host = "127.0.0.1";
@@ -44,7 +44,7 @@ public final class FakeContainerManager implements ContainerManagers {
     return this;
   }
 
-  /** While true, launches wait until {@link #release} completes them. */
+  /** While true, launches wait until {@link #release} or {@link #fail} completes them. */
   public FakeContainerManager holdLaunches(boolean hold) {
     this.holdLaunches = hold;
     return this;
@@ -71,9 +71,9 @@ public final class FakeContainerManager implements ContainerManagers {
     return this;
   }
 
-  /** Completes the held launch of {@code user}'s server {@code server}; false when none was held. */
+  /** Completes the oldest held launch of {@code user}'s server {@code server}; false when none was held. */
   public boolean release(String user, String server) {
-    Held launch = held.remove(user + "/" + server);
+    Held launch = take(user, server);
     if (launch == null) {
       return false;
     }
@@ -81,7 +81,26 @@ public final class FakeContainerManager implements ContainerManagers {
     return true;
   }
 
+  /** Fails the oldest held launch of {@code user}'s server {@code server} with {@code reason}; false when none was held. */
+  public boolean fail(String user, String server, String reason) {
+    Held launch = take(user, server);
+    if (launch == null) {
+      return false;
+    }
+    launch.promise().fail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 504, reason));
+    return true;
+  }
+
   private record Held(String instance, LaunchSpec spec, Promise<ContainerInfo> promise) {
+  }
+
+  private Held take(String user, String server) {
+    for (Held launch : held) {
+      if (launch.spec().user().equals(user) && launch.spec().server().equals(server) && held.remove(launch)) {
+        return launch;
+      }
+    }
+    return null;
   }
 
   /** A container of {@code instance} that the engine reports (for re-adoption tests). */
@@ -126,7 +145,7 @@ public final class FakeContainerManager implements ContainerManagers {
         }
         if (holdLaunches) {
           Promise<ContainerInfo> promise = Promise.promise();
-          held.put(spec.user() + "/" + spec.server(), new Held(instance, spec, promise));
+          held.add(new Held(instance, spec, promise));
           return promise.future();
         }
         return Future.succeededFuture(start(spec, instance));

@@ -2,14 +2,14 @@ package io.wharf.session.testing;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.wharf.container.LimitProfiles;
+import io.wharf.config.WharfConfig;
 import io.wharf.session.SessionManagerOptions;
 
 import java.nio.file.Path;
 
 /**
- * {@link SessionManagerOptions} for in-process hub tests: cheap password hashes, no culling,
- * and small limits a test can reach. The defaults a test may rely on: 2 concurrent launches,
+ * {@link SessionManagerOptions} for in-process hub tests: the shipped defaults with cheap password
+ * hashes, no culling, and small limits a test can reach. The defaults a test may rely on: 2 concurrent launches,
  * 8 waiting, 3 servers per user of which 2 named, the admin {@value #ADMIN} with password
  * {@value #ADMIN_PASSWORD}, and two limit profiles besides the default: {@code small} for
  * everyone and {@code large} for {@code alice} only.
@@ -47,17 +47,22 @@ public final class HubOptions {
     return this;
   }
 
-  /** The {@code containers} section the limit profiles are read from. */
+  /** Keys of the {@code containers} section (the limit profiles among them), laid over the shipped ones. */
   public HubOptions containers(JsonObject section) {
     this.containers = section.copy();
     return this;
   }
 
   public SessionManagerOptions build(Path dataDir, Path staticDir) {
-    return new SessionManagerOptions(INSTANCE, "127.0.0.1", dataDir, staticDir, true,
-      COOKIE, ADMIN, ADMIN_PASSWORD, 1000,
-      "wharf/jupyter:test", LimitProfiles.fromJson(containers), 60_000,
-      concurrentLaunches, launchQueue, serversPerUser, namedServersPerUser,
-      0, 0, 60_000, 30_000);
+    JsonObject config = WharfConfig.defaults();
+    config.getJsonObject("instance").put("id", INSTANCE).put("data-dir", dataDir.toString());
+    config.getJsonObject("router").put("static-dir", staticDir.toString());
+    config.getJsonObject("auth").put("cookie-name", COOKIE).put("admin-user", ADMIN).put("admin-password", ADMIN_PASSWORD)
+      .put("password-iterations", 1000);
+    config.getJsonObject("containers").put("image", "wharf/jupyter:test").mergeIn(containers);
+    config.getJsonObject("servers").put("concurrent-launches", concurrentLaunches).put("launch-queue", launchQueue)
+      .put("per-user", serversPerUser).put("named-per-user", namedServersPerUser)
+      .put("cull-idle-seconds", 0).put("cull-max-age-seconds", 0);
+    return SessionManagerOptions.fromJson(config);
   }
 }

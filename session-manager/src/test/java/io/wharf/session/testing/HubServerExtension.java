@@ -86,7 +86,7 @@ public final class HubServerExtension implements BeforeAllCallback, AfterAllCall
     containers = new FakeContainerManager();
     secret = Secrets.randomHex(32).getBytes(StandardCharsets.US_ASCII);
     cookies = SessionCookies.create(List.of(secret), Duration.ofHours(1));
-    SessionManager hub = await(SessionManager.create(vertx, state.shared(), cookies, options.build(data, pages), containers,
+    SessionManager hub = await(SessionManager.create(vertx, options.build(data, pages), state.shared(), cookies, containers,
       new SimpleMeterRegistry()));
     Router router = Router.router(vertx);
     // A route guarded as the router guards /hub/metrics, mounted before the hub's as there.

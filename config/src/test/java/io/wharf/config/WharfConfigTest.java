@@ -1,4 +1,4 @@
-package io.wharf.server;
+package io.wharf.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -51,6 +51,25 @@ class WharfConfigTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
       () -> WharfConfig.load(null, Map.of("WHARF_ROUTER_HTTPS_PORT", "eighty")));
     assertEquals("WHARF_ROUTER_HTTPS_PORT must be a number, got 'eighty'", e.getMessage());
+  }
+
+  @Test
+  void defaultsAreAFreshCopyOfTheBuiltInFile() throws Exception {
+    JsonObject defaults = WharfConfig.defaults();
+    assertEquals(WharfConfig.load(null, Map.of()), defaults);
+    int port = defaults.getJsonObject("router").getInteger("https-port");
+    defaults.getJsonObject("router").put("https-port", port + 1);
+    assertEquals(port, WharfConfig.defaults().getJsonObject("router").getInteger("https-port"), "a change to one copy stays in it");
+  }
+
+  @Test
+  void booleansAreTrueOrFalseInAnyCaseAndNothingElse() throws Exception {
+    JsonObject config = WharfConfig.load(null, Map.of("WHARF_METRICS_PROXY_HISTOGRAM", "TRUE", "WHARF_INSTANCE_NATIVE_TRANSPORT", "false"));
+    assertEquals(true, config.getJsonObject("metrics").getBoolean("proxy-histogram"));
+    assertEquals(false, config.getJsonObject("instance").getBoolean("native-transport"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+      () -> WharfConfig.load(null, Map.of("WHARF_METRICS_PROXY_HISTOGRAM", "yes")));
+    assertEquals("WHARF_METRICS_PROXY_HISTOGRAM must be true or false, got 'yes'", e.getMessage());
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.wharf.server;
+package io.wharf.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -7,13 +7,14 @@ import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Wharf's configuration: the defaults shipped in the jar ({@code conf/wharf.yaml}), overlaid by
+ * Wharf's configuration: the defaults shipped in this module's jar ({@code conf/wharf.yaml}), overlaid by
  * an optional file, overlaid by environment variables. A variable's name is {@code WHARF_} and
  * the key's path in upper case with {@code .} and {@code -} as {@code _}; its value is read as
  * the type of the default (lists are comma-separated). Only keys that have a default can be
@@ -26,14 +27,15 @@ public final class WharfConfig {
   private WharfConfig() {
   }
 
+  /**
+   * The configuration an instance runs with: {@link #defaults()}, then {@code file} (null for
+   * none) laid over them, then the {@code WHARF_} variables of {@code env}.
+   *
+   * @throws IOException              when {@code file} cannot be read
+   * @throws IllegalArgumentException when a variable's value does not fit its key's type
+   */
   public static JsonObject load(Path file, Map<String, String> env) throws IOException {
-    JsonObject config;
-    try (InputStream in = WharfConfig.class.getResourceAsStream("/wharf.yaml")) {
-      if (in == null) {
-        throw new IOException("the built-in default configuration is missing from the jar");
-      }
-      config = new JsonObject(YAML.readValue(in, Map.class));
-    }
+    JsonObject config = defaults();
     if (file != null) {
       if (!Files.exists(file)) {
         throw new IOException("configuration file not found: " + file);
@@ -48,6 +50,30 @@ public final class WharfConfig {
     }
     applyEnv(config, "WHARF", env);
     return config;
+  }
+
+  /**
+   * The built-in defaults alone, a fresh copy on every call: the one place a default lives.
+   * Tests start from these rather than from copies of their values.
+   */
+  public static JsonObject defaults() {
+    return Defaults.PARSED.copy();
+  }
+
+  /** Parsed once, on first use. */
+  private static final class Defaults {
+    private static final JsonObject PARSED = read();
+
+    private static JsonObject read() {
+      try (InputStream in = WharfConfig.class.getResourceAsStream("/wharf.yaml")) {
+        if (in == null) {
+          throw new IOException("the built-in default configuration (/wharf.yaml) is missing from the class path");
+        }
+        return new JsonObject(YAML.readValue(in, Map.class));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 
   /** Environment variable name of a key path, such as {@code WHARF_ROUTER_HTTPS_PORT}. */
@@ -93,6 +119,10 @@ public final class WharfConfig {
         return Double.parseDouble(value.trim());
       }
       if (like instanceof Boolean) {
+        // Boolean.parseBoolean would read a typo such as "ture" or "yes" as false, silently.
+        if (!value.trim().equalsIgnoreCase("true") && !value.trim().equalsIgnoreCase("false")) {
+          throw new IllegalArgumentException(name + " must be true or false, got '" + value + "'");
+        }
         return Boolean.parseBoolean(value.trim());
       }
     } catch (NumberFormatException e) {

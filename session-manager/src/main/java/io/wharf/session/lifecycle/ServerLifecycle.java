@@ -10,6 +10,8 @@ import io.wharf.session.Secrets;
 import io.wharf.session.ServerRecord;
 import io.wharf.session.SharedState;
 import io.wharf.session.lifecycle.StartResult.Outcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +26,8 @@ import java.util.Map;
  * claim race all go through it, and differ only in the {@link StartRequest} they pass.
  */
 public final class ServerLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(ServerLifecycle.class);
 
   static final String AT_CAPACITY = "Every instance is at capacity right now. Try again in a few minutes.";
 
@@ -140,6 +144,7 @@ public final class ServerLifecycle {
 
   private Future<StartResult> begin(ServerRecord claim) {
     if (claim.failed()) {
+      log.info("Not starting {}: {}", claim.key(), claim.message());
       progress.publish(claim);
       return Future.succeededFuture(new StartResult(claim, Outcome.REFUSED));
     }

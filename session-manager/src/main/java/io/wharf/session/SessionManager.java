@@ -62,7 +62,7 @@ public final class SessionManager {
       .compose(accounts -> AdminAccount.ensure(accounts, options.adminUser(), options.adminPassword()).map(v -> {
         Lifecycle lifecycle = Lifecycle.create(vertx, state, options, containers, registry);
         HubRoutes hub = new HubRoutes(vertx, cookies, options.cookieName(), accounts, state, lifecycle.servers(),
-          options.staticDir());
+          options.staticDir(), options.limits());
         return new SessionManager(lifecycle, hub);
       }));
   }

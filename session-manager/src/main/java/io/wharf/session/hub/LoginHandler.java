@@ -57,7 +57,7 @@ final class LoginHandler {
     String client = clients.of(ctx.request());
     limits.admit(user, client).onComplete(admitted -> {
       if (admitted.failed()) {
-        refuse(ctx, 503, "busy", BUSY_RETRY_NANOS, "sign-in is unavailable: the shared state did not answer", next);
+        refuse(ctx, 503, "unavailable", BUSY_RETRY_NANOS, "sign-in is unavailable: the shared state did not answer", next);
       } else if (!admitted.result().admitted()) {
         log.debug("Refused login for '{}' from {}: too many failed logins", printable(user), client);
         refuse(ctx, 429, "throttled", admitted.result().retryAfterNanos(), "too many failed logins; try again later", next);
@@ -74,7 +74,8 @@ final class LoginHandler {
         refuse(ctx, 503, "busy", BUSY_RETRY_NANOS, ar.cause().getMessage(), next);
       } else if (ar.failed()) {
         log.info("Failed login for '{}' from {}", printable(user), client);
-        Replies.redirect(ctx, "/hub/login?error=invalid" + nextParam(next));
+        // Counted before the answer, so that the next guess already meets it.
+        limits.failed(admission).onComplete(counted -> Replies.redirect(ctx, "/hub/login?error=invalid" + nextParam(next)));
       } else {
         limits.succeeded(admission);
         String account = ar.result().name();

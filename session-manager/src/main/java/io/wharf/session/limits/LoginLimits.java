@@ -12,17 +12,22 @@ import java.util.List;
 
 /**
  * Failed logins, limited cluster-wide per client address and per account, decided before the
- * password is hashed (a refused guess costs no hashing). A login takes a token from each bucket
- * up front, so that concurrent guesses cannot all slip past a check made before any of them
- * failed; a successful (or abandoned) login gives its tokens back, so only failures count.
+ * password is hashed (a refused guess costs no hashing). Only failures count.
+ *
+ * <p>The account's token is taken up front and given back after a success, so that concurrent
+ * guesses at one account cannot all slip past a check made before any of them failed. The
+ * address is only checked up front and charged after a failure, so that many people signing in at
+ * once from one address (an office, a classroom behind one router) are never turned away for it;
+ * a burst of concurrent guesses from one address can overshoot by the checks in flight (which the
+ * hashing pool bounds), and the overshoot is debt that keeps the address refused for longer.
  *
  * <p>Why the account's limit is not a plain lockout: a lockout that any address can trigger lets
  * an attacker lock the real user out for as long as the attack lasts. Instead, once an account
- * has had its failures for the window, each address may still try it once per window (a third
- * bucket per account and address, of one token): the addresses that failed on it get 429 until
- * the window passes, while the user, from an address that has not failed on it, still has their
- * password checked. Guessing an account at that point costs an attacker a fresh address per
- * guess per window, on top of each address's own limit.
+ * has had its failures, each address may still try it once per window (a third bucket per
+ * account and address, of one token): the addresses that failed on it get 429 until a try comes
+ * back, while the user, from an address that has not failed on it, still has their password
+ * checked. Guessing an account at that point costs an attacker a fresh address per guess per
+ * window, on top of each address's own limit.
  */
 public final class LoginLimits {
 
@@ -45,25 +50,30 @@ public final class LoginLimits {
     Bucket byAccount = new Bucket("login-account:" + account, perAccount);
     Bucket byBoth = new Bucket("login-pair:" + account + "@" + address, perAccountAndAddress);
     List<Bucket> taken = new ArrayList<>();
-    return take(byAddress, taken).compose(addressWait -> {
+    return store.check(byAddress.key, byAddress.rate).compose(addressWait -> {
       if (addressWait > 0) {
         return Future.succeededFuture(Admission.refused(addressWait));
       }
       return take(byAccount, taken).compose(accountWait -> take(byBoth, taken).compose(pairWait -> {
         if (accountWait == 0 || pairWait == 0) {
-          return Future.succeededFuture(new Admission(taken, 0));
+          return Future.succeededFuture(new Admission(byAddress, taken, 0));
         }
-        return giveBack(taken).map(Admission.refused(Math.min(accountWait, pairWait)));
+        return Future.succeededFuture(Admission.refused(Math.min(accountWait, pairWait)));
       }));
     });
   }
 
-  /** The password was right: its tokens go back, since only failures count. */
+  /** The password was wrong: the failure counts against the address too. */
+  public Future<Void> failed(Admission admission) {
+    return store.charge(admission.address.key, admission.address.rate);
+  }
+
+  /** The password was right: the tokens taken go back, since only failures count. */
   public Future<Void> succeeded(Admission admission) {
     return giveBack(admission.taken);
   }
 
-  /** The password was never checked (the hashing pool was full): its tokens go back. */
+  /** The password was never checked (the hashing pool was full): the tokens taken go back. */
   public Future<Void> abandoned(Admission admission) {
     return giveBack(admission.taken);
   }
@@ -87,16 +97,18 @@ public final class LoginLimits {
   /** A login's verdict: admitted, or refused until {@link #retryAfterNanos()} have passed. */
   public static final class Admission {
 
+    private final Bucket address;
     private final List<Bucket> taken;
     private final long retryAfterNanos;
 
-    private Admission(List<Bucket> taken, long retryAfterNanos) {
+    private Admission(Bucket address, List<Bucket> taken, long retryAfterNanos) {
+      this.address = address;
       this.taken = List.copyOf(taken);
       this.retryAfterNanos = retryAfterNanos;
     }
 
     private static Admission refused(long retryAfterNanos) {
-      return new Admission(List.of(), retryAfterNanos);
+      return new Admission(null, List.of(), retryAfterNanos);
     }
 
     public boolean admitted() {

@@ -46,6 +46,17 @@ final class HazelcastRateLimits implements RateLimitStore {
     return async.adapt(bucket(key, rate).addTokens(1));
   }
 
+  @Override
+  public Future<Long> check(String key, Rate rate) {
+    return async.adapt(bucket(key, rate).estimateAbilityToConsume(1))
+      .map(probe -> probe.canBeConsumed() ? 0L : Math.max(1L, probe.getNanosToWaitForRefill()));
+  }
+
+  @Override
+  public Future<Void> charge(String key, Rate rate) {
+    return async.adapt(bucket(key, rate).consumeIgnoringRateLimits(1)).mapEmpty();
+  }
+
   private AsyncBucketProxy bucket(String key, Rate rate) {
     return buckets.builder().build(key, () -> CompletableFuture.completedFuture(rate.configuration()));
   }

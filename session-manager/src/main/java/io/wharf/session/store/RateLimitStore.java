@@ -14,4 +14,10 @@ public interface RateLimitStore {
 
   /** Puts one token back into bucket {@code key} (a refund of {@link #take}), never past its capacity. */
   Future<Void> giveBack(String key, Rate rate);
+
+  /** 0 when bucket {@code key} has a token, else the nanoseconds until it has one; takes nothing. */
+  Future<Long> check(String key, Rate rate);
+
+  /** Takes one token from bucket {@code key} even when it has none: it goes into debt, repaid as it refills. */
+  Future<Void> charge(String key, Rate rate);
 }

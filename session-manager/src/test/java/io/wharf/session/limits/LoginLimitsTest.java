@@ -9,11 +9,14 @@ import io.wharf.session.testing.InMemoryState;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static io.wharf.session.testing.HubServerExtension.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The failed-login policy on its own: 3 failures per account, 5 per address, in a 60-second window. */
@@ -30,9 +33,13 @@ class LoginLimitsTest {
     return RateLimitOptions.fromJson(config);
   }
 
-  /** A login that fails: admitted, and its tokens kept. */
+  /** A login that fails: whether it was admitted (and then counted as a failure). */
   private boolean fail(String user, String address) {
-    return await(limits.admit(user, address)).admitted();
+    LoginLimits.Admission admission = await(limits.admit(user, address));
+    if (admission.admitted()) {
+      await(limits.failed(admission));
+    }
+    return admission.admitted();
   }
 
   private LoginLimits.Admission admit(String user, String address) {
@@ -91,8 +98,31 @@ class LoginLimitsTest {
       assertTrue(admission.admitted(), "login " + i);
       await(i % 2 == 0 ? limits.succeeded(admission) : limits.abandoned(admission));
     }
-    assertEquals(5, buckets.available("login-address:192.0.2.9"));
-    assertEquals(3, buckets.available("login-account:dave"));
+    assertEquals(5L, buckets.available("login-address:192.0.2.9"));
+    assertEquals(3L, buckets.available("login-account:dave"));
+  }
+
+  @Test
+  void manyPeopleSigningInAtOnceFromOneAddressAreNotTurnedAway() {
+    for (int i = 0; i < 20; i++) {
+      assertTrue(admit("student" + i, "192.0.2.6").admitted(), "login " + i + " in flight");
+    }
+  }
+
+  @Test
+  void aBurstOfConcurrentGuessesFromOneAddressLeavesItInDebt() {
+    List<LoginLimits.Admission> inFlight = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      inFlight.add(admit("target" + i, "192.0.2.7"));
+    }
+    assertTrue(inFlight.stream().allMatch(LoginLimits.Admission::admitted), "nothing had failed yet");
+    inFlight.forEach(admission -> await(limits.failed(admission)));
+    assertEquals(-3L, buckets.available("login-address:192.0.2.7"));
+    LoginLimits.Admission refused = admit("target9", "192.0.2.7");
+    assertFalse(refused.admitted());
+    // Four tokens to refill at one every 12 s before the address may try again.
+    assertTrue(refused.retryAfterNanos() > TimeUnit.SECONDS.toNanos(47) && refused.retryAfterNanos() <= TimeUnit.SECONDS.toNanos(48),
+      "retry after " + refused.retryAfterNanos());
   }
 
   @Test
@@ -103,16 +133,16 @@ class LoginLimitsTest {
     for (int i = 0; i < 10; i++) {
       assertFalse(admit("erin", "192.0.2.3").admitted());
     }
-    assertEquals(2, buckets.available("login-address:192.0.2.3"), "only the three failures count against the address");
+    assertEquals(2L, buckets.available("login-address:192.0.2.3"), "only the three failures count against the address");
   }
 
   @Test
   void aNameThatNoAccountCanHaveIsCountedUnderItsDigest() {
     String odd = "alice\u0000" + "x".repeat(500);
     assertTrue(fail(odd, "192.0.2.4"));
-    assertEquals(-1, buckets.available("login-account:" + odd), "the typed name is not a key as it is");
-    assertEquals(2, buckets.available("login-account:#" + Secrets.sha256Hex(odd)));
-    assertEquals(-1, buckets.available("login-account:alice"), "nor does it count against the real alice");
+    assertNull(buckets.available("login-account:" + odd), "the typed name is not a key as it is");
+    assertEquals(2L, buckets.available("login-account:#" + Secrets.sha256Hex(odd)));
+    assertNull(buckets.available("login-account:alice"), "nor does it count against the real alice");
   }
 
   @Test

@@ -79,6 +79,21 @@ class HazelcastRateLimitsTest {
   }
 
   @Test
+  void aCheckTakesNothingAndAChargeCanGoIntoDebt() throws Exception {
+    Rate rate = Rate.perWindow(2, Duration.ofMinutes(10));
+    for (int i = 0; i < 5; i++) {
+      assertEquals(0L, await(limits.check("debt", rate)));
+    }
+    for (int i = 0; i < 4; i++) {
+      await(limits.charge("debt", rate));
+    }
+    // Two tokens owed and one more to have one: three refills of five minutes.
+    long wait = await(limits.check("debt", rate));
+    assertTrue(wait > TimeUnit.MINUTES.toNanos(14) && wait <= TimeUnit.MINUTES.toNanos(15), "wait " + wait);
+    assertTrue(await(limits.take("debt", rate)) > 0);
+  }
+
+  @Test
   void anEmptyBucketRefillsOverItsPeriod() throws Exception {
     Rate rate = Rate.perWindow(1, Duration.ofMillis(200));
     assertEquals(0L, await(limits.take("refill", rate)));

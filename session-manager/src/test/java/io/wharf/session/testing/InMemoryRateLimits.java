@@ -2,6 +2,7 @@ package io.wharf.session.testing;
 
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.EstimationProbe;
 import io.github.bucket4j.TimeMeter;
 import io.vertx.core.Future;
 import io.wharf.session.store.Rate;
@@ -47,10 +48,10 @@ public final class InMemoryRateLimits implements RateLimitStore {
     buckets.clear();
   }
 
-  /** The tokens left in bucket {@code key}, or -1 when it has never been used. */
-  public long available(String key) {
+  /** The tokens left in bucket {@code key} (below 0: in debt), or null when it has never been used. */
+  public Long available(String key) {
     Bucket bucket = buckets.get(key);
-    return bucket == null ? -1 : bucket.getAvailableTokens();
+    return bucket == null ? null : bucket.getAvailableTokens();
   }
 
   @Override
@@ -62,6 +63,18 @@ public final class InMemoryRateLimits implements RateLimitStore {
   @Override
   public Future<Void> giveBack(String key, Rate rate) {
     bucket(key, rate).addTokens(1);
+    return state.answer(null);
+  }
+
+  @Override
+  public Future<Long> check(String key, Rate rate) {
+    EstimationProbe probe = bucket(key, rate).estimateAbilityToConsume(1);
+    return state.answer(probe.canBeConsumed() ? 0L : Math.max(1L, probe.getNanosToWaitForRefill()));
+  }
+
+  @Override
+  public Future<Void> charge(String key, Rate rate) {
+    bucket(key, rate).consumeIgnoringRateLimits(1);
     return state.answer(null);
   }
 

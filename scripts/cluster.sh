@@ -96,6 +96,8 @@ for i in "${!addresses[@]}"; do
     export WHARF_CONTAINERS_PUBLISH_HOST=$address
     export WHARF_AUTH_COOKIE_SECRET=$cookie_secret
     export WHARF_AUTH_ADMIN_PASSWORD
+    # nginx connects from 127.0.0.1: its X-Forwarded-For names the client for the per-address login limit.
+    export WHARF_AUTH_TRUSTED_PROXIES=${WHARF_AUTH_TRUSTED_PROXIES:-127.0.0.1}
     exec java -jar server/target/wharf.jar
   ) > >(sed -u "s/^/[$id] /") 2>&1 &
   pids+=($!)

@@ -116,9 +116,13 @@
     var next = safePath(params.get('next') || '');
     $('next').value = next;
     if (params.get('error')) {
+      var retry = parseInt(params.get('retry') || '', 10);
+      var wait = retry > 0 ? (retry < 120 ? retry + ' seconds' : Math.ceil(retry / 60) + ' minutes') : 'a few minutes';
       var messages = {
         invalid: 'Invalid username or password.',
-        expired: 'The sign-in form expired. Please sign in again.'
+        expired: 'The sign-in form expired. Please sign in again.',
+        throttled: 'Too many failed sign-ins. Try again in ' + wait + '.',
+        busy: 'Too many people are signing in right now. Please try again in a moment.'
       };
       setText($('login-error'), messages[params.get('error')] || 'Sign-in failed. Please try again.');
       show($('login-error'), true);

@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.wharf.session.account.AdminAccount;
+import io.wharf.session.account.HashingPool;
 import io.wharf.session.account.SharedAccounts;
 import io.wharf.session.hub.HubRoutes;
 import io.wharf.session.lifecycle.ContainerManagers;
@@ -55,12 +56,13 @@ public final class SessionManager {
   /** Boots the role with the given container managers (a fake one in tests). */
   public static Future<SessionManager> create(Vertx vertx, SessionManagerOptions options, SharedState state, SessionCookies cookies,
                                               ContainerManagers containers, MeterRegistry registry) {
+    HashingPool hashing = new HashingPool(vertx, options.limits().hashThreads(), options.limits().hashQueue());
     return vertx.executeBlocking(() -> new SharedAccounts(vertx, state.accounts(), options.dataDir().resolve("accounts.json"),
-        options.passwordIterations()), false)
+        options.passwordIterations(), hashing), false)
       .compose(accounts -> AdminAccount.ensure(accounts, options.adminUser(), options.adminPassword()).map(v -> {
         Lifecycle lifecycle = Lifecycle.create(vertx, state, options, containers, registry);
         HubRoutes hub = new HubRoutes(vertx, cookies, options.cookieName(), accounts, state, lifecycle.servers(),
-          options.staticDir());
+          options.staticDir(), options.limits());
         return new SessionManager(lifecycle, hub);
       }));
   }

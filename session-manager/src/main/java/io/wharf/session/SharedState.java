@@ -3,6 +3,7 @@ package io.wharf.session;
 import io.wharf.session.store.AccountStore;
 import io.wharf.session.store.ActivityStore;
 import io.wharf.session.store.ClusterView;
+import io.wharf.session.store.RateLimitStore;
 import io.wharf.session.store.ServerStore;
 import io.wharf.session.store.TokenStore;
 
@@ -12,7 +13,7 @@ import io.wharf.session.store.TokenStore;
  * {@link #routes()} and {@link #activitySink()}.
  */
 public record SharedState(ServerStore servers, ActivityStore activity, AccountStore accounts, TokenStore tokens,
-                          ClusterView cluster) {
+                          ClusterView cluster, RateLimitStore rateLimits) {
 
   /** The route lookup the router needs. */
   public RouteTable routes() {

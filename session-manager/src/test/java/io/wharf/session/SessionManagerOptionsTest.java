@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,6 +38,24 @@ class SessionManagerOptionsTest {
     assertEquals(servers.getLong("cull-idle-seconds") * 1000, options.cullIdleMillis());
     assertEquals((defaults.getJsonObject("containers").getLong("ready-timeout-seconds") + 60) * 1000, options.launchTimeoutMillis());
     assertEquals(defaults.getJsonObject("cluster").getLong("lost-timeout-seconds") * 1000, options.lostTimeoutMillis());
+    RateLimitOptions limits = options.limits();
+    assertEquals(auth.getInteger("login-attempts-per-account"), limits.loginAttemptsPerAccount());
+    assertEquals(auth.getInteger("login-attempts-per-address"), limits.loginAttemptsPerAddress());
+    assertEquals(Duration.ofSeconds(auth.getLong("login-window-seconds")), limits.loginWindow());
+    assertEquals(auth.getInteger("api-calls-per-second"), limits.apiCallsPerSecond());
+    assertEquals(auth.getInteger("api-burst"), limits.apiBurst());
+    assertEquals(auth.getInteger("password-hash-threads"), limits.hashThreads());
+    assertEquals(auth.getInteger("password-hash-queue"), limits.hashQueue());
+    assertEquals(auth.getJsonArray("trusted-proxies").getList(), limits.trustedProxies());
+  }
+
+  @Test
+  void trustedProxiesAreAddressesOrRanges() {
+    JsonObject config = WharfConfig.defaults();
+    config.getJsonObject("auth").put("trusted-proxies", "127.0.0.1, 10.0.0.0/8, fd00::/8");
+    assertEquals(List.of("127.0.0.1", "10.0.0.0/8", "fd00::/8"), SessionManagerOptions.fromJson(config).limits().trustedProxies());
+    config.getJsonObject("auth").put("trusted-proxies", "lb.example");
+    assertEquals("auth.trusted-proxies must hold IP addresses or CIDR ranges, got 'lb.example'", failure(config));
   }
 
   @Test
@@ -67,6 +86,9 @@ class SessionManagerOptionsTest {
     JsonObject cookie = WharfConfig.defaults();
     cookie.getJsonObject("auth").put("cookie-name", "my session");
     assertTrue(failure(cookie).startsWith("auth.cookie-name must match "), failure(cookie));
+    JsonObject window = WharfConfig.defaults();
+    window.getJsonObject("auth").put("login-window-seconds", 0);
+    assertEquals("auth.login-window-seconds must be a whole number from 1 to 86400, got 0", failure(window));
     JsonObject cull = WharfConfig.defaults();
     cull.getJsonObject("servers").put("cull-interval-seconds", "often");
     assertEquals("servers.cull-interval-seconds must be a number, got 'often'", failure(cull));

@@ -8,7 +8,10 @@ import java.util.List;
 /** Local accounts. Password checks run off the event loop: the hash is slow on purpose. */
 public interface Accounts {
 
-  /** The account when {@code password} is right, else a failed future; it costs the same either way. */
+  /**
+   * The account when {@code password} is right, else a failed future; it costs the same either way.
+   * Fails with {@link HashingPool.Full}, without checking, when too many checks are already waiting.
+   */
   Future<Account> authenticate(String name, String password);
 
   /** The account, or null. Served from memory. */

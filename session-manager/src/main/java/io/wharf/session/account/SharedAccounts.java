@@ -33,14 +33,16 @@ public final class SharedAccounts implements Accounts {
   private final AccountStore store;
   private final Path file;
   private final PasswordHasher hasher;
+  private final HashingPool pool;
   // Compared against when the name is unknown, so a miss costs as much as a wrong password.
   private final String decoy;
 
-  public SharedAccounts(Vertx vertx, AccountStore store, Path file, int iterations) throws IOException {
+  public SharedAccounts(Vertx vertx, AccountStore store, Path file, int iterations, HashingPool pool) throws IOException {
     this.vertx = vertx;
     this.store = store;
     this.file = file;
     this.hasher = new PasswordHasher(iterations);
+    this.pool = pool;
     this.decoy = hasher.hash("decoy");
     if (Files.exists(file)) {
       for (Object o : new JsonArray(Files.readString(file, StandardCharsets.UTF_8))) {
@@ -59,7 +61,7 @@ public final class SharedAccounts implements Accounts {
   public Future<Account> authenticate(String name, String password) {
     Account account = name == null ? null : store.account(name);
     String hash = account == null ? decoy : account.passwordHash();
-    return vertx.executeBlocking(() -> password != null && hasher.matches(password, hash), false)
+    return pool.check(() -> password != null && hasher.matches(password, hash))
       .compose(ok -> ok && account != null ? Future.succeededFuture(account) : Future.failedFuture("invalid username or password"));
   }
 
@@ -70,16 +72,17 @@ public final class SharedAccounts implements Accounts {
 
   @Override
   public Future<Account> save(String name, String password, boolean admin) {
-    return vertx.executeBlocking(() -> {
+    Future<String> newHash = password != null ? pool.hash(() -> hasher.hash(password)) : Future.succeededFuture(null);
+    return newHash.compose(fresh -> vertx.executeBlocking(() -> {
       Account previous = store.account(name);
-      String hash = password != null ? hasher.hash(password) : previous != null ? previous.passwordHash() : null;
+      String hash = fresh != null ? fresh : previous != null ? previous.passwordHash() : null;
       if (hash == null) {
         throw new IllegalArgumentException("a new account needs a password");
       }
       Account account = new Account(name, admin, hash, previous != null ? previous.createdAt() : System.currentTimeMillis());
       store.saveAccount(account);
       return account;
-    }, false);
+    }, false));
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.wharf.session.Scopes;
 import io.wharf.session.Secrets;
 import io.wharf.session.SessionCookies;
 import io.wharf.session.account.Accounts;
+import io.wharf.session.limits.ApiLimits;
 import io.wharf.session.store.Account;
 import io.wharf.session.store.TokenStore;
 
@@ -16,7 +17,8 @@ import java.util.function.Consumer;
  * Who is calling the hub: an API token ({@code Authorization: token …} or {@code Bearer …}),
  * limited to its scopes, or the session cookie, with every scope the account allows. Every API
  * route answers the same way when it cannot tell: 503 when the shared state does not answer,
- * 401 when nothing valid authenticates the request, 403 when the caller lacks the scope.
+ * 401 when nothing valid authenticates the request, 403 when the caller lacks the scope, and 429
+ * with {@code Retry-After} when the caller is past its API rate ({@link ApiLimits}).
  */
 final class Callers {
 
@@ -24,12 +26,14 @@ final class Callers {
   private final Accounts accounts;
   private final TokenStore tokens;
   private final String cookieName;
+  private final ApiLimits limits;
 
-  Callers(SessionCookies cookies, Accounts accounts, TokenStore tokens, String cookieName) {
+  Callers(SessionCookies cookies, Accounts accounts, TokenStore tokens, String cookieName, ApiLimits limits) {
     this.cookies = cookies;
     this.accounts = accounts;
     this.tokens = tokens;
     this.cookieName = cookieName;
+    this.limits = limits;
   }
 
   /** The secret of an API token in the Authorization header, or null. */
@@ -73,7 +77,7 @@ final class Callers {
     });
   }
 
-  /** Runs {@code action} for an authenticated caller; otherwise answers 503 or 401. */
+  /** Runs {@code action} for an authenticated caller within its API rate; otherwise answers 503, 401 or 429. */
   void authenticated(RoutingContext ctx, Consumer<Scopes.Caller> action) {
     caller(ctx).onComplete(ar -> {
       if (ar.failed()) {
@@ -81,7 +85,21 @@ final class Callers {
       } else if (ar.result() == null) {
         Replies.error(ctx, 401, "authentication required");
       } else {
-        action.accept(ar.result());
+        withinRate(ctx, ar.result(), action);
+      }
+    });
+  }
+
+  private void withinRate(RoutingContext ctx, Scopes.Caller caller, Consumer<Scopes.Caller> action) {
+    String secret = bearer(ctx);
+    Future<Long> wait = secret != null ? limits.token(Secrets.sha256Hex(secret)) : limits.session(caller.account().name());
+    wait.onComplete(ar -> {
+      if (ar.failed()) {
+        Replies.error(ctx, 503, "authentication state unavailable");
+      } else if (ar.result() > 0) {
+        Replies.retryLater(ctx, 429, ar.result(), "too many API calls; slow down");
+      } else {
+        action.accept(caller);
       }
     });
   }

@@ -8,11 +8,15 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CSRFHandler;
+import io.wharf.session.RateLimitOptions;
 import io.wharf.session.SessionCookies;
 import io.wharf.session.SharedState;
 import io.wharf.session.account.Accounts;
 import io.wharf.session.lifecycle.Progress;
 import io.wharf.session.lifecycle.ServerLifecycle;
+import io.wharf.session.limits.ApiLimits;
+import io.wharf.session.limits.ClientAddress;
+import io.wharf.session.limits.LoginLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +46,11 @@ public final class HubRoutes {
   private final Path staticDir;
 
   public HubRoutes(Vertx vertx, SessionCookies cookies, String cookieName, Accounts accounts, SharedState state,
-                   ServerLifecycle lifecycle, Path staticDir) {
+                   ServerLifecycle lifecycle, Path staticDir, RateLimitOptions limits) {
     this.vertx = vertx;
-    this.callers = new Callers(cookies, accounts, state.tokens(), cookieName);
-    this.login = new LoginHandler(cookies, cookieName, accounts, lifecycle);
+    this.callers = new Callers(cookies, accounts, state.tokens(), cookieName, new ApiLimits(state.rateLimits(), limits));
+    this.login = new LoginHandler(cookies, cookieName, accounts, lifecycle, new LoginLimits(state.rateLimits(), limits),
+      ClientAddress.create(limits.trustedProxies()));
     this.servers = new ServerApi(callers, accounts, lifecycle);
     this.progress = new ProgressStream(vertx, servers, state.servers(), new Progress(vertx));
     this.pending = new PendingPage(callers, accounts, lifecycle, staticDir);

@@ -2,34 +2,51 @@ package io.wharf.session.hub;
 
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import io.wharf.session.SessionCookies;
 import io.wharf.session.account.Accounts;
+import io.wharf.session.account.HashingPool;
 import io.wharf.session.lifecycle.ServerLifecycle;
 import io.wharf.session.lifecycle.StartRequest;
 import io.wharf.session.lifecycle.StartResult;
+import io.wharf.session.limits.ClientAddress;
+import io.wharf.session.limits.LoginLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
-/** {@code POST /hub/login} and {@code /hub/logout}. The CSRF check runs before these. */
+/**
+ * {@code POST /hub/login} and {@code /hub/logout}. The CSRF check runs before these. A login past
+ * the failed-login limits ({@link LoginLimits}) gets 429, and one that finds the password-hashing
+ * pool full gets 503, both with {@code Retry-After}: as JSON for a script, and for a browser's
+ * form as a redirect back to the form, which says why and for how long.
+ */
 final class LoginHandler {
 
   private static final Logger log = LoggerFactory.getLogger(LoginHandler.class);
+  // The queue of password checks drains in well under a second.
+  private static final long BUSY_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final SessionCookies cookies;
   private final String cookieName;
   private final Accounts accounts;
   private final ServerLifecycle lifecycle;
+  private final LoginLimits limits;
+  private final ClientAddress clients;
 
-  LoginHandler(SessionCookies cookies, String cookieName, Accounts accounts, ServerLifecycle lifecycle) {
+  LoginHandler(SessionCookies cookies, String cookieName, Accounts accounts, ServerLifecycle lifecycle, LoginLimits limits,
+               ClientAddress clients) {
     this.cookies = cookies;
     this.cookieName = cookieName;
     this.accounts = accounts;
     this.lifecycle = lifecycle;
+    this.limits = limits;
+    this.clients = clients;
   }
 
   void login(RoutingContext ctx) {
@@ -37,17 +54,64 @@ final class LoginHandler {
     String password = ctx.request().getFormAttribute("password");
     String next = Replies.localPath(ctx.request().getFormAttribute("next"), null);
     String user = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
-    accounts.authenticate(user, password).onComplete(ar -> {
-      if (ar.failed()) {
-        log.info("Failed login for '{}' from {}", user.replaceAll("[^a-z0-9._-]", "?"), ctx.request().remoteAddress().hostAddress());
-        String query = "?error=invalid" + (next == null ? "" : "&next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
-        Replies.redirect(ctx, "/hub/login" + query);
-        return;
+    String client = clients.of(ctx.request());
+    limits.admit(user, client).onComplete(admitted -> {
+      if (admitted.failed()) {
+        refuse(ctx, 503, "unavailable", BUSY_RETRY_NANOS, "sign-in is unavailable: the shared state did not answer", next);
+      } else if (!admitted.result().admitted()) {
+        log.debug("Refused login for '{}' from {}: too many failed logins", printable(user), client);
+        refuse(ctx, 429, "throttled", admitted.result().retryAfterNanos(), "too many failed logins; try again later", next);
+      } else {
+        check(ctx, user, password, next, client, admitted.result());
       }
-      String account = ar.result().name();
-      ctx.response().addCookie(cookie(cookies.issue(account), cookies.ttl().toSeconds()));
-      afterLogin(ctx, account, next);
     });
+  }
+
+  private void check(RoutingContext ctx, String user, String password, String next, String client, LoginLimits.Admission admission) {
+    accounts.authenticate(user, password).onComplete(ar -> {
+      if (ar.failed() && ar.cause() instanceof HashingPool.Full) {
+        limits.abandoned(admission);
+        refuse(ctx, 503, "busy", BUSY_RETRY_NANOS, ar.cause().getMessage(), next);
+      } else if (ar.failed()) {
+        log.info("Failed login for '{}' from {}", printable(user), client);
+        // Counted before the answer, so that the next guess already meets it.
+        limits.failed(admission).onComplete(counted -> Replies.redirect(ctx, "/hub/login?error=invalid" + nextParam(next)));
+      } else {
+        limits.succeeded(admission);
+        String account = ar.result().name();
+        ctx.response().addCookie(cookie(cookies.issue(account), cookies.ttl().toSeconds()));
+        afterLogin(ctx, account, next);
+      }
+    });
+  }
+
+  /** A browser's form goes back to the login page, which explains {@code error}; a script gets the status. */
+  private static void refuse(RoutingContext ctx, int status, String error, long retryAfterNanos, String message, String next) {
+    if (isForm(ctx.request())) {
+      long seconds = Replies.retryAfterSeconds(retryAfterNanos);
+      ctx.response().putHeader("Retry-After", String.valueOf(seconds));
+      Replies.redirect(ctx, "/hub/login?error=" + error + "&retry=" + seconds + nextParam(next));
+    } else {
+      Replies.retryLater(ctx, status, retryAfterNanos, message);
+    }
+  }
+
+  /** Whether a person's browser sent the form (a navigation), rather than a script. */
+  private static boolean isForm(HttpServerRequest request) {
+    String mode = request.getHeader("Sec-Fetch-Mode");
+    if (mode != null) {
+      return mode.equals("navigate");
+    }
+    String accept = request.getHeader("Accept");
+    return accept != null && accept.contains("text/html");
+  }
+
+  private static String nextParam(String next) {
+    return next == null ? "" : "&next=" + URLEncoder.encode(next, StandardCharsets.UTF_8);
+  }
+
+  private static String printable(String user) {
+    return user.replaceAll("[^a-z0-9._-]", "?");
   }
 
   /** A running server: on to it (or {@code next}); a failed one: home, to read why; else start it and follow. */

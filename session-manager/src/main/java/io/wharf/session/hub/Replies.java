@@ -5,6 +5,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.wharf.session.HttpReplies;
 
+import java.util.concurrent.TimeUnit;
+
 /** The hub's answers, in the shapes every Wharf answer has ({@link HttpReplies}). */
 final class Replies {
 
@@ -21,6 +23,16 @@ final class Replies {
 
   static void error(RoutingContext ctx, int status, String message) {
     HttpReplies.error(ctx.response(), status, message);
+  }
+
+  /** An error the caller may retry: {@code Retry-After} in whole seconds, at least one. */
+  static void retryLater(RoutingContext ctx, int status, long retryAfterNanos, String message) {
+    ctx.response().putHeader("Retry-After", String.valueOf(retryAfterSeconds(retryAfterNanos)));
+    error(ctx, status, message);
+  }
+
+  static long retryAfterSeconds(long nanos) {
+    return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(nanos + TimeUnit.SECONDS.toNanos(1) - 1));
   }
 
   static void noContent(RoutingContext ctx) {

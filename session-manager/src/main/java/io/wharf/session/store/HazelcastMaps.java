@@ -10,6 +10,7 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NearCacheConfig;
 import com.hazelcast.config.ReplicatedMapConfig;
 import com.hazelcast.core.HazelcastInstance;
+import io.github.bucket4j.grid.hazelcast.HazelcastProxyManager;
 import io.vertx.core.Vertx;
 import io.wharf.session.SharedState;
 
@@ -27,6 +28,10 @@ public final class HazelcastMaps {
   static final String TOMBSTONES = "wharf-tombstones";
   static final String TOKENS = "wharf-tokens";
   static final String ACTIVITY = "wharf-activity";
+  static final String RATE_LIMITS = "wharf-rate-limits";
+
+  // Hazelcast type ids of Bucket4j's serializers (a few from here up), apart from any other's.
+  private static final int BUCKET4J_TYPE_IDS = 1_000;
 
   private HazelcastMaps() {
   }
@@ -34,7 +39,8 @@ public final class HazelcastMaps {
   /** The shared state of the cluster {@code hazelcast} belongs to. */
   public static SharedState sharedState(Vertx vertx, HazelcastInstance hazelcast) {
     return new SharedState(new HazelcastServers(vertx, hazelcast), new HazelcastActivity(vertx, hazelcast),
-      new HazelcastAccounts(hazelcast), new HazelcastTokens(vertx, hazelcast), new HazelcastCluster(vertx, hazelcast));
+      new HazelcastAccounts(hazelcast), new HazelcastTokens(vertx, hazelcast), new HazelcastCluster(vertx, hazelcast),
+      new HazelcastRateLimits(vertx, hazelcast));
   }
 
   /** Adds the map settings the adapters rely on; call before the Hazelcast instance starts. */
@@ -62,6 +68,10 @@ public final class HazelcastMaps {
     config.addMapConfig(new MapConfig(TOMBSTONES).setBackupCount(1).setTimeToLiveSeconds(86_400));
     config.addMapConfig(new MapConfig(TOKENS).setBackupCount(1).setNearCacheConfig(new NearCacheConfig(TOKENS)
       .setInMemoryFormat(InMemoryFormat.OBJECT).setCacheLocalEntries(true).setInvalidateOnChange(true)));
+    // Rate-limit buckets, kept on a backup so that a lost member does not hand out fresh limits.
+    config.addMapConfig(new MapConfig(RATE_LIMITS).setBackupCount(1));
+    // Bucket4j's own compact serializers for its entry processors, instead of Java serialization.
+    HazelcastProxyManager.addCustomSerializers(config.getSerializationConfig(), BUCKET4J_TYPE_IDS);
     config.addReplicatedMapConfig(new ReplicatedMapConfig(ACCOUNTS).setInMemoryFormat(InMemoryFormat.OBJECT));
   }
 }

@@ -25,6 +25,7 @@ public final class HubOptions {
   private int launchQueue = 8;
   private int serversPerUser = 3;
   private int namedServersPerUser = 2;
+  private JsonObject auth = new JsonObject();
   private JsonObject containers = new JsonObject()
     .put("memory", "1g")
     .put("profiles", new JsonObject()
@@ -47,6 +48,12 @@ public final class HubOptions {
     return this;
   }
 
+  /** Keys of the {@code auth} section (rate limits, the hashing pool), laid over the fixture's. */
+  public HubOptions auth(JsonObject section) {
+    this.auth = section.copy();
+    return this;
+  }
+
   /** Keys of the {@code containers} section (the limit profiles among them), laid over the shipped ones. */
   public HubOptions containers(JsonObject section) {
     this.containers = section.copy();
@@ -59,6 +66,7 @@ public final class HubOptions {
     config.getJsonObject("router").put("static-dir", staticDir.toString());
     config.getJsonObject("auth").put("cookie-name", COOKIE).put("admin-user", ADMIN).put("admin-password", ADMIN_PASSWORD)
       .put("password-iterations", 1000);
+    config.getJsonObject("auth").mergeIn(auth);
     config.getJsonObject("containers").put("image", "wharf/jupyter:test").mergeIn(containers);
     config.getJsonObject("servers").put("concurrent-launches", concurrentLaunches).put("launch-queue", launchQueue)
       .put("per-user", serversPerUser).put("named-per-user", namedServersPerUser)

@@ -47,7 +47,7 @@ import java.util.stream.Stream;
  *
  * <p>The server lives for the whole class, so tests give their users distinct names. Before
  * each test the fixture's switches are reset: the store answers, launches neither wait nor fail,
- * and every reported instance is reported again healthy and accepting.
+ * every reported instance is reported again healthy and accepting, and the rate limits start afresh.
  */
 public final class HubServerExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
 
@@ -114,6 +114,7 @@ public final class HubServerExtension implements BeforeAllCallback, AfterAllCall
   @Override
   public void beforeEach(ExtensionContext context) {
     state.failing(false);
+    state.rateLimits().clear();
     containers.holdLaunches(false).failLaunches(null).dockerUp(true);
     for (InstanceInfo info : await(state.cluster().instances())) {
       reportInstance(info.id(), true);

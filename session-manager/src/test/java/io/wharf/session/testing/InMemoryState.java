@@ -30,6 +30,7 @@ public final class InMemoryState {
   private final Map<String, Account> accounts = new ConcurrentHashMap<>();
   private final List<Runnable> accountListeners = new CopyOnWriteArrayList<>();
   private final Map<String, ApiToken> tokens = new ConcurrentHashMap<>();
+  private final InMemoryRateLimits rateLimits = new InMemoryRateLimits(this);
   private volatile boolean failing;
 
   /** While true, every asynchronous store call fails, as when the cluster does not answer. */
@@ -50,6 +51,11 @@ public final class InMemoryState {
     return cluster;
   }
 
+  /** The rate-limit buckets, with a clock a test can move forward. */
+  public InMemoryRateLimits rateLimits() {
+    return rateLimits;
+  }
+
   /** The activity map the routers write, as a test sees it. */
   public Map<String, Long> activityMap() {
     return activity;
@@ -57,7 +63,7 @@ public final class InMemoryState {
 
   /** The {@link SharedState} over this memory. */
   public SharedState shared() {
-    return new SharedState(servers, new Activity(), new Accounts(), new Tokens(), cluster);
+    return new SharedState(servers, new Activity(), new Accounts(), new Tokens(), cluster, rateLimits);
   }
 
   private final class Activity implements ActivityStore {

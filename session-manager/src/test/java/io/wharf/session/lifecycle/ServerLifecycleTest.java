@@ -105,7 +105,8 @@ class ServerLifecycleTest {
     };
     SharedState state = fixture.state;
     return new SharedState((ServerStore) Proxy.newProxyInstance(ServerStore.class.getClassLoader(),
-      new Class<?>[] {ServerStore.class}, gated), state.activity(), state.accounts(), state.tokens(), state.cluster());
+      new Class<?>[] {ServerStore.class}, gated), state.activity(), state.accounts(), state.tokens(), state.cluster(),
+      state.caches());
   }
 
   @Test

@@ -93,9 +93,12 @@ class HazelcastAccountsAndTokensTest {
     assertNull(state.accounts().account("stale"), "not in the database: not in the cache");
     assertEquals(unasToken, await(state.tokens().tokenByHash(unasToken.hash())));
 
-    // Later instances find the caches filled, and whatever happened since stands.
-    state.accounts().removeAccount("una");
+    // Later instances find the caches filled, and whatever was written since stands.
+    Account vic = account("vic");
+    state.accounts().saveAccount(vic);
+    await(state.tokens().removeToken(unasToken.hash()));
     assertFalse(await(state.caches().fillOnce(List.of(una), List.of(unasToken))));
-    assertNull(state.accounts().account("una"));
+    assertEquals(vic, state.accounts().account("vic"));
+    assertNull(await(state.tokens().tokenByHash(unasToken.hash())), "a revoked token is not brought back");
   }
 }

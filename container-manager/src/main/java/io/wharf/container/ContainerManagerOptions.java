@@ -23,8 +23,10 @@ import static io.wharf.config.ConfigValues.requiredText;
  * launch.
  *
  * @param advertiseAddress where the containers this instance publishes are reachable by other instances
- * @param network          the Docker network containers join; null for Docker's default
+ * @param network          the Docker network every container is attached to, alone (never Docker's default bridge,
+ *                         where notebooks could reach each other)
  * @param maxMemoryBytes   memory the limits of this instance's servers may reserve in total; 0 for no limit
+ * @param isolation        what the containers may reach, and who keeps them from the host
  */
 public record ContainerManagerOptions(
   String instanceId,
@@ -43,10 +45,13 @@ public record ContainerManagerOptions(
   int maxContainers,
   long maxMemoryBytes,
   String homeVolume,
-  String homePath) {
+  String homePath,
+  IsolationOptions isolation) {
 
   // The instance id ends up in labels, container names and event-bus addresses.
   private static final Pattern INSTANCE_ID = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
+  // A Docker network name; required, since on Docker's default bridge notebooks could reach each other.
+  private static final Pattern NETWORK = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
 
   public ContainerManagerOptions {
     allowedImages = Set.copyOf(allowedImages);
@@ -69,7 +74,6 @@ public record ContainerManagerOptions(
     if (command.isEmpty()) {
       throw new IllegalArgumentException("containers.command must not be empty");
     }
-    String network = requiredString(config, "containers.network").trim();
     return new ContainerManagerOptions(
       instanceId,
       requiredText(config, "containers.docker-host"),
@@ -83,11 +87,12 @@ public record ContainerManagerOptions(
       requiredString(config, "containers.ready-path"),
       requiredLong(config, "containers.ready-timeout-seconds", 1, 86_400) * 1000,
       requiredLong(config, "containers.ready-interval-ms", 1, 60_000),
-      network.isEmpty() ? null : network,
+      requiredMatching(config, "containers.network", NETWORK),
       requiredInt(config, "containers.max-containers", 1, 100_000),
       maxMemory(config),
       requiredString(config, "containers.home-volume"),
-      requiredText(config, "containers.home-path"));
+      requiredText(config, "containers.home-path"),
+      IsolationOptions.fromJson(config));
   }
 
   /** The default limit profile. */

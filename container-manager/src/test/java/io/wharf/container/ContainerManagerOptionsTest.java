@@ -10,7 +10,6 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,7 +43,15 @@ class ContainerManagerOptionsTest {
     assertEquals(containers.getLong("ready-timeout-seconds") * 1000, options.readyTimeoutMillis());
     assertEquals(containers.getLong("ready-interval-ms"), options.readyIntervalMillis());
     assertEquals(containers.getString("home-volume"), options.homeVolume());
-    assertNull(options.network(), "an empty network is Docker's default");
+    assertEquals(containers.getString("network"), options.network());
+    assertEquals(IsolationOptions.fromJson(defaults), options.isolation());
+  }
+
+  @Test
+  void everyNotebookNeedsANamedNetwork() {
+    for (String bad : List.of("", " ", "wharf notebooks")) {
+      assertTrue(failure(config(new JsonObject().put("network", bad))).startsWith("containers.network must match "), bad);
+    }
   }
 
   @Test
@@ -55,6 +62,7 @@ class ContainerManagerOptionsTest {
       .put("pids", "256")
       .put("ready-timeout-seconds", 5)
       .put("network", "wharf-net")
+      .put("egress", "none")
       .put("max-memory", "8g")
       .put("command", new JsonArray().add("start-notebook.sh").add("--base={base_url}")));
     config.getJsonObject("instance").put("id", "node-2");
@@ -67,6 +75,7 @@ class ContainerManagerOptionsTest {
     assertEquals(256, options.defaultProfile().pidsLimit());
     assertEquals(5_000, options.readyTimeoutMillis());
     assertEquals("wharf-net", options.network());
+    assertEquals(IsolationOptions.Egress.NONE, options.isolation().egress());
     assertEquals(8L << 30, options.maxMemoryBytes());
     assertEquals(List.of("start-notebook.sh", "--base={base_url}"), options.command());
   }

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 
+import static io.wharf.config.ConfigValues.requiredBoolean;
 import static io.wharf.config.ConfigValues.requiredInt;
 import static io.wharf.config.ConfigValues.requiredString;
 import static io.wharf.config.ConfigValues.requiredText;
@@ -22,11 +23,15 @@ import static io.wharf.config.ConfigValues.requiredText;
  * @param tlsCert             PEM certificate chain; null (with {@code tlsKey}) for the development certificate
  * @param eventLoops          HTTPS server instances, one per event loop; 0 for twice the cores
  * @param activityFlushMillis how often the traffic seen per server is written to the cluster
+ * @param accessLog           whether every request is logged on {@code wharf.access} ({@code router.access-log})
+ * @param trustRequestId      whether a request's own {@code X-Request-Id} is kept (when valid), because a trusted
+ *                            proxy in front sets it ({@code router.trust-request-id})
  */
 public record RouterOptions(
   String instanceId, Path dataDir, String host, int httpsPort, int httpPort, String publicOrigin,
   String tlsCert, String tlsKey, int eventLoops, int connectTimeoutMillis, int idleTimeoutSeconds,
-  int maxConnectionsPerServer, long activityFlushMillis, Path staticDir, String cookieName) {
+  int maxConnectionsPerServer, long activityFlushMillis, Path staticDir, String cookieName, boolean accessLog,
+  boolean trustRequestId) {
 
   /** @param config the whole configuration, as {@code WharfConfig} loads it */
   public static RouterOptions fromJson(JsonObject config) {
@@ -51,7 +56,9 @@ public record RouterOptions(
       requiredInt(config, "router.max-connections-per-server", 1, 10_000),
       requiredInt(config, "router.activity-flush-seconds", 1, 3_600) * 1000L,
       Path.of(requiredText(config, "router.static-dir")).toAbsolutePath(),
-      requiredText(config, "auth.cookie-name"));
+      requiredText(config, "auth.cookie-name"),
+      requiredBoolean(config, "router.access-log"),
+      requiredBoolean(config, "router.trust-request-id"));
   }
 
   /** The HTTPS server instances to deploy: {@link #eventLoops()}, or twice the cores when that is 0. */

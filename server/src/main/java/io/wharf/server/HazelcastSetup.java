@@ -34,7 +34,8 @@ final class HazelcastSetup {
     String name = cluster.name();
     config.setClusterName(secret.isBlank() ? name : name + "-" + digest(secret).substring(0, 32));
     config.setProperty("hazelcast.phone.home.enabled", "false");
-    config.setProperty("hazelcast.logging.type", "jdk");
+    // Through SLF4J to Logback, at logging.level's com.hazelcast (warn by default: no banner).
+    config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     // A member that stops answering is declared gone within seconds, so leadership and
     // partition ownership move on quickly (the default waits a minute).

@@ -19,10 +19,11 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.wharf.server.MetricsOptions.VertxHttp;
 import io.wharf.session.Scopes;
 import io.wharf.session.SessionManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.logging.Logger;
 
 /**
  * The instance's metrics, from the {@code metrics} options: one Prometheus
@@ -34,7 +35,7 @@ import java.util.logging.Logger;
  */
 final class MetricsSetup {
 
-  private static final Logger log = Logger.getLogger(MetricsSetup.class.getName());
+  private static final Logger log = LoggerFactory.getLogger(MetricsSetup.class);
   /** The router's timer (io.wharf.router.impl.ProxyTimer); buckets only when configured. */
   static final String PROXY_TIMER = "wharf.proxy.request.duration";
   private static final Duration[] PROXY_BUCKETS = {
@@ -103,7 +104,7 @@ final class MetricsSetup {
     router.get("/metrics").handler(scrape);
     router.get("/hub/metrics").handler(scrape);
     return vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1")
-      .onSuccess(server -> log.info("Metrics served on http://127.0.0.1:" + server.actualPort() + "/metrics"))
+      .onSuccess(server -> log.info("Metrics served on http://127.0.0.1:{}/metrics", server.actualPort()))
       .recover(err -> Future.failedFuture(new IllegalStateException("cannot serve metrics on 127.0.0.1:" + port + ": " + err.getMessage(), err)));
   }
 
@@ -117,7 +118,7 @@ final class MetricsSetup {
       return null;
     }
     if (sessions == null) {
-      log.warning("This instance runs the router without the session manager, so it cannot check tokens for /hub/metrics;"
+      log.warn("This instance runs the router without the session manager, so it cannot check tokens for /hub/metrics;"
         + " set metrics.port to serve the metrics locally");
       return null;
     }

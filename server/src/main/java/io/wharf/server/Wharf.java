@@ -19,11 +19,12 @@ import io.wharf.session.SessionCookies;
 import io.wharf.session.SessionManager;
 import io.wharf.session.SessionManagerOptions;
 import io.wharf.session.SharedState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
 
 /**
  * Boots one Wharf instance: a clustered Vert.x over Hazelcast, then the roles its configuration
@@ -33,7 +34,7 @@ import java.util.logging.Logger;
  */
 public final class Wharf {
 
-  private static final Logger log = Logger.getLogger(Wharf.class.getName());
+  private static final Logger log = LoggerFactory.getLogger(Wharf.class);
 
   private Wharf() {
   }
@@ -62,6 +63,7 @@ public final class Wharf {
       return;
     }
     try {
+      LoggingSetup.apply(options.logging().section(), options.cluster().members().isEmpty());
       start(options).toCompletionStage().toCompletableFuture().get();
     } catch (Exception e) {
       System.err.println("wharf: failed to start: " + (e.getCause() != null ? e.getCause() : e));
@@ -83,7 +85,7 @@ public final class Wharf {
       .buildClustered()
       .compose(vertx -> {
         if (vertxOptions.getPreferNativeTransport() && !vertx.isNativeTransportEnabled()) {
-          log.warning("The native transport is not available here (" + vertx.unavailableNativeTransportCause() + "); using Java NIO");
+          log.warn("The native transport is not available here ({}); using Java NIO", String.valueOf(vertx.unavailableNativeTransportCause()));
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           try {
@@ -91,6 +93,7 @@ public final class Wharf {
           } catch (Exception ignored) {
             // Exiting anyway.
           }
+          LoggingSetup.stop();
         }, "wharf-shutdown"));
         return MetricsSetup.listen(vertx, registry, options.metrics())
           .compose(listening -> deployRoles(vertx, options, clusterManager.getHazelcastInstance(), registry)).map(vertx);

@@ -10,7 +10,7 @@ import io.wharf.session.SessionManagerOptions;
  * {@code WharfConfig} loads. Each role's options are read whether or not this instance runs
  * it, so a mistake anywhere in the file stops the start on every instance alike.
  */
-record WharfOptions(InstanceOptions instance, ClusterOptions cluster, MetricsOptions metrics,
+record WharfOptions(InstanceOptions instance, ClusterOptions cluster, MetricsOptions metrics, LoggingOptions logging,
                     RouterOptions router, SessionManagerOptions sessions, ContainerManagerOptions containers) {
 
   /**
@@ -22,6 +22,7 @@ record WharfOptions(InstanceOptions instance, ClusterOptions cluster, MetricsOpt
       InstanceOptions.fromJson(config),
       ClusterOptions.fromJson(config),
       MetricsOptions.fromJson(config),
+      LoggingOptions.fromJson(config),
       RouterOptions.fromJson(config),
       SessionManagerOptions.fromJson(config),
       ContainerManagerOptions.fromJson(config));

@@ -8,6 +8,8 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.wharf.container.ContainerAddresses;
 import io.wharf.container.ContainerManagerOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.util.Map;
@@ -21,7 +23,7 @@ import java.util.function.Predicate;
  */
 final class ContainerEvents {
 
-  private static final System.Logger LOG = System.getLogger(ContainerEvents.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ContainerEvents.class);
   private static final long RECONNECT_MILLIS = 2_000;
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
@@ -84,7 +86,7 @@ final class ContainerEvents {
       // The stream ends at once when the engine stops: the quickest sign that it is gone.
       lost = true;
       engineChanged(false);
-      LOG.log(System.Logger.Level.DEBUG, "Docker event stream ended (" + why + "); reconnecting");
+      LOG.debug("Docker event stream ended ({}); reconnecting", why);
       vertx.setTimer(RECONNECT_MILLIS, id -> start());
     }
   }

@@ -12,9 +12,13 @@ import io.wharf.container.ContainerAddresses;
 import io.wharf.container.ContainerAddresses.FailureCodes;
 import io.wharf.container.ContainerInfo;
 import io.wharf.container.ContainerManagerOptions;
+import io.wharf.container.IsolationOptions;
 import io.wharf.container.LaunchSpec;
 import io.wharf.container.LimitProfile;
 import io.wharf.container.NotebookProbe;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.util.HashSet;
 import java.util.Map;
@@ -28,7 +32,7 @@ import java.util.regex.Pattern;
  */
 public final class ContainerManagerVerticle extends VerticleBase {
 
-  private static final System.Logger LOG = System.getLogger(ContainerManagerVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ContainerManagerVerticle.class);
   private static final Pattern CONTAINER_ID = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
 
   private final ContainerManagerOptions options;
@@ -37,6 +41,8 @@ public final class ContainerManagerVerticle extends VerticleBase {
   private NotebookProbe probe;
   private NotebookLauncher launcher;
   private ContainerEvents events;
+  private NotebookIsolation isolation;
+  private long isolationTimer = -1;
   // Confined to this verticle's event loop.
   private final Set<String> stopping = new HashSet<>();
   private int launching;
@@ -52,7 +58,38 @@ public final class ContainerManagerVerticle extends VerticleBase {
   public Future<?> start() {
     docker = new DockerContainers(options);
     probe = NotebookProbe.create(vertx);
-    launcher = new NotebookLauncher(vertx, options, docker, probe);
+    isolation = new NotebookIsolation(options, docker,
+      options.isolation().firewall() == IsolationOptions.Firewall.IPTABLES ? Iptables.onHost(options.isolation()) : null);
+    launcher = new NotebookLauncher(vertx, options, docker, probe, isolation);
+    return isolate().compose(v -> serve()).onFailure(failure -> stop());
+  }
+
+  /**
+   * Fails the deployment when notebooks cannot be isolated, except while the engine does not
+   * answer: a launch then tries again first.
+   */
+  private Future<Void> isolate() {
+    if (options.isolation().firewall() == IsolationOptions.Firewall.NONE) {
+      LOG.warn("containers.firewall is none: notebooks can reach this host's ports (Wharf's included) unless your own "
+        + "firewall refuses traffic coming from network {}", options.network());
+    }
+    isolationTimer = vertx.setPeriodic(options.isolation().firewallCheckSeconds() * 1000, id -> blocking(isolation::ensure)
+      .onFailure(failure -> LOG.atLevel(unavailable(failure) ? Level.DEBUG : Level.ERROR)
+        .log("notebook isolation is not in place, so no notebook starts: {}", failure.getMessage())));
+    return blocking(isolation::ensure).<Void>mapEmpty().recover(failure -> {
+      if (!unavailable(failure)) {
+        return Future.failedFuture(failure);
+      }
+      LOG.warn("the Docker engine does not answer; the notebook network is checked before the first launch");
+      return Future.succeededFuture();
+    });
+  }
+
+  private static boolean unavailable(Throwable failure) {
+    return failure instanceof ContainerFailure known && known.code() == FailureCodes.DOCKER_UNAVAILABLE;
+  }
+
+  private Future<?> serve() {
     events = new ContainerEvents(vertx, docker, options, stopping::contains);
     events.start();
     EventBus bus = vertx.eventBus();
@@ -67,6 +104,7 @@ public final class ContainerManagerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(isolationTimer);
     if (events != null) {
       events.close();
     }
@@ -203,7 +241,7 @@ public final class ContainerManagerVerticle extends VerticleBase {
         dockerErrors.failed(known.code());
         message.fail(known.code(), known.getMessage());
       } else {
-        LOG.log(System.Logger.Level.ERROR, "container manager request failed", failure);
+        LOG.error("container manager request failed", failure);
         dockerErrors.failed(FailureCodes.DOCKER_ERROR);
         message.fail(FailureCodes.DOCKER_ERROR, "the container manager failed: " + failure.getMessage());
       }

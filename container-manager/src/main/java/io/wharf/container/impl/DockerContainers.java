@@ -14,6 +14,7 @@ import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
@@ -23,12 +24,16 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.wharf.container.ContainerAddresses.FailureCodes;
 import io.wharf.container.ContainerManagerOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +50,7 @@ final class DockerContainers implements AutoCloseable {
                     boolean oomKilled, long createdAt) {
   }
 
-  private static final System.Logger LOG = System.getLogger(DockerContainers.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(DockerContainers.class);
 
   private final ContainerManagerOptions options;
   private final ExposedPort notebookPort;
@@ -76,8 +81,11 @@ final class DockerContainers implements AutoCloseable {
       .build());
   }
 
-  /** Creates and starts the container; one that was created but failed to start is removed here. */
-  String createAndStart(LaunchPlan plan) {
+  /**
+   * Creates and starts the container, attached to {@code networkId} only; one that was created but
+   * failed to start is removed here.
+   */
+  String createAndStart(LaunchPlan plan, String networkId) {
     HostConfig host = HostConfig.newHostConfig()
       .withMemory(plan.profile().memoryBytes())
       .withNanoCPUs(plan.profile().nanoCpus())
@@ -87,9 +95,8 @@ final class DockerContainers implements AutoCloseable {
       .withRestartPolicy(RestartPolicy.noRestart())
       // An empty host port asks Docker for an ephemeral one.
       .withPortBindings(new PortBinding(Ports.Binding.bindIp(options.publishHost()), notebookPort));
-    if (options.network() != null) {
-      host.withNetworkMode(options.network());
-    }
+    // The notebook network only, by id, as its name may for a moment name two (see networks()).
+    host.withNetworkMode(networkId);
     if (plan.homeVolume() != null) {
       createHomeVolume(plan);
       host.withBinds(new Bind(plan.homeVolume(), new Volume(options.homePath())));
@@ -132,6 +139,45 @@ final class DockerContainers implements AutoCloseable {
         .exec();
     } catch (RuntimeException e) {
       throw DockerFailures.translate(e, "create the home volume of " + plan.user());
+    }
+  }
+
+  /**
+   * The networks called exactly {@code name}, oldest first. Usually one, but Docker's duplicate
+   * check is not atomic: processes that create a network at once may each get one.
+   */
+  List<Network> networks(String name) {
+    try {
+      return client.listNetworksCmd().withNameFilter(name).exec().stream()
+        .filter(network -> name.equals(network.getName()))
+        .sorted(Comparator.comparing((Network network) -> network.getCreated() == null ? new Date(0) : network.getCreated())
+          .thenComparing(Network::getId))
+        .toList();
+    } catch (RuntimeException e) {
+      throw DockerFailures.translate(e, "list networks");
+    }
+  }
+
+  /** Creates a bridge network; one that another process created first counts as created. */
+  void createNetwork(String name, Map<String, String> labels, Map<String, String> driverOptions) {
+    try {
+      client.createNetworkCmd().withName(name).withDriver("bridge").withCheckDuplicate(true)
+        .withLabels(labels).withOptions(driverOptions).exec();
+    } catch (ConflictException e) {
+      // Created meanwhile by another instance on this host.
+    } catch (RuntimeException e) {
+      throw DockerFailures.translate(e, "create network " + name);
+    }
+  }
+
+  /** Removes a network; one that is absent counts as removed. */
+  void removeNetwork(String id) {
+    try {
+      client.removeNetworkCmd(id).exec();
+    } catch (NotFoundException e) {
+      // Already gone.
+    } catch (RuntimeException e) {
+      throw DockerFailures.translate(e, "remove network " + id);
     }
   }
 
@@ -233,7 +279,7 @@ final class DockerContainers implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.DEBUG, "no logs for " + id, e);
+      LOG.debug("no logs for {}", id, e);
     }
     synchronized (out) {
       return List.copyOf(out.subList(Math.max(0, out.size() - lines), out.size()));
@@ -283,7 +329,7 @@ final class DockerContainers implements AutoCloseable {
     try {
       remove(id);
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "could not remove container " + id, e);
+      LOG.warn("could not remove container {}", id, e);
     }
   }
 

@@ -28,13 +28,16 @@ final class NotebookLauncher {
   private final ContainerManagerOptions options;
   private final DockerContainers docker;
   private final NotebookProbe probe;
+  private final NotebookIsolation isolation;
   private final String probeHost;
 
-  NotebookLauncher(Vertx vertx, ContainerManagerOptions options, DockerContainers docker, NotebookProbe probe) {
+  NotebookLauncher(Vertx vertx, ContainerManagerOptions options, DockerContainers docker, NotebookProbe probe,
+                   NotebookIsolation isolation) {
     this.vertx = vertx;
     this.options = options;
     this.docker = docker;
     this.probe = probe;
+    this.isolation = isolation;
     this.probeHost = loopbackFor(options.publishHost());
   }
 
@@ -45,7 +48,19 @@ final class NotebookLauncher {
     } catch (ContainerFailure failure) {
       return Future.failedFuture(failure);
     }
-    return blocking(() -> docker.createAndStart(plan))
+    return blocking(() -> {
+      // No notebook starts unless it starts isolated.
+      String network = isolation.awaitReady();
+      try {
+        return docker.createAndStart(plan, network);
+      } catch (ContainerFailure failure) {
+        // The network can go between checks: a duplicate that another instance removed, or a prune.
+        if (!isolation.lost(network)) {
+          throw failure;
+        }
+        return docker.createAndStart(plan, isolation.awaitReady());
+      }
+    })
       .compose(id -> awaitReady(plan, id)
         .recover(failure -> blocking(() -> {
           docker.removeQuietly(id);

@@ -39,6 +39,7 @@ class ContainerManagerIT {
   private static final String INSTANCE = "it-" + RUN;
   private static final String EXITING_INSTANCE = "it-" + RUN + "-exit";
   private static final String UNREACHABLE_INSTANCE = "it-" + RUN + "-nodocker";
+  private static final String NETWORK = "wharf-it-" + RUN;
 
   private static Vertx vertx;
   private static DockerContainers docker;
@@ -53,6 +54,7 @@ class ContainerManagerIT {
     JsonObject containers = new JsonObject()
       .put("allowed-images", new JsonArray().add("wharf/jupyter:latest").add("wharf/nope:1"))
       .put("ready-timeout-seconds", 30)
+      .put("network", NETWORK)
       .put("home-volume", INSTANCE + "-home-{user}");
     await(ContainerManagerRole.deploy(vertx, options(INSTANCE, containers), null));
     await(ContainerManagerRole.deploy(vertx, options(EXITING_INSTANCE, containers.copy()
@@ -82,8 +84,12 @@ class ContainerManagerIT {
         docker.removeVolume(INSTANCE + "-home-" + user);
       }
     } finally {
-      docker.close();
-      await(vertx.close());
+      try {
+        await(vertx.close());
+        TestNetworks.remove(docker, NETWORK);
+      } finally {
+        docker.close();
+      }
     }
   }
 

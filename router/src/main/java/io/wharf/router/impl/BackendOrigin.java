@@ -10,6 +10,8 @@ import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyRequest;
 import io.wharf.session.RouteTable;
 import io.wharf.session.ServerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Points each proxied request at its user's container, and fixes up what the container sees:
@@ -22,6 +24,8 @@ import io.wharf.session.ServerRecord;
  * is looked up from the request's path instead.
  */
 final class BackendOrigin implements OriginRequestProvider {
+
+  private static final Logger log = LoggerFactory.getLogger(BackendOrigin.class);
 
   private final String cookieName;
   private final RouteTable store;
@@ -55,7 +59,13 @@ final class BackendOrigin implements OriginRequestProvider {
     ProxyRequest request = proxyContext.request();
     prepare(request.headers(), route.token(), cookieName);
     request.setAuthority(request.proxiedRequest().authority());
-    return proxyContext.client().request(new RequestOptions().setHost(route.host()).setPort(route.port()));
+    Future<HttpClientRequest> sent = proxyContext.client().request(new RequestOptions().setHost(route.host()).setPort(route.port()));
+    // The proxy answers 502 itself; the reason is only worth a listener when someone reads it.
+    if (log.isDebugEnabled()) {
+      sent.onFailure(err -> log.atDebug().addKeyValue(RequestIds.LOG_KEY, request.proxiedRequest().getHeader(RequestIds.HEADER))
+        .log("no connection to {} at {}:{}: {}", route.key(), route.host(), route.port(), err.getMessage()));
+    }
+    return sent;
   }
 
   /** The request headers a container receives. */

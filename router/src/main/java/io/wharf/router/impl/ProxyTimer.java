@@ -44,6 +44,28 @@ public final class ProxyTimer {
 
   /** {@code next}, timed. */
   Handler<HttpServerRequest> around(Handler<HttpServerRequest> next) {
+    return around(next, null);
+  }
+
+  /**
+   * {@code next}, timed, and logged in {@code accessLog} unless that is null. A response has a
+   * single end handler, so the timer and the access log share one.
+   */
+  Handler<HttpServerRequest> around(Handler<HttpServerRequest> next, AccessLog accessLog) {
+    if (accessLog != null) {
+      return request -> {
+        long start = System.nanoTime();
+        HttpServerResponse response = request.response();
+        response.endHandler(v -> {
+          long nanos = System.nanoTime() - start;
+          if (byClass != null) {
+            record(response, nanos);
+          }
+          accessLog.ended(request, nanos);
+        });
+        next.handle(request);
+      };
+    }
     if (byClass == null) {
       return next;
     }

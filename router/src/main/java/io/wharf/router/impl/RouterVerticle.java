@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.httpproxy.HttpProxy;
@@ -17,6 +18,8 @@ import io.vertx.httpproxy.ProxyOptions;
 import io.wharf.router.RouterDependencies;
 import io.wharf.router.RouterOptions;
 import io.wharf.router.RouterRole;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One event loop's share of the router: its own HTTPS listener (Vert.x spreads connections over
@@ -28,6 +31,7 @@ import io.wharf.router.RouterRole;
  */
 public final class RouterVerticle extends VerticleBase {
 
+  private static final Logger log = LoggerFactory.getLogger(RouterVerticle.class);
   // Bound of each event loop's verified-cookie cache; fixed, not a setting.
   private static final int COOKIE_CACHE_SIZE = 10_000;
 
@@ -62,12 +66,17 @@ public final class RouterVerticle extends VerticleBase {
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client)
       .origin(origin)
       .addInterceptor(new ResponseHeadersInterceptor());
-    UserRequestHandler user = new UserRequestHandler(
-      new CookieAuthenticator(dependencies.cookies(), COOKIE_CACHE_SIZE), options.cookieName(), dependencies.routes(),
-      new WebSocketTunnel(client, options.cookieName(), options.publicOrigin(), counter), origin, proxy,
+    CookieAuthenticator authenticator = new CookieAuthenticator(dependencies.cookies(), COOKIE_CACHE_SIZE);
+    AccessLog accessLog = options.accessLog() ? new AccessLog(options.instanceId(), authenticator, options.cookieName()) : null;
+    UserRequestHandler user = new UserRequestHandler(authenticator, options.cookieName(), dependencies.routes(),
+      new WebSocketTunnel(client, options.cookieName(), options.publicOrigin(), counter, accessLog), origin, proxy,
       activity.local(vertx, options.activityFlushMillis()));
 
     Router hub = Router.router(vertx);
+    if (accessLog != null) {
+      hub.route().handler(accessLog);
+    }
+    hub.errorHandler(500, RouterVerticle::logFailure);
     hub.route("/hub/*").handler(SecurityHeadersHandler.hub());
     hub.get("/hub/health").handler(dependencies.health());
     hub.get("/hub/health/:probe").handler(dependencies.health());
@@ -78,11 +87,13 @@ public final class RouterVerticle extends VerticleBase {
       .setDefaultContentEncoding("UTF-8"));
     dependencies.hubRoutes().accept(hub);
 
-    Handler<HttpServerRequest> timedUser = proxyTimer.around(user);
+    Handler<HttpServerRequest> timedUser = proxyTimer.around(user, accessLog);
     // Notebook traffic skips the web router: it needs none of its features, and it is most of the load.
     CharSequence instanceHeader = HttpHeaders.createOptimized("X-Wharf-Instance");
     CharSequence instanceId = HttpHeaders.createOptimized(options.instanceId());
+    RequestIds requestIds = RequestIds.create(options.trustRequestId());
     Handler<HttpServerRequest> dispatch = request -> {
+      requestIds.assign(request);
       // Operators and load-balancer tests can tell which instance answered.
       request.response().headers().set(instanceHeader, instanceId);
       if (request.path().startsWith(UserPath.PREFIX)) {
@@ -92,5 +103,11 @@ public final class RouterVerticle extends VerticleBase {
       }
     };
     return vertx.createHttpServer(serverOptions).requestHandler(dispatch).listen();
+  }
+
+  /** In place of the web router's own log line for an unhandled failure, one that names the request. */
+  private static void logFailure(RoutingContext ctx) {
+    log.atError().addKeyValue(RequestIds.LOG_KEY, ctx.request().getHeader(RequestIds.HEADER)).setCause(ctx.failure())
+      .log("{} {} failed", ctx.request().method(), ctx.request().path());
   }
 }

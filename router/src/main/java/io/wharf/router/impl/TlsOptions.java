@@ -7,18 +7,19 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.SelfSignedCertificate;
 import io.wharf.router.RouterOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.logging.Logger;
 
 /** The router's TLS material and engine. */
 public final class TlsOptions {
 
-  private static final Logger log = Logger.getLogger(TlsOptions.class.getName());
+  private static final Logger log = LoggerFactory.getLogger(TlsOptions.class);
 
   private TlsOptions() {
   }
@@ -56,8 +57,10 @@ public final class TlsOptions {
       } finally {
         generated.delete();
       }
-      log.warning("No TLS certificate configured: created a self-signed development certificate in " + dir
-        + ". Browsers will warn about it; configure router.tls-cert and router.tls-key for real use.");
+      // The expected case on a first local run, so a note rather than a warning; a browser will
+      // warn about the certificate anyway.
+      log.info("No TLS certificate configured: created a self-signed development certificate in {}."
+        + " Browsers will warn about it; configure router.tls-cert and router.tls-key for real use.", dir);
     }
     return new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString());
   }
@@ -67,7 +70,7 @@ public final class TlsOptions {
     if (OpenSSLEngineOptions.isAvailable()) {
       return new OpenSSLEngineOptions();
     }
-    log.severe("OpenSSL (netty-tcnative) is not available on this platform: falling back to the JDK's TLS engine, "
+    log.error("OpenSSL (netty-tcnative) is not available on this platform: falling back to the JDK's TLS engine, "
       + "which is markedly slower. Install a platform with tcnative support for production.");
     return new JdkSSLEngineOptions();
   }

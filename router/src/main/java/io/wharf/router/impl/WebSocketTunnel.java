@@ -9,8 +9,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetSocket;
 import io.wharf.session.ServerRecord;
-
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tunnels WebSocket upgrades to the container. The proxy library joins the two sockets without
@@ -22,22 +22,25 @@ import java.util.logging.Logger;
  */
 final class WebSocketTunnel {
 
-  private static final Logger log = Logger.getLogger(WebSocketTunnel.class.getName());
+  private static final Logger log = LoggerFactory.getLogger(WebSocketTunnel.class);
 
   private final HttpClient client;
   private final String cookieName;
   private final String publicOrigin;
   private final WebSocketCounter counter;
+  private final AccessLog accessLog;
 
   /**
    * @param publicOrigin Wharf's public origin, such as {@code https://notebooks.example.org};
    *                     null to take it from each request's Host header
+   * @param accessLog    where a successful upgrade is logged; null when the access log is off
    */
-  WebSocketTunnel(HttpClient client, String cookieName, String publicOrigin, WebSocketCounter counter) {
+  WebSocketTunnel(HttpClient client, String cookieName, String publicOrigin, WebSocketCounter counter, AccessLog accessLog) {
     this.client = client;
     this.cookieName = cookieName;
     this.publicOrigin = publicOrigin;
     this.counter = counter;
+    this.accessLog = accessLog;
   }
 
   static boolean isUpgrade(HttpServerRequest request) {
@@ -55,6 +58,7 @@ final class WebSocketTunnel {
 
   /** Tunnels the upgrade {@code request} to the container of {@code route}; {@code onTraffic} runs per chunk either way. */
   void open(HttpServerRequest request, ServerRecord route, Runnable onTraffic) {
+    long start = accessLog != null ? System.nanoTime() : 0L;
     String host = request.authority() == null ? null : request.authority().toString();
     if (!originAllowed(request.getHeader(HttpHeaders.ORIGIN), publicOrigin, host)) {
       Responses.json(request, 403, "cross-origin WebSocket refused");
@@ -74,21 +78,22 @@ final class WebSocketTunnel {
       .setURI(request.uri())
       .setHeaders(headers);
     client.request(options)
-      .compose(backendRequest -> {
-        // The request outlives the upgrade: Vert.x reports the tunnel's end to it as "Connection
-        // was closed", logged as an error unless someone listens.
-        backendRequest.exceptionHandler(err -> log.fine("WebSocket request to " + route.key() + ": " + err.getMessage()));
-        return backendRequest.connect();
-      })
-      .onSuccess(response -> join(request, response, onTraffic))
+      // Once switched, the backend request fails when either side closes the tunnel, which is the
+      // normal end of a WebSocket; without a handler Vert.x logs each one as an error.
+      .compose(backendRequest -> backendRequest.exceptionHandler(err -> log.atDebug()
+          .addKeyValue(RequestIds.LOG_KEY, request.getHeader(RequestIds.HEADER))
+          .log("WebSocket to {} ended: {}", route.key(), err.getMessage()))
+        .connect())
+      .onSuccess(response -> join(request, response, onTraffic, start))
       .onFailure(err -> {
-        log.fine("WebSocket to " + route.key() + " failed: " + err.getMessage());
+        log.atDebug().addKeyValue(RequestIds.LOG_KEY, request.getHeader(RequestIds.HEADER))
+          .log("WebSocket to {} failed: {}", route.key(), err.getMessage());
         request.resume();
         Responses.json(request, 502, "the notebook server did not accept the WebSocket");
       });
   }
 
-  private void join(HttpServerRequest request, HttpClientResponse backend, Runnable onTraffic) {
+  private void join(HttpServerRequest request, HttpClientResponse backend, Runnable onTraffic, long start) {
     if (backend.statusCode() != 101) {
       backend.body().onComplete(body -> {
         request.resume();
@@ -109,8 +114,13 @@ final class WebSocketTunnel {
     });
     request.toNetSocket().onComplete(ar -> {
       if (ar.failed()) {
+        log.atDebug().addKeyValue(RequestIds.LOG_KEY, request.getHeader(RequestIds.HEADER))
+          .log("WebSocket upgrade of {} failed: {}", request.path(), ar.cause().getMessage());
         backendSocket.close();
         return;
+      }
+      if (accessLog != null) {
+        accessLog.upgraded(request, System.nanoTime() - start);
       }
       NetSocket clientSocket = ar.result();
       counter.opened();

@@ -92,7 +92,7 @@ class WebSocketTunnelTest {
     ServerRecord route = new ServerRecord("alice", "", ServerRecord.State.RUNNING, "test", "c", "127.0.0.1", backend.actualPort(),
       "token", 0, 0, 100, "ready", "");
     gauge = WebSocketGauge.register(null);
-    WebSocketTunnel tunnel = new WebSocketTunnel(proxyClient = vertx.createHttpClient(), "wharf-session", null, gauge);
+    WebSocketTunnel tunnel = new WebSocketTunnel(proxyClient = vertx.createHttpClient(), "wharf-session", null, gauge, null);
     HttpServer front = vertx.createHttpServer().requestHandler(request -> tunnel.open(request, route, traffic::incrementAndGet))
       .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
 

@@ -141,7 +141,9 @@ public final class HubRoutes {
       default -> response.setStatusCode(status).getStatusMessage();
     };
     if (status >= 500) {
-      log.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+      // The router set X-Request-Id on the request; the log line carries it like the access log's.
+      log.atError().addKeyValue("request_id", ctx.request().getHeader("X-Request-Id")).setCause(ctx.failure())
+        .log("{} {} failed", ctx.request().method(), ctx.request().path());
     }
     Replies.error(ctx, status, message);
   }

@@ -3,23 +3,28 @@
 #   instances wharf-1, wharf-2, wharf-3 on 127.0.0.1, 127.0.0.2, 127.0.0.3 (router on port
 #   INSTANCE_PORT, Hazelcast on CLUSTER_PORT, containers published on the same address), joined
 #   over TCP-IP with a cluster secret and sharing one cookie secret;
-#   nginx on https://localhost:PORT/ spreading requests round-robin, with no stickiness.
-# Sets up what is missing first (JDK, Maven, Docker, the Jupyter image, nginx). Runs in the
-# foreground; Ctrl-C stops the instances and nginx. Notebook containers keep running and the
-# next run re-adopts them: state and secrets live under data/cluster/.
+#   nginx on https://localhost:PORT/ spreading requests round-robin, with no stickiness;
+#   one PostgreSQL server on 127.0.0.1:PG_PORT that the three share for accounts and tokens
+#   (a cluster refuses embedded databases).
+# Sets up what is missing first (JDK, Maven, Docker, the Jupyter image, nginx, PostgreSQL).
+# Runs in the foreground; Ctrl-C stops the instances, nginx and PostgreSQL. Notebook containers
+# keep running and the next run re-adopts them: state, the database and secrets live under
+# data/cluster/.
 #
-# Env: PORT (8443), INSTANCE_PORT (9443), CLUSTER_PORT (5701), BUILD=1 to rebuild the jar,
+# Env: PORT (8443), INSTANCE_PORT (9443), CLUSTER_PORT (5701), PG_PORT (5433), BUILD=1 to rebuild the jar,
 #      WHARF_AUTH_ADMIN_PASSWORD (otherwise generated once and kept under data/cluster/),
 #      any other WHARF_* setting (README), applied to every instance.
 # Try: kill -9 one instance's pid (printed below) and keep using the notebook; list, drain or
 #      resume instances with scripts/instances.sh (the command it prints at the start).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+source "$WHARF_HOME/scripts/postgres.sh"
 cd "$WHARF_HOME"
 
 PORT=${PORT:-8443}
 INSTANCE_PORT=${INSTANCE_PORT:-9443}
 CLUSTER_PORT=${CLUSTER_PORT:-5701}
+PG_PORT=${PG_PORT:-5433}
 addresses=(127.0.0.1 127.0.0.2 127.0.0.3)
 state=$WHARF_HOME/data/cluster
 
@@ -73,9 +78,14 @@ stop() {
   [ -f "$lb/nginx.pid" ] && kill "$(cat "$lb/nginx.pid")" 2>/dev/null
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  wharf_postgres_stop "$state/postgres"
 }
 trap stop EXIT
 trap 'exit 130' INT TERM
+
+# The database the instances share; it keeps its files under data/cluster/postgres.
+say "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+wharf_postgres_start "$state/postgres" "$PG_PORT" wharf
 
 members=$(printf "%s:$CLUSTER_PORT," "${addresses[@]}")
 for i in "${!addresses[@]}"; do
@@ -98,6 +108,7 @@ for i in "${!addresses[@]}"; do
     export WHARF_AUTH_ADMIN_PASSWORD
     # nginx connects from 127.0.0.1: its X-Forwarded-For names the client for the per-address login limit.
     export WHARF_AUTH_TRUSTED_PROXIES=${WHARF_AUTH_TRUSTED_PROXIES:-127.0.0.1}
+    export WHARF_STORE_URL=$WHARF_POSTGRES_URL WHARF_STORE_USER=$WHARF_POSTGRES_USER WHARF_STORE_PASSWORD=$WHARF_POSTGRES_PASSWORD
     exec java -jar server/target/wharf.jar
   ) > >(sed -u "s/^/[$id] /") 2>&1 &
   pids+=($!)

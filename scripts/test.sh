@@ -4,7 +4,18 @@
 # first. Every container the tests create is removed by the tests.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+source "$WHARF_HOME/scripts/postgres.sh"
 cd "$WHARF_HOME"
+
+# A PostgreSQL server of its own for this run, on a free loopback port: the store's tests run
+# against it as well as against the embedded database, and the cluster tests share it.
+pg_parent=$(mktemp -d /tmp/wharf-test-postgres.XXXXXX)
+chmod 755 "$pg_parent"
+trap 'wharf_postgres_stop "$pg_parent/data"; rm -rf "$pg_parent"' EXIT
+wharf_postgres_start "$pg_parent/data" "$(wharf_free_port 55432)" wharf
+export WHARF_TEST_POSTGRES_URL=$WHARF_POSTGRES_URL WHARF_TEST_POSTGRES_USER=$WHARF_POSTGRES_USER \
+  WHARF_TEST_POSTGRES_PASSWORD=$WHARF_POSTGRES_PASSWORD
+echo "wharf: PostgreSQL for the tests at $WHARF_TEST_POSTGRES_URL" >&2
 
 # The small static image that stands in for a notebook where a test measures Wharf, not Jupyter.
 bash "$WHARF_HOME/bench/build-static-image.sh"

@@ -18,7 +18,7 @@ record WharfOptions(InstanceOptions instance, ClusterOptions cluster, MetricsOpt
    * @throws IllegalArgumentException naming the first key whose value is missing or wrong
    */
   static WharfOptions fromJson(JsonObject config) {
-    return new WharfOptions(
+    WharfOptions options = new WharfOptions(
       InstanceOptions.fromJson(config),
       ClusterOptions.fromJson(config),
       MetricsOptions.fromJson(config),
@@ -26,5 +26,16 @@ record WharfOptions(InstanceOptions instance, ClusterOptions cluster, MetricsOpt
       RouterOptions.fromJson(config),
       SessionManagerOptions.fromJson(config),
       ContainerManagerOptions.fromJson(config));
+    // Each instance's embedded file would hold only the writes that instance served, and after
+    // a stop of the whole cluster the first to start would bring back its own view: accounts
+    // made elsewhere lost, accounts deleted elsewhere back. Refused rather than warned about,
+    // because nothing would show the damage until that full restart.
+    if (options.cluster().members().size() > 1 && options.sessions().store().embedded()
+        && options.instance().runs(InstanceOptions.SESSION_MANAGER)) {
+      throw new IllegalArgumentException("store.url must name a PostgreSQL database that every instance shares when"
+        + " cluster.members lists several instances: an embedded database per instance would lose or bring back"
+        + " accounts and tokens when the whole cluster restarts");
+    }
+    return options;
   }
 }

@@ -128,4 +128,33 @@ class WharfOptionsTest {
     assertTrue(instance.runs(InstanceOptions.SESSION_MANAGER));
     assertFalse(instance.runs(InstanceOptions.CONTAINER_MANAGER));
   }
+
+  @Test
+  void aClusterOfSessionManagersNeedsASharedDatabase() {
+    JsonObject embedded = WharfConfig.defaults();
+    embedded.getJsonObject("cluster").put("members", "10.0.0.1, 10.0.0.2");
+    assertTrue(failure(embedded).startsWith("store.url must name a PostgreSQL database"), failure(embedded));
+
+    JsonObject shared = embedded.copy();
+    shared.getJsonObject("store").put("url", "jdbc:postgresql://db:5432/wharf");
+    assertEquals("jdbc:postgresql://db:5432/wharf", WharfOptions.fromJson(shared).sessions().store().url());
+
+    JsonObject routerOnly = embedded.copy();
+    routerOnly.getJsonObject("instance").put("roles", "router");
+    assertTrue(WharfOptions.fromJson(routerOnly).sessions().store().embedded(), "a router opens no database");
+
+    JsonObject single = WharfConfig.defaults();
+    single.getJsonObject("cluster").put("members", "10.0.0.1");
+    assertTrue(WharfOptions.fromJson(single).sessions().store().embedded());
+  }
+
+  @Test
+  void theStoreTakesOnlyAPostgresqlUrlAndABoundedPool() {
+    JsonObject mysql = WharfConfig.defaults();
+    mysql.getJsonObject("store").put("url", "jdbc:mysql://db/wharf");
+    assertTrue(failure(mysql).startsWith("store.url must be empty (an embedded database) or a jdbc:postgresql: URL"), failure(mysql));
+    JsonObject pool = WharfConfig.defaults();
+    pool.getJsonObject("store").put("pool-size", 0);
+    assertEquals("store.pool-size must be a whole number from 1 to 100, got 0", failure(pool));
+  }
 }

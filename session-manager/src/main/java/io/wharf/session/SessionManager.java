@@ -8,13 +8,17 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.wharf.session.account.AccountsFile;
 import io.wharf.session.account.AdminAccount;
+import io.wharf.session.account.DurableAccounts;
 import io.wharf.session.account.HashingPool;
-import io.wharf.session.account.SharedAccounts;
+import io.wharf.session.account.WriteThroughTokens;
 import io.wharf.session.hub.HubRoutes;
 import io.wharf.session.lifecycle.ContainerManagers;
 import io.wharf.session.lifecycle.Lifecycle;
 import io.wharf.session.store.HazelcastMaps;
+import io.wharf.session.store.JdbcStore;
+import io.wharf.session.store.TokenStore;
 
 /**
  * The session-manager role: accounts, login, the server lifecycle and the hub's pages and API.
@@ -53,18 +57,27 @@ public final class SessionManager {
     return create(vertx, options, state, cookies, Lifecycle.eventBus(vertx, options.launchTimeoutMillis()), registry);
   }
 
-  /** Boots the role with the given container managers (a fake one in tests). */
+  /**
+   * Boots the role with the given container managers (a fake one in tests). It opens the
+   * database ({@code options.store()}), moves a legacy {@code accounts.json} into it, and fills
+   * the cluster's account and token caches from it unless another instance already has.
+   */
   public static Future<SessionManager> create(Vertx vertx, SessionManagerOptions options, SharedState state, SessionCookies cookies,
                                               ContainerManagers containers, MeterRegistry registry) {
     HashingPool hashing = new HashingPool(vertx, options.limits().hashThreads(), options.limits().hashQueue());
-    return vertx.executeBlocking(() -> new SharedAccounts(vertx, state.accounts(), options.dataDir().resolve("accounts.json"),
-        options.passwordIterations(), hashing), false)
-      .compose(accounts -> AdminAccount.ensure(accounts, options.adminUser(), options.adminPassword()).map(v -> {
-        Lifecycle lifecycle = Lifecycle.create(vertx, state, options, containers, registry);
-        HubRoutes hub = new HubRoutes(vertx, cookies, options.cookieName(), accounts, state, lifecycle.servers(),
-          options.staticDir(), options.limits());
-        return new SessionManager(lifecycle, hub);
-      }));
+    return JdbcStore.open(vertx, options.store(), options.dataDir())
+      .compose(db -> AccountsFile.migrate(vertx, options.dataDir().resolve("accounts.json"), db.accounts())
+        .compose(migrated -> Future.all(db.accounts().all(), db.tokens().all()))
+        .compose(loaded -> state.caches().fillOnce(loaded.resultAt(0), loaded.resultAt(1)))
+        .compose(filled -> vertx.executeBlocking(() -> new DurableAccounts(vertx, db.accounts(), state.accounts(), state.tokens(),
+          options.passwordIterations(), hashing), false))
+        .compose(accounts -> AdminAccount.ensure(accounts, options.adminUser(), options.adminPassword()).map(v -> {
+          TokenStore tokens = new WriteThroughTokens(db.tokens(), state.tokens());
+          Lifecycle lifecycle = Lifecycle.create(vertx, state, options, containers, registry);
+          HubRoutes hub = new HubRoutes(vertx, cookies, options.cookieName(), accounts, tokens, state, lifecycle.servers(),
+            options.staticDir(), options.limits());
+          return new SessionManager(lifecycle, hub);
+        })));
   }
 
   /**

@@ -23,13 +23,15 @@ import static io.wharf.config.ConfigValues.requiredText;
  * @param cookieSecret        base64 cookie-signing secrets, comma-separated, the first signs; empty to use the data directory's
  * @param launchTimeoutMillis how long a launch may take end to end (the readiness timeout and a minute)
  * @param limits              login and API rate limits and the password-hashing pool
+ * @param store               where accounts and tokens are kept durably
  */
 public record SessionManagerOptions(
   String instanceId, String advertiseAddress, Path dataDir, Path staticDir, boolean localContainers,
   String cookieName, String cookieSecret, Duration cookieTtl, String adminUser, String adminPassword, int passwordIterations,
   String image, LimitProfiles profiles, long launchTimeoutMillis,
   int concurrentLaunches, int launchQueue, int serversPerUser, int namedServersPerUser,
-  long cullIdleMillis, long cullMaxAgeMillis, long cullIntervalMillis, long lostTimeoutMillis, RateLimitOptions limits) {
+  long cullIdleMillis, long cullMaxAgeMillis, long cullIntervalMillis, long lostTimeoutMillis, RateLimitOptions limits,
+  StoreOptions store) {
 
   /** A cookie name as RFC 6265 allows it (a token). */
   private static final Pattern COOKIE_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
@@ -59,6 +61,7 @@ public record SessionManagerOptions(
       requiredLong(config, "servers.cull-max-age-seconds", 0, Long.MAX_VALUE / 1000) * 1000,
       requiredLong(config, "servers.cull-interval-seconds", 1, 86_400) * 1000,
       requiredLong(config, "cluster.lost-timeout-seconds", 1, 86_400) * 1000,
-      RateLimitOptions.fromJson(config));
+      RateLimitOptions.fromJson(config),
+      StoreOptions.fromJson(config));
   }
 }

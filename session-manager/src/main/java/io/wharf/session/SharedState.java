@@ -2,6 +2,7 @@ package io.wharf.session;
 
 import io.wharf.session.store.AccountStore;
 import io.wharf.session.store.ActivityStore;
+import io.wharf.session.store.CacheFill;
 import io.wharf.session.store.ClusterView;
 import io.wharf.session.store.RateLimitStore;
 import io.wharf.session.store.ServerStore;
@@ -10,10 +11,11 @@ import io.wharf.session.store.TokenStore;
 /**
  * Everything the instances of a cluster share, built once at boot
  * ({@code HazelcastMaps.sharedState}, or in memory for tests). The router sees only
- * {@link #routes()} and {@link #activitySink()}.
+ * {@link #routes()} and {@link #activitySink()}. Accounts and tokens here are the cluster's
+ * cache of the durable store; {@link #caches()} fills them from it at start.
  */
 public record SharedState(ServerStore servers, ActivityStore activity, AccountStore accounts, TokenStore tokens,
-                          ClusterView cluster, RateLimitStore rateLimits) {
+                          ClusterView cluster, RateLimitStore rateLimits, CacheFill caches) {
 
   /** The route lookup the router needs. */
   public RouteTable routes() {

@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ScopesTest {
 
-  private static final Account ALICE = new Account("alice", false, "h", 0);
-  private static final Account ROOT = new Account("root", true, "h", 0);
+  private static final Account ALICE = new Account("a1", "alice", false, "h", 0);
+  private static final Account ROOT = new Account("r1", "root", true, "h", 0);
 
   @Test
   void aUserActsOnlyOnThemself() {

@@ -27,12 +27,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The cluster {@link ClusterIT} runs against: one Wharf process per loopback address, one
- * Hazelcast cluster, nginx in front, and the admin's client to ask the cluster about itself
- * through {@code /hub/api}.
+ * Hazelcast cluster, one PostgreSQL database they share (a cluster refuses embedded ones),
+ * nginx in front, and the admin's client to ask the cluster about itself through
+ * {@code /hub/api}.
  */
 final class WharfCluster {
 
   final List<WharfProcess> instances = new ArrayList<>();
+  final Postgres.Database database;
   NginxBalancer balancer;
   HubClient admin;
 
@@ -45,6 +47,7 @@ final class WharfCluster {
     new SecureRandom().nextBytes(key);
     String cookieSecret = Base64.getEncoder().encodeToString(key);
     String clusterSecret = UUID.randomUUID().toString();
+    database = Postgres.create();
     for (int i = 0; i < addresses.size(); i++) {
       String address = addresses.get(i);
       WharfProcess wharf = new WharfProcess("c" + (i + 1), address, httpsPort, Map.of(
@@ -57,6 +60,7 @@ final class WharfCluster {
         "WHARF_ROUTER_EVENT_LOOPS", "2"));
       // Users' home volumes carry the instance id, so cleanup finds exactly this test's.
       wharf.with("WHARF_CONTAINERS_HOME_VOLUME", wharf.instanceId + "-home-{user}");
+      database.wharfEnv().forEach(wharf::with);
       instances.add(wharf);
     }
   }
@@ -133,7 +137,8 @@ final class WharfCluster {
   }
 
   /**
-   * Stops the instances and nginx and checks that no container or volume of theirs is left.
+   * Stops the instances and nginx, drops the database, and checks that no container or volume
+   * of theirs is left.
    * Keeps the instances' logs and data directories when {@code keepData}.
    */
   void stop(boolean keepData) throws Exception {
@@ -147,6 +152,11 @@ final class WharfCluster {
     }
     if (balancer != null) {
       balancer.close();
+    }
+    try {
+      database.drop();
+    } catch (Exception e) {
+      errors.add(e);
     }
     for (WharfProcess wharf : instances) {
       assertTrue(Docker.containersOf(wharf.instanceId).isEmpty(), "no container of " + wharf.instanceId + " is left");

@@ -73,7 +73,8 @@ final class Callers {
     }
     return tokens.tokenByHash(Secrets.sha256Hex(secret)).map(token -> {
       Account owner = token == null || token.expired(System.currentTimeMillis()) ? null : accounts.find(token.user());
-      return owner == null ? null : new Scopes.Caller(owner, token.scopes(), false);
+      // A token belongs to an account, not a name: a re-created account of that name does not get it.
+      return token != null && token.ownedBy(owner) ? new Scopes.Caller(owner, token.scopes(), false) : null;
     });
   }
 

@@ -17,6 +17,7 @@ import io.wharf.session.lifecycle.ServerLifecycle;
 import io.wharf.session.limits.ApiLimits;
 import io.wharf.session.limits.ClientAddress;
 import io.wharf.session.limits.LoginLimits;
+import io.wharf.session.store.TokenStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,18 +46,19 @@ public final class HubRoutes {
   private final String csrfSecret;
   private final Path staticDir;
 
-  public HubRoutes(Vertx vertx, SessionCookies cookies, String cookieName, Accounts accounts, SharedState state,
+  /** @param tokens the API tokens, written through to the database */
+  public HubRoutes(Vertx vertx, SessionCookies cookies, String cookieName, Accounts accounts, TokenStore tokens, SharedState state,
                    ServerLifecycle lifecycle, Path staticDir, RateLimitOptions limits) {
     this.vertx = vertx;
-    this.callers = new Callers(cookies, accounts, state.tokens(), cookieName, new ApiLimits(state.rateLimits(), limits));
+    this.callers = new Callers(cookies, accounts, tokens, cookieName, new ApiLimits(state.rateLimits(), limits));
     this.login = new LoginHandler(cookies, cookieName, accounts, lifecycle, new LoginLimits(state.rateLimits(), limits),
       ClientAddress.create(limits.trustedProxies()));
     this.servers = new ServerApi(callers, accounts, lifecycle);
     this.progress = new ProgressStream(vertx, servers, state.servers(), new Progress(vertx));
     this.pending = new PendingPage(callers, accounts, lifecycle, staticDir);
     this.users = new UserApi(callers, accounts, state);
-    this.userAdmin = new UserAdminApi(callers, accounts, state.servers(), state.tokens(), lifecycle);
-    this.tokens = new TokenApi(callers, state.tokens());
+    this.userAdmin = new UserAdminApi(callers, accounts, state.servers(), lifecycle);
+    this.tokens = new TokenApi(callers, accounts, tokens);
     this.instances = new InstanceApi(callers, state.cluster());
     this.csrfSecret = cookies.csrfSecret();
     this.staticDir = staticDir;

@@ -5,6 +5,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.wharf.session.Scopes;
 import io.wharf.session.Secrets;
+import io.wharf.session.account.Accounts;
+import io.wharf.session.store.Account;
 import io.wharf.session.store.ApiToken;
 import io.wharf.session.store.TokenStore;
 
@@ -15,22 +17,43 @@ import java.util.function.Consumer;
 /**
  * API tokens, with JupyterHub's paths and shapes: {@code POST/GET /hub/api/users/{name}/tokens}
  * and {@code GET/DELETE /hub/api/users/{name}/tokens/{id}}. The secret is shown once, at creation.
+ * A token belongs to the account's id, so tokens are listed and made only for a user that exists.
  */
 final class TokenApi {
 
   private static final Set<String> USER_SCOPES = Set.of(Scopes.SERVERS, Scopes.READ_USERS, Scopes.TOKENS);
 
   private final Callers callers;
+  private final Accounts accounts;
   private final TokenStore tokens;
 
-  TokenApi(Callers callers, TokenStore tokens) {
+  TokenApi(Callers callers, Accounts accounts, TokenStore tokens) {
     this.callers = callers;
+    this.accounts = accounts;
     this.tokens = tokens;
+  }
+
+  /** Runs {@code action} with the account of the path's user when the caller may manage its tokens; 404 when there is none. */
+  private void withAccount(RoutingContext ctx, Consumer<Account> action) {
+    String name = ctx.pathParam("name");
+    callers.require(ctx, Scopes.TOKENS, name, caller -> {
+      Account account = accounts.find(name);
+      if (account == null) {
+        Replies.error(ctx, 404, "no such user: " + name);
+      } else {
+        action.accept(account);
+      }
+    });
   }
 
   void create(RoutingContext ctx) {
     String name = ctx.pathParam("name");
     callers.require(ctx, Scopes.TOKENS, name, caller -> {
+      Account account = accounts.find(name);
+      if (account == null) {
+        Replies.error(ctx, 404, "no such user: " + name);
+        return;
+      }
       JsonObject body = UserAdminApi.body(ctx);
       if (body == null) {
         return;
@@ -62,8 +85,9 @@ final class TokenApi {
       }
       long now = System.currentTimeMillis();
       String value = Secrets.randomHex(32);
-      ApiToken token = new ApiToken(value.substring(0, 8) + Long.toHexString(now & 0xffff), name, Secrets.sha256Hex(value),
-        scopes, text, now, seconds.longValue() > 0 ? now + seconds.longValue() * 1000 : 0);
+      ApiToken token = new ApiToken(value.substring(0, 8) + Long.toHexString(now & 0xffff), name, account.id(),
+        Secrets.sha256Hex(value), scopes, text, now, seconds.longValue() > 0 ? now + seconds.longValue() * 1000 : 0);
+      // Answered 201 only once the database committed it.
       tokens.saveToken(token)
         .onSuccess(v -> Replies.json(ctx, 201, json(token).put("token", value)))
         .onFailure(err -> Replies.error(ctx, 503, "could not store the token"));
@@ -71,8 +95,7 @@ final class TokenApi {
   }
 
   void list(RoutingContext ctx) {
-    String name = ctx.pathParam("name");
-    callers.require(ctx, Scopes.TOKENS, name, caller -> tokens.tokensOf(name)
+    withAccount(ctx, account -> tokens.tokensOf(account.id())
       .onSuccess(list -> {
         JsonArray array = new JsonArray();
         list.stream().sorted((a, b) -> Long.compare(a.createdAt(), b.createdAt())).forEach(t -> array.add(json(t)));
@@ -92,9 +115,8 @@ final class TokenApi {
   }
 
   private void withToken(RoutingContext ctx, Consumer<ApiToken> action) {
-    String name = ctx.pathParam("name");
     String id = ctx.pathParam("id");
-    callers.require(ctx, Scopes.TOKENS, name, caller -> tokens.tokensOf(name).onSuccess(list -> {
+    withAccount(ctx, account -> tokens.tokensOf(account.id()).onSuccess(list -> {
       ApiToken token = list.stream().filter(t -> t.id().equals(id)).findFirst().orElse(null);
       if (token == null) {
         Replies.error(ctx, 404, "no such token: " + id);

@@ -10,8 +10,8 @@ import io.wharf.session.UserNames;
 import io.wharf.session.account.Accounts;
 import io.wharf.session.lifecycle.ServerLifecycle;
 import io.wharf.session.store.Account;
+import io.wharf.session.store.NameTakenException;
 import io.wharf.session.store.ServerStore;
-import io.wharf.session.store.TokenStore;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,22 +19,20 @@ import java.util.List;
 /**
  * Creating and deleting users (admin only), with JupyterHub's paths and shapes:
  * {@code POST /hub/api/users}, {@code POST /hub/api/users/{name}} (Wharf takes the password in
- * the body) and {@code DELETE /hub/api/users/{name}} (stops the user's servers and revokes their
- * tokens first: tokens name their owner, and would otherwise pass to a new account of that name).
+ * the body) and {@code DELETE /hub/api/users/{name}} (stops the user's servers, then deletes the
+ * account and its tokens from the database and the cache).
  */
 final class UserAdminApi {
 
   private final Callers callers;
   private final Accounts accounts;
   private final ServerStore servers;
-  private final TokenStore tokens;
   private final ServerLifecycle lifecycle;
 
-  UserAdminApi(Callers callers, Accounts accounts, ServerStore servers, TokenStore tokens, ServerLifecycle lifecycle) {
+  UserAdminApi(Callers callers, Accounts accounts, ServerStore servers, ServerLifecycle lifecycle) {
     this.callers = callers;
     this.accounts = accounts;
     this.servers = servers;
-    this.tokens = tokens;
     this.lifecycle = lifecycle;
   }
 
@@ -95,7 +93,7 @@ final class UserAdminApi {
       Future.all(fresh.stream().map(user -> accounts.save(user, password != null ? password : Secrets.randomHex(24), admin)).toList())
         .onSuccess(saved -> Replies.json(ctx, 201, new JsonArray(saved.<Account>list().stream()
           .map(account -> ServerModel.user(account, List.of())).toList())))
-        .onFailure(err -> Replies.error(ctx, 503, "could not save the accounts"));
+        .onFailure(err -> saveFailed(ctx, err, "could not save the accounts"));
     });
   }
 
@@ -119,8 +117,17 @@ final class UserAdminApi {
       }
       accounts.save(name, password, admin)
         .onSuccess(account -> Replies.json(ctx, 201, ServerModel.user(account, List.of())))
-        .onFailure(err -> Replies.error(ctx, 503, "could not save the account"));
+        .onFailure(err -> saveFailed(ctx, err, "could not save the account"));
     });
+  }
+
+  /** 409 when another request (perhaps on another instance) created the name first; else 503. */
+  private static void saveFailed(RoutingContext ctx, Throwable err, String message) {
+    if (err instanceof NameTakenException) {
+      Replies.error(ctx, 409, err.getMessage());
+    } else {
+      Replies.error(ctx, 503, message);
+    }
   }
 
   /** The body's password; null when absent and not required, or when it is refused (answered 400). */
@@ -155,8 +162,6 @@ final class UserAdminApi {
       }
       servers.serversOf(name)
         .compose(all -> Future.all(all.stream().map(s -> lifecycle.stop(s.user(), s.server())).toList()))
-        .compose(v -> tokens.tokensOf(name))
-        .compose(owned -> Future.all(owned.stream().map(t -> tokens.removeToken(t.hash())).toList()))
         .compose(v -> accounts.delete(name))
         .onSuccess(v -> Replies.noContent(ctx))
         .onFailure(err -> Replies.error(ctx, 503, "could not delete " + name + ": " + err.getMessage()));

@@ -3,8 +3,9 @@ package io.wharf.session.store;
 import java.util.Collection;
 
 /**
- * Where accounts are shared: every instance holds all of them in memory (reads never leave the
- * process) and a write reaches every instance.
+ * Accounts as the cluster shares them, in front of the database ({@link AccountRecords}): every
+ * instance holds all of them in memory (reads never leave the process) and a write reaches
+ * every instance.
  */
 public interface AccountStore {
 
@@ -15,7 +16,4 @@ public interface AccountStore {
   void removeAccount(String name);
 
   Collection<Account> accounts();
-
-  /** Called, on some thread, after any instance changed an account. */
-  void onAccountsChanged(Runnable listener);
 }

@@ -1,15 +1,15 @@
 package io.wharf.session.store;
 
-import com.hazelcast.core.EntryEvent;
-import com.hazelcast.core.EntryListener;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.MapEvent;
 import com.hazelcast.replicatedmap.ReplicatedMap;
 
 import java.util.Collection;
 import java.util.List;
 
-/** Accounts in the {@code wharf-accounts} replicated map: small, and read on every hub request. */
+/**
+ * Accounts in the {@code wharf-accounts} replicated map: small, and read on every hub request.
+ * A replicated map has no map store, so the hub writes the database itself, before this.
+ */
 final class HazelcastAccounts implements AccountStore {
 
   private final ReplicatedMap<String, Account> accounts;
@@ -36,47 +36,5 @@ final class HazelcastAccounts implements AccountStore {
   @Override
   public Collection<Account> accounts() {
     return List.copyOf(accounts.values());
-  }
-
-  @Override
-  public void onAccountsChanged(Runnable listener) {
-    accounts.addEntryListener(new AccountChanges(listener));
-  }
-
-  private record AccountChanges(Runnable listener) implements EntryListener<String, Account> {
-    @Override
-    public void entryAdded(EntryEvent<String, Account> event) {
-      listener.run();
-    }
-
-    @Override
-    public void entryUpdated(EntryEvent<String, Account> event) {
-      listener.run();
-    }
-
-    @Override
-    public void entryRemoved(EntryEvent<String, Account> event) {
-      listener.run();
-    }
-
-    @Override
-    public void entryEvicted(EntryEvent<String, Account> event) {
-      listener.run();
-    }
-
-    @Override
-    public void entryExpired(EntryEvent<String, Account> event) {
-      listener.run();
-    }
-
-    @Override
-    public void mapCleared(MapEvent event) {
-      listener.run();
-    }
-
-    @Override
-    public void mapEvicted(MapEvent event) {
-      listener.run();
-    }
   }
 }

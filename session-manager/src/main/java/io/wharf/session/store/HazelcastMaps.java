@@ -32,6 +32,8 @@ public final class HazelcastMaps {
 
   // Hazelcast type ids of Bucket4j's serializers (a few from here up), apart from any other's.
   private static final int BUCKET4J_TYPE_IDS = 1_000;
+  /** Whether the accounts and tokens caches were filled from the database (see {@link HazelcastCacheFill}). */
+  static final String STORE = "wharf-store";
 
   private HazelcastMaps() {
   }
@@ -40,7 +42,7 @@ public final class HazelcastMaps {
   public static SharedState sharedState(Vertx vertx, HazelcastInstance hazelcast) {
     return new SharedState(new HazelcastServers(vertx, hazelcast), new HazelcastActivity(vertx, hazelcast),
       new HazelcastAccounts(hazelcast), new HazelcastTokens(vertx, hazelcast), new HazelcastCluster(vertx, hazelcast),
-      new HazelcastRateLimits(vertx, hazelcast));
+      new HazelcastRateLimits(vertx, hazelcast), new HazelcastCacheFill(vertx, hazelcast));
   }
 
   /** Adds the map settings the adapters rely on; call before the Hazelcast instance starts. */
@@ -63,6 +65,7 @@ public final class HazelcastMaps {
       .addIndexConfig(new IndexConfig(IndexType.HASH, "state")));
     config.addMapConfig(new MapConfig(INSTANCES).setBackupCount(1));
     config.addMapConfig(new MapConfig(DRAINING).setBackupCount(1));
+    config.addMapConfig(new MapConfig(STORE).setBackupCount(1));
     // Activity outlives no server by much: a week without a write means the server is long gone.
     config.addMapConfig(new MapConfig(ACTIVITY).setBackupCount(1).setMaxIdleSeconds(7 * 86_400));
     config.addMapConfig(new MapConfig(TOMBSTONES).setBackupCount(1).setTimeToLiveSeconds(86_400));

@@ -31,12 +31,20 @@ final class HazelcastTokens implements TokenStore {
   }
 
   @Override
-  public Future<List<ApiToken>> tokensOf(String user) {
-    return async.blocking(() -> new ArrayList<>(tokens.values(Predicates.equal("user", user))));
+  public Future<List<ApiToken>> tokensOf(String accountId) {
+    return async.blocking(() -> new ArrayList<>(tokens.values(Predicates.equal("accountId", accountId))));
   }
 
   @Override
   public Future<Void> removeToken(String hash) {
     return async.adapt(tokens.removeAsync(hash)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> removeTokensOf(String accountId) {
+    return async.blocking(() -> {
+      tokens.removeAll(Predicates.equal("accountId", accountId));
+      return null;
+    });
   }
 }

@@ -4,7 +4,10 @@ import io.vertx.core.Future;
 
 import java.util.List;
 
-/** Shared API tokens, found by the hash of their secret. */
+/**
+ * API tokens as the cluster shares them, found by the hash of their secret. The hub writes
+ * through to the database first ({@link TokenRecords}); this is the cache in front of it.
+ */
 public interface TokenStore {
 
   /** The token whose secret hashes to {@code hash}, or null. Served from a local near-cache. */
@@ -12,7 +15,11 @@ public interface TokenStore {
 
   Future<Void> saveToken(ApiToken token);
 
-  Future<List<ApiToken>> tokensOf(String user);
+  /** The tokens of the account with this id. */
+  Future<List<ApiToken>> tokensOf(String accountId);
 
   Future<Void> removeToken(String hash);
+
+  /** Removes every token of the account with this id. */
+  Future<Void> removeTokensOf(String accountId);
 }

@@ -3,6 +3,7 @@ package io.wharf.session.hub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.wharf.session.Scopes;
+import io.wharf.session.Secrets;
 import io.wharf.session.testing.HubClient;
 import io.wharf.session.testing.HubOptions;
 import io.wharf.session.testing.HubReply;
@@ -12,6 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,7 +44,7 @@ class TokenApiTest {
   }
 
   private static int count(String user) {
-    return HubServerExtension.await(hub.state().shared().tokens().tokensOf(user)).size();
+    return hub.tokensOf(user).size();
   }
 
   @Test
@@ -144,5 +149,33 @@ class TokenApiTest {
     client.post("/hub/api/users/alice/tokens").session(hub.cookie("alice")).xsrf().json("{\"scopes\": [\"read:metrics\"]}").send()
       .assertError(400);
     assertEquals(before, count("alice"));
+  }
+
+  @Test
+  void aTokenIsInTheDatabaseWhenItsCreationIsAnsweredAndGoneWhenRevoked() throws SQLException {
+    String owner = hub.token("bob", Scopes.TOKENS);
+    JsonObject created = client.post("/hub/api/users/bob/tokens").token(owner).json("{\"note\": \"kept\"}").send().json(201);
+    String hash = Secrets.sha256Hex(created.getString("token"));
+    try (Connection db = hub.database(); PreparedStatement query = db.prepareStatement(
+      "SELECT account_id, scopes, note FROM api_tokens WHERE token_hash = ?")) {
+      query.setString(1, hash);
+      try (ResultSet row = query.executeQuery()) {
+        assertTrue(row.next(), "committed before the 201");
+        assertEquals(hub.accountId("bob"), row.getString(1));
+        assertEquals(Scopes.TOKENS, row.getString(2));
+        assertEquals("kept", row.getString(3));
+      }
+      client.delete("/hub/api/users/bob/tokens/" + created.getString("id")).token(owner).send().assertStatus(204);
+      try (ResultSet row = query.executeQuery()) {
+        assertFalse(row.next(), "revoked in the database too");
+      }
+    }
+  }
+
+  @Test
+  void tokensOfAUserWhoDoesNotExistAre404() {
+    String admin = hub.adminToken();
+    client.post("/hub/api/users/ghost/tokens").token(admin).json("{}").send().assertError(404);
+    client.get("/hub/api/users/ghost/tokens").token(admin).send().assertError(404);
   }
 }

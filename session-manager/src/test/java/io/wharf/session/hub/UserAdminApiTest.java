@@ -3,15 +3,20 @@ package io.wharf.session.hub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.wharf.session.Scopes;
+import io.wharf.session.Secrets;
+import io.wharf.session.store.ApiToken;
 import io.wharf.session.testing.HubClient;
 import io.wharf.session.testing.HubServerExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -47,7 +52,7 @@ class UserAdminApiTest {
   }
 
   @Test
-  void anAdminCreatesAUserWhoCanThenLogIn() throws IOException {
+  void anAdminCreatesAUserWhoCanThenLogIn() throws SQLException {
     JsonObject dave = create("dave", new JsonObject().put("password", "dave-password")).send().json(201);
     assertEquals("user", dave.getString("kind"));
     assertEquals("dave", dave.getString("name"));
@@ -58,9 +63,13 @@ class UserAdminApiTest {
     client.post("/hub/login").cookie(HubClient.XSRF_COOKIE, token)
       .form("username", "dave", "password", "dave-password", HubClient.XSRF_HEADER, token).send()
       .assertRedirect("/hub/spawn-pending/dave");
-    String accounts = Files.readString(hub.dataDir().resolve("accounts.json"));
-    assertTrue(accounts.contains("\"dave\""), "kept in the data directory");
-    assertFalse(accounts.contains("dave-password"), "only as a hash");
+    try (Connection db = hub.database();
+         ResultSet row = db.createStatement().executeQuery("SELECT id, password_hash FROM accounts WHERE name = 'dave'")) {
+      assertTrue(row.next(), "committed to the database");
+      assertEquals(hub.accountId("dave"), row.getString(1));
+      assertTrue(row.getString(2).startsWith("pbkdf2-sha256$"), "only as a hash");
+      assertFalse(row.getString(2).contains("dave-password"));
+    }
   }
 
   @Test
@@ -159,5 +168,51 @@ class UserAdminApiTest {
     client.delete("/hub/api/users/liam").token(admin).send().assertStatus(204);
     hub.user("liam");
     client.get("/hub/api/user").token(old).send().assertError(401);
+  }
+
+  @Test
+  void deletingAUserDeletesTheAccountAndItsTokensFromTheDatabase() throws SQLException {
+    hub.user("mia");
+    String id = hub.accountId("mia");
+    client.post("/hub/api/users/mia/tokens").token(admin).json(new JsonObject()).send().assertStatus(201);
+    assertEquals(1, rows("SELECT COUNT(*) FROM api_tokens WHERE account_id = ?", id));
+
+    client.delete("/hub/api/users/mia").token(admin).send().assertStatus(204);
+    assertEquals(0, rows("SELECT COUNT(*) FROM accounts WHERE id = ?", id));
+    assertEquals(0, rows("SELECT COUNT(*) FROM api_tokens WHERE account_id = ?", id));
+    assertNull(hub.accountId("mia"));
+  }
+
+  @Test
+  void aTokenOfTheOldAccountIsRefusedEvenIfTheCacheStillHeldIt() {
+    hub.user("noah");
+    String oldId = hub.accountId("noah");
+    client.delete("/hub/api/users/noah").token(admin).send().assertStatus(204);
+    hub.user("noah");
+    String newId = hub.accountId("noah");
+    assertFalse(newId.equals(oldId), "a re-created name gets a new id");
+
+    String lingering = cachedToken("noah", oldId);
+    String current = cachedToken("noah", newId);
+    client.get("/hub/api/user").token(lingering).send().assertError(401);
+    assertEquals("noah", client.get("/hub/api/user").token(current).send().json(200).getString("name"));
+  }
+
+  /** A token put straight into the cache, bound to {@code accountId}; returns its secret. */
+  private static String cachedToken(String user, String accountId) {
+    String secret = Secrets.randomHex(32);
+    HubServerExtension.await(hub.state().shared().tokens().saveToken(new ApiToken(secret.substring(0, 12), user, accountId,
+      Secrets.sha256Hex(secret), Set.of(Scopes.READ_USERS), "", System.currentTimeMillis(), 0)));
+    return secret;
+  }
+
+  private static int rows(String sql, String id) throws SQLException {
+    try (Connection db = hub.database(); PreparedStatement query = db.prepareStatement(sql)) {
+      query.setString(1, id);
+      try (ResultSet row = query.executeQuery()) {
+        row.next();
+        return row.getInt(1);
+      }
+    }
   }
 }

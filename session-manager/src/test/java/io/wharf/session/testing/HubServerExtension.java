@@ -11,6 +11,8 @@ import io.wharf.session.Scopes;
 import io.wharf.session.Secrets;
 import io.wharf.session.SessionCookies;
 import io.wharf.session.SessionManager;
+import io.wharf.session.SessionManagerOptions;
+import io.wharf.session.store.Account;
 import io.wharf.session.store.ApiToken;
 import io.wharf.session.store.InstanceInfo;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -22,6 +24,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -36,7 +41,7 @@ import java.util.stream.Stream;
  * {@link SessionManager} over an {@link InMemoryState} and a {@link FakeContainerManager},
  * mounted on a Vert.x web router and served over plain HTTP on 127.0.0.1 (TLS is the
  * router's business, not the hub's). A temporary directory holds the data directory
- * ({@code accounts.json}) and a static directory of stand-in pages. {@code GET /hub/metrics}
+ * (with the embedded database) and a static directory of stand-in pages. {@code GET /hub/metrics}
  * answers {@code metrics} to callers holding {@code read:metrics}, guarded by
  * {@link SessionManager#requireScope} as the router guards the real one.
  *
@@ -56,6 +61,7 @@ public final class HubServerExtension implements BeforeAllCallback, AfterAllCall
     Scopes.SERVERS, Scopes.READ_USERS, Scopes.TOKENS, Scopes.ADMIN_USERS, Scopes.READ_METRICS};
 
   private final HubOptions options;
+  private SessionManagerOptions sessionOptions;
   private Path dir;
   private Vertx vertx;
   private InMemoryState state;
@@ -86,7 +92,8 @@ public final class HubServerExtension implements BeforeAllCallback, AfterAllCall
     containers = new FakeContainerManager();
     secret = Secrets.randomHex(32).getBytes(StandardCharsets.US_ASCII);
     cookies = SessionCookies.create(List.of(secret), Duration.ofHours(1));
-    SessionManager hub = await(SessionManager.create(vertx, options.build(data, pages), state.shared(), cookies, containers,
+    sessionOptions = options.build(data, pages);
+    SessionManager hub = await(SessionManager.create(vertx, sessionOptions, state.shared(), cookies, containers,
       new SimpleMeterRegistry()));
     Router router = Router.router(vertx);
     // A route guarded as the router guards /hub/metrics, mounted before the hub's as there.
@@ -138,9 +145,26 @@ public final class HubServerExtension implements BeforeAllCallback, AfterAllCall
     return client;
   }
 
-  /** The data directory ({@code accounts.json}). */
+  /** The data directory (the embedded database). */
   public Path dataDir() {
     return dir.resolve("data");
+  }
+
+  /** A new connection to the hub's embedded database, to look at what it committed; close it. */
+  public Connection database() throws SQLException {
+    return DriverManager.getConnection(sessionOptions.store().jdbcUrl(dataDir()), "sa", "");
+  }
+
+  /** The id of {@code user}'s account as the hub caches it; null when there is none. */
+  public String accountId(String user) {
+    Account account = state.shared().accounts().account(user);
+    return account == null ? null : account.id();
+  }
+
+  /** The tokens of {@code user}'s current account in the cache; none when there is no such account. */
+  public List<ApiToken> tokensOf(String user) {
+    String id = accountId(user);
+    return id == null ? List.of() : await(state.shared().tokens().tokensOf(id));
   }
 
   /** The hub's cookie signer. */
@@ -163,7 +187,7 @@ public final class HubServerExtension implements BeforeAllCallback, AfterAllCall
     return adminToken;
   }
 
-  /** An API token of {@code user} with these scopes, written straight into the store; returns its secret. */
+  /** An API token of {@code user}'s account with these scopes, written straight into the cache; returns its secret. */
   public String token(String user, String... scopes) {
     return token(user, 0, scopes);
   }
@@ -176,8 +200,9 @@ public final class HubServerExtension implements BeforeAllCallback, AfterAllCall
   private String token(String user, long expiresAt, String... scopes) {
     String value = Secrets.randomHex(32);
     long now = System.currentTimeMillis();
-    await(state.shared().tokens().saveToken(new ApiToken(value.substring(0, 12), user, Secrets.sha256Hex(value),
-      Set.of(scopes), "test", now, expiresAt)));
+    String id = accountId(user);
+    await(state.shared().tokens().saveToken(new ApiToken(value.substring(0, 12), user, id != null ? id : "no-such-account",
+      Secrets.sha256Hex(value), Set.of(scopes), "test", now, expiresAt)));
     return value;
   }
 

@@ -7,14 +7,15 @@ import io.wharf.session.store.Account;
 import io.wharf.session.store.AccountStore;
 import io.wharf.session.store.ActivityStore;
 import io.wharf.session.store.ApiToken;
+import io.wharf.session.store.CacheFill;
 import io.wharf.session.store.TokenStore;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 /**
@@ -28,9 +29,9 @@ public final class InMemoryState {
   private final InMemoryCluster cluster = new InMemoryCluster(this);
   private final Map<String, Long> activity = new ConcurrentHashMap<>();
   private final Map<String, Account> accounts = new ConcurrentHashMap<>();
-  private final List<Runnable> accountListeners = new CopyOnWriteArrayList<>();
   private final Map<String, ApiToken> tokens = new ConcurrentHashMap<>();
   private final InMemoryRateLimits rateLimits = new InMemoryRateLimits(this);
+  private boolean filled;
   private volatile boolean failing;
 
   /** While true, every asynchronous store call fails, as when the cluster does not answer. */
@@ -63,7 +64,7 @@ public final class InMemoryState {
 
   /** The {@link SharedState} over this memory. */
   public SharedState shared() {
-    return new SharedState(servers, new Activity(), new Accounts(), new Tokens(), cluster, rateLimits);
+    return new SharedState(servers, new Activity(), new Accounts(), new Tokens(), cluster, rateLimits, new Fill());
   }
 
   private final class Activity implements ActivityStore {
@@ -88,23 +89,16 @@ public final class InMemoryState {
     @Override
     public void saveAccount(Account account) {
       accounts.put(account.name(), account);
-      accountListeners.forEach(Runnable::run);
     }
 
     @Override
     public void removeAccount(String name) {
       accounts.remove(name);
-      accountListeners.forEach(Runnable::run);
     }
 
     @Override
     public Collection<Account> accounts() {
       return List.copyOf(accounts.values());
-    }
-
-    @Override
-    public void onAccountsChanged(Runnable listener) {
-      accountListeners.add(listener);
     }
   }
 
@@ -121,14 +115,38 @@ public final class InMemoryState {
     }
 
     @Override
-    public Future<List<ApiToken>> tokensOf(String user) {
-      return answer(new ArrayList<>(tokens.values().stream().filter(t -> t.user().equals(user)).toList()));
+    public Future<List<ApiToken>> tokensOf(String accountId) {
+      return answer(new ArrayList<>(tokens.values().stream().filter(t -> t.accountId().equals(accountId)).toList()));
     }
 
     @Override
     public Future<Void> removeToken(String hash) {
       tokens.remove(hash);
       return answer(null);
+    }
+
+    @Override
+    public Future<Void> removeTokensOf(String accountId) {
+      tokens.values().removeIf(t -> t.accountId().equals(accountId));
+      return answer(null);
+    }
+  }
+
+  /** Fills once per instance of this class, as the Hazelcast one does once per life of the cluster. */
+  private final class Fill implements CacheFill {
+    @Override
+    public Future<Boolean> fillOnce(Collection<Account> loaded, Collection<ApiToken> loadedTokens) {
+      synchronized (InMemoryState.this) {
+        if (filled) {
+          return answer(false);
+        }
+        Set<String> names = loaded.stream().map(Account::name).collect(Collectors.toSet());
+        accounts.keySet().removeIf(name -> !names.contains(name));
+        loaded.forEach(a -> accounts.put(a.name(), a));
+        loadedTokens.forEach(t -> tokens.put(t.hash(), t));
+        filled = true;
+        return answer(true);
+      }
     }
   }
 

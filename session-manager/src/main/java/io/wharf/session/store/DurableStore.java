@@ -1,0 +1,13 @@
+package io.wharf.session.store;
+
+/**
+ * What survives a stop of every instance: the database ({@link JdbcStore}). The cluster's
+ * caches ({@link AccountStore}, {@link TokenStore}) sit in front of it and are filled from it
+ * at start ({@link CacheFill}).
+ */
+public interface DurableStore {
+
+  AccountRecords accounts();
+
+  TokenRecords tokens();
+}

@@ -1,0 +1,104 @@
+package io.wharf.session.store;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.wharf.session.SharedState;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Hazelcast caches of accounts and tokens against a real (embedded, single-member)
+ * Hazelcast: queries by account id on the token records, and filling from the database once.
+ */
+class HazelcastAccountsAndTokensTest {
+
+  private static Vertx vertx;
+  private static HazelcastInstance hazelcast;
+  private static SharedState state;
+
+  @BeforeAll
+  static void start() {
+    Config config = new Config().setClusterName("cache-test-" + UUID.randomUUID());
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.local.localAddress", "127.0.0.1");
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    HazelcastMaps.configure(config);
+    hazelcast = Hazelcast.newHazelcastInstance(config);
+    vertx = Vertx.vertx();
+    state = HazelcastMaps.sharedState(vertx, hazelcast);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    await(vertx.close());
+    hazelcast.shutdown();
+  }
+
+  static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static Account account(String name) {
+    return new Account(UUID.randomUUID().toString(), name, false, "h", 1);
+  }
+
+  private static ApiToken token(Account owner) {
+    String hash = UUID.randomUUID().toString();
+    return new ApiToken("id", owner.name(), owner.id(), hash, Set.of("servers"), "", 1, 0);
+  }
+
+  @Test
+  void tokensAreFoundAndRemovedByTheirAccountsIdNotTheName() throws Exception {
+    Account old = account("tom");
+    Account current = account("tom");
+    ApiToken oldToken = token(old);
+    ApiToken currentToken = token(current);
+    await(state.tokens().saveToken(oldToken));
+    await(state.tokens().saveToken(currentToken));
+
+    assertEquals(List.of(currentToken), await(state.tokens().tokensOf(current.id())));
+    await(state.tokens().removeTokensOf(old.id()));
+    assertNull(await(state.tokens().tokenByHash(oldToken.hash())));
+    assertEquals(currentToken, await(state.tokens().tokenByHash(currentToken.hash())));
+  }
+
+  @Test
+  void theCachesAreFilledOnceAndAccountsTheDatabaseLacksAreDropped() throws Exception {
+    Account stale = account("stale");
+    state.accounts().saveAccount(stale);
+    Account una = account("una");
+    ApiToken unasToken = token(una);
+
+    assertTrue(await(state.caches().fillOnce(List.of(una), List.of(unasToken))));
+    assertEquals(una, state.accounts().account("una"));
+    assertNull(state.accounts().account("stale"), "not in the database: not in the cache");
+    assertEquals(unasToken, await(state.tokens().tokenByHash(unasToken.hash())));
+
+    // Later instances find the caches filled, and whatever was written since stands.
+    Account vic = account("vic");
+    state.accounts().saveAccount(vic);
+    await(state.tokens().removeToken(unasToken.hash()));
+    assertFalse(await(state.caches().fillOnce(List.of(una), List.of(unasToken))));
+    assertEquals(vic, state.accounts().account("vic"));
+    assertNull(await(state.tokens().tokenByHash(unasToken.hash())), "a revoked token is not brought back");
+  }
+}

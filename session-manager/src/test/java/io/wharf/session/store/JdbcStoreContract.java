@@ -1,0 +1,250 @@
+package io.wharf.session.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.wharf.session.StoreOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What {@link JdbcStore} must do on every database it supports. Each class opens one store on
+ * a fresh, empty database, which the migrations bring to the current schema; each test starts
+ * with its tables emptied.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class JdbcStoreContract {
+
+  Path dataDir;
+  Vertx vertx;
+  StoreOptions options;
+  JdbcStore store;
+
+  /** Options naming a fresh, empty database. */
+  abstract StoreOptions freshDatabase() throws Exception;
+
+  /** Drops what {@link #freshDatabase} made. */
+  abstract void dropDatabase(StoreOptions options) throws Exception;
+
+  @BeforeAll
+  void open() throws Exception {
+    dataDir = Files.createTempDirectory("wharf-store-test");
+    vertx = Vertx.vertx();
+    options = freshDatabase();
+    store = await(JdbcStore.open(vertx, options, dataDir));
+  }
+
+  @BeforeEach
+  void empty() throws Exception {
+    await(store.call(connection -> {
+      connection.createStatement().executeUpdate("DELETE FROM api_tokens");
+      return connection.createStatement().executeUpdate("DELETE FROM accounts");
+    }));
+  }
+
+  @AfterAll
+  void close() throws Exception {
+    await(vertx.close());
+    dropDatabase(options);
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    }
+  }
+
+  static <T> T await(Future<T> future) throws Exception {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
+  static Account account(String name) {
+    return new Account(UUID.randomUUID().toString(), name, false, "pbkdf2-sha256$1000$salt$hash", 1_700_000_000_000L);
+  }
+
+  static ApiToken token(Account owner, String hash) {
+    return new ApiToken("id-" + hash, owner.name(), owner.id(), hash, Set.of("servers", "read:users"), "a note", 1_700_000_000_001L, 0);
+  }
+
+  @Test
+  void theMigrationsCreateTheSchemaAtItsCurrentVersion() throws Exception {
+    try (Connection connection = StoreDatabases.connect(options, dataDir);
+         ResultSet history = connection.createStatement().executeQuery(
+           "SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")) {
+      assertTrue(history.next());
+      assertEquals("1", history.getString(1));
+      assertTrue(history.getBoolean(2));
+      assertFalse(history.next(), "one migration so far");
+    }
+    assertEquals(List.of(), await(store.accounts().all()));
+    assertEquals(List.of(), await(store.tokens().all()));
+  }
+
+  @Test
+  void whatWasCommittedIsThereAfterTheStoreIsOpenedAgain() throws Exception {
+    Account alice = account("alice");
+    await(store.accounts().insert(alice));
+    await(store.tokens().insert(token(alice, "h1")));
+    await(vertx.close());
+
+    vertx = Vertx.vertx();
+    store = await(JdbcStore.open(vertx, options, dataDir));
+    assertEquals(List.of(alice), await(store.accounts().all()));
+    assertEquals(List.of(token(alice, "h1")), await(store.tokens().all()));
+  }
+
+  @Test
+  void accountsComeBackAsTheyWereInsertedSortedByName() throws Exception {
+    Account bob = new Account("b-id", "bob", true, null, 5);
+    Account alice = account("alice");
+    await(store.accounts().insert(bob));
+    await(store.accounts().insert(alice));
+    assertEquals(List.of(alice, bob), await(store.accounts().all()));
+  }
+
+  @Test
+  void aTakenNameIsRefusedAndTheFirstAccountStays() throws Exception {
+    Account first = account("carol");
+    await(store.accounts().insert(first));
+    Exception refused = assertThrows(Exception.class, () -> await(store.accounts().insert(account("carol"))));
+    assertInstanceOf(NameTakenException.class, refused);
+    assertEquals(List.of(first), await(store.accounts().all()));
+  }
+
+  @Test
+  void anUpdateChangesTheAdminFlagAndPasswordOfThatIdOnly() throws Exception {
+    Account dave = account("dave");
+    Account erin = account("erin");
+    await(store.accounts().insert(dave));
+    await(store.accounts().insert(erin));
+    Account changed = new Account(dave.id(), "dave", true, "new-hash", dave.createdAt());
+    assertTrue(await(store.accounts().update(changed)));
+    assertEquals(List.of(changed, erin), await(store.accounts().all()));
+    assertFalse(await(store.accounts().update(account("nobody"))), "no account has that id");
+  }
+
+  @Test
+  void deletingAnAccountDeletesItsTokensAndNothingElse() throws Exception {
+    Account frank = account("frank");
+    Account gina = account("gina");
+    await(store.accounts().insert(frank));
+    await(store.accounts().insert(gina));
+    await(store.tokens().insert(token(frank, "f1")));
+    await(store.tokens().insert(token(frank, "f2")));
+    await(store.tokens().insert(token(gina, "g1")));
+
+    assertTrue(await(store.accounts().delete(frank.id())));
+    assertEquals(List.of(gina), await(store.accounts().all()));
+    assertEquals(List.of(token(gina, "g1")), await(store.tokens().all()));
+    assertFalse(await(store.accounts().delete(frank.id())), "already gone");
+  }
+
+  @Test
+  void aNameCanBeTakenAgainByANewAccountThatGetsNoneOfTheOldTokens() throws Exception {
+    Account old = account("henry");
+    await(store.accounts().insert(old));
+    await(store.tokens().insert(token(old, "h-old")));
+    await(store.accounts().delete(old.id()));
+    Account fresh = account("henry");
+    await(store.accounts().insert(fresh));
+    assertEquals(List.of(fresh), await(store.accounts().all()));
+    assertEquals(List.of(), await(store.tokens().all()));
+  }
+
+  @Test
+  void tokensComeBackWithTheirOwnersNameScopesAndTimes() throws Exception {
+    Account ivy = account("ivy");
+    await(store.accounts().insert(ivy));
+    ApiToken expiring = new ApiToken("short", "ivy", ivy.id(), "i1", Set.of("tokens"), "", 10, 20);
+    ApiToken none = new ApiToken("bare", "ivy", ivy.id(), "i2", Set.of(), "no scopes", 11, 0);
+    await(store.tokens().insert(expiring));
+    await(store.tokens().insert(none));
+    List<ApiToken> all = await(store.tokens().all());
+    assertEquals(2, all.size());
+    assertTrue(all.containsAll(List.of(expiring, none)), all::toString);
+  }
+
+  @Test
+  void aTokenOfAnAccountThatDoesNotExistIsRefused() throws Exception {
+    assertThrows(SQLException.class, () -> await(store.tokens().insert(token(account("ghost"), "x1"))));
+    assertEquals(List.of(), await(store.tokens().all()));
+  }
+
+  @Test
+  void aTokenIsDeletedByItsHashOnce() throws Exception {
+    Account jack = account("jack");
+    await(store.accounts().insert(jack));
+    await(store.tokens().insert(token(jack, "j1")));
+    await(store.tokens().insert(token(jack, "j2")));
+    assertTrue(await(store.tokens().delete("j1")));
+    assertFalse(await(store.tokens().delete("j1")));
+    assertEquals(List.of(token(jack, "j2")), await(store.tokens().all()));
+  }
+
+  @Test
+  void deletingTheTokensOfAnAccountLeavesTheAccountAndOthersTokens() throws Exception {
+    Account kate = account("kate");
+    Account liam = account("liam");
+    await(store.accounts().insert(kate));
+    await(store.accounts().insert(liam));
+    await(store.tokens().insert(token(kate, "k1")));
+    await(store.tokens().insert(token(kate, "k2")));
+    await(store.tokens().insert(token(liam, "l1")));
+    assertEquals(2, await(store.tokens().deleteOwnedBy(kate.id())));
+    assertEquals(0, await(store.tokens().deleteOwnedBy(kate.id())));
+    assertEquals(List.of(kate, liam), await(store.accounts().all()));
+    assertEquals(List.of(token(liam, "l1")), await(store.tokens().all()));
+  }
+
+  @Test
+  void callsRunOnTheStoresOwnWorkersAndAnswerOnTheCallersContext() throws Exception {
+    Future<String> thread = vertx.<Future<String>>executeBlocking(() -> null, false)
+      .compose(v -> store.call(connection -> Thread.currentThread().getName()));
+    assertTrue(await(thread).startsWith("wharf-store"), "ran on " + await(thread));
+    String[] answeredOn = new String[1];
+    await(Future.<Void>future(p -> vertx.runOnContext(v -> store.call(connection -> 1)
+      .onComplete(ar -> {
+        answeredOn[0] = Thread.currentThread().getName();
+        p.complete();
+      }))));
+    assertTrue(answeredOn[0].startsWith("vert.x-eventloop"), "answered on " + answeredOn[0]);
+  }
+
+  @Test
+  void aFailedCallCommitsNothing() throws Exception {
+    Account mia = account("mia");
+    assertThrows(SQLException.class, () -> await(store.call(connection -> {
+      try (var insert = connection.prepareStatement("INSERT INTO accounts (id, name, is_admin, created_at) VALUES (?, ?, false, 0)")) {
+        insert.setString(1, mia.id());
+        insert.setString(2, mia.name());
+        insert.executeUpdate();
+      }
+      throw new SQLException("after the insert");
+    })));
+    assertEquals(List.of(), await(store.accounts().all()));
+  }
+}

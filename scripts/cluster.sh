@@ -38,7 +38,7 @@ command -v openssl >/dev/null 2>&1 || wharf_apt_install openssl
 
 if [ "${BUILD:-0}" = 1 ] || [ ! -f server/target/wharf.jar ]; then
   say "building"
-  mvn -B -q -DskipTests package
+  mvn -B -q -DskipTests clean package
 fi
 
 mkdir -p "$state"

@@ -7,7 +7,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$WHARF_HOME"
 
 echo "wharf: building" >&2
-mvn -B -q -DskipTests package
+# clean: a tree built by an earlier version may hold files that moved (conf/wharf.yaml did).
+mvn -B -q -DskipTests clean package
 
 # JVM flags, replaced as a whole by JAVA_OPTS. ParallelGC rather than JDK 17's default G1: the
 # router's garbage is short-lived per-request objects, ParallelGC did best for the router in an

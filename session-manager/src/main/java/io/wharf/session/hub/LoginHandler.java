@@ -73,7 +73,8 @@ final class LoginHandler {
         limits.abandoned(admission);
         refuse(ctx, 503, "busy", BUSY_RETRY_NANOS, ar.cause().getMessage(), next);
       } else if (ar.failed()) {
-        log.info("Failed login for '{}' from {}", printable(user), client);
+        log.atInfo().addKeyValue("request_id", ctx.request().getHeader("X-Request-Id"))
+          .log("Failed login for '{}' from {}", printable(user), client);
         // Counted before the answer, so that the next guess already meets it.
         limits.failed(admission).onComplete(counted -> Replies.redirect(ctx, "/hub/login?error=invalid" + nextParam(next)));
       } else {

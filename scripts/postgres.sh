@@ -24,6 +24,21 @@ wharf_postgres_start() {
   fi
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
+  # The server runs as postgres, which must reach DIR through every directory above it
+  # (mktemp -d makes its directory 0700).
+  local parent
+  parent=$(dirname "$dir")
+  while [ "$parent" != / ]; do
+    if ! runuser -u postgres -- test -x "$parent"; then
+      if [ "$parent" = "$(dirname "$dir")" ]; then
+        chmod o+x "$parent"
+      else
+        echo "wharf: the postgres user cannot reach $dir (no search permission on $parent); put it elsewhere" >&2
+        return 1
+      fi
+    fi
+    parent=$(dirname "$parent")
+  done
   password_file=$(dirname "$dir")/$name.password
   [ -s "$password_file" ] || (umask 077 && head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$password_file")
   password=$(cat "$password_file")

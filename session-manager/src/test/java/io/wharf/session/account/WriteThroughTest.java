@@ -46,7 +46,8 @@ class WriteThroughTest {
     }
     memory = new InMemoryState();
     cache = memory.shared();
-    accounts = new DurableAccounts(fixture.vertx, fixture.store.accounts(), cache.accounts(), cache.tokens(), 1000);
+    accounts = new DurableAccounts(fixture.vertx, fixture.store.accounts(), cache.accounts(), cache.tokens(), 1000,
+      new HashingPool(fixture.vertx, 1, 16));
     tokens = new WriteThroughTokens(fixture.store.tokens(), cache.tokens());
   }
 

@@ -14,9 +14,11 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
@@ -24,7 +26,10 @@ import java.util.Set;
 
 /**
  * Issues and verifies Wharf's session cookie: an HS256 JWS whose header names the signing key
- * ({@code kid}) and whose claims must carry {@code sub}, {@code iat} and {@code exp}.
+ * ({@code kid}) and whose claims must carry {@code sub} (the user name), {@code aid} (the
+ * account's immutable id, so a re-created name does not take over the cookie), {@code sid} (a
+ * random id of this login session, which logout revokes: {@link SessionRevocations}),
+ * {@code iat} and {@code exp}.
  *
  * <p>Verification goes through Nimbus's JWT processor with a key selector that accepts HS256
  * only, so {@code alg: none}, other algorithms and unknown key ids are refused before any MAC is
@@ -35,8 +40,12 @@ public final class SessionCookies {
   static final String ISSUER = "wharf";
 
   /** The verified content of a cookie. */
-  public record Claims(String user, long expiresAtMillis) {
+  public record Claims(String user, String accountId, String sessionId, long issuedAtMillis, long expiresAtMillis) {
   }
+
+  /** How far a clock may be off: a cookie is taken this much past its {@code exp}. */
+  public static final long MAX_CLOCK_SKEW_MILLIS = 30_000;
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** A cookie that does not verify; the message says why, for logs only. */
   public static final class InvalidCookieException extends Exception {
@@ -82,13 +91,13 @@ public final class SessionCookies {
     processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableJWKSet<>(new JWKSet(keys))));
     DefaultJWTClaimsVerifier<SecurityContext> verifier = new DefaultJWTClaimsVerifier<>(
       new JWTClaimsSet.Builder().issuer(ISSUER).build(),
-      Set.of("sub", "iat", "exp")) {
+      Set.of("sub", "aid", "sid", "iat", "exp")) {
       @Override
       protected Date currentTime() {
         return Date.from(clock.instant());
       }
     };
-    verifier.setMaxClockSkew(30);
+    verifier.setMaxClockSkew((int) (MAX_CLOCK_SKEW_MILLIS / 1000));
     processor.setJWTClaimsSetVerifier(verifier);
   }
 
@@ -115,11 +124,15 @@ public final class SessionCookies {
     return ttl;
   }
 
-  /** A signed cookie value for {@code user}, valid for the configured time to live. */
-  public String issue(String user) {
+  /** A signed cookie value of a new login session of the account {@code accountId} named {@code user}. */
+  public String issue(String user, String accountId) {
     Date now = Date.from(clock.instant());
+    byte[] sessionId = new byte[16];
+    RANDOM.nextBytes(sessionId);
     JWTClaimsSet claims = new JWTClaimsSet.Builder()
       .subject(user)
+      .claim("aid", accountId)
+      .claim("sid", Base64.getUrlEncoder().withoutPadding().encodeToString(sessionId))
       .issuer(ISSUER)
       .issueTime(now)
       .expirationTime(new Date(now.getTime() + ttl.toMillis()))
@@ -140,7 +153,8 @@ public final class SessionCookies {
     }
     try {
       JWTClaimsSet claims = processor.process(value, null);
-      return new Claims(claims.getSubject(), claims.getExpirationTime().getTime());
+      return new Claims(claims.getSubject(), claims.getStringClaim("aid"), claims.getStringClaim("sid"),
+        claims.getIssueTime().getTime(), claims.getExpirationTime().getTime());
     } catch (Exception e) {
       throw new InvalidCookieException(e.getMessage());
     }

@@ -12,12 +12,14 @@ import io.wharf.session.account.AccountsFile;
 import io.wharf.session.account.AdminAccount;
 import io.wharf.session.account.DurableAccounts;
 import io.wharf.session.account.HashingPool;
+import io.wharf.session.account.WriteThroughRevocations;
 import io.wharf.session.account.WriteThroughTokens;
 import io.wharf.session.hub.HubRoutes;
 import io.wharf.session.lifecycle.ContainerManagers;
 import io.wharf.session.lifecycle.Lifecycle;
 import io.wharf.session.store.HazelcastMaps;
 import io.wharf.session.store.JdbcStore;
+import io.wharf.session.store.RevocationStore;
 import io.wharf.session.store.TokenStore;
 
 /**
@@ -69,12 +71,17 @@ public final class SessionManager {
       .compose(db -> AccountsFile.migrate(vertx, options.dataDir().resolve("accounts.json"), db.accounts())
         .compose(migrated -> Future.all(db.accounts().all(), db.tokens().all()))
         .compose(loaded -> state.caches().fillOnce(loaded.resultAt(0), loaded.resultAt(1)))
+        // Revocations only ever add or move later, so every instance may add the database's to the map.
+        .compose(filled -> db.revocations().purge(System.currentTimeMillis()))
+        .compose(purged -> db.revocations().current(System.currentTimeMillis()))
+        .compose(revoked -> state.revocations().fill(revoked))
         .compose(filled -> vertx.executeBlocking(() -> new DurableAccounts(vertx, db.accounts(), state.accounts(), state.tokens(),
           options.passwordIterations(), hashing), false))
         .compose(accounts -> AdminAccount.ensure(accounts, options.adminUser(), options.adminPassword()).map(v -> {
           TokenStore tokens = new WriteThroughTokens(db.tokens(), state.tokens());
+          RevocationStore revocations = new WriteThroughRevocations(db.revocations(), state.revocations());
           Lifecycle lifecycle = Lifecycle.create(vertx, state, options, containers, registry);
-          HubRoutes hub = new HubRoutes(vertx, cookies, options.cookieName(), accounts, tokens, state, lifecycle.servers(),
+          HubRoutes hub = new HubRoutes(vertx, cookies, options.cookieName(), accounts, tokens, revocations, state, lifecycle.servers(),
             options.staticDir(), options.limits());
           return new SessionManager(lifecycle, hub);
         })));

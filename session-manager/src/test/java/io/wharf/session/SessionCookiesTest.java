@@ -18,6 +18,7 @@ import java.util.Date;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class SessionCookiesTest {
@@ -37,21 +38,32 @@ class SessionCookiesTest {
   }
 
   private static JWTClaimsSet.Builder claims() {
-    return new JWTClaimsSet.Builder().issuer("wharf").subject("alice")
+    return new JWTClaimsSet.Builder().issuer("wharf").subject("alice").claim("aid", "id-of-alice").claim("sid", "s1")
       .issueTime(Date.from(NOW)).expirationTime(Date.from(NOW.plusSeconds(600)));
   }
 
   @Test
   void validCookieVerifies() throws Exception {
     SessionCookies cookies = at(NOW, KEY);
-    SessionCookies.Claims claims = cookies.verify(cookies.issue("alice"));
+    SessionCookies.Claims claims = cookies.verify(cookies.issue("alice", "id-of-alice"));
     assertEquals("alice", claims.user());
+    assertEquals("id-of-alice", claims.accountId());
+    assertEquals(NOW.toEpochMilli(), claims.issuedAtMillis());
     assertEquals(NOW.plus(Duration.ofHours(1)).toEpochMilli(), claims.expiresAtMillis());
   }
 
   @Test
+  void eachLoginGetsItsOwnRandomSessionId() throws Exception {
+    SessionCookies cookies = at(NOW, KEY);
+    String first = cookies.verify(cookies.issue("alice", "id-of-alice")).sessionId();
+    String second = cookies.verify(cookies.issue("alice", "id-of-alice")).sessionId();
+    assertEquals(22, first.length());
+    assertNotEquals(first, second);
+  }
+
+  @Test
   void expiredCookieIsRefused() {
-    String cookie = at(NOW, KEY).issue("alice");
+    String cookie = at(NOW, KEY).issue("alice", "id-of-alice");
     SessionCookies later = at(NOW.plus(Duration.ofHours(2)), KEY);
     assertThrows(SessionCookies.InvalidCookieException.class, () -> later.verify(cookie));
   }
@@ -59,7 +71,7 @@ class SessionCookiesTest {
   @Test
   void tamperedPayloadIsRefused() {
     SessionCookies cookies = at(NOW, KEY);
-    String[] parts = cookies.issue("alice").split("\\.");
+    String[] parts = cookies.issue("alice", "id-of-alice").split("\\.");
     String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace("alice", "bobby");
     String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8));
     String forged = parts[0] + "." + encoded + "." + parts[2];
@@ -69,7 +81,7 @@ class SessionCookiesTest {
   @Test
   void tamperedSignatureIsRefused() {
     SessionCookies cookies = at(NOW, KEY);
-    String cookie = cookies.issue("alice");
+    String cookie = cookies.issue("alice", "id-of-alice");
     char last = cookie.charAt(cookie.length() - 2);
     String forged = cookie.substring(0, cookie.length() - 2) + (last == 'A' ? 'B' : 'A') + cookie.charAt(cookie.length() - 1);
     assertThrows(SessionCookies.InvalidCookieException.class, () -> cookies.verify(forged));
@@ -80,7 +92,7 @@ class SessionCookiesTest {
     // Same kid as the real key, but signed with a different secret.
     String forged = sign(OTHER_KEY, SessionCookies.keyId(KEY), claims().build());
     assertThrows(SessionCookies.InvalidCookieException.class, () -> at(NOW, KEY).verify(forged));
-    assertThrows(SessionCookies.InvalidCookieException.class, () -> at(NOW, KEY).verify(at(NOW, OTHER_KEY).issue("alice")));
+    assertThrows(SessionCookies.InvalidCookieException.class, () -> at(NOW, KEY).verify(at(NOW, OTHER_KEY).issue("alice", "id-of-alice")));
   }
 
   @Test
@@ -103,6 +115,12 @@ class SessionCookiesTest {
     String noExp = sign(KEY, kid, claims().expirationTime(null).build());
     String noIat = sign(KEY, kid, claims().issueTime(null).build());
     String noIssuer = sign(KEY, kid, claims().issuer(null).build());
+    String noAccount = sign(KEY, kid, claims().claim("aid", null).build());
+    String noSession = sign(KEY, kid, claims().claim("sid", null).build());
+    String numericAccount = sign(KEY, kid, claims().claim("aid", 7).build());
+    assertThrows(SessionCookies.InvalidCookieException.class, () -> cookies.verify(noAccount));
+    assertThrows(SessionCookies.InvalidCookieException.class, () -> cookies.verify(noSession));
+    assertThrows(SessionCookies.InvalidCookieException.class, () -> cookies.verify(numericAccount));
     assertThrows(SessionCookies.InvalidCookieException.class, () -> cookies.verify(noSub));
     assertThrows(SessionCookies.InvalidCookieException.class, () -> cookies.verify(noExp));
     assertThrows(SessionCookies.InvalidCookieException.class, () -> cookies.verify(noIat));
@@ -113,7 +131,7 @@ class SessionCookiesTest {
 
   @Test
   void rotatedKeyStillVerifies() throws Exception {
-    String old = at(NOW, OTHER_KEY).issue("alice");
+    String old = at(NOW, OTHER_KEY).issue("alice", "id-of-alice");
     assertEquals("alice", at(NOW, KEY, OTHER_KEY).verify(old).user());
   }
 

@@ -66,7 +66,7 @@ public final class RouterVerticle extends VerticleBase {
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client)
       .origin(origin)
       .addInterceptor(new ResponseHeadersInterceptor());
-    CookieAuthenticator authenticator = new CookieAuthenticator(dependencies.cookies(), COOKIE_CACHE_SIZE);
+    CookieAuthenticator authenticator = new CookieAuthenticator(dependencies.cookies(), dependencies.revocations(), COOKIE_CACHE_SIZE);
     AccessLog accessLog = options.accessLog() ? new AccessLog(options.instanceId(), authenticator, options.cookieName()) : null;
     UserRequestHandler user = new UserRequestHandler(authenticator, options.cookieName(), dependencies.routes(),
       new WebSocketTunnel(client, options.cookieName(), options.publicOrigin(), counter, accessLog), origin, proxy,

@@ -44,7 +44,7 @@ class AccessLogTest {
     client = vertx.createHttpClient();
     lines.start();
     ((Logger) LoggerFactory.getLogger(AccessLog.LOGGER)).addAppender(lines);
-    accessLog = new AccessLog("local", new CookieAuthenticator(cookies, 10), "wharf-session");
+    accessLog = new AccessLog("local", new CookieAuthenticator(cookies, key -> null, 10), "wharf-session");
   }
 
   @AfterEach
@@ -95,7 +95,7 @@ class AccessLogTest {
   @Test
   void proxyPathLinesHaveNoQueryStringAndTheCookiesUser() throws Exception {
     int port = serve(request -> request.response().end("hello"));
-    String cookie = cookies.issue("alice");
+    String cookie = cookies.issue("alice", "id-of-alice");
     String id = client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
         .setURI("/user/alice/tree?token=SECRET&_xsrf=ALSO").putHeader("Cookie", "wharf-session=" + cookie))
       .compose(request -> request.send().compose(response -> response.body().map(body -> response.getHeader("X-Request-Id"))))

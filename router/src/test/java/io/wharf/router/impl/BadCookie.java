@@ -81,6 +81,8 @@ enum BadCookie {
     long expires = now + ttl.toMillis();
     return new JWTClaimsSet.Builder()
       .subject(user)
+      .claim("aid", RouterExtension.accountId(user))
+      .claim("sid", "test-session-" + user)
       .issuer("wharf")
       .issueTime(new Date(Math.min(now, expires - 3_600_000L)))
       .expirationTime(new Date(expires));

@@ -97,7 +97,8 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     HttpServerOptions tls = TlsOptions.server(options).setHost(options.host()).setPort(options.httpsPort());
     // Read at each flush, so activity lands in the state of the test that is running.
     ActivitySink activity = batch -> state.shared().activitySink().recordActivity(batch);
-    RouterDependencies dependencies = new RouterDependencies(routes, activity, cookies, hub -> { }, ctx -> ctx.response().end("ok"), null);
+    RouterDependencies dependencies = new RouterDependencies(routes, activity, cookies,
+      key -> state.revocationMap().get(key), hub -> { }, ctx -> ctx.response().end("ok"), null);
     await(vertx.deployVerticle(new RouterVerticle(options, dependencies, tls, webSocketGauge,
       ActivityRecorder.start(vertx, activity, FLUSH_MILLIS), ProxyTimer.register(null))));
     notebook = await(FakeNotebook.start(vertx, "default"));
@@ -172,7 +173,22 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
 
   /** A valid session cookie of {@code user}, as a {@code Cookie} header value. */
   String cookie(String user) {
-    return COOKIE + "=" + cookies.issue(user);
+    return COOKIE + "=" + cookies.issue(user, accountId(user));
+  }
+
+  /** The router's cookie signer. */
+  SessionCookies cookies() {
+    return cookies;
+  }
+
+  /** The account id the router's test cookies of {@code user} carry. */
+  static String accountId(String user) {
+    return "id-of-" + user;
+  }
+
+  /** The verified claims of a {@code Cookie} header value made by {@link #cookie}. */
+  SessionCookies.Claims claims(String cookieHeader) throws SessionCookies.InvalidCookieException {
+    return cookies.verify(cookieHeader.substring(COOKIE.length() + 1));
   }
 
   /** The router's host and port, as a client's Host header names them. */

@@ -11,7 +11,7 @@ class VerifiedCookieCacheTest {
   @Test
   void honoursExpiry() {
     VerifiedCookieCache cache = new VerifiedCookieCache(10);
-    cache.put("c", new SessionCookies.Claims("alice", 1_000));
+    cache.put("c", new SessionCookies.Claims("alice", "a", "s", 0, 1_000));
     assertEquals("alice", cache.get("c", 999).user());
     assertNull(cache.get("c", 1_000));
     assertEquals(0, cache.size());
@@ -21,15 +21,15 @@ class VerifiedCookieCacheTest {
   void staysBoundedAndEvictsTheLeastRecentlyUsed() {
     VerifiedCookieCache cache = new VerifiedCookieCache(3);
     for (int i = 0; i < 3; i++) {
-      cache.put("c" + i, new SessionCookies.Claims("u" + i, Long.MAX_VALUE));
+      cache.put("c" + i, new SessionCookies.Claims("u" + i, "a", "s", 0, Long.MAX_VALUE));
     }
     cache.get("c0", 0);
-    cache.put("c3", new SessionCookies.Claims("u3", Long.MAX_VALUE));
+    cache.put("c3", new SessionCookies.Claims("u3", "a", "s", 0, Long.MAX_VALUE));
     assertEquals(3, cache.size());
     assertNull(cache.get("c1", 0));
     assertEquals("u0", cache.get("c0", 0).user());
     for (int i = 0; i < 10_000; i++) {
-      cache.put("x" + i, new SessionCookies.Claims("x", Long.MAX_VALUE));
+      cache.put("x" + i, new SessionCookies.Claims("x", "a", "s", 0, Long.MAX_VALUE));
     }
     assertEquals(3, cache.size());
   }

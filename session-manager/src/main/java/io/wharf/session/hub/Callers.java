@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.wharf.session.Scopes;
 import io.wharf.session.Secrets;
 import io.wharf.session.SessionCookies;
+import io.wharf.session.SessionRevocations;
 import io.wharf.session.account.Accounts;
 import io.wharf.session.limits.ApiLimits;
 import io.wharf.session.store.Account;
@@ -27,9 +28,12 @@ final class Callers {
   private final TokenStore tokens;
   private final String cookieName;
   private final ApiLimits limits;
+  private final SessionRevocations revocations;
 
-  Callers(SessionCookies cookies, Accounts accounts, TokenStore tokens, String cookieName, ApiLimits limits) {
+  Callers(SessionCookies cookies, Accounts accounts, TokenStore tokens, String cookieName, ApiLimits limits,
+          SessionRevocations revocations) {
     this.cookies = cookies;
+    this.revocations = revocations;
     this.accounts = accounts;
     this.tokens = tokens;
     this.cookieName = cookieName;
@@ -53,12 +57,24 @@ final class Callers {
 
   /** The account of the session cookie, or null; pages use this, the API {@link #authenticated}. */
   Account cookieAccount(RoutingContext ctx) {
+    SessionCookies.Claims claims = cookieClaims(ctx);
+    if (claims == null) {
+      return null;
+    }
+    Account account = accounts.find(claims.user());
+    // A cookie belongs to an account, not a name: one of a deleted account that a new account
+    // of the same name finds is refused, as is one whose session has ended (logout).
+    return account != null && account.id().equals(claims.accountId()) && !revocations.revoked(claims) ? account : null;
+  }
+
+  /** The verified claims of the session cookie (revoked or not), or null when there is none or it does not verify. */
+  SessionCookies.Claims cookieClaims(RoutingContext ctx) {
     Cookie cookie = ctx.request().getCookie(cookieName);
     if (cookie == null) {
       return null;
     }
     try {
-      return accounts.find(cookies.verify(cookie.getValue()).user());
+      return cookies.verify(cookie.getValue());
     } catch (SessionCookies.InvalidCookieException e) {
       return null;
     }

@@ -17,6 +17,7 @@ import io.wharf.session.lifecycle.ServerLifecycle;
 import io.wharf.session.limits.ApiLimits;
 import io.wharf.session.limits.ClientAddress;
 import io.wharf.session.limits.LoginLimits;
+import io.wharf.session.store.RevocationStore;
 import io.wharf.session.store.TokenStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,7 @@ public final class HubRoutes {
   private final Vertx vertx;
   private final Callers callers;
   private final LoginHandler login;
+  private final Sessions sessions;
   private final ServerApi servers;
   private final ProgressStream progress;
   private final PendingPage pending;
@@ -46,18 +48,22 @@ public final class HubRoutes {
   private final String csrfSecret;
   private final Path staticDir;
 
-  /** @param tokens the API tokens, written through to the database */
-  public HubRoutes(Vertx vertx, SessionCookies cookies, String cookieName, Accounts accounts, TokenStore tokens, SharedState state,
-                   ServerLifecycle lifecycle, Path staticDir, RateLimitOptions limits) {
+  /**
+   * @param tokens      the API tokens, written through to the database
+   * @param revocations the ended login sessions, written through to the database
+   */
+  public HubRoutes(Vertx vertx, SessionCookies cookies, String cookieName, Accounts accounts, TokenStore tokens,
+                   RevocationStore revocations, SharedState state, ServerLifecycle lifecycle, Path staticDir, RateLimitOptions limits) {
     this.vertx = vertx;
-    this.callers = new Callers(cookies, accounts, tokens, cookieName, new ApiLimits(state.rateLimits(), limits));
+    this.callers = new Callers(cookies, accounts, tokens, cookieName, new ApiLimits(state.rateLimits(), limits), revocations);
+    this.sessions = new Sessions(callers, accounts, revocations, cookies);
     this.login = new LoginHandler(cookies, cookieName, accounts, lifecycle, new LoginLimits(state.rateLimits(), limits),
-      ClientAddress.create(limits.trustedProxies()));
+      ClientAddress.create(limits.trustedProxies()), callers, sessions);
     this.servers = new ServerApi(callers, accounts, lifecycle);
     this.progress = new ProgressStream(vertx, servers, state.servers(), new Progress(vertx));
     this.pending = new PendingPage(callers, accounts, lifecycle, staticDir);
     this.users = new UserApi(callers, accounts, state);
-    this.userAdmin = new UserAdminApi(callers, accounts, state.servers(), lifecycle);
+    this.userAdmin = new UserAdminApi(callers, accounts, state.servers(), lifecycle, sessions);
     this.tokens = new TokenApi(callers, accounts, tokens);
     this.instances = new InstanceApi(callers, state.cluster());
     this.csrfSecret = cookies.csrfSecret();
@@ -83,7 +89,8 @@ public final class HubRoutes {
     router.get("/hub/login").handler(ctx -> page(ctx, "login.html"));
     router.post("/hub/login").handler(login::login);
     router.post("/hub/logout").handler(login::logout);
-    router.get("/hub/logout").handler(login::logout);
+    // A link or an image on another site must not log anyone out: GET only shows a form that POSTs.
+    router.get("/hub/logout").handler(ctx -> page(ctx, "logout.html"));
     router.get("/hub/home").handler(ctx -> authedPage(ctx, "home.html"));
     router.get("/hub/spawn-pending/:name").handler(pending::handle);
     router.get("/hub/spawn-pending/:name/:server").handler(pending::handle);
@@ -94,6 +101,7 @@ public final class HubRoutes {
     router.get("/hub/api/users/:name").handler(users::get);
     router.post("/hub/api/users/:name").handler(userAdmin::create);
     router.delete("/hub/api/users/:name").handler(userAdmin::delete);
+    router.delete("/hub/api/users/:name/sessions").handler(sessions::endAllOf);
     router.post("/hub/api/users/:name/tokens").handler(tokens::create);
     router.get("/hub/api/users/:name/tokens").handler(tokens::list);
     router.get("/hub/api/users/:name/tokens/:id").handler(tokens::get);

@@ -1,5 +1,6 @@
 package io.wharf.session.hub;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpServerRequest;
@@ -21,7 +22,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code POST /hub/login} and {@code /hub/logout}. The CSRF check runs before these. A login past
+ * {@code POST /hub/login} and {@code POST /hub/logout}. The CSRF check runs before these. A login past
  * the failed-login limits ({@link LoginLimits}) gets 429, and one that finds the password-hashing
  * pool full gets 503, both with {@code Retry-After}: as JSON for a script, and for a browser's
  * form as a redirect back to the form, which says why and for how long.
@@ -38,9 +39,13 @@ final class LoginHandler {
   private final ServerLifecycle lifecycle;
   private final LoginLimits limits;
   private final ClientAddress clients;
+  private final Callers callers;
+  private final Sessions sessions;
 
   LoginHandler(SessionCookies cookies, String cookieName, Accounts accounts, ServerLifecycle lifecycle, LoginLimits limits,
-               ClientAddress clients) {
+               ClientAddress clients, Callers callers, Sessions sessions) {
+    this.callers = callers;
+    this.sessions = sessions;
     this.cookies = cookies;
     this.cookieName = cookieName;
     this.accounts = accounts;
@@ -80,7 +85,7 @@ final class LoginHandler {
       } else {
         limits.succeeded(admission);
         String account = ar.result().name();
-        ctx.response().addCookie(cookie(cookies.issue(account), cookies.ttl().toSeconds()));
+        ctx.response().addCookie(cookie(cookies.issue(account, ar.result().id()), cookies.ttl().toSeconds()));
         afterLogin(ctx, account, next);
       }
     });
@@ -130,9 +135,22 @@ final class LoginHandler {
     });
   }
 
+  /**
+   * {@code POST /hub/logout} (with the CSRF token): ends this cookie's login session on every
+   * instance, durably, then clears the cookie and goes to the login page. When the session
+   * cannot be ended (the database or the cluster does not answer), 503: the cookie would still
+   * work elsewhere, so the browser keeps it and the user can try again.
+   */
   void logout(RoutingContext ctx) {
-    ctx.response().addCookie(cookie("", 0));
-    Replies.redirect(ctx, "/hub/login");
+    SessionCookies.Claims claims = callers.cookieClaims(ctx);
+    Future<Void> ended = claims == null ? Future.succeededFuture() : sessions.end(claims);
+    ended.onSuccess(v -> {
+      ctx.response().addCookie(cookie("", 0));
+      Replies.redirect(ctx, "/hub/login");
+    }).onFailure(err -> {
+      log.warn("Could not end a session of '{}': {}", claims.user(), err.getMessage());
+      Replies.error(ctx, 503, "could not log out: the session store did not answer; try again");
+    });
   }
 
   private Cookie cookie(String value, long maxAgeSeconds) {

@@ -19,8 +19,8 @@ import java.util.List;
 /**
  * Creating and deleting users (admin only), with JupyterHub's paths and shapes:
  * {@code POST /hub/api/users}, {@code POST /hub/api/users/{name}} (Wharf takes the password in
- * the body) and {@code DELETE /hub/api/users/{name}} (stops the user's servers, then deletes the
- * account and its tokens from the database and the cache).
+ * the body) and {@code DELETE /hub/api/users/{name}} (ends all the user's login sessions, stops
+ * their servers, then deletes the account and its tokens from the database and the cache).
  */
 final class UserAdminApi {
 
@@ -28,8 +28,10 @@ final class UserAdminApi {
   private final Accounts accounts;
   private final ServerStore servers;
   private final ServerLifecycle lifecycle;
+  private final Sessions sessions;
 
-  UserAdminApi(Callers callers, Accounts accounts, ServerStore servers, ServerLifecycle lifecycle) {
+  UserAdminApi(Callers callers, Accounts accounts, ServerStore servers, ServerLifecycle lifecycle, Sessions sessions) {
+    this.sessions = sessions;
     this.callers = callers;
     this.accounts = accounts;
     this.servers = servers;
@@ -156,11 +158,15 @@ final class UserAdminApi {
   void delete(RoutingContext ctx) {
     String name = ctx.pathParam("name");
     callers.require(ctx, Scopes.ADMIN_USERS, name, caller -> {
-      if (accounts.find(name) == null) {
+      Account account = accounts.find(name);
+      if (account == null) {
         Replies.error(ctx, 404, "no such user: " + name);
         return;
       }
-      servers.serversOf(name)
+      // Sessions end first: if that fails nothing is deleted, and a re-created name never meets
+      // a cookie of this account that a router would still take.
+      sessions.endAll(account.id())
+        .compose(v -> servers.serversOf(name))
         .compose(all -> Future.all(all.stream().map(s -> lifecycle.stop(s.user(), s.server())).toList()))
         .compose(v -> accounts.delete(name))
         .onSuccess(v -> Replies.noContent(ctx))

@@ -10,4 +10,6 @@ public interface DurableStore {
   AccountRecords accounts();
 
   TokenRecords tokens();
+
+  RevocationRecords revocations();
 }

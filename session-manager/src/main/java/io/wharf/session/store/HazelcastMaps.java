@@ -29,6 +29,7 @@ public final class HazelcastMaps {
   static final String TOKENS = "wharf-tokens";
   static final String ACTIVITY = "wharf-activity";
   static final String RATE_LIMITS = "wharf-rate-limits";
+  static final String REVOCATIONS = "wharf-revocations";
 
   // Hazelcast type ids of Bucket4j's serializers (a few from here up), apart from any other's.
   private static final int BUCKET4J_TYPE_IDS = 1_000;
@@ -42,7 +43,8 @@ public final class HazelcastMaps {
   public static SharedState sharedState(Vertx vertx, HazelcastInstance hazelcast) {
     return new SharedState(new HazelcastServers(vertx, hazelcast), new HazelcastActivity(vertx, hazelcast),
       new HazelcastAccounts(hazelcast), new HazelcastTokens(vertx, hazelcast), new HazelcastCluster(vertx, hazelcast),
-      new HazelcastRateLimits(vertx, hazelcast), new HazelcastCacheFill(vertx, hazelcast));
+      new HazelcastRateLimits(vertx, hazelcast), new HazelcastCacheFill(vertx, hazelcast),
+      new HazelcastRevocations(vertx, hazelcast));
   }
 
   /** Adds the map settings the adapters rely on; call before the Hazelcast instance starts. */
@@ -76,5 +78,7 @@ public final class HazelcastMaps {
     // Bucket4j's own compact serializers for its entry processors, instead of Java serialization.
     HazelcastProxyManager.addCustomSerializers(config.getSerializationConfig(), BUCKET4J_TYPE_IDS);
     config.addReplicatedMapConfig(new ReplicatedMapConfig(ACCOUNTS).setInMemoryFormat(InMemoryFormat.OBJECT));
+    // Ended sessions: on every member, so that the router checks a cookie with a local read.
+    config.addReplicatedMapConfig(new ReplicatedMapConfig(REVOCATIONS).setInMemoryFormat(InMemoryFormat.OBJECT));
   }
 }

@@ -36,6 +36,7 @@ public final class JdbcStore implements DurableStore {
   private final WorkerExecutor executor;
   private final JdbcAccounts accounts = new JdbcAccounts(this);
   private final JdbcTokens tokens = new JdbcTokens(this);
+  private final JdbcRevocations revocations = new JdbcRevocations(this);
 
   private JdbcStore(Vertx vertx, StoreOptions options, Path dataDir) {
     HikariConfig config = new HikariConfig();
@@ -79,6 +80,11 @@ public final class JdbcStore implements DurableStore {
   @Override
   public TokenRecords tokens() {
     return tokens;
+  }
+
+  @Override
+  public RevocationRecords revocations() {
+    return revocations;
   }
 
   /** Runs {@code work} in a transaction on the store's workers; the future completes once it committed. */

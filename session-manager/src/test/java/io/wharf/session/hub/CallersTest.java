@@ -57,8 +57,8 @@ class CallersTest {
   void aForgedOrExpiredCookieIs401() {
     client.get("/hub/api/user").session(hub.cookie("alice")).send().json(200);
     byte[] otherKey = Secrets.randomHex(32).getBytes(StandardCharsets.US_ASCII);
-    String forged = SessionCookies.create(List.of(otherKey), Duration.ofHours(1)).issue("alice");
-    String expired = hub.cookies(Duration.ofHours(-1)).issue("alice");
+    String forged = SessionCookies.create(List.of(otherKey), Duration.ofHours(1)).issue("alice", "id-of-alice");
+    String expired = hub.cookies(Duration.ofHours(-1)).issue("alice", "id-of-alice");
     for (String cookie : List.of(forged, expired, "not-a-signed-cookie")) {
       assertEveryRoute(request -> request.session(cookie), 401);
     }

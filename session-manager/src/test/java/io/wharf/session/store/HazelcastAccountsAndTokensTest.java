@@ -22,8 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The Hazelcast caches of accounts and tokens against a real (embedded, single-member)
- * Hazelcast: queries by account id on the token records, and filling from the database once.
+ * The Hazelcast caches of accounts, tokens and session revocations against a real (embedded,
+ * single-member) Hazelcast: queries by account id on the token records, filling from the
+ * database once, and revocations that only move later.
  */
 class HazelcastAccountsAndTokensTest {
 
@@ -100,5 +101,25 @@ class HazelcastAccountsAndTokensTest {
     assertFalse(await(state.caches().fillOnce(List.of(una), List.of(unasToken))));
     assertEquals(vic, state.accounts().account("vic"));
     assertNull(await(state.tokens().tokenByHash(unasToken.hash())), "a revoked token is not brought back");
+  }
+
+  @Test
+  void aRevocationIsReadLocallyAndOnlyEverMovesLater() throws Exception {
+    String key = "account:" + UUID.randomUUID();
+    long far = System.currentTimeMillis() + 60_000;
+    assertNull(state.revocations().revokedAt(key));
+    await(state.revocations().revoke(new Revocation(key, 2_000, far)));
+    assertEquals(2_000L, state.revocations().revokedAt(key));
+    await(state.revocations().fill(List.of(new Revocation(key, 1_000, far))));
+    assertEquals(2_000L, state.revocations().revokedAt(key), "an older time read from the database does not lower it");
+    await(state.revocations().revoke(new Revocation(key, 3_000, far)));
+    assertEquals(3_000L, state.revocations().revokedAt(key));
+  }
+
+  @Test
+  void aRevocationWhoseCookiesHaveAllExpiredIsNotKept() throws Exception {
+    String key = "session:" + UUID.randomUUID();
+    await(state.revocations().fill(List.of(new Revocation(key, 1_000, System.currentTimeMillis() - 1))));
+    assertNull(state.revocations().revokedAt(key));
   }
 }

@@ -59,6 +59,7 @@ abstract class JdbcStoreContract {
   void empty() throws Exception {
     await(store.call(connection -> {
       connection.createStatement().executeUpdate("DELETE FROM api_tokens");
+      connection.createStatement().executeUpdate("DELETE FROM session_revocations");
       return connection.createStatement().executeUpdate("DELETE FROM accounts");
     }));
   }
@@ -95,13 +96,49 @@ abstract class JdbcStoreContract {
     try (Connection connection = StoreDatabases.connect(options, dataDir);
          ResultSet history = connection.createStatement().executeQuery(
            "SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")) {
-      assertTrue(history.next());
-      assertEquals("1", history.getString(1));
-      assertTrue(history.getBoolean(2));
-      assertFalse(history.next(), "one migration so far");
+      for (String version : List.of("1", "2")) {
+        assertTrue(history.next());
+        assertEquals(version, history.getString(1));
+        assertTrue(history.getBoolean(2));
+      }
+      assertFalse(history.next(), "two migrations so far");
     }
     assertEquals(List.of(), await(store.accounts().all()));
     assertEquals(List.of(), await(store.tokens().all()));
+    assertEquals(List.of(), await(store.revocations().current(0)));
+  }
+
+  @Test
+  void revocationsComeBackUntilEveryCookieTheyRefuseHasExpired() throws Exception {
+    Revocation session = new Revocation("session:s1", 1_000, 5_000);
+    Revocation account = new Revocation("account:" + UUID.randomUUID(), 2_000, 9_000);
+    await(store.revocations().save(session));
+    await(store.revocations().save(account));
+    assertEquals(Set.of(session, account), Set.copyOf(await(store.revocations().current(4_999))));
+    assertEquals(List.of(account), await(store.revocations().current(5_000)));
+
+    assertEquals(1, await(store.revocations().purge(5_000)));
+    assertEquals(List.of(account), await(store.revocations().current(0)));
+  }
+
+  @Test
+  void aKeyRevokedAgainKeepsTheLaterTimes() throws Exception {
+    String key = "account:" + UUID.randomUUID();
+    await(store.revocations().save(new Revocation(key, 2_000, 9_000)));
+    await(store.revocations().save(new Revocation(key, 1_000, 8_000)));
+    assertEquals(List.of(new Revocation(key, 2_000, 9_000)), await(store.revocations().current(0)));
+    await(store.revocations().save(new Revocation(key, 3_000, 10_000)));
+    assertEquals(List.of(new Revocation(key, 3_000, 10_000)), await(store.revocations().current(0)));
+  }
+
+  @Test
+  void anAccountsRevocationOutlivesTheAccount() throws Exception {
+    Account nina = account("nina");
+    await(store.accounts().insert(nina));
+    Revocation all = new Revocation("account:" + nina.id(), 1_000, Long.MAX_VALUE);
+    await(store.revocations().save(all));
+    await(store.accounts().delete(nina.id()));
+    assertEquals(List.of(all), await(store.revocations().current(0)));
   }
 
   @Test

@@ -84,7 +84,7 @@ public final class HubServerExtension implements BeforeAllCallback, AfterAllCall
     dir = Files.createTempDirectory("wharf-hub-test");
     Path data = Files.createDirectories(dir.resolve("data"));
     Path pages = Files.createDirectories(dir.resolve("static"));
-    for (String page : List.of("login", "home", "spawn-pending")) {
+    for (String page : List.of("login", "home", "spawn-pending", "logout")) {
       Files.writeString(pages.resolve(page + ".html"), "<!doctype html><title>" + page + "</title>\n");
     }
     vertx = Vertx.vertx();
@@ -179,7 +179,8 @@ public final class HubServerExtension implements BeforeAllCallback, AfterAllCall
 
   /** A valid session cookie value for {@code user}, as a login issues it. */
   public String cookie(String user) {
-    return cookies.issue(user);
+    Account account = state.shared().accounts().account(user);
+    return cookies.issue(user, account != null ? account.id() : "no-such-account");
   }
 
   /** An API token of the initial admin holding every scope. */

@@ -8,6 +8,8 @@ import io.wharf.session.store.AccountStore;
 import io.wharf.session.store.ActivityStore;
 import io.wharf.session.store.ApiToken;
 import io.wharf.session.store.CacheFill;
+import io.wharf.session.store.Revocation;
+import io.wharf.session.store.RevocationStore;
 import io.wharf.session.store.TokenStore;
 
 import java.util.ArrayList;
@@ -31,6 +33,7 @@ public final class InMemoryState {
   private final Map<String, Account> accounts = new ConcurrentHashMap<>();
   private final Map<String, ApiToken> tokens = new ConcurrentHashMap<>();
   private final InMemoryRateLimits rateLimits = new InMemoryRateLimits(this);
+  private final Map<String, Long> revocations = new ConcurrentHashMap<>();
   private boolean filled;
   private volatile boolean failing;
 
@@ -62,9 +65,36 @@ public final class InMemoryState {
     return activity;
   }
 
+  /** The revocations map every instance reads, as a test sees it (key to time). */
+  public Map<String, Long> revocationMap() {
+    return revocations;
+  }
+
   /** The {@link SharedState} over this memory. */
   public SharedState shared() {
-    return new SharedState(servers, new Activity(), new Accounts(), new Tokens(), cluster, rateLimits, new Fill());
+    return new SharedState(servers, new Activity(), new Accounts(), new Tokens(), cluster, rateLimits, new Fill(), new Revocations());
+  }
+
+  /** Like the replicated map: reads are local and never fail; writes keep the later time. */
+  private final class Revocations implements RevocationStore {
+    @Override
+    public Long revokedAt(String key) {
+      return revocations.get(key);
+    }
+
+    @Override
+    public Future<Void> revoke(Revocation revocation) {
+      if (!failing) {
+        revocations.merge(revocation.key(), revocation.at(), Math::max);
+      }
+      return answer(null);
+    }
+
+    @Override
+    public Future<Void> fill(Collection<Revocation> all) {
+      all.forEach(this::revoke);
+      return answer(null);
+    }
   }
 
   private final class Activity implements ActivityStore {

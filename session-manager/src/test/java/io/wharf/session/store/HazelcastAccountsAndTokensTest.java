@@ -1,8 +1,5 @@
 package io.wharf.session.store;
 
-import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -34,16 +31,7 @@ class HazelcastAccountsAndTokensTest {
 
   @BeforeAll
   static void start() {
-    Config config = new Config().setClusterName("cache-test-" + UUID.randomUUID());
-    config.setProperty("hazelcast.logging.type", "slf4j");
-    config.setProperty("hazelcast.phone.home.enabled", "false");
-    config.setProperty("hazelcast.local.localAddress", "127.0.0.1");
-    JoinConfig join = config.getNetworkConfig().getJoin();
-    join.getMulticastConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(false);
-    join.getAutoDetectionConfig().setEnabled(false);
-    HazelcastMaps.configure(config);
-    hazelcast = Hazelcast.newHazelcastInstance(config);
+    hazelcast = EmbeddedHazelcast.start("cache-test");
     vertx = Vertx.vertx();
     state = HazelcastMaps.sharedState(vertx, hazelcast);
   }

@@ -1,8 +1,5 @@
 package io.wharf.session.store;
 
-import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,16 +28,7 @@ class HazelcastRateLimitsTest {
 
   @BeforeAll
   static void start() {
-    Config config = new Config().setClusterName("rate-limit-test-" + UUID.randomUUID());
-    config.setProperty("hazelcast.logging.type", "slf4j");
-    config.setProperty("hazelcast.phone.home.enabled", "false");
-    config.setProperty("hazelcast.local.localAddress", "127.0.0.1");
-    JoinConfig join = config.getNetworkConfig().getJoin();
-    join.getMulticastConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(false);
-    join.getAutoDetectionConfig().setEnabled(false);
-    HazelcastMaps.configure(config);
-    hazelcast = Hazelcast.newHazelcastInstance(config);
+    hazelcast = EmbeddedHazelcast.start("rate-limit-test");
     vertx = Vertx.vertx();
     limits = HazelcastMaps.sharedState(vertx, hazelcast).rateLimits();
   }

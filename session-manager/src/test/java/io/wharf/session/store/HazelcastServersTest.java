@@ -1,8 +1,5 @@
 package io.wharf.session.store;
 
-import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,16 +33,7 @@ class HazelcastServersTest {
 
   @BeforeAll
   static void start() {
-    Config config = new Config().setClusterName("store-test-" + UUID.randomUUID());
-    config.setProperty("hazelcast.logging.type", "slf4j");
-    config.setProperty("hazelcast.phone.home.enabled", "false");
-    config.setProperty("hazelcast.local.localAddress", "127.0.0.1");
-    JoinConfig join = config.getNetworkConfig().getJoin();
-    join.getMulticastConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(false);
-    join.getAutoDetectionConfig().setEnabled(false);
-    HazelcastMaps.configure(config);
-    hazelcast = Hazelcast.newHazelcastInstance(config);
+    hazelcast = EmbeddedHazelcast.start("store-test");
     vertx = Vertx.vertx();
     state = HazelcastMaps.sharedState(vertx, hazelcast);
   }

@@ -113,6 +113,21 @@ async function loadWithRetries(page, label, ready) {
   }
 }
 
+// Chromium aborts requests in flight with ERR_NETWORK_CHANGED when the host's interfaces change,
+// as they do each time Docker attaches or detaches a container; such a navigation is made again.
+async function goto(page, url) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await page.goto(url, { waitUntil: 'domcontentloaded' });
+    } catch (e) {
+      if (!String(e.message).includes('ERR_NETWORK_CHANGED') || attempt > 3) {
+        throw e;
+      }
+      log(`loading ${url.replace(base, '')} was interrupted by a network change; again (attempt ${attempt + 1})`);
+    }
+  }
+}
+
 async function main() {
   if (!password) {
     fail('WHARF_PASSWORD is not set');
@@ -147,7 +162,7 @@ async function main() {
   let nbPage = null;
   try {
     step = 'open login page';
-    const resp = await page.goto(`${base}/hub/login`, { waitUntil: 'domcontentloaded' });
+    const resp = await goto(page, `${base}/hub/login`);
     if (!resp || resp.status() !== 200) {
       fail(`GET /hub/login answered ${resp ? resp.status() : 'nothing'}`);
     }
@@ -190,7 +205,29 @@ async function main() {
     ]);
     nbPage = popup;
     nbPage.on('pageerror', (e) => log(`notebook page error: ${e.message}`));
-    await nbPage.waitForURL(/\/notebooks\/.+\.ipynb/, { timeout: 30000 });
+    // Chromium aborts navigations in flight with ERR_NETWORK_CHANGED when the host's interfaces
+    // change, as they do when Docker attaches a container; such a navigation is made again.
+    let interrupted = null;
+    nbPage.on('requestfailed', (r) => {
+      if (r.isNavigationRequest() && r.frame() === nbPage.mainFrame()
+        && r.failure() && r.failure().errorText === 'net::ERR_NETWORK_CHANGED') {
+        interrupted = r.url();
+      }
+    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await nbPage.waitForURL(/\/notebooks\/.+\.ipynb/, { timeout: 30000 });
+        break;
+      } catch (e) {
+        if (!interrupted || attempt > 3) {
+          throw e;
+        }
+        log(`the notebook's navigation was interrupted by a network change; loading it again (attempt ${attempt + 1})`);
+        const url = interrupted;
+        interrupted = null;
+        await nbPage.goto(url, { waitUntil: 'commit' }).catch(() => {});
+      }
+    }
     log(`notebook opened at ${nbPage.url().replace(base, '')}`);
 
     step = 'wait for kernel';
@@ -249,7 +286,7 @@ async function main() {
 // the choice back once the notebook is up.
 async function restartWithProfile(page, profile) {
   step = 'home page shows the default profile';
-  await page.goto(`${base}/hub/home`, { waitUntil: 'domcontentloaded' });
+  await goto(page, `${base}/hub/home`);
   await page.locator('#stop-button').waitFor({ state: 'visible' });
   const before = oneLine(await page.locator('#server-profile').textContent());
   if (!/memory/.test(before) || before.includes(`(${profile})`)) {
@@ -273,7 +310,7 @@ async function restartWithProfile(page, profile) {
   log(`notebook is back with profile ${profile}`);
 
   step = 'home page shows the chosen profile';
-  await page.goto(`${base}/hub/home`, { waitUntil: 'domcontentloaded' });
+  await goto(page, `${base}/hub/home`);
   await page.locator('#stop-button').waitFor({ state: 'visible' });
   const after = oneLine(await page.locator('#server-profile').textContent());
   if (!after.includes(`(${profile})`)) {

@@ -20,6 +20,13 @@ public interface Accounts {
   /** Creates an account, or replaces its password and admin flag. */
   Future<Account> save(String name, String password, boolean admin);
 
+  /**
+   * Replaces the password of {@code account} (this account, by id: never a newer one of the same
+   * name), hashing it on the bounded pool; succeeds with the changed account once it is in the
+   * database and the cache.
+   */
+  Future<Account> changePassword(Account account, String password);
+
   Future<Void> delete(String name);
 
   List<Account> all();

@@ -76,6 +76,19 @@ public final class DurableAccounts implements Accounts {
       });
   }
 
+  @Override
+  public Future<Account> changePassword(Account account, String password) {
+    return pool.hash(() -> hasher.hash(password)).compose(hash -> {
+      Account current = cache.account(account.name());
+      if (current == null || !current.id().equals(account.id())) {
+        return Future.failedFuture(new IllegalStateException("account " + account.name() + " is gone"));
+      }
+      Account changed = new Account(current.id(), current.name(), current.admin(), hash, current.createdAt());
+      return records.update(changed).compose(found -> found
+        ? cached(changed) : Future.failedFuture(new IllegalStateException("account " + account.name() + " is gone")));
+    });
+  }
+
   private Future<Account> cached(Account account) {
     return vertx.executeBlocking(() -> {
       cache.saveAccount(account);

@@ -38,6 +38,7 @@ public final class HubRoutes {
   private final Callers callers;
   private final LoginHandler login;
   private final Sessions sessions;
+  private final PasswordApi passwords;
   private final ServerApi servers;
   private final ProgressStream progress;
   private final PendingPage pending;
@@ -57,8 +58,10 @@ public final class HubRoutes {
     this.vertx = vertx;
     this.callers = new Callers(cookies, accounts, tokens, cookieName, new ApiLimits(state.rateLimits(), limits), revocations);
     this.sessions = new Sessions(callers, accounts, revocations, cookies);
-    this.login = new LoginHandler(cookies, cookieName, accounts, lifecycle, new LoginLimits(state.rateLimits(), limits),
-      ClientAddress.create(limits.trustedProxies()), callers, sessions);
+    LoginLimits loginLimits = new LoginLimits(state.rateLimits(), limits);
+    ClientAddress clients = ClientAddress.create(limits.trustedProxies());
+    this.login = new LoginHandler(cookies, cookieName, accounts, lifecycle, loginLimits, clients, callers, sessions);
+    this.passwords = new PasswordApi(callers, accounts, sessions, loginLimits, clients, login);
     this.servers = new ServerApi(callers, accounts, lifecycle);
     this.progress = new ProgressStream(vertx, servers, state.servers(), new Progress(vertx));
     this.pending = new PendingPage(callers, accounts, lifecycle, staticDir);
@@ -102,6 +105,7 @@ public final class HubRoutes {
     router.post("/hub/api/users/:name").handler(userAdmin::create);
     router.delete("/hub/api/users/:name").handler(userAdmin::delete);
     router.delete("/hub/api/users/:name/sessions").handler(sessions::endAllOf);
+    router.post("/hub/api/users/:name/password").handler(passwords::change);
     router.post("/hub/api/users/:name/tokens").handler(tokens::create);
     router.get("/hub/api/users/:name/tokens").handler(tokens::list);
     router.get("/hub/api/users/:name/tokens/:id").handler(tokens::get);

@@ -1,6 +1,7 @@
 package io.wharf.session.hub;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpServerRequest;
@@ -13,6 +14,7 @@ import io.wharf.session.lifecycle.StartRequest;
 import io.wharf.session.lifecycle.StartResult;
 import io.wharf.session.limits.ClientAddress;
 import io.wharf.session.limits.LoginLimits;
+import io.wharf.session.store.Account;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,11 +86,30 @@ final class LoginHandler {
         limits.failed(admission).onComplete(counted -> Replies.redirect(ctx, "/hub/login?error=invalid" + nextParam(next)));
       } else {
         limits.succeeded(admission);
-        String account = ar.result().name();
-        ctx.response().addCookie(cookie(cookies.issue(account, ar.result().id()), cookies.ttl().toSeconds()));
-        afterLogin(ctx, account, next);
+        signIn(ctx, ar.result(), next);
       }
     });
+  }
+
+  /** Sets the session cookie of {@code account} and goes on as after any login (password or single sign-on). */
+  void signIn(RoutingContext ctx, Account account, String next) {
+    ctx.response().addCookie(cookie(cookies.issue(account.name(), account.id()), cookies.ttl().toSeconds()));
+    afterLogin(ctx, account.name(), next);
+  }
+
+  /**
+   * Sets a new session cookie for {@code account} after all its sessions were ended up to now.
+   * Cookies carry {@code iat} in whole seconds and one issued in the second of the revocation is
+   * refused too, so the new one is issued in the next second (a wait of under a second).
+   */
+  Future<Void> reissue(RoutingContext ctx, Account account) {
+    long now = System.currentTimeMillis();
+    Promise<Void> issued = Promise.promise();
+    ctx.vertx().setTimer(1000 - now % 1000, id -> {
+      ctx.response().addCookie(cookie(cookies.issue(account.name(), account.id()), cookies.ttl().toSeconds()));
+      issued.complete();
+    });
+    return issued.future();
   }
 
   /** A browser's form goes back to the login page, which explains {@code error}; a script gets the status. */

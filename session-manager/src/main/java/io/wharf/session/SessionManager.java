@@ -75,14 +75,14 @@ public final class SessionManager {
         .compose(filled -> db.revocations().purge(System.currentTimeMillis()))
         .compose(purged -> db.revocations().current(System.currentTimeMillis()))
         .compose(revoked -> state.revocations().fill(revoked))
-        .compose(filled -> vertx.executeBlocking(() -> new DurableAccounts(vertx, db.accounts(), state.accounts(), state.tokens(),
-          options.passwordIterations(), hashing), false))
+        .compose(filled -> vertx.executeBlocking(() -> new DurableAccounts(vertx, db.accounts(), db.identities(), state.accounts(),
+          state.tokens(), options.passwordIterations(), hashing), false))
         .compose(accounts -> AdminAccount.ensure(accounts, options.adminUser(), options.adminPassword()).map(v -> {
           TokenStore tokens = new WriteThroughTokens(db.tokens(), state.tokens());
           RevocationStore revocations = new WriteThroughRevocations(db.revocations(), state.revocations());
           Lifecycle lifecycle = Lifecycle.create(vertx, state, options, containers, registry);
           HubRoutes hub = new HubRoutes(vertx, cookies, options.cookieName(), accounts, tokens, revocations, state, lifecycle.servers(),
-            options.staticDir(), options.limits());
+            options.staticDir(), options.limits(), options.oidc());
           return new SessionManager(lifecycle, hub);
         })));
   }

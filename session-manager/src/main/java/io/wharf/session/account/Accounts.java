@@ -27,6 +27,15 @@ public interface Accounts {
    */
   Future<Account> changePassword(Account account, String password);
 
+  /** The account linked to {@code subject} at the OpenID Connect provider {@code issuer}, or null; reads the database. */
+  Future<Account> findLinked(String issuer, String subject);
+
+  /**
+   * Creates an account without a password, linked to {@code subject} at {@code issuer}; fails
+   * with {@code NameTakenException} when an account of that name exists.
+   */
+  Future<Account> createLinked(String name, boolean admin, String issuer, String subject);
+
   Future<Void> delete(String name);
 
   List<Account> all();

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.wharf.session.store.Account;
 import io.wharf.session.store.AccountRecords;
 import io.wharf.session.store.AccountStore;
+import io.wharf.session.store.IdentityRecords;
 import io.wharf.session.store.TokenStore;
 
 import java.util.List;
@@ -20,6 +21,7 @@ public final class DurableAccounts implements Accounts {
 
   private final Vertx vertx;
   private final AccountRecords records;
+  private final IdentityRecords identities;
   private final AccountStore cache;
   private final TokenStore tokenCache;
   private final PasswordHasher hasher;
@@ -27,10 +29,17 @@ public final class DurableAccounts implements Accounts {
   // Compared against when the name is unknown, so a miss costs as much as a wrong password.
   private final String decoy;
 
-  /** Slow (it hashes a decoy password): build it off the event loop. */
+  /** Without links to an OpenID Connect provider. Slow (it hashes a decoy password): build it off the event loop. */
   public DurableAccounts(Vertx vertx, AccountRecords records, AccountStore cache, TokenStore tokenCache, int iterations,
                          HashingPool pool) {
+    this(vertx, records, null, cache, tokenCache, iterations, pool);
+  }
+
+  /** Slow (it hashes a decoy password): build it off the event loop. */
+  public DurableAccounts(Vertx vertx, AccountRecords records, IdentityRecords identities, AccountStore cache, TokenStore tokenCache,
+                         int iterations, HashingPool pool) {
     this.vertx = vertx;
+    this.identities = identities;
     this.pool = pool;
     this.records = records;
     this.cache = cache;
@@ -87,6 +96,24 @@ public final class DurableAccounts implements Accounts {
       return records.update(changed).compose(found -> found
         ? cached(changed) : Future.failedFuture(new IllegalStateException("account " + account.name() + " is gone")));
     });
+  }
+
+  @Override
+  public Future<Account> findLinked(String issuer, String subject) {
+    if (identities == null) {
+      return Future.succeededFuture();
+    }
+    return identities.accountOf(issuer, subject).map(id -> id == null ? null
+      : cache.accounts().stream().filter(account -> account.id().equals(id)).findFirst().orElse(null));
+  }
+
+  @Override
+  public Future<Account> createLinked(String name, boolean admin, String issuer, String subject) {
+    if (identities == null) {
+      return Future.failedFuture(new IllegalStateException("no single sign-on here"));
+    }
+    Account created = new Account(UUID.randomUUID().toString(), name, admin, null, System.currentTimeMillis());
+    return identities.insertLinked(created, issuer, subject).compose(v -> cached(created));
   }
 
   private Future<Account> cached(Account account) {

@@ -8,6 +8,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CSRFHandler;
+import io.wharf.session.OidcOptions;
 import io.wharf.session.RateLimitOptions;
 import io.wharf.session.SessionCookies;
 import io.wharf.session.SharedState;
@@ -39,6 +40,7 @@ public final class HubRoutes {
   private final LoginHandler login;
   private final Sessions sessions;
   private final PasswordApi passwords;
+  private final OidcLogin oidc;
   private final ServerApi servers;
   private final ProgressStream progress;
   private final PendingPage pending;
@@ -52,9 +54,11 @@ public final class HubRoutes {
   /**
    * @param tokens      the API tokens, written through to the database
    * @param revocations the ended login sessions, written through to the database
+   * @param oidcOptions single sign-on through an OpenID Connect provider, when enabled
    */
   public HubRoutes(Vertx vertx, SessionCookies cookies, String cookieName, Accounts accounts, TokenStore tokens,
-                   RevocationStore revocations, SharedState state, ServerLifecycle lifecycle, Path staticDir, RateLimitOptions limits) {
+                   RevocationStore revocations, SharedState state, ServerLifecycle lifecycle, Path staticDir, RateLimitOptions limits,
+                   OidcOptions oidcOptions) {
     this.vertx = vertx;
     this.callers = new Callers(cookies, accounts, tokens, cookieName, new ApiLimits(state.rateLimits(), limits), revocations);
     this.sessions = new Sessions(callers, accounts, revocations, cookies);
@@ -62,6 +66,7 @@ public final class HubRoutes {
     ClientAddress clients = ClientAddress.create(limits.trustedProxies());
     this.login = new LoginHandler(cookies, cookieName, accounts, lifecycle, loginLimits, clients, callers, sessions);
     this.passwords = new PasswordApi(callers, accounts, sessions, loginLimits, clients, login);
+    this.oidc = new OidcLogin(oidcOptions, new OidcClient(vertx, oidcOptions), accounts, login, cookies.csrfSecret());
     this.servers = new ServerApi(callers, accounts, lifecycle);
     this.progress = new ProgressStream(vertx, servers, state.servers(), new Progress(vertx));
     this.pending = new PendingPage(callers, accounts, lifecycle, staticDir);
@@ -92,6 +97,7 @@ public final class HubRoutes {
     router.get("/hub/login").handler(ctx -> page(ctx, "login.html"));
     router.post("/hub/login").handler(login::login);
     router.post("/hub/logout").handler(login::logout);
+    oidc.mount(router);
     // A link or an image on another site must not log anyone out: GET only shows a form that POSTs.
     router.get("/hub/logout").handler(ctx -> page(ctx, "logout.html"));
     router.get("/hub/home").handler(ctx -> authedPage(ctx, "home.html"));

@@ -12,4 +12,7 @@ public interface DurableStore {
   TokenRecords tokens();
 
   RevocationRecords revocations();
+
+  /** Which account a person signed in by an OpenID Connect provider is. */
+  IdentityRecords identities();
 }

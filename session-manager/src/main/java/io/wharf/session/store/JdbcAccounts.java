@@ -2,6 +2,7 @@ package io.wharf.session.store;
 
 import io.vertx.core.Future;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -38,14 +39,8 @@ final class JdbcAccounts implements AccountRecords {
   @Override
   public Future<Void> insert(Account account) {
     return store.call(connection -> {
-      try (PreparedStatement insert = connection.prepareStatement(
-        "INSERT INTO accounts (id, name, is_admin, password_hash, created_at) VALUES (?, ?, ?, ?, ?)")) {
-        insert.setString(1, account.id());
-        insert.setString(2, account.name());
-        insert.setBoolean(3, account.admin());
-        insert.setString(4, account.passwordHash());
-        insert.setLong(5, account.createdAt());
-        insert.executeUpdate();
+      try {
+        insert(connection, account);
         return null;
       } catch (SQLException e) {
         if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -54,6 +49,19 @@ final class JdbcAccounts implements AccountRecords {
         throw e;
       }
     });
+  }
+
+  /** Inserts {@code account} within the caller's transaction. */
+  static void insert(Connection connection, Account account) throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(
+      "INSERT INTO accounts (id, name, is_admin, password_hash, created_at) VALUES (?, ?, ?, ?, ?)")) {
+      insert.setString(1, account.id());
+      insert.setString(2, account.name());
+      insert.setBoolean(3, account.admin());
+      insert.setString(4, account.passwordHash());
+      insert.setLong(5, account.createdAt());
+      insert.executeUpdate();
+    }
   }
 
   @Override

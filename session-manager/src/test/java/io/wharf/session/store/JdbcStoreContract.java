@@ -96,16 +96,40 @@ abstract class JdbcStoreContract {
     try (Connection connection = StoreDatabases.connect(options, dataDir);
          ResultSet history = connection.createStatement().executeQuery(
            "SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")) {
-      for (String version : List.of("1", "2")) {
+      for (String version : List.of("1", "2", "3")) {
         assertTrue(history.next());
         assertEquals(version, history.getString(1));
         assertTrue(history.getBoolean(2));
       }
-      assertFalse(history.next(), "two migrations so far");
+      assertFalse(history.next(), "three migrations so far");
     }
     assertEquals(List.of(), await(store.accounts().all()));
     assertEquals(List.of(), await(store.tokens().all()));
     assertEquals(List.of(), await(store.revocations().current(0)));
+  }
+
+  @Test
+  void aLinkedAccountIsFoundByItsIssuerAndSubjectUntilItIsDeleted() throws Exception {
+    Account olga = new Account(UUID.randomUUID().toString(), "olga", false, null, 7);
+    await(store.identities().insertLinked(olga, "https://id.example", "sub-1"));
+    assertEquals(List.of(olga), await(store.accounts().all()));
+    assertEquals(olga.id(), await(store.identities().accountOf("https://id.example", "sub-1")));
+    assertEquals(null, await(store.identities().accountOf("https://other.example", "sub-1")), "the subject of another issuer");
+    assertEquals(null, await(store.identities().accountOf("https://id.example", "sub-2")));
+
+    await(store.accounts().delete(olga.id()));
+    assertEquals(null, await(store.identities().accountOf("https://id.example", "sub-1")), "the link went with the account");
+  }
+
+  @Test
+  void aLinkedAccountWhoseNameIsTakenLeavesNeitherAccountNorLink() throws Exception {
+    Account local = account("pia");
+    await(store.accounts().insert(local));
+    Account linked = new Account(UUID.randomUUID().toString(), "pia", false, null, 7);
+    Exception refused = assertThrows(Exception.class, () -> await(store.identities().insertLinked(linked, "https://id.example", "s")));
+    assertInstanceOf(NameTakenException.class, refused);
+    assertEquals(List.of(local), await(store.accounts().all()));
+    assertEquals(null, await(store.identities().accountOf("https://id.example", "s")));
   }
 
   @Test

@@ -72,4 +72,15 @@ if [ $status -ne 0 ]; then
 else
   echo "browser test: 1 passed, 0 failed"
 fi
+
+# Single sign-on against a real OpenID Connect provider: its own Wharf and provider, no containers.
+oidc_status=0
+WHARF_JAR="$home/$jar" SCREENSHOT_DIR="${SCREENSHOT_DIR:-$home/tests/browser/screenshots}/oidc" \
+  bash tests/browser/run-oidc.sh || oidc_status=$?
+if [ $oidc_status -ne 0 ]; then
+  echo "oidc: 0 passed, 1 failed"
+  status=$oidc_status
+else
+  echo "oidc: 1 passed, 0 failed"
+fi
 exit $status

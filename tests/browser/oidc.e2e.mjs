@@ -1,0 +1,175 @@
+// End-to-end browser test of Wharf's single sign-on against a real OpenID Connect provider
+// (node-oidc-provider, tests/oidc/provider.mjs). It starts the provider and a Wharf of its own
+// (router and session manager only: no container manager, so no Docker), both on 127.0.0.1,
+// with auth.oidc pointed at the provider through WHARF_AUTH_OIDC_* variables. Then, in headless
+// Chromium: the login page shows "Sign in with Test ID"; a click goes to the provider, where
+// alice signs in and consents; the browser comes back signed in to Wharf as sso-alice, and
+// /hub/home is hers. eve, outside the allowed group, is refused with Wharf's page.
+//
+// Env: WHARF_JAR (server/target/wharf.jar), SCREENSHOT_DIR (default ./screenshots/oidc),
+//      CHROMIUM (default /usr/bin/chromium).
+// Exits 0 on success, 1 with a message naming the failed step otherwise.
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const jar = process.env.WHARF_JAR || join(root, 'server/target/wharf.jar');
+const shotDir = process.env.SCREENSHOT_DIR || join(here, 'screenshots/oidc');
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+const t0 = Date.now();
+let step = 'start';
+let shotCount = 0;
+
+function log(msg) {
+  console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${msg}`);
+}
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+async function waitFor(what, check, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) { return; }
+    } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${what} did not come up within ${timeoutMs / 1000} s`);
+}
+
+async function shot(page, name) {
+  shotCount += 1;
+  const file = join(shotDir, `${String(shotCount).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  log(`screenshot ${file}`);
+}
+
+/** Signs in at the provider's development pages as `login`, consenting if asked; ends back at Wharf. */
+async function signInAtProvider(page, issuer, login) {
+  step = `provider login page (${login})`;
+  await page.waitForURL((url) => url.href.startsWith(issuer), { timeout: 15000 });
+  await page.fill('input[name="login"]', login);
+  await page.fill('input[name="password"]', 'any-password');
+  await shot(page, `provider-login-${login}`);
+  await page.click('button[type="submit"]');
+  step = `provider consent (${login})`;
+  await page.waitForLoadState('load');
+  if (page.url().startsWith(issuer)) {
+    await shot(page, `provider-consent-${login}`);
+    await page.click('button[type="submit"]');
+  }
+}
+
+async function main() {
+  mkdirSync(shotDir, { recursive: true });
+  const data = mkdtempSync(join(tmpdir(), 'wharf-oidc-'));
+  const children = [];
+  try {
+    const [wharfPort, clusterPort, oidcPort] = [await freePort(), await freePort(), await freePort()];
+    const base = `https://127.0.0.1:${wharfPort}`;
+    const issuer = `http://127.0.0.1:${oidcPort}`;
+
+    step = 'start the provider';
+    const providerLog = openSync(join(data, 'provider.log'), 'w');
+    children.push(spawn('node', [join(root, 'tests/oidc/provider.mjs')], {
+      env: { ...process.env, OIDC_PORT: String(oidcPort), OIDC_REDIRECT_URI: `${base}/hub/oidc/callback` },
+      stdio: ['ignore', providerLog, providerLog],
+    }));
+    await waitFor('the provider', async () => (await fetch(`${issuer}/.well-known/openid-configuration`)).ok, 20000);
+    log(`provider at ${issuer}`);
+
+    step = 'start Wharf';
+    const wharfLog = openSync(join(data, 'wharf.log'), 'w');
+    children.push(spawn('java', ['-jar', jar], {
+      env: {
+        ...process.env,
+        WHARF_INSTANCE_ID: `oidc-${process.pid}`, WHARF_INSTANCE_DATA_DIR: data,
+        WHARF_INSTANCE_ROLES: 'router,session-manager',
+        WHARF_ROUTER_HOST: '127.0.0.1', WHARF_ROUTER_HTTPS_PORT: String(wharfPort), WHARF_ROUTER_HTTP_PORT: '0',
+        WHARF_CLUSTER_PORT: String(clusterPort), WHARF_AUTH_ADMIN_PASSWORD: 'oidc-test-admin',
+        WHARF_AUTH_OIDC_ISSUER: issuer, WHARF_AUTH_OIDC_PROVIDER_NAME: 'Test ID',
+        WHARF_AUTH_OIDC_CLIENT_ID: 'wharf', WHARF_AUTH_OIDC_CLIENT_SECRET: 'wharf-test-secret',
+        WHARF_AUTH_OIDC_REDIRECT_URL: `${base}/hub/oidc/callback`,
+        WHARF_AUTH_OIDC_ALLOWED_GROUPS: 'staff', WHARF_AUTH_OIDC_ADMIN_GROUPS: 'wharf-admins',
+      },
+      stdio: ['ignore', wharfLog, wharfLog],
+    }));
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+    await waitFor('Wharf', async () => (await fetch(`${base}/hub/health`)).ok, 60000);
+    log(`Wharf at ${base}`);
+
+    const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
+    try {
+      const alice = await (await browser.newContext({ ignoreHTTPSErrors: true })).newPage();
+      step = 'login page';
+      await alice.goto(`${base}/hub/login?next=%2Fhub%2Fhome`);
+      const button = alice.locator('#oidc-login');
+      await button.waitFor({ state: 'visible', timeout: 10000 });
+      const label = (await button.textContent()).trim();
+      if (label !== 'Sign in with Test ID') { throw new Error(`the button says '${label}'`); }
+      await shot(alice, 'login-page');
+      await button.click();
+      await signInAtProvider(alice, issuer, 'alice');
+
+      step = 'back at Wharf as sso-alice';
+      await alice.waitForURL((url) => url.href.startsWith(base) && !url.pathname.startsWith('/hub/oidc/'), { timeout: 15000 });
+      log(`back at ${alice.url()}`);
+      await alice.goto(`${base}/hub/home`);
+      if (new URL(alice.url()).pathname !== '/hub/home') { throw new Error(`home sent the browser to ${alice.url()}`); }
+      const me = await alice.evaluate(async () => (await fetch('/hub/api/user')).json());
+      if (me.name !== 'sso-alice' || me.admin !== false) { throw new Error(`signed in as ${JSON.stringify(me)}`); }
+      await alice.waitForLoadState('networkidle');
+      await shot(alice, 'home-sso-alice');
+      log('signed in as sso-alice and on /hub/home');
+
+      step = 'eve, outside the allowed group';
+      const eve = await (await browser.newContext({ ignoreHTTPSErrors: true })).newPage();
+      await eve.goto(`${base}/hub/login`);
+      await eve.locator('#oidc-login').click();
+      await signInAtProvider(eve, issuer, 'eve');
+      await eve.waitForURL((url) => url.href.startsWith(`${base}/hub/oidc/callback`), { timeout: 15000 });
+      const refusal = (await eve.locator('#oidc-error').textContent()).trim();
+      if (!/not allowed/.test(refusal)) { throw new Error(`eve saw '${refusal}'`); }
+      const eveMe = await eve.evaluate(async () => (await fetch('/hub/api/user')).status);
+      if (eveMe !== 401) { throw new Error(`eve's /hub/api/user answered ${eveMe}`); }
+      await shot(eve, 'refused-sso-eve');
+      log(`eve refused: ${refusal}`);
+    } finally {
+      await browser.close();
+    }
+  } catch (err) {
+    for (const name of ['wharf.log', 'provider.log']) {
+      try {
+        console.error(`--- ${name} (last lines) ---\n${readFileSync(join(data, name), 'utf8').split('\n').slice(-30).join('\n')}`);
+      } catch { /* none */ }
+    }
+    throw err;
+  } finally {
+    for (const child of children) { child.kill('SIGTERM'); }
+    await new Promise((r) => setTimeout(r, 500));
+    rmSync(data, { recursive: true, force: true });
+  }
+}
+
+main().then(() => {
+  log('oidc browser test passed');
+  process.exit(0);
+}, (err) => {
+  console.error(`oidc browser test FAILED at step '${step}': ${err.message.split('\n')[0]}`);
+  process.exit(1);
+});

@@ -7,7 +7,7 @@
 // /hub/home is hers. eve, outside the allowed group, is refused with Wharf's page.
 //
 // Env: WHARF_JAR (server/target/wharf.jar), SCREENSHOT_DIR (default ./screenshots/oidc),
-//      CHROMIUM (default /usr/bin/chromium).
+//      CHROMIUM (default /usr/bin/chromium), STEP_TIMEOUT_MS (each page step; default 60000).
 // Exits 0 on success, 1 with a message naming the failed step otherwise.
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
@@ -22,6 +22,7 @@ const root = resolve(here, '../..');
 const jar = process.env.WHARF_JAR || join(root, 'server/target/wharf.jar');
 const shotDir = process.env.SCREENSHOT_DIR || join(here, 'screenshots/oidc');
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+const timeoutMs = Number(process.env.STEP_TIMEOUT_MS || 60000);
 const t0 = Date.now();
 let step = 'start';
 let shotCount = 0;
@@ -62,7 +63,7 @@ async function shot(page, name) {
 /** Signs in at the provider's development pages as `login`, consenting if asked; ends back at Wharf. */
 async function signInAtProvider(page, issuer, login) {
   step = `provider login page (${login})`;
-  await page.waitForURL((url) => url.href.startsWith(issuer), { timeout: 15000 });
+  await page.waitForURL((url) => url.href.startsWith(issuer), { timeout: timeoutMs });
   await page.fill('input[name="login"]', login);
   await page.fill('input[name="password"]', 'any-password');
   await shot(page, `provider-login-${login}`);
@@ -73,6 +74,78 @@ async function signInAtProvider(page, issuer, login) {
     await shot(page, `provider-consent-${login}`);
     await page.click('button[type="submit"]');
   }
+}
+
+/** A page of its own (no cookies shared), patient: the machine may be busy with other builds. */
+async function newPage(browser) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  context.setDefaultTimeout(timeoutMs);
+  context.setDefaultNavigationTimeout(timeoutMs);
+  const page = await context.newPage();
+  page.on('requestfailed', (r) => log(`request failed: ${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
+  if (process.env.OIDC_E2E_DEBUG) {
+    page.on('request', (r) => log(`> ${r.method()} ${r.url()}`));
+    page.on('response', (r) => log(`< ${r.status()} ${r.url()}`));
+  }
+  return page;
+}
+
+// Chromium aborts requests in flight with ERR_NETWORK_CHANGED when the host's interfaces change,
+// as they do each time Docker attaches or detaches a container (other work on a shared host). A
+// sign-in interrupted so is made again from the start, in a fresh context, up to three times.
+async function withRetries(browser, who, flow) {
+  for (let attempt = 1; ; attempt++) {
+    const page = await newPage(browser);
+    try {
+      return await flow(page);
+    } catch (e) {
+      if (!String(e.message).includes('ERR_NETWORK_CHANGED') || attempt > 3) {
+        throw e;
+      }
+      log(`${who}'s sign-in was interrupted by a network change; again (attempt ${attempt + 1})`);
+    } finally {
+      await page.context().close();
+    }
+  }
+}
+
+/** alice, in the allowed group: the button, the provider, and back at Wharf as sso-alice on /hub/home. */
+async function alice(page, base, issuer) {
+  step = 'login page';
+  await page.goto(`${base}/hub/login?next=%2Fhub%2Fhome`, { waitUntil: 'domcontentloaded' });
+  const button = page.locator('#oidc-login');
+  await button.waitFor({ state: 'visible', timeout: timeoutMs });
+  const label = (await button.textContent()).trim();
+  if (label !== 'Sign in with Test ID') { throw new Error(`the button says '${label}'`); }
+  await shot(page, 'login-page');
+  await button.click();
+  await signInAtProvider(page, issuer, 'alice');
+
+  step = 'back at Wharf as sso-alice';
+  await page.waitForURL((url) => url.href.startsWith(base) && !url.pathname.startsWith('/hub/oidc/'), { timeout: timeoutMs });
+  log(`back at ${page.url()}`);
+  await page.goto(`${base}/hub/home`, { waitUntil: 'domcontentloaded' });
+  if (new URL(page.url()).pathname !== '/hub/home') { throw new Error(`home sent the browser to ${page.url()}`); }
+  const me = await page.evaluate(async () => (await fetch('/hub/api/user')).json());
+  if (me.name !== 'sso-alice' || me.admin !== false) { throw new Error(`signed in as ${JSON.stringify(me)}`); }
+  await page.locator('.topbar').getByText('sso-alice').waitFor({ timeout: timeoutMs });
+  await shot(page, 'home-sso-alice');
+  log('signed in as sso-alice and on /hub/home');
+}
+
+/** eve, outside the allowed group: the provider signs her in, Wharf refuses her with its page. */
+async function eve(page, base, issuer) {
+  step = 'eve, outside the allowed group';
+  await page.goto(`${base}/hub/login`, { waitUntil: 'domcontentloaded' });
+  await page.locator('#oidc-login').click();
+  await signInAtProvider(page, issuer, 'eve');
+  await page.waitForURL((url) => url.href.startsWith(`${base}/hub/oidc/callback`), { timeout: timeoutMs });
+  const refusal = (await page.locator('#oidc-error').textContent()).trim();
+  if (!/not allowed/.test(refusal)) { throw new Error(`eve saw '${refusal}'`); }
+  const status = await page.evaluate(async () => (await fetch('/hub/api/user')).status);
+  if (status !== 401) { throw new Error(`eve's /hub/api/user answered ${status}`); }
+  await shot(page, 'refused-sso-eve');
+  log(`eve refused: ${refusal}`);
 }
 
 async function main() {
@@ -99,7 +172,7 @@ async function main() {
       env: {
         ...process.env,
         WHARF_INSTANCE_ID: `oidc-${process.pid}`, WHARF_INSTANCE_DATA_DIR: data,
-        WHARF_INSTANCE_ROLES: 'router,session-manager',
+        WHARF_INSTANCE_ROLES: 'router,session-manager', WHARF_ROUTER_STATIC_DIR: join(root, 'static'),
         WHARF_ROUTER_HOST: '127.0.0.1', WHARF_ROUTER_HTTPS_PORT: String(wharfPort), WHARF_ROUTER_HTTP_PORT: '0',
         WHARF_CLUSTER_PORT: String(clusterPort), WHARF_AUTH_ADMIN_PASSWORD: 'oidc-test-admin',
         WHARF_AUTH_OIDC_ISSUER: issuer, WHARF_AUTH_OIDC_PROVIDER_NAME: 'Test ID',
@@ -107,48 +180,20 @@ async function main() {
         WHARF_AUTH_OIDC_REDIRECT_URL: `${base}/hub/oidc/callback`,
         WHARF_AUTH_OIDC_ALLOWED_GROUPS: 'staff', WHARF_AUTH_OIDC_ADMIN_GROUPS: 'wharf-admins',
       },
+      cwd: root,
       stdio: ['ignore', wharfLog, wharfLog],
     }));
     process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
     await waitFor('Wharf', async () => (await fetch(`${base}/hub/health`)).ok, 60000);
     log(`Wharf at ${base}`);
 
-    const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
+    // Only loopback: the provider's development pages ask for web fonts, which nothing here fetches.
+    const browser = await chromium.launch({
+      executablePath, headless: true, args: ['--no-sandbox', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+    });
     try {
-      const alice = await (await browser.newContext({ ignoreHTTPSErrors: true })).newPage();
-      step = 'login page';
-      await alice.goto(`${base}/hub/login?next=%2Fhub%2Fhome`);
-      const button = alice.locator('#oidc-login');
-      await button.waitFor({ state: 'visible', timeout: 10000 });
-      const label = (await button.textContent()).trim();
-      if (label !== 'Sign in with Test ID') { throw new Error(`the button says '${label}'`); }
-      await shot(alice, 'login-page');
-      await button.click();
-      await signInAtProvider(alice, issuer, 'alice');
-
-      step = 'back at Wharf as sso-alice';
-      await alice.waitForURL((url) => url.href.startsWith(base) && !url.pathname.startsWith('/hub/oidc/'), { timeout: 15000 });
-      log(`back at ${alice.url()}`);
-      await alice.goto(`${base}/hub/home`);
-      if (new URL(alice.url()).pathname !== '/hub/home') { throw new Error(`home sent the browser to ${alice.url()}`); }
-      const me = await alice.evaluate(async () => (await fetch('/hub/api/user')).json());
-      if (me.name !== 'sso-alice' || me.admin !== false) { throw new Error(`signed in as ${JSON.stringify(me)}`); }
-      await alice.waitForLoadState('networkidle');
-      await shot(alice, 'home-sso-alice');
-      log('signed in as sso-alice and on /hub/home');
-
-      step = 'eve, outside the allowed group';
-      const eve = await (await browser.newContext({ ignoreHTTPSErrors: true })).newPage();
-      await eve.goto(`${base}/hub/login`);
-      await eve.locator('#oidc-login').click();
-      await signInAtProvider(eve, issuer, 'eve');
-      await eve.waitForURL((url) => url.href.startsWith(`${base}/hub/oidc/callback`), { timeout: 15000 });
-      const refusal = (await eve.locator('#oidc-error').textContent()).trim();
-      if (!/not allowed/.test(refusal)) { throw new Error(`eve saw '${refusal}'`); }
-      const eveMe = await eve.evaluate(async () => (await fetch('/hub/api/user')).status);
-      if (eveMe !== 401) { throw new Error(`eve's /hub/api/user answered ${eveMe}`); }
-      await shot(eve, 'refused-sso-eve');
-      log(`eve refused: ${refusal}`);
+      await withRetries(browser, 'alice', (page) => alice(page, base, issuer));
+      await withRetries(browser, 'eve', (page) => eve(page, base, issuer));
     } finally {
       await browser.close();
     }

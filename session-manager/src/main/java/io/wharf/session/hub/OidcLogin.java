@@ -107,6 +107,12 @@ final class OidcLogin {
         + "Please start again.");
       return;
     }
+    // RFC 9207: a provider that names itself in the answer must be the one this browser was sent to.
+    if (response.getIssuer() != null && !response.getIssuer().getValue().equals(options.issuer())) {
+      OidcPages.refuse(ctx, 400, "This answer comes from another identity provider than the one the sign-in went to. "
+        + "Please start again.");
+      return;
+    }
     if (response instanceof AuthenticationErrorResponse error) {
       OidcPages.refuse(ctx, 403, options.displayName() + " did not sign you in ("
         + OidcClient.describe(error.getErrorObject()) + ").");

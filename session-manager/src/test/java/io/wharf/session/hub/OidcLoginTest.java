@@ -208,6 +208,17 @@ class OidcLoginTest {
   }
 
   @Test
+  void anAnswerNamingAnotherIssuerIsRefused() {
+    HubReply start = client.get("/hub/oidc/login").send();
+    String pending = start.setCookie(OidcLogin.PENDING_COOKIE);
+    String query = provider.authorize(URI.create(start.location()), "sub-mixup", person("oidc-mixup", "staff"), claims -> { });
+    String page = refused(client.get("/hub/oidc/callback?" + query + "&iss=https%3A%2F%2Fevil.example")
+      .cookie(OidcLogin.PENDING_COOKIE, pending).send(), 400);
+    assertTrue(page.contains("another identity provider"), page);
+    assertNull(hub.accountId("oidc-mixup"));
+  }
+
+  @Test
   void theProvidersRefusalIsShownAsAPage() {
     HubReply start = client.get("/hub/oidc/login").send();
     String pending = start.setCookie(OidcLogin.PENDING_COOKIE);

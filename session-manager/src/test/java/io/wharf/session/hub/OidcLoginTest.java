@@ -137,6 +137,18 @@ class OidcLoginTest {
   }
 
   @Test
+  void aDeletedAccountIsNotFoundAgainTheNextSignInStartsANewOne() throws SQLException {
+    assertEquals("oidc-gone", userOf(signIn("sub-gone", person("oidc-gone", "staff"))));
+    String old = hub.accountId("oidc-gone");
+    client.delete("/hub/api/users/oidc-gone").token(hub.adminToken()).send().assertStatus(204);
+    assertNull(linkedAccount(provider.issuer(), "sub-gone"), "the link went with the account");
+    assertEquals("oidc-gone", userOf(signIn("sub-gone", person("oidc-gone", "staff"))));
+    String fresh = hub.accountId("oidc-gone");
+    assertNotNull(fresh);
+    assertFalse(fresh.equals(old), "a new account");
+  }
+
+  @Test
   void theNameClaimInTheIdTokenIsUsedWithoutUserInfo() {
     assertEquals("oidc-id", userOf(signIn("sub-id", new JsonObject(),
       claims -> claims.claim("preferred_username", "oidc-id").claim("groups", java.util.List.of("staff")))));

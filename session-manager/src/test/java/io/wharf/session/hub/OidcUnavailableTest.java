@@ -2,6 +2,7 @@ package io.wharf.session.hub;
 
 import io.vertx.core.json.JsonObject;
 import io.wharf.config.WharfConfig;
+import io.wharf.session.testing.HubClient;
 import io.wharf.session.testing.HubOptions;
 import io.wharf.session.testing.HubReply;
 import io.wharf.session.testing.HubServerExtension;
@@ -42,6 +43,16 @@ class OidcUnavailableTest {
     assertTrue(reply.body().contains("did not answer"), reply.body());
     assertFalse(reply.body().contains("Exception") || reply.body().contains("java."), reply.body());
     assertNull(reply.setCookie(HubOptions.COOKIE));
+  }
+
+  @Test
+  void thePasswordFormStillWorks() {
+    String token = hub.client().xsrfToken();
+    HubReply reply = hub.client().post("/hub/login").cookie(HubClient.XSRF_COOKIE, token)
+      .form("username", HubOptions.ADMIN, "password", HubOptions.ADMIN_PASSWORD, HubClient.XSRF_HEADER, token).send();
+    assertEquals(302, reply.status());
+    assertEquals(HubOptions.ADMIN, hub.client().get("/hub/api/user").session(reply.setCookie(HubOptions.COOKIE)).send().json(200)
+      .getString("name"));
   }
 
   @Test

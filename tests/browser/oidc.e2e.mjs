@@ -4,7 +4,9 @@
 // with auth.oidc pointed at the provider through WHARF_AUTH_OIDC_* variables. Then, in headless
 // Chromium: the login page shows "Sign in with Test ID"; a click goes to the provider, where
 // alice signs in and consents; the browser comes back signed in to Wharf as sso-alice, and
-// /hub/home is hers. eve, outside the allowed group, is refused with Wharf's page.
+// /hub/home is hers. eve, outside the allowed group, is refused with Wharf's page. Last, the
+// admin changes their password with the home page's form: their other browser is signed out,
+// the old password no longer signs in, the new one does.
 //
 // Env: WHARF_JAR (server/target/wharf.jar), SCREENSHOT_DIR (default ./screenshots/oidc),
 //      CHROMIUM (default /usr/bin/chromium), STEP_TIMEOUT_MS (each page step; default 60000).
@@ -23,6 +25,7 @@ const jar = process.env.WHARF_JAR || join(root, 'server/target/wharf.jar');
 const shotDir = process.env.SCREENSHOT_DIR || join(here, 'screenshots/oidc');
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const timeoutMs = Number(process.env.STEP_TIMEOUT_MS || 60000);
+const adminPassword = 'oidc-test-admin';
 const t0 = Date.now();
 let step = 'start';
 let shotCount = 0;
@@ -148,6 +151,43 @@ async function eve(page, base, issuer) {
   log(`eve refused: ${refusal}`);
 }
 
+/** Signs in with the password form; returns whether Wharf took the password. */
+async function passwordLogin(page, base, user, password) {
+  await page.goto(`${base}/hub/login`, { waitUntil: 'domcontentloaded' });
+  await page.fill('#username', user);
+  await page.fill('#password', password);
+  await page.click('#login-submit');
+  await page.waitForURL((url) => url.pathname !== '/hub/login' || url.search.includes('error='), { timeout: timeoutMs });
+  return !page.url().includes('error=');
+}
+
+/** The home page's password form: the admin changes their password; their other browser is signed out. */
+async function changePassword(page, browser, base) {
+  step = 'admin signs in with the password, twice';
+  if (!await passwordLogin(page, base, 'admin', adminPassword)) { throw new Error('the admin password was refused'); }
+  const other = await newPage(browser);
+  try {
+    if (!await passwordLogin(other, base, 'admin', adminPassword)) { throw new Error('the second sign-in was refused'); }
+    step = 'change the password on the home page';
+    await page.goto(`${base}/hub/home`, { waitUntil: 'domcontentloaded' });
+    await page.locator('#password-card').waitFor({ state: 'visible', timeout: timeoutMs });
+    await page.fill('#current-password', adminPassword);
+    await page.fill('#new-password', 'a-changed-admin-password');
+    await page.click('#password-submit');
+    await page.locator('#password-message', { hasText: 'Password changed' }).waitFor({ timeout: timeoutMs });
+    await shot(page, 'password-changed');
+    const mine = await page.evaluate(async () => (await fetch('/hub/api/user')).status);
+    const theirs = await other.evaluate(async () => (await fetch('/hub/api/user')).status);
+    if (mine !== 200 || theirs !== 401) { throw new Error(`after the change: this browser ${mine}, the other ${theirs}`); }
+    step = 'the old password no longer signs in, the new one does';
+    if (await passwordLogin(other, base, 'admin', adminPassword)) { throw new Error('the old password still works'); }
+    if (!await passwordLogin(other, base, 'admin', 'a-changed-admin-password')) { throw new Error('the new password was refused'); }
+    log('password changed on the home page; the other session ended; only the new password signs in');
+  } finally {
+    await other.context().close();
+  }
+}
+
 async function main() {
   mkdirSync(shotDir, { recursive: true });
   const data = mkdtempSync(join(tmpdir(), 'wharf-oidc-'));
@@ -174,7 +214,7 @@ async function main() {
         WHARF_INSTANCE_ID: `oidc-${process.pid}`, WHARF_INSTANCE_DATA_DIR: data,
         WHARF_INSTANCE_ROLES: 'router,session-manager', WHARF_ROUTER_STATIC_DIR: join(root, 'static'),
         WHARF_ROUTER_HOST: '127.0.0.1', WHARF_ROUTER_HTTPS_PORT: String(wharfPort), WHARF_ROUTER_HTTP_PORT: '0',
-        WHARF_CLUSTER_PORT: String(clusterPort), WHARF_AUTH_ADMIN_PASSWORD: 'oidc-test-admin',
+        WHARF_CLUSTER_PORT: String(clusterPort), WHARF_AUTH_ADMIN_PASSWORD: adminPassword,
         WHARF_AUTH_OIDC_ISSUER: issuer, WHARF_AUTH_OIDC_PROVIDER_NAME: 'Test ID',
         WHARF_AUTH_OIDC_CLIENT_ID: 'wharf', WHARF_AUTH_OIDC_CLIENT_SECRET: 'wharf-test-secret',
         WHARF_AUTH_OIDC_REDIRECT_URL: `${base}/hub/oidc/callback`,
@@ -194,6 +234,7 @@ async function main() {
     try {
       await withRetries(browser, 'alice', (page) => alice(page, base, issuer));
       await withRetries(browser, 'eve', (page) => eve(page, base, issuer));
+      await changePassword(await newPage(browser), browser, base);
     } finally {
       await browser.close();
     }

@@ -104,7 +104,8 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     // Read at each flush, so activity lands in the state of the test that is running.
     ActivitySink activity = batch -> state.shared().activitySink().recordActivity(batch);
     RouterDependencies dependencies = new RouterDependencies(routes, activity, cookies,
-      key -> state.revocationMap().get(key), hash -> routes.later(SessionManager.tokenAccess(state.shared()).grant(hash)), hub -> { }, ctx -> ctx.response().end("ok"), null);
+      key -> state.revocationMap().get(key), hash -> routes.later(SessionManager.tokenAccess(state.shared()).grant(hash)),
+      hub -> { }, ctx -> ctx.response().end("ok"), null);
     await(vertx.deployVerticle(new RouterVerticle(options, dependencies, tls, webSocketGauge,
       ActivityRecorder.start(vertx, activity, FLUSH_MILLIS), ProxyTimer.register(null))));
     notebook = await(FakeNotebook.start(vertx, "default"));

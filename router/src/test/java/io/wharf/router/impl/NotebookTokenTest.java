@@ -33,6 +33,9 @@ class NotebookTokenTest {
   @RegisterExtension
   static final RouterExtension router = new RouterExtension();
 
+  // The router trusts a lookup for one second; the rest allows for one more request on a busy machine.
+  private static final long REFUSED_WITHIN_MILLIS = 1_400;
+
   @BeforeEach
   void aliceRuns() throws Exception {
     router.put(router.notebook().running("alice", ""));
@@ -113,7 +116,7 @@ class NotebookTokenTest {
     }
     await(router.state().shared().tokens().removeToken(Secrets.sha256Hex(token)));
     long refusedAfter = untilRefused(token);
-    assertTrue(refusedAfter <= 1_100, "refused " + refusedAfter + " ms after the revocation");
+    assertTrue(refusedAfter <= REFUSED_WITHIN_MILLIS, "refused " + refusedAfter + " ms after the revocation");
   }
 
   @Test
@@ -123,7 +126,7 @@ class NotebookTokenTest {
     router.state().shared().accounts().removeAccount("alice");
     router.state().shared().accounts().saveAccount(new Account("id-of-a-new-alice", "alice", false, null, 0));
     long refusedAfter = untilRefused(token);
-    assertTrue(refusedAfter <= 1_100, "refused " + refusedAfter + " ms after the account was deleted");
+    assertTrue(refusedAfter <= REFUSED_WITHIN_MILLIS, "refused " + refusedAfter + " ms after the account was deleted");
   }
 
   /** Milliseconds until a request with {@code token} is refused; fails after 3 s. */

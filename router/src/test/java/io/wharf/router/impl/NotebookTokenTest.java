@@ -109,6 +109,19 @@ class NotebookTokenTest {
   }
 
   @Test
+  void aServerFilteredAdminTokenReachesThatNamedServerOnly() throws Exception {
+    router.put(router.lab().running("alice", "lab"));
+    String token = router.token("root", true, 0, "access:servers!server=alice/lab");
+    Reply lab = router.get("/user/alice/lab/api/status", "Authorization", "token " + token);
+    assertEquals(200, lab.status(), () -> "body " + lab.body());
+    assertEquals("lab", lab.header("X-Notebook"));
+    assertEquals(List.of("token " + router.lab().token()), router.lab().next().headers().getAll("Authorization"));
+    assertError(router.get("/user/alice/api/status", "Authorization", "token " + token), 403,
+      "this token does not grant access to this server");
+    assertTrue(router.notebook().untouched());
+  }
+
+  @Test
   void aRevokedTokenIsRefusedWithinASecond() throws Exception {
     String token = router.token("alice", false, 0);
     for (int i = 0; i < 4; i++) {

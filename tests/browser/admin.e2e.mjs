@@ -1,7 +1,7 @@
 // Browser test of the admin page and the token page: an admin signs in, adds a user on
-// /hub/admin, starts and stops that user's server from there, filters the list, creates a
-// token on /hub/token (checked against the API, then revoked and checked again), and finally
-// deletes the user.
+// /hub/admin, starts and stops that user's server from there, filters the list; the new user,
+// not an admin, gets the 403 page; the admin creates a token on /hub/token (checked against the
+// API, then revoked and checked again), and finally deletes the user.
 //
 // Env: WHARF_URL (https://127.0.0.1:8443), WHARF_USER (an admin), WHARF_PASSWORD,
 //      SCREENSHOT_DIR (default ./screenshots; files are named admin-NN-*.png),
@@ -148,6 +148,21 @@ async function main() {
     }, newUser, { timeout: 60000, polling: 250 });
     log(`${newUser}'s server stopped`);
     await shot(page, 'stopped');
+
+    step = `${newUser} (not an admin) gets the 403 page`;
+    const other = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1360, height: 900 } });
+    const otherPage = await other.newPage();
+    await goto(otherPage, `${base}/hub/login`);
+    await otherPage.fill('#username', newUser);
+    await otherPage.fill('#password', 'e2e-password-123');
+    await Promise.all([otherPage.waitForNavigation({ waitUntil: 'commit' }), otherPage.click('#login-submit')]);
+    const refused = await goto(otherPage, `${base}/hub/admin`);
+    const text = await otherPage.locator('h1').textContent();
+    if (refused.status() !== 403 || !/administrators only/.test(text)) {
+      fail(`a user who is not an admin got HTTP ${refused.status()}: ${text}`);
+    }
+    await shot(otherPage, 'not-admin');
+    await other.close();
 
     step = 'token page: create a token';
     await goto(page, `${base}/hub/token`);

@@ -3,14 +3,15 @@
 #   direct  - the container's static nginx, plain HTTP on its published 127.0.0.1 port
 #   nginx   - a host nginx terminating TLS and proxying to the same container
 #   router  - Wharf terminating TLS, checking the session cookie, proxying to the container
+#   token   - the same Wharf, with a JupyterHub API token (Authorization: token ...) instead of the cookie
 # and prints requests/s, p99 latency and the ratios router/direct, nginx/direct, router/nginx.
 #
 # Env: DURATION (20s), WARMUP (15s; the router's, for the JIT), REFERENCE_WARMUP (10s; direct
-#      and nginx, which have no JIT), CONNECTIONS (50), THREADS (2), ROUNDS (1),
+#      and nginx, which have no JIT, and token, which runs on the JIT the router warmed), CONNECTIONS (50), THREADS (2), ROUNDS (1),
 #      JAVA_OPTS (-XX:+UseParallelGC), WHARF_ROUTER_EVENT_LOOPS (Wharf's default),
 #      BUILD=1 to rebuild the jar, BACKEND_ONLY=1 to skip Wharf (direct and nginx only),
 #      NGINX_WORKERS (1): the reference nginx's worker_processes, WHARF_JAR (server/target/wharf.jar)
-#      to measure another build.
+#      to measure another build, TOKEN (1; 0 skips the token target).
 # Sends traffic only to 127.0.0.1. Leaves no container, process or temp dir behind.
 set -euo pipefail
 
@@ -146,6 +147,17 @@ if [ "$BACKEND_ONLY" != 1 ]; then
   names+=(router)
   urls+=("$base$path")
   headers+=("Cookie: wharf-session=$session")
+  if [ "${TOKEN:-1}" = 1 ]; then
+    api_token=$(curl -sk -m 10 -b "$jar" -c "$jar" -H "X-XSRF-TOKEN: $(xsrf)" -H 'Content-Type: application/json' \
+      -d '{"note": "bench"}' "$base/hub/api/users/$user/tokens" | jq -r '.token // empty')
+    if [ -n "$api_token" ]; then
+      names+=(token)
+      urls+=("$base$path")
+      headers+=("Authorization: token $api_token")
+    else
+      say "this build issued no API token; measuring the cookie only"
+    fi
+  fi
 fi
 
 # Every target must serve the page itself, not a redirect to the login page.
@@ -170,7 +182,7 @@ cpu_ticks() {
   local pids=() fields=${2:-'$14 + $15'}
   case "$1" in
     nginx) pids=($(cat "$nginx_pid_file") $(pgrep -P "$(cat "$nginx_pid_file")")) ;;
-    router) pids=("$wharf_pid") ;;
+    router|token) pids=("$wharf_pid") ;;
     *) echo 0; return ;;
   esac
   local total=0 p
@@ -253,6 +265,10 @@ printf '%-16s %8s %8s\n' nginx/direct "$(ratio "${rps[nginx]}" "${rps[direct]}")
 if [ "$BACKEND_ONLY" != 1 ]; then
   printf '%-16s %8s %8s\n' router/direct "$(ratio "${rps[router]}" "${rps[direct]}")" "$(ratio "${p99[router]}" "${p99[direct]}")"
   printf '%-16s %8s %8s\n' router/nginx "$(ratio "${rps[router]}" "${rps[nginx]}")" "$(ratio "${p99[router]}" "${p99[nginx]}")"
+  if [ -n "${rps[token]:-}" ]; then
+    printf '%-16s %8s %8s\n' token/router "$(ratio "${rps[token]}" "${rps[router]}")" "$(ratio "${p99[token]}" "${p99[router]}")"
+    echo "cpu per request, token/router: $(ratio "${cpu[token]}" "${cpu[router]}")"
+  fi
   echo "cpu per request, router/nginx: $(ratio "${cpu[router]}" "${cpu[nginx]}") (lower is cheaper; 1.0 means as cheap as nginx)"
 fi
 for name in "${names[@]}"; do

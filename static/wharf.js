@@ -160,6 +160,7 @@
       user = u;
       setText($('user-name'), u.name);
       show($('admin-badge'), !!u.admin);
+      show($('admin-link'), !!u.admin);
       var srv = (u.servers && u.servers['']) || null;
       var ready = !!(srv && srv.ready);
       var pending = u.pending || (srv && srv.pending) || null;

@@ -73,6 +73,18 @@ else
   echo "browser test: 1 passed, 0 failed"
 fi
 
+# The admin and token pages (admin.e2e.mjs), against the same Wharf.
+admin_status=0
+WHARF_URL="https://127.0.0.1:$port" WHARF_USER=admin WHARF_PASSWORD=$password \
+  SCREENSHOT_DIR="${SCREENSHOT_DIR:-$home/tests/browser/screenshots}" bash tests/browser/run.sh admin.e2e.mjs || admin_status=$?
+if [ $admin_status -ne 0 ]; then
+  tail -30 "$data/wharf.log" >&2
+  echo "admin browser test: failed"
+  status=$admin_status
+else
+  echo "admin browser test: passed"
+fi
+
 # Single sign-on against a real OpenID Connect provider: its own Wharf and provider, no containers.
 oidc_status=0
 WHARF_JAR="$home/$jar" SCREENSHOT_DIR="${SCREENSHOT_DIR:-$home/tests/browser/screenshots}/oidc" \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the browser end-to-end test against a running Wharf.
-# Env: WHARF_URL, WHARF_USER, WHARF_PASSWORD, SCREENSHOT_DIR (see notebook.e2e.mjs).
+# Usage: run.sh [SCRIPT] (default notebook.e2e.mjs; admin.e2e.mjs tests the admin and token pages).
+# Env: WHARF_URL, WHARF_USER, WHARF_PASSWORD, SCREENSHOT_DIR (see each script).
 set -euo pipefail
 cd "$(dirname "$0")"
 if [ ! -d node_modules/playwright-core ]; then
@@ -8,4 +9,4 @@ if [ ! -d node_modules/playwright-core ]; then
     || npm install --no-audit --no-fund --loglevel=error >/dev/null
 fi
 export SCREENSHOT_DIR="${SCREENSHOT_DIR:-$PWD/screenshots}"
-exec node notebook.e2e.mjs
+exec node "${1:-notebook.e2e.mjs}"

@@ -126,7 +126,8 @@ public final class Wharf {
   private static Future<Void> deployRouter(Vertx vertx, WharfOptions options, SharedState state, SessionCookies cookies,
                                            SessionManager sessions, PrometheusMeterRegistry registry) {
     Consumer<Router> hub = sessions != null ? sessions::mountHub : r -> { };
-    RouterDependencies dependencies = new RouterDependencies(state.routes(), state.activitySink(), cookies, state.revocations(), hub,
+    RouterDependencies dependencies = new RouterDependencies(state.routes(), state.activitySink(), cookies, state.revocations(),
+      SessionManager.tokenAccess(state), hub,
       HealthHandler.create(vertx, options.instance()), MetricsSetup.httpsHandler(registry, options.metrics(), sessions));
     RouterOptions router = options.router();
     return RouterRole.deploy(vertx, router, dependencies, registry).onSuccess(v -> {

@@ -12,6 +12,7 @@ import io.wharf.session.account.AccountsFile;
 import io.wharf.session.account.AdminAccount;
 import io.wharf.session.account.DurableAccounts;
 import io.wharf.session.account.HashingPool;
+import io.wharf.session.account.StoredTokenAccess;
 import io.wharf.session.account.WriteThroughRevocations;
 import io.wharf.session.account.WriteThroughTokens;
 import io.wharf.session.hub.HubRoutes;
@@ -44,6 +45,11 @@ public final class SessionManager {
   /** The state shared across the cluster {@code hazelcast} belongs to. */
   public static SharedState sharedState(Vertx vertx, HazelcastInstance hazelcast) {
     return HazelcastMaps.sharedState(vertx, hazelcast);
+  }
+
+  /** What the router reads about API tokens, over the cluster's token and account caches of {@code state}. */
+  public static TokenAccess tokenAccess(SharedState state) {
+    return new StoredTokenAccess(state.tokens(), state.accounts());
   }
 
   /**

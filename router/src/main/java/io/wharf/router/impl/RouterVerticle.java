@@ -34,6 +34,9 @@ public final class RouterVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RouterVerticle.class);
   // Bound of each event loop's verified-cookie cache; fixed, not a setting.
   private static final int COOKIE_CACHE_SIZE = 10_000;
+  // Each event loop trusts a token lookup this long: a revoked token is refused within it.
+  private static final int TOKEN_CACHE_SIZE = 10_000;
+  private static final long TOKEN_TTL_MILLIS = 1_000;
 
   private final RouterOptions options;
   private final RouterDependencies dependencies;
@@ -65,10 +68,12 @@ public final class RouterVerticle extends VerticleBase {
     BackendOrigin origin = new BackendOrigin(options.cookieName(), dependencies.routes());
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client)
       .origin(origin)
-      .addInterceptor(new ResponseHeadersInterceptor());
+      .addInterceptor(new ResponseHeadersInterceptor())
+      .addInterceptor(new TokenParameterInterceptor());
     CookieAuthenticator authenticator = new CookieAuthenticator(dependencies.cookies(), dependencies.revocations(), COOKIE_CACHE_SIZE);
     AccessLog accessLog = options.accessLog() ? new AccessLog(options.instanceId(), authenticator, options.cookieName()) : null;
-    UserRequestHandler user = new UserRequestHandler(authenticator, options.cookieName(), dependencies.routes(),
+    TokenAuthenticator tokens = new TokenAuthenticator(dependencies.tokens(), TOKEN_CACHE_SIZE, TOKEN_TTL_MILLIS);
+    UserRequestHandler user = new UserRequestHandler(authenticator, tokens, options.cookieName(), dependencies.routes(),
       new WebSocketTunnel(client, options.cookieName(), options.publicOrigin(), counter, accessLog), origin, proxy,
       activity.local(vertx, options.activityFlushMillis()));
 

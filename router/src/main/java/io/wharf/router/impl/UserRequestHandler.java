@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.httpproxy.HttpProxy;
 import io.wharf.session.RouteTable;
 import io.wharf.session.ServerRecord;
+import io.wharf.session.TokenAccess;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -14,11 +15,14 @@ import java.nio.charset.StandardCharsets;
 /**
  * The hot path: every request under {@code /user/{name}/}. It runs straight on the request, not
  * through the web router, because it runs for every notebook request:
- * authenticate the cookie → find the user's running server → tunnel a WebSocket or proxy HTTP.
+ * authenticate the API token or the cookie → find the user's running server → tunnel a WebSocket
+ * or proxy HTTP.
  *
  * <ul>
+ *   <li>an API token ({@link TokenCredentials}) that reaches this server ({@link NotebookAccess}) lets
+ *       the request through; any other token is set aside and the cookie decides;</li>
  *   <li>no valid cookie: a page navigation is sent to the login page, anything else gets 401;</li>
- *   <li>a valid cookie of another user: 403;</li>
+ *   <li>a valid cookie of another user, or no cookie but a valid token that does not reach this server: 403;</li>
  *   <li>no running server: a navigation goes to the spawn page, anything else gets 503.</li>
  * </ul>
  */
@@ -28,6 +32,7 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
   private static final CharSequence HSTS = HttpHeaders.createOptimized("max-age=31536000");
 
   private final CookieAuthenticator authenticator;
+  private final TokenAuthenticator tokens;
   private final String cookieName;
   private final RouteTable store;
   private final WebSocketTunnel tunnel;
@@ -35,8 +40,9 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
   private final HttpProxy proxy;
   private final ActivityRecorder.Local activity;
 
-  UserRequestHandler(CookieAuthenticator authenticator, String cookieName, RouteTable store,
+  UserRequestHandler(CookieAuthenticator authenticator, TokenAuthenticator tokens, String cookieName, RouteTable store,
                      WebSocketTunnel tunnel, BackendOrigin origin, HttpProxy proxy, ActivityRecorder.Local activity) {
+    this.tokens = tokens;
     this.activity = activity;
     this.authenticator = authenticator;
     this.cookieName = cookieName;
@@ -55,7 +61,57 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
       Responses.json(request, 404, "no such path");
       return;
     }
+    String token = TokenCredentials.fromAuthorization(request.getHeader(HttpHeaders.AUTHORIZATION));
+    if (token == null) {
+      token = TokenCredentials.fromUri(request.uri());
+    }
+    if (token != null) {
+      byToken(request, path, user, token);
+    } else {
+      byCookie(request, path, user, false);
+    }
+  }
+
+  /**
+   * An API token that lets the request through serves it; any other is set aside for the cookie,
+   * so a browser that also sends one is not locked out by a stale token.
+   */
+  private void byToken(HttpServerRequest request, String path, String user, String token) {
+    Future<TokenAccess.Grant> grant = tokens.grant(token);
+    if (grant.isComplete()) {
+      decide(request, path, user, grant);
+    } else {
+      // A miss of this event loop's token cache: hold the body until the lookup answers.
+      request.pause();
+      grant.onComplete(ar -> {
+        decide(request, path, user, grant);
+        if (request.response().ended()) {
+          request.resume();
+        }
+      });
+    }
+  }
+
+  private void decide(HttpServerRequest request, String path, String user, Future<TokenAccess.Grant> grant) {
+    if (grant.failed()) {
+      Responses.json(request, 503, "authentication state unavailable, try again");
+      return;
+    }
+    String server = UserPath.server(path, user, store::hasNamedServer);
+    NotebookAccess.Decision decision = NotebookAccess.decide(grant.result(), user, server, System.currentTimeMillis());
+    if (decision == NotebookAccess.Decision.ALLOWED) {
+      serve(request, path, user);
+    } else {
+      byCookie(request, path, user, decision == NotebookAccess.Decision.FORBIDDEN);
+    }
+  }
+
+  private void byCookie(HttpServerRequest request, String path, String user, boolean forbiddenToken) {
     String cookieUser = authenticator.user(CookieHeader.value(request.getHeader(HttpHeaders.COOKIE), cookieName));
+    if (cookieUser == null && forbiddenToken) {
+      Responses.json(request, 403, "this token does not grant access to this server");
+      return;
+    }
     if (cookieUser == null) {
       if (Responses.isNavigation(request)) {
         Responses.redirect(request, "/hub/login?next=" + URLEncoder.encode(request.uri(), StandardCharsets.UTF_8));
@@ -68,6 +124,10 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
       Responses.json(request, 403, "this server belongs to another user");
       return;
     }
+    serve(request, path, user);
+  }
+
+  private void serve(HttpServerRequest request, String path, String user) {
     String server = UserPath.server(path, user, store::hasNamedServer);
     if (UserPath.missingSlash(path, user, server)) {
       String query = request.query();

@@ -75,7 +75,7 @@ final class WebSocketTunnel {
       .setMethod(HttpMethod.GET)
       .setHost(route.host())
       .setPort(route.port())
-      .setURI(request.uri())
+      .setURI(TokenCredentials.withoutTokenParameter(request.uri()))
       .setHeaders(headers);
     client.request(options)
       // Once switched, the backend request fails when either side closes the tunnel, which is the

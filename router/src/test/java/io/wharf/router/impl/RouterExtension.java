@@ -21,7 +21,12 @@ import io.wharf.router.RouterOptions;
 import io.wharf.session.ActivitySink;
 import io.wharf.session.RouteTable;
 import io.wharf.session.ServerRecord;
+import io.wharf.session.Secrets;
 import io.wharf.session.SessionCookies;
+import io.wharf.session.SessionManager;
+import io.wharf.session.store.Account;
+import io.wharf.session.store.AccountStore;
+import io.wharf.session.store.ApiToken;
 import io.wharf.session.testing.InMemoryState;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -37,6 +42,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -98,7 +104,8 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     // Read at each flush, so activity lands in the state of the test that is running.
     ActivitySink activity = batch -> state.shared().activitySink().recordActivity(batch);
     RouterDependencies dependencies = new RouterDependencies(routes, activity, cookies,
-      key -> state.revocationMap().get(key), hub -> { }, ctx -> ctx.response().end("ok"), null);
+      key -> state.revocationMap().get(key), hash -> routes.later(SessionManager.tokenAccess(state.shared()).grant(hash)),
+      hub -> { }, ctx -> ctx.response().end("ok"), null);
     await(vertx.deployVerticle(new RouterVerticle(options, dependencies, tls, webSocketGauge,
       ActivityRecorder.start(vertx, activity, FLUSH_MILLIS), ProxyTimer.register(null))));
     notebook = await(FakeNotebook.start(vertx, "default"));
@@ -174,6 +181,23 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
   /** A valid session cookie of {@code user}, as a {@code Cookie} header value. */
   String cookie(String user) {
     return COOKIE + "=" + cookies.issue(user, accountId(user));
+  }
+
+  /**
+   * A new API token of {@code user} (whose account is made when missing, an admin or not) with
+   * {@code scopes}, expiring at {@code expiresAt} (0: never), in the shared state; its secret.
+   */
+  String token(String user, boolean admin, long expiresAt, String... scopes) throws Exception {
+    AccountStore accounts = state.shared().accounts();
+    Account account = accounts.account(user);
+    if (account == null || account.admin() != admin) {
+      account = new Account(accountId(user), user, admin, null, System.currentTimeMillis());
+      accounts.saveAccount(account);
+    }
+    String secret = Secrets.randomHex(32);
+    await(state.shared().tokens().saveToken(new ApiToken(secret.substring(0, 8), user, account.id(), Secrets.sha256Hex(secret),
+      Set.of(scopes), "", System.currentTimeMillis(), expiresAt)));
+    return secret;
   }
 
   /** The router's cookie signer. */
@@ -268,14 +292,18 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
 
     @Override
     public Future<ServerRecord> get(String key) {
-      Future<ServerRecord> answer = table.get(key);
+      return later(table.get(key));
+    }
+
+    /** {@code answer}, or, when asked to answer late, the same answer later on another thread. */
+    <T> Future<T> later(Future<T> answer) {
       if (delayMillis <= 0) {
         return answer;
       }
       late.incrementAndGet();
       // As with Hazelcast: completed later on another thread, then handed back to the caller's context.
-      CompletableFuture<ServerRecord> later = answer.toCompletionStage().toCompletableFuture()
-        .thenApplyAsync(record -> record, CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS));
+      CompletableFuture<T> later = answer.toCompletionStage().toCompletableFuture()
+        .thenApplyAsync(value -> value, CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS));
       return Future.fromCompletionStage(later, Vertx.currentContext());
     }
 

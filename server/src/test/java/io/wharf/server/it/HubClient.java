@@ -27,6 +27,7 @@ final class HubClient {
   private final String base;
   private final HttpClient http;
   private final Map<String, String> cookies = new LinkedHashMap<>();
+  private String token;
 
   HubClient(String base) {
     this.base = base;
@@ -54,6 +55,16 @@ final class HubClient {
     cookies.put(name, value);
   }
 
+  /** From now on, every request carries {@code Authorization: token {token}}, as a JupyterHub API client sends it. */
+  void useToken(String token) {
+    this.token = token;
+  }
+
+  /** The {@code Authorization} header value this client sends, or null. */
+  String authorization() {
+    return token == null ? null : "token " + token;
+  }
+
   String cookieHeader() {
     return cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; "));
   }
@@ -65,6 +76,9 @@ final class HubClient {
     }
     if (cookies.containsKey("XSRF-TOKEN")) {
       builder.header("X-XSRF-TOKEN", cookies.get("XSRF-TOKEN"));
+    }
+    if (token != null) {
+      builder.header("Authorization", authorization());
     }
     return builder;
   }

@@ -59,8 +59,14 @@ final class NotebookKernel {
   private static WebSocket connect(HubClient client, String user, String kernelId, String session, String origin,
                                    java.util.function.Consumer<JsonObject> onMessage, CompletableFuture<?> failure) throws Exception {
     String wsBase = client.base().replace("https://", "wss://");
-    return client.http().newWebSocketBuilder()
-      .header("Cookie", client.cookieHeader())
+    WebSocket.Builder builder = client.http().newWebSocketBuilder();
+    if (!client.cookieHeader().isEmpty()) {
+      builder.header("Cookie", client.cookieHeader());
+    }
+    if (client.authorization() != null) {
+      builder.header("Authorization", client.authorization());
+    }
+    return builder
       .header("Origin", origin)
       .connectTimeout(Duration.ofSeconds(10))
       .buildAsync(URI.create(wsBase + "/user/" + user + "/api/kernels/" + kernelId + "/channels?session_id=" + session),

@@ -18,6 +18,7 @@ import io.wharf.session.lifecycle.ServerLifecycle;
 import io.wharf.session.limits.ApiLimits;
 import io.wharf.session.limits.ClientAddress;
 import io.wharf.session.limits.LoginLimits;
+import io.wharf.session.store.Account;
 import io.wharf.session.store.RevocationStore;
 import io.wharf.session.store.TokenStore;
 import org.slf4j.Logger;
@@ -101,6 +102,8 @@ public final class HubRoutes {
     // A link or an image on another site must not log anyone out: GET only shows a form that POSTs.
     router.get("/hub/logout").handler(ctx -> page(ctx, "logout.html"));
     router.get("/hub/home").handler(ctx -> authedPage(ctx, "home.html"));
+    router.get("/hub/token").handler(ctx -> authedPage(ctx, "token.html"));
+    router.get("/hub/admin").handler(this::adminPage);
     router.get("/hub/spawn-pending/:name").handler(pending::handle);
     router.get("/hub/spawn-pending/:name/:server").handler(pending::handle);
 
@@ -178,6 +181,19 @@ public final class HubRoutes {
 
   private void page(RoutingContext ctx, String file) {
     ctx.response().putHeader("Cache-Control", "no-store").sendFile(staticDir.resolve(file).toString());
+  }
+
+  /** The admin page for admins; a 403 page for anyone else signed in. */
+  private void adminPage(RoutingContext ctx) {
+    Account account = callers.cookieAccount(ctx);
+    if (account == null) {
+      Replies.redirect(ctx, "/hub/login?next=" + ctx.request().path());
+    } else if (!account.admin()) {
+      ctx.response().setStatusCode(403);
+      page(ctx, "forbidden.html");
+    } else {
+      page(ctx, "admin.html");
+    }
   }
 
   private void authedPage(RoutingContext ctx, String file) {

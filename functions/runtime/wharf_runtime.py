@@ -12,6 +12,7 @@ Environment:
   WHARF_RUNTIME_MAX_BODY  largest request body in bytes (default 6 MiB)
 """
 
+import collections
 import importlib.util
 import inspect
 import json
@@ -114,6 +115,7 @@ class Runtime:
         self.lock = threading.Lock()
         self.snapshot = None
         self.load_error = None
+        self.calls = CallMemory()
 
     def load(self, directory):
         """Imports the snapshot; False when one was already loaded (or failed to)."""
@@ -130,6 +132,73 @@ class Runtime:
 
 def error_of(exception):
     return {"type": type(exception).__name__, "message": str(exception)}
+
+
+def encoded(status, type_, message):
+    return status, json.dumps({"error": {"type": type_, "message": message}}).encode()
+
+
+def run_command(snapshot, command, body):
+    """Runs one call of a command: (HTTP status, JSON body bytes)."""
+    fn = snapshot.commands.get(command)
+    if fn is None:
+        return encoded(404, "NotFound", "no command '%s'" % command)
+    body = {} if body is None else body
+    args, kwargs = (body.get("args", []), body.get("kwargs", {})) if isinstance(body, dict) else (None, None)
+    if not isinstance(args, list) or not isinstance(kwargs, dict):
+        return encoded(400, "BadRequest", 'the body must be {"args": [...], "kwargs": {...}}')
+    try:
+        snapshot.signatures[command].bind(*args, **kwargs)
+    except TypeError as e:
+        return encoded(400, "TypeError", str(e))
+    try:
+        result = fn(*args, **kwargs)
+    except BaseException as e:  # SystemExit and KeyboardInterrupt from user code are its errors too
+        # The user's frames only (the owner reads them in the container's log); callers get type and message.
+        traceback.print_exception(type(e), e, e.__traceback__.tb_next)
+        return 500, json.dumps({"error": error_of(e)}).encode()
+    try:
+        return 200, json.dumps({"result": result}, allow_nan=False).encode()
+    except (TypeError, ValueError) as e:
+        return encoded(500, "ResultNotSerializable", "the result of %s is not JSON-serialisable: %s" % (command, e))
+
+
+class CallMemory:
+    """Runs each call_id once while this process lives: a repeated attempt gets the first one's answer.
+
+    Wharf retries an async call whose instance stopped while the call ran here; the call may have
+    finished (its side effects done) without Wharf hearing it. A repeat waits for the first run and
+    gets its answer. A 5xx answer is forgotten once given, so a retry after a failure runs again.
+    The last REMEMBER answers are kept.
+    """
+
+    REMEMBER = int(os.environ.get("WHARF_RUNTIME_REMEMBER", "1000"))
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.runs = collections.OrderedDict()  # call_id -> [threading.Event, answer]
+
+    def run(self, call_id, work):
+        with self.lock:
+            entry = self.runs.get(call_id)
+            first = entry is None
+            if first:
+                entry = self.runs[call_id] = [threading.Event(), None]
+        if not first:
+            entry[0].wait()
+            return entry[1]
+        try:
+            entry[1] = work()
+        finally:
+            if entry[1] is None:
+                entry[1] = encoded(500, "RuntimeError", "the call did not complete")
+            with self.lock:
+                if entry[1][0] >= 500:
+                    self.runs.pop(call_id, None)
+                while len(self.runs) > self.REMEMBER and next(iter(self.runs.values()))[0].is_set():
+                    self.runs.popitem(last=False)
+            entry[0].set()
+        return entry[1]
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -236,37 +305,16 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(200, {"ready": True})
 
     def invoke(self, command, body):
-        snapshot = self.runtime.snapshot
-        if snapshot is None:
+        if self.runtime.snapshot is None:
             self.not_loaded()
             return
-        fn = snapshot.commands.get(command)
-        if fn is None:
-            self.fail(404, "NotFound", "no command '%s'" % command)
-            return
-        body = {} if body is None else body
-        args, kwargs = (body.get("args", []), body.get("kwargs", {})) if isinstance(body, dict) else (None, None)
-        if not isinstance(args, list) or not isinstance(kwargs, dict):
-            self.fail(400, "BadRequest", 'the body must be {"args": [...], "kwargs": {...}}')
-            return
-        try:
-            snapshot.signatures[command].bind(*args, **kwargs)
-        except TypeError as e:
-            self.fail(400, "TypeError", str(e))
-            return
-        try:
-            result = fn(*args, **kwargs)
-        except BaseException as e:  # SystemExit and KeyboardInterrupt from user code are its errors too
-            # The user's frames only (the owner reads them in the container's log); callers get type and message.
-            traceback.print_exception(type(e), e, e.__traceback__.tb_next)
-            self.reply(500, {"error": error_of(e)})
-            return
-        try:
-            body = json.dumps({"result": result}, allow_nan=False)
-        except (TypeError, ValueError) as e:
-            self.fail(500, "ResultNotSerializable", "the result of %s is not JSON-serialisable: %s" % (command, e))
-            return
-        self.reply_bytes(200, body.encode())
+        call_id = body.get("call_id") if isinstance(body, dict) else None
+        if call_id is None:
+            self.reply_bytes(*run_command(self.runtime.snapshot, command, body))
+        elif not isinstance(call_id, str) or not 0 < len(call_id) <= 128:
+            self.fail(400, "BadRequest", "call_id must be a string of 1 to 128 characters")
+        else:
+            self.reply_bytes(*self.runtime.calls.run(call_id, lambda: run_command(self.runtime.snapshot, command, body)))
 
     do_PUT = do_DELETE = do_PATCH = lambda self: self.fail(405, "MethodNotAllowed", "use GET or POST", close=True)
 
@@ -276,13 +324,20 @@ class Server(ThreadingHTTPServer):
     request_queue_size = 128
 
 
+def stop_now(*_):
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
 def serve():
     runtime = Runtime()
     Handler.runtime = runtime
     host = os.environ.get("WHARF_RUNTIME_HOST", "0.0.0.0")
     server = Server((host, int(os.environ.get("WHARF_RUNTIME_PORT", "8000"))), Handler)
-    # Docker stops a container with SIGTERM, which PID 1 would otherwise ignore.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # Docker stops a container with SIGTERM, which PID 1 would otherwise ignore. Exit at once, from
+    # whatever runs (an exception could be caught by the user's code, or by the load of it).
+    signal.signal(signal.SIGTERM, stop_now)
     print("wharf-runtime: listening on %s:%d" % (host, server.server_address[1]), flush=True)
     directory = os.environ.get("WHARF_SNAPSHOT_DIR", "/snapshot")
     if directory:

@@ -92,7 +92,7 @@ class LoadedRuntimeTest(unittest.TestCase):
         self.assertEqual(status, 200)
         names = [c["name"] for c in body["commands"]]
         self.assertEqual(names, sorted(["mean", "fib", "greet", "twice", "spread", "fail", "opaque",
-                                        "not_a_number", "stopper", "nap", "default_object"]))
+                                        "not_a_number", "stopper", "nap", "default_object", "count", "flaky"]))
 
     def test_describe_gives_parameters_types_defaults_and_docs(self):
         commands = {c["name"]: c for c in self.rt.request("GET", "/describe")[1]["commands"]}
@@ -182,6 +182,48 @@ class LoadedRuntimeTest(unittest.TestCase):
     def test_a_second_load_is_refused(self):
         status, body = self.rt.request("POST", "/load", {"dir": os.path.join(HERE, "broken")})
         self.assertEqual((status, body["error"]["type"]), (409, "Conflict"))
+
+
+class CallIdTest(unittest.TestCase):
+    """An attempt repeated with the same call_id (Wharf took over an async call) runs once."""
+
+    def setUp(self):
+        self.rt = Runtime(os.path.join(HERE, "snapshot"))
+
+    def tearDown(self):
+        self.rt.stop()
+
+    def count(self, call_id=None, delay=0):
+        body = {"kwargs": {"delay": delay}}
+        if call_id is not None:
+            body["call_id"] = call_id
+        return self.rt.request("POST", "/invoke/count", body)
+
+    def test_a_repeated_call_id_gets_the_first_answer_without_running_again(self):
+        self.assertEqual(self.count("a"), (200, {"result": 1}))
+        self.assertEqual(self.count("a"), (200, {"result": 1}))
+        self.assertEqual(self.count(), (200, {"result": 2}))
+        self.assertEqual(self.count("b"), (200, {"result": 3}))
+
+    def test_a_repeat_while_the_first_runs_waits_for_its_answer(self):
+        answers = []
+        threads = [threading.Thread(target=lambda: answers.append(self.count("slow", 0.3))) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(answers, [(200, {"result": 1})] * 3)
+        self.assertEqual(self.count(), (200, {"result": 2}))
+
+    def test_a_failed_run_is_not_remembered(self):
+        body = {"call_id": "c"}
+        self.assertEqual(self.rt.request("POST", "/invoke/flaky", body)[0], 500)
+        self.assertEqual(self.rt.request("POST", "/invoke/flaky", body), (200, {"result": 2}))
+        self.assertEqual(self.rt.request("POST", "/invoke/flaky", body), (200, {"result": 2}))
+
+    def test_a_call_id_must_be_a_short_string(self):
+        self.assertEqual(self.rt.request("POST", "/invoke/count", {"call_id": 7})[0], 400)
+        self.assertEqual(self.rt.request("POST", "/invoke/count", {"call_id": "x" * 129})[0], 400)
 
 
 class WarmRuntimeTest(unittest.TestCase):

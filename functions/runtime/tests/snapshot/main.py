@@ -1,4 +1,5 @@
 """A test snapshot: what a user might publish, and what a runtime must survive."""
+import threading
 import time
 
 from helper import double
@@ -49,6 +50,26 @@ def nap(seconds: float = 0.2):
 
 def default_object(when=time):
     return "ok"
+
+
+_counted = {"n": 0, "flaky": 0}
+_lock = threading.Lock()
+
+
+def count(delay: float = 0):
+    """A side effect: how many times it ran."""
+    time.sleep(delay)
+    with _lock:
+        _counted["n"] += 1
+        return _counted["n"]
+
+
+def flaky():
+    """Fails on its first run only."""
+    _counted["flaky"] += 1
+    if _counted["flaky"] == 1:
+        raise RuntimeError("first run")
+    return _counted["flaky"]
 
 
 def _private():

@@ -20,8 +20,9 @@ import java.util.function.LongSupplier;
  * Each instance that {@link #start}s runs a worker that claims due calls under a lease and runs
  * them through the {@link FunctionInvoker}; a call whose instance stops is taken over by another
  * (or the restarted one) when its lease runs out. A call therefore ends (succeeded, failed or
- * cancelled) exactly once; an attempt cut off by a stop may have run in part, and runs again:
- * execution is at least once.
+ * cancelled) exactly once. Each attempt carries the call's id ({@code call_id} in the call's
+ * JSON), so a runtime that still runs or has run the call answers a take-over's attempt without
+ * running it again; where the container running it is gone too, the call runs again: at least once.
  */
 public final class AsyncCalls {
 

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
 import io.wharf.functions.FunctionInvoker;
 import io.wharf.functions.Invocation;
 import org.slf4j.Logger;
@@ -138,7 +139,9 @@ final class CallWorker extends VerticleBase {
       id -> answer.tryFail(new TimeoutException("no answer within " + call.timeoutMs() + " ms")));
     Future<Invocation.Result> invoked;
     try {
-      invoked = invoker.invoke(call.owner(), call.function(), call.command(), call.call(), Duration.ofMillis(call.timeoutMs()));
+      // The call id lets a runtime answer a repeated attempt without running it again (PROTOCOL.md, call_id).
+      JsonObject body = call.call().copy().put("call_id", call.id());
+      invoked = invoker.invoke(call.owner(), call.function(), call.command(), body, Duration.ofMillis(call.timeoutMs()));
     } catch (RuntimeException e) {
       invoked = Future.failedFuture(e);
     }

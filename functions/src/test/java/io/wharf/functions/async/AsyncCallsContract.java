@@ -88,9 +88,11 @@ abstract class AsyncCallsContract {
 
   @Test
   void aWorkerRunsTheCallAndKeepsTheFunctionsAnswer() throws Exception {
-    AsyncCalls calls = fixture.started(ScriptedInvoker.doubling(), options(3, 10, 4));
+    ScriptedInvoker invoker = ScriptedInvoker.doubling();
+    AsyncCalls calls = fixture.started(invoker, options(3, 10, 4));
     AsyncCall submitted = submit(calls, 21);
     eventuallyState(calls, submitted.id(), CallState.SUCCEEDED);
+    assertEquals(List.of(call(21).put("call_id", submitted.id())), invoker.invoked, "the call, with its id for the runtime");
     JsonObject shown = state(calls, submitted.id()).toJson();
     assertEquals(42, shown.getInteger("result"));
     assertEquals(200, shown.getJsonObject("response").getInteger("status"));
@@ -145,12 +147,14 @@ abstract class AsyncCallsContract {
     assertEquals(10, ended.toJson().getInteger("result"));
     assertEquals(2, ended.attempts());
     assertEquals(1, survivor.invoked.size());
+    assertEquals(killed.invoked.get(0), survivor.invoked.get(0), "the same call id: a runtime that ran it answers again");
   }
 
   @Test
   void aWorkerWhoseLeaseWasTakenOverCannotEndTheCall() throws Exception {
     ScriptedInvoker slow = ScriptedInvoker.holding();
-    AsyncCalls a = fixture.started(slow, options(3, 10, 4));
+    // One call at a time: the slow worker cannot take its own call over again.
+    AsyncCalls a = fixture.started(slow, options(3, 10, 1));
     AsyncCall submitted = submit(a, 5);
     eventually("the first worker runs it", () -> slow.pending.size() == 1);
     fixture.clock.addAndGet(31_000);

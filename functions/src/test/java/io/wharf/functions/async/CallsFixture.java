@@ -164,7 +164,8 @@ final class CallsFixture implements AutoCloseable {
 
     @Override
     public Future<Invocation.Result> invoke(String owner, String function, String command, JsonObject call, Duration timeout) {
-      invoked.add(call);
+      invoked.add(call.copy());
+      call.remove("call_id");
       if (script == null) {
         Promise<Invocation.Result> promise = Promise.promise();
         pending.add(promise);

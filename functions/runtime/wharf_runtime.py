@@ -323,6 +323,11 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
+    def handle_error(self, request, client_address):
+        # A caller that went away (its timeout, or its process stopped) is no error of the runtime's.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 def stop_now(*_):
     sys.stdout.flush()

@@ -49,7 +49,12 @@ class Runtime:
 
     def stop(self):
         self.process.terminate()
-        self.process.wait(5)
+        try:
+            self.process.wait(5)
+        finally:
+            if self.process.poll() is None:  # never leave a runtime behind, even when the test fails
+                self.process.kill()
+                self.process.wait(5)
         self.reader.join(5)
         self.process.stdout.close()
         self.process.stderr.close()

@@ -21,6 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Runs due async calls on this instance: claims at most {@code max-running} at a time under a
@@ -101,7 +102,7 @@ final class CallWorker extends VerticleBase {
     pollAgain = false;
     String token = UUID.randomUUID().toString();
     long now = clock.getAsLong();
-    table.claim(free, token, now, now + options.lease().toMillis(), options.maxAttempts()).onComplete(claimed -> {
+    guarded(() -> table.claim(free, token, now, now + options.lease().toMillis(), options.maxAttempts())).onComplete(claimed -> {
       polling = false;
       if (claimed.failed()) {
         log.warn("could not claim async calls: {}", claimed.cause().toString());
@@ -192,6 +193,15 @@ final class CallWorker extends VerticleBase {
     });
   }
 
+  /** A store call that refuses at once (its pool closed as Vert.x closes) as a failed future. */
+  private static <T> Future<T> guarded(Supplier<Future<T>> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
   /** 5xx answers, timeouts (408) and throttling (429) may go better on another attempt; other 4xx will not. */
   static boolean retryable(int status) {
     return status >= 500 || status == 408 || status == 429;
@@ -203,12 +213,12 @@ final class CallWorker extends VerticleBase {
     }
     long until = clock.getAsLong() + options.lease().toMillis();
     for (String token : List.copyOf(claims.keySet())) {
-      table.renew(token, until).onFailure(e -> log.warn("could not renew an async call lease: {}", e.toString()));
+      guarded(() -> table.renew(token, until)).onFailure(e -> log.warn("could not renew an async call lease: {}", e.toString()));
     }
   }
 
   private void houseKeeping() {
-    houseKeepingNow().onFailure(e -> log.warn("async call housekeeping failed: {}", e.toString()));
+    guarded(this::houseKeepingNow).onFailure(e -> log.warn("async call housekeeping failed: {}", e.toString()));
   }
 
   /** Fails the calls abandoned on their last attempt and deletes the ended calls past retention; how many were deleted. */

@@ -119,15 +119,19 @@ final class CallsFixture implements AutoCloseable {
   }
 
   static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return await(future, 10);
   }
 
-  /** Waits (up to 5 s) until {@code condition} holds. */
+  static <T> T await(Future<T> future, int seconds) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+  }
+
+  /** Waits (up to 10 s: the machine may be busy) until {@code condition} holds. */
   static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > end) {
-        throw new AssertionError("not within 5 s: " + what);
+        throw new AssertionError("not within 10 s: " + what);
       }
       Thread.sleep(5);
     }

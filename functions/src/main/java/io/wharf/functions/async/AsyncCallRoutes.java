@@ -56,9 +56,10 @@ public final class AsyncCallRoutes {
   /** Whether the request asks for an async call: {@code ?async=1} (or {@code true}), or {@code Prefer: respond-async}. */
   public static boolean wantsAsync(HttpServerRequest request) {
     String async = request.getParam("async");
-    if ("1".equals(async) || "true".equalsIgnoreCase(async)) {
-      return true;
-    }
+    return "1".equals(async) || "true".equalsIgnoreCase(async) || prefersAsync(request);
+  }
+
+  private static boolean prefersAsync(HttpServerRequest request) {
     return request.headers().getAll("Prefer").stream()
       .flatMap(value -> Arrays.stream(value.split(",")))
       .anyMatch(preference -> preference.trim().toLowerCase(Locale.ROOT).startsWith("respond-async"));
@@ -81,7 +82,7 @@ public final class AsyncCallRoutes {
         : calls.submit(owner, function, command, call, idempotencyKey, keyId, timeout))
         .onSuccess(stored -> {
           HttpServerResponse response = ctx.response().putHeader("Location", "/fn/calls/" + stored.id());
-          if (ctx.request().headers().contains("Prefer")) {
+          if (prefersAsync(ctx.request())) {
             response.putHeader("Preference-Applied", "respond-async");
           }
           json(response, 202, stored.toJson());

@@ -137,6 +137,9 @@ class AsyncCallRoutesTest {
     Response preferred = submit("", Map.of("Prefer", "wait=5, respond-async"));
     assertEquals(202, preferred.status());
     assertEquals("respond-async", preferred.headers().get("Preference-Applied"));
+    Response byQuery = submit("?async=1", Map.of("Prefer", "return=minimal"));
+    assertEquals(202, byQuery.status());
+    assertNull(byQuery.headers().get("Preference-Applied"), "no preference for it was applied");
     Response sync = submit("?async=0", Map.of("Prefer", "return=minimal"));
     assertEquals(200, sync.status());
     assertEquals("sync", sync.body().toString());

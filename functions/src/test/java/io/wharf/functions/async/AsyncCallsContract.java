@@ -160,7 +160,7 @@ abstract class AsyncCallsContract {
     fixture.clock.addAndGet(31_000);
     AsyncCalls b = fixture.started(ScriptedInvoker.doubling(), options(3, 10, 4));
     eventuallyState(b, submitted.id(), CallState.SUCCEEDED);
-    slow.pending.get(0).complete(answer(500, new JsonObject()));
+    slow.pending.get(0).complete(answer(200, new JsonObject().put("result", "late")));
     eventually("the first worker gave up its call", () -> a.running() == 0);
     AsyncCall ended = state(b, submitted.id());
     assertEquals(CallState.SUCCEEDED, ended.state());

@@ -1,9 +1,9 @@
 """Checks the runtime inside the real notebook image, locked down as a function container, and times it.
 
 Run under the Docker lock:  flock /tmp/wharf-docker.lock python3 functions/runtime/tests/in_image.py [runs]
-Prints the start-to-ready times (docker run until GET /ready answers 200) and the warm pool's
-load times (POST /load until it answers, and until the first call answers). Removes every
-container it starts.
+Prints the start-to-ready times (docker run until GET /ready answers 200), the warm pool's
+load times (POST /load until it answers, and until the first call answers) and how long
+docker stop takes. Removes every container it starts.
 """
 import http.client
 import json
@@ -69,12 +69,21 @@ def check_calls(port):
     status, body = request(port, "POST", "/invoke/fail", {"args": ["x"]})
     assert (status, body["error"]["type"]) == (500, "ValueError"), body
     assert request(port, "GET", "/describe")[0] == 200
+    first = request(port, "POST", "/invoke/count", {"call_id": "c1"})
+    assert first[0] == 200 and request(port, "POST", "/invoke/count", {"call_id": "c1"}) == first, "one run per call_id"
+
+
+def timed_stop(name):
+    """docker stop (SIGTERM, then SIGKILL after 10 s): how long the runtime takes to exit."""
+    started = time.monotonic()
+    subprocess.run(["docker", "stop", "-t", "10", name], check=True, stdout=subprocess.DEVNULL)
+    return (time.monotonic() - started) * 1000
 
 
 def main():
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     prefix = "wharf-fnrt-%d-" % os.getpid()
-    cold, load, first = [], [], []
+    cold, load, first, stops = [], [], [], []
     try:
         for i in range(runs):
             name, port = prefix + "cold%d" % i, free_port()
@@ -84,6 +93,7 @@ def main():
             cold.append((time.monotonic() - started) * 1000)
             if i == 0:
                 check_calls(port)
+            stops.append(timed_stop(name))
             remove(name)
         for i in range(runs):
             name, port = prefix + "warm%d" % i, free_port()
@@ -105,6 +115,7 @@ def main():
     report("start to ready (docker run until /ready is 200)", cold)
     report("warm pool: POST /load", load)
     report("warm pool: POST /load until the first call answers", first)
+    report("docker stop (SIGTERM) until the container exited", stops)
 
 
 def report(what, values):

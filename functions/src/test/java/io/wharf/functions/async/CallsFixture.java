@@ -1,5 +1,6 @@
 package io.wharf.functions.async;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -73,7 +74,11 @@ final class CallsFixture implements AutoCloseable {
 
   /** Async calls on this store and clock (a worker of their own once started), calling {@code invoker}. */
   AsyncCalls calls(FunctionInvoker invoker, AsyncCallOptions options) {
-    AsyncCalls calls = AsyncCalls.create(vertx, store, invoker, options, new SimpleMeterRegistry(), clock::get);
+    return calls(invoker, options, new SimpleMeterRegistry());
+  }
+
+  AsyncCalls calls(FunctionInvoker invoker, AsyncCallOptions options, MeterRegistry registry) {
+    AsyncCalls calls = AsyncCalls.create(vertx, store, invoker, options, registry, clock::get);
     opened.add(calls);
     return calls;
   }

@@ -1,0 +1,1 @@
+raise RuntimeError("this snapshot fails at import")

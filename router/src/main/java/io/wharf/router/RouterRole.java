@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.wharf.router.impl.ActivityRecorder;
+import io.wharf.router.impl.HttpsListener;
 import io.wharf.router.impl.ProxyTimer;
 import io.wharf.router.impl.RedirectToHttps;
 import io.wharf.router.impl.RouterVerticle;
@@ -30,10 +31,11 @@ public final class RouterRole {
   public static Future<Void> deploy(Vertx vertx, RouterOptions options, RouterDependencies dependencies, MeterRegistry registry) {
     return vertx.executeBlocking(() -> TlsOptions.server(options), false).compose(tls -> {
       HttpServerOptions server = tls.setHost(options.host()).setPort(options.httpsPort());
+      HttpsListener listener = HttpsListener.create(server);
       WebSocketGauge gauge = WebSocketGauge.register(registry);
       ProxyTimer proxyTimer = ProxyTimer.register(registry);
       ActivityRecorder activity = ActivityRecorder.start(vertx, dependencies.activity(), options.activityFlushMillis());
-      Future<String> https = vertx.deployVerticle(() -> new RouterVerticle(options, dependencies, server, gauge, activity, proxyTimer),
+      Future<String> https = vertx.deployVerticle(() -> new RouterVerticle(options, dependencies, listener, gauge, activity, proxyTimer),
         new DeploymentOptions().setInstances(options.instances()));
       Future<?> http = options.httpPort() > 0
         ? vertx.createHttpServer().requestHandler(new RedirectToHttps(options.publicOrigin(), options.httpsPort()))

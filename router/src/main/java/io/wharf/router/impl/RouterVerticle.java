@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -37,18 +36,18 @@ public final class RouterVerticle extends VerticleBase {
 
   private final RouterOptions options;
   private final RouterDependencies dependencies;
-  private final HttpServerOptions serverOptions;
+  private final HttpsListener listener;
   private final WebSocketTunnel.WebSocketCounter counter;
   private final ProxyTimer proxyTimer;
   private final ActivityRecorder activity;
 
-  public RouterVerticle(RouterOptions options, RouterDependencies dependencies, HttpServerOptions serverOptions,
+  public RouterVerticle(RouterOptions options, RouterDependencies dependencies, HttpsListener listener,
                         WebSocketTunnel.WebSocketCounter counter, ActivityRecorder activity, ProxyTimer proxyTimer) {
     this.proxyTimer = proxyTimer;
     this.activity = activity;
     this.options = options;
     this.dependencies = dependencies;
-    this.serverOptions = serverOptions;
+    this.listener = listener;
     this.counter = counter;
   }
 
@@ -102,7 +101,7 @@ public final class RouterVerticle extends VerticleBase {
         hub.handle(request);
       }
     };
-    return vertx.createHttpServer(serverOptions).requestHandler(dispatch).listen();
+    return listener.listen(vertx, dispatch);
   }
 
   /** In place of the web router's own log line for an unhandled failure, one that names the request. */

@@ -2,6 +2,7 @@ package io.wharf.router.impl;
 
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -10,7 +11,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class SecurityHeadersHandler implements Handler<RoutingContext> {
 
-  private static final String HSTS = "max-age=31536000";
+  static final CharSequence HSTS_HEADER = HttpHeaders.createOptimized("Strict-Transport-Security");
+  static final CharSequence HSTS = HttpHeaders.createOptimized("max-age=31536000");
   private static final String CSP = "default-src 'self'; "
       + "script-src 'self' 'unsafe-inline'; "
       + "style-src 'self' 'unsafe-inline'; "
@@ -26,7 +28,7 @@ final class SecurityHeadersHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     MultiMap headers = ctx.response().headers();
-    headers.set("Strict-Transport-Security", HSTS);
+    headers.set(HSTS_HEADER, HSTS);
     headers.set("X-Content-Type-Options", "nosniff");
     headers.set("X-Frame-Options", "DENY");
     headers.set("Referrer-Policy", "same-origin");

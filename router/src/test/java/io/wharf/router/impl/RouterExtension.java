@@ -99,7 +99,7 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     ActivitySink activity = batch -> state.shared().activitySink().recordActivity(batch);
     RouterDependencies dependencies = new RouterDependencies(routes, activity, cookies,
       key -> state.revocationMap().get(key), hub -> { }, ctx -> ctx.response().end("ok"), null);
-    await(vertx.deployVerticle(new RouterVerticle(options, dependencies, tls, webSocketGauge,
+    await(vertx.deployVerticle(new RouterVerticle(options, dependencies, HttpsListener.create(tls), webSocketGauge,
       ActivityRecorder.start(vertx, activity, FLUSH_MILLIS), ProxyTimer.register(null))));
     notebook = await(FakeNotebook.start(vertx, "default"));
     lab = await(FakeNotebook.start(vertx, "lab"));

@@ -1,0 +1,55 @@
+package io.wharf.router.impl;
+
+import io.netty.channel.ChannelPipeline;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.impl.Http1xServerConnection;
+
+/**
+ * The router's HTTPS listener, one per event loop, sharing one port: Vert.x's server with the
+ * request decoder replaced by {@link StrictRequestDecoder} on every HTTP/1.x connection.
+ */
+public final class HttpsListener {
+
+  // The name Vert.x gives its decoder; kept, since Vert.x removes it by name on a WebSocket upgrade.
+  private static final String DECODER = "httpDecoder";
+
+  private final HttpServerOptions options;
+
+  private HttpsListener(HttpServerOptions options) {
+    this.options = options;
+  }
+
+  /** @param options the HTTPS server's options, as {@link TlsOptions#server} makes them, with host and port */
+  public static HttpsListener create(HttpServerOptions options) {
+    return new HttpsListener(options);
+  }
+
+  /** Listens with {@code handler} for well-formed requests; completes once bound. */
+  Future<HttpServer> listen(Vertx vertx, Handler<HttpServerRequest> handler) {
+    return vertx.createHttpServer(options)
+      .connectionHandler(this::connected)
+      .invalidRequestHandler(HttpsListener::invalid)
+      .requestHandler(handler)
+      .listen();
+  }
+
+  private void connected(HttpConnection connection) {
+    if (connection instanceof Http1xServerConnection http1) {
+      // Runs on the connection's event loop before it reads a byte of HTTP.
+      ChannelPipeline pipeline = http1.channelHandlerContext().pipeline();
+      pipeline.replace(DECODER, DECODER, new StrictRequestDecoder(options));
+    }
+  }
+
+  /** A request the decoder refused: 400 (HSTS too, as on every answer), then the connection is closed. */
+  private static void invalid(HttpServerRequest request) {
+    request.response().headers().set(SecurityHeadersHandler.HSTS_HEADER, SecurityHeadersHandler.HSTS);
+    HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
+  }
+}

@@ -1,0 +1,124 @@
+package io.wharf.router.impl;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+
+/**
+ * A TLS connection to the router as raw bytes, for requests no well-behaved client would send.
+ * It trusts any certificate; tests check the certificate themselves where it matters.
+ */
+final class RawHttps implements AutoCloseable {
+
+  private final SSLSocket socket;
+
+  private RawHttps(SSLSocket socket) {
+    this.socket = socket;
+  }
+
+  /** Connects and completes the handshake; {@code suites} and {@code protocols} limit what the client offers (null: defaults). */
+  static RawHttps connect(String authority, String[] protocols, String[] suites) throws Exception {
+    int colon = authority.lastIndexOf(':');
+    SSLSocket socket = (SSLSocket) trustAll().getSocketFactory()
+      .createSocket(authority.substring(0, colon), Integer.parseInt(authority.substring(colon + 1)));
+    if (protocols != null) {
+      socket.setEnabledProtocols(protocols);
+    }
+    if (suites != null) {
+      socket.setEnabledCipherSuites(suites);
+    }
+    socket.setSoTimeout(5000);
+    try {
+      socket.startHandshake();
+    } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
+    return new RawHttps(socket);
+  }
+
+  static RawHttps connect(String authority) throws Exception {
+    return connect(authority, null, null);
+  }
+
+  SSLSocket socket() {
+    return socket;
+  }
+
+  void send(String text) throws IOException {
+    socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
+    socket.getOutputStream().flush();
+  }
+
+  /**
+   * Everything the router sends until it closes the connection; fails when it keeps it open
+   * longer than {@code millis}.
+   */
+  String readUntilClosed(int millis) throws IOException {
+    socket.setSoTimeout(millis);
+    ByteArrayOutputStream received = new ByteArrayOutputStream();
+    InputStream in = socket.getInputStream();
+    byte[] chunk = new byte[4096];
+    try {
+      for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+        received.write(chunk, 0, n);
+      }
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("the connection stayed open; received so far: " + received.toString(StandardCharsets.ISO_8859_1), e);
+    } catch (IOException e) {
+      // A reset after the answer: closed all the same.
+    }
+    return received.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+
+  static SSLContext trustAll() throws Exception {
+    SSLContext context = SSLContext.getInstance("TLS");
+    // Extended, so that clients (the JDK's HttpClient) do not add a host name check of their own.
+    context.init(null, new TrustManager[] {new X509ExtendedTrustManager() {
+      @Override
+      public void checkClientTrusted(X509Certificate[] chain, String authType) {
+      }
+
+      @Override
+      public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+      }
+
+      @Override
+      public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+      }
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+      }
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+      }
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] chain, String authType) {
+      }
+
+      @Override
+      public X509Certificate[] getAcceptedIssuers() {
+        return new X509Certificate[0];
+      }
+    }}, new SecureRandom());
+    return context;
+  }
+}

@@ -26,12 +26,15 @@ import static io.wharf.config.ConfigValues.requiredText;
  * @param accessLog           whether every request is logged on {@code wharf.access} ({@code router.access-log})
  * @param trustRequestId      whether a request's own {@code X-Request-Id} is kept (when valid), because a trusted
  *                            proxy in front sets it ({@code router.trust-request-id})
+ * @param requestHeaderTimeoutMillis how long a client may take to send a request's head, from the connection's start or
+ *                            the head's first byte; past it the connection is closed
+ * @param maxConnectionsPerAddress connections open at once from one client address; 0 for no limit
  */
 public record RouterOptions(
   String instanceId, Path dataDir, String host, int httpsPort, int httpPort, String publicOrigin,
   String tlsCert, String tlsKey, int eventLoops, int connectTimeoutMillis, int idleTimeoutSeconds,
   int maxConnectionsPerServer, long activityFlushMillis, Path staticDir, String cookieName, boolean accessLog,
-  boolean trustRequestId) {
+  boolean trustRequestId, long requestHeaderTimeoutMillis, int maxConnectionsPerAddress) {
 
   /** @param config the whole configuration, as {@code WharfConfig} loads it */
   public static RouterOptions fromJson(JsonObject config) {
@@ -58,7 +61,9 @@ public record RouterOptions(
       Path.of(requiredText(config, "router.static-dir")).toAbsolutePath(),
       requiredText(config, "auth.cookie-name"),
       requiredBoolean(config, "router.access-log"),
-      requiredBoolean(config, "router.trust-request-id"));
+      requiredBoolean(config, "router.trust-request-id"),
+      requiredInt(config, "router.request-header-timeout-seconds", 1, 3_600) * 1000L,
+      requiredInt(config, "router.max-connections-per-address", 0, 1_000_000));
   }
 
   /** The HTTPS server instances to deploy: {@link #eventLoops()}, or twice the cores when that is 0. */

@@ -31,7 +31,7 @@ public final class RouterRole {
   public static Future<Void> deploy(Vertx vertx, RouterOptions options, RouterDependencies dependencies, MeterRegistry registry) {
     return vertx.executeBlocking(() -> TlsOptions.server(options), false).compose(tls -> {
       HttpServerOptions server = tls.setHost(options.host()).setPort(options.httpsPort());
-      HttpsListener listener = HttpsListener.create(server);
+      HttpsListener listener = HttpsListener.create(server, options);
       WebSocketGauge gauge = WebSocketGauge.register(registry);
       ProxyTimer proxyTimer = ProxyTimer.register(registry);
       ActivityRecorder activity = ActivityRecorder.start(vertx, dependencies.activity(), options.activityFlushMillis());

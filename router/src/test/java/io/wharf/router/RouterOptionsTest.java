@@ -40,6 +40,8 @@ class RouterOptionsTest {
     assertEquals(router.getLong("activity-flush-seconds") * 1000, options.activityFlushMillis());
     assertEquals(Path.of(router.getString("static-dir")).toAbsolutePath(), options.staticDir());
     assertEquals(defaults.getJsonObject("auth").getString("cookie-name"), options.cookieName());
+    assertEquals(router.getLong("request-header-timeout-seconds") * 1000, options.requestHeaderTimeoutMillis());
+    assertEquals(router.getInteger("max-connections-per-address"), options.maxConnectionsPerAddress());
     assertNull(options.publicOrigin(), "an empty public-url trusts each request's Host");
     assertNull(options.tlsCert(), "an empty tls-cert means the development certificate");
     assertTrue(options.instances() > 0);

@@ -9,10 +9,13 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.Http1xServerConnection;
+import io.wharf.router.RouterOptions;
 
 /**
  * The router's HTTPS listener, one per event loop, sharing one port: Vert.x's server with the
- * request decoder replaced by {@link StrictRequestDecoder} on every HTTP/1.x connection.
+ * request decoder replaced by {@link StrictRequestDecoder} on every HTTP/1.x connection (which
+ * also times out slow request heads), and a bound on connections per client address. One
+ * instance serves every event loop's server, so the count is the process's.
  */
 public final class HttpsListener {
 
@@ -20,14 +23,26 @@ public final class HttpsListener {
   private static final String DECODER = "httpDecoder";
 
   private final HttpServerOptions options;
+  private final long headTimeoutMillis;
+  private final ConnectionsPerAddress perAddress;
 
-  private HttpsListener(HttpServerOptions options) {
+  private HttpsListener(HttpServerOptions options, long headTimeoutMillis, int maxConnectionsPerAddress) {
     this.options = options;
+    this.headTimeoutMillis = headTimeoutMillis;
+    this.perAddress = new ConnectionsPerAddress(maxConnectionsPerAddress);
   }
 
-  /** @param options the HTTPS server's options, as {@link TlsOptions#server} makes them, with host and port */
-  public static HttpsListener create(HttpServerOptions options) {
-    return new HttpsListener(options);
+  /**
+   * @param options the HTTPS server's options, as {@link TlsOptions#server} makes them, with host and port
+   * @param router  the request-header timeout and the connections allowed per client address
+   */
+  public static HttpsListener create(HttpServerOptions options, RouterOptions router) {
+    return new HttpsListener(options, router.requestHeaderTimeoutMillis(), router.maxConnectionsPerAddress());
+  }
+
+  /** Connections open now from {@code address}. */
+  int connections(String address) {
+    return perAddress.count(address);
   }
 
   /** Listens with {@code handler} for well-formed requests; completes once bound. */
@@ -40,10 +55,18 @@ public final class HttpsListener {
   }
 
   private void connected(HttpConnection connection) {
+    if (perAddress.limited()) {
+      String address = connection.remoteAddress().hostAddress();
+      if (!perAddress.open(address)) {
+        connection.close();
+        return;
+      }
+      connection.closeHandler(closed -> perAddress.closed(address));
+    }
     if (connection instanceof Http1xServerConnection http1) {
       // Runs on the connection's event loop before it reads a byte of HTTP.
       ChannelPipeline pipeline = http1.channelHandlerContext().pipeline();
-      pipeline.replace(DECODER, DECODER, new StrictRequestDecoder(options));
+      pipeline.replace(DECODER, DECODER, new StrictRequestDecoder(options, headTimeoutMillis));
     }
   }
 

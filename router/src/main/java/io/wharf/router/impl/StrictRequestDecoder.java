@@ -12,6 +12,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Vert.x's HTTP/1.x request decoder, refusing what could frame a request differently here than
@@ -20,6 +22,11 @@ import java.util.List;
  * {@code Content-Length}, or on HTTP/1.0; and obsolete line folding. Such a request becomes an
  * invalid one, which the server answers with 400 and closes the connection after; the decoder
  * reads nothing more from it, so a request smuggled in the body is never parsed.
+ *
+ * <p>It also closes a connection whose client takes longer than the header timeout to send a
+ * request's head, counted from the connection's start or from the head's first byte (the time
+ * between requests is the idle timeout's). One timer task per connection and timeout period, not
+ * per request: it reschedules itself from the time the current head began.
  *
  * <p>Netty already refuses repeated {@code Content-Length}, bare line feeds, and invalid
  * characters in header names and values. The checks here cost one header lookup per request and
@@ -39,8 +46,47 @@ class StrictRequestDecoder extends VertxHttpRequestDecoder {
   private boolean requestLineSeen;
   private boolean headChecked;
 
-  StrictRequestDecoder(HttpServerOptions options) {
+  private final long headTimeoutNanos;
+  private final Runnable checkHead = this::checkHead;
+  private ChannelHandlerContext context;
+  private long headStartedAt;
+  private ScheduledFuture<?> headTimer;
+
+  StrictRequestDecoder(HttpServerOptions options, long headTimeoutMillis) {
     super(options);
+    this.headTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(headTimeoutMillis);
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    super.handlerAdded(ctx);
+    context = ctx;
+    headStarted();
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+    // Closed, or upgraded to a WebSocket: no request heads any more.
+    state = REFUSED;
+    if (headTimer != null) {
+      headTimer.cancel(false);
+      headTimer = null;
+    }
+    super.handlerRemoved0(ctx);
+  }
+
+  private void checkHead() {
+    headTimer = null;
+    if (state != IN_HEAD || !context.channel().isActive()) {
+      return;
+    }
+    long left = headStartedAt + headTimeoutNanos - System.nanoTime();
+    if (left <= 0) {
+      state = REFUSED;
+      context.close();
+    } else {
+      headTimer = context.executor().schedule(checkHead, left, TimeUnit.NANOSECONDS);
+    }
   }
 
   @Override
@@ -80,6 +126,10 @@ class StrictRequestDecoder extends VertxHttpRequestDecoder {
     state = IN_HEAD;
     requestLineSeen = false;
     headChecked = false;
+    headStartedAt = System.nanoTime();
+    if (headTimer == null) {
+      headTimer = context.executor().schedule(checkHead, headTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
   }
 
   /**

@@ -60,6 +60,27 @@ final class RawHttps implements AutoCloseable {
     socket.getOutputStream().flush();
   }
 
+  /** One response with a Content-Length body, as text; the connection stays usable. */
+  String readResponse() throws IOException {
+    InputStream in = socket.getInputStream();
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("closed after " + head.toString(StandardCharsets.ISO_8859_1));
+      }
+      head.write(b);
+    }
+    String text = head.toString(StandardCharsets.ISO_8859_1);
+    int length = 0;
+    for (String line : text.split("\r\n")) {
+      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+        length = Integer.parseInt(line.substring("content-length:".length()).trim());
+      }
+    }
+    return text + new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
+  }
+
   /**
    * Everything the router sends until it closes the connection; fails when it keeps it open
    * longer than {@code millis}.

@@ -2,6 +2,7 @@ package io.wharf.router.impl;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -93,8 +94,11 @@ public final class RouterVerticle extends VerticleBase {
     RequestIds requestIds = RequestIds.create(options.trustRequestId());
     Handler<HttpServerRequest> dispatch = request -> {
       requestIds.assign(request);
+      MultiMap headers = request.response().headers();
       // Operators and load-balancer tests can tell which instance answered.
-      request.response().headers().set(instanceHeader, instanceId);
+      headers.set(instanceHeader, instanceId);
+      // On every answer (pages, redirects, 404s, errors), as browsers heed it on any HTTPS response.
+      headers.set(SecurityHeadersHandler.HSTS_HEADER, SecurityHeadersHandler.HSTS);
       if (request.path().startsWith(UserPath.PREFIX)) {
         timedUser.handle(request);
       } else {

@@ -6,8 +6,9 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Response headers for Wharf's own pages. (Proxied notebook responses get only HSTS, from
- * {@link UserRequestHandler}: Jupyter sets its own framing and content policies.)
+ * Response headers for Wharf's own pages. HSTS, which every HTTPS answer gets (proxied notebook
+ * responses only that: Jupyter sets its own framing and content policies), is set by
+ * {@link RouterVerticle} before any handler runs.
  */
 final class SecurityHeadersHandler implements Handler<RoutingContext> {
 
@@ -28,7 +29,6 @@ final class SecurityHeadersHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     MultiMap headers = ctx.response().headers();
-    headers.set(HSTS_HEADER, HSTS);
     headers.set("X-Content-Type-Options", "nosniff");
     headers.set("X-Frame-Options", "DENY");
     headers.set("Referrer-Policy", "same-origin");

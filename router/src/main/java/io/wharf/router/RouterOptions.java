@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 
+import static io.wharf.config.ConfigValues.optionalDirectory;
 import static io.wharf.config.ConfigValues.requiredBoolean;
 import static io.wharf.config.ConfigValues.requiredInt;
 import static io.wharf.config.ConfigValues.requiredString;
@@ -21,6 +22,7 @@ import static io.wharf.config.ConfigValues.requiredText;
  * @param httpPort            the plain-HTTP port that redirects to HTTPS; 0 for none
  * @param publicOrigin        Wharf's public origin, such as https://notebooks.example.org; null to trust each request's Host
  * @param tlsCert             PEM certificate chain; null (with {@code tlsKey}) for the development certificate
+ * @param staticDir           the configured directory of web assets; null for the jar's own ({@code io.wharf.session.Pages})
  * @param eventLoops          HTTPS server instances, one per event loop; 0 for twice the cores
  * @param activityFlushMillis how often the traffic seen per server is written to the cluster
  * @param accessLog           whether every request is logged on {@code wharf.access} ({@code router.access-log})
@@ -58,7 +60,7 @@ public record RouterOptions(
       requiredInt(config, "router.idle-timeout-seconds", 0, 86_400),
       requiredInt(config, "router.max-connections-per-server", 1, 10_000),
       requiredInt(config, "router.activity-flush-seconds", 1, 3_600) * 1000L,
-      Path.of(requiredText(config, "router.static-dir")).toAbsolutePath(),
+      optionalDirectory(config, "router.static-dir"),
       requiredText(config, "auth.cookie-name"),
       requiredBoolean(config, "router.access-log"),
       requiredBoolean(config, "router.trust-request-id"),

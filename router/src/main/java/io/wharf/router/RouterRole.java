@@ -12,6 +12,7 @@ import io.wharf.router.impl.RouterVerticle;
 import io.wharf.router.impl.TlsOptions;
 import io.wharf.router.impl.WebSocketGauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.wharf.session.Pages;
 
 /** Boots the router role: the HTTPS listener on every event loop, and the HTTP redirect. */
 public final class RouterRole {
@@ -29,7 +30,13 @@ public final class RouterRole {
    * @return completes once the listeners are bound
    */
   public static Future<Void> deploy(Vertx vertx, RouterOptions options, RouterDependencies dependencies, MeterRegistry registry) {
-    return vertx.executeBlocking(() -> TlsOptions.server(options), false).compose(tls -> {
+    return vertx.executeBlocking(() -> {
+      if (options.staticDir() == null) {
+        // Copies the pages out of the jar into Vert.x's file cache now, not on an event loop at the first request.
+        vertx.fileSystem().readDirBlocking(Pages.CLASSPATH_ROOT);
+      }
+      return TlsOptions.server(options);
+    }, false).compose(tls -> {
       HttpServerOptions server = tls.setHost(options.host()).setPort(options.httpsPort());
       HttpsListener listener = HttpsListener.create(server, options);
       WebSocketGauge gauge = WebSocketGauge.register(registry);

@@ -18,6 +18,7 @@ import io.vertx.httpproxy.ProxyOptions;
 import io.wharf.router.RouterDependencies;
 import io.wharf.router.RouterOptions;
 import io.wharf.router.RouterRole;
+import io.wharf.session.Pages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,8 +84,10 @@ public final class RouterVerticle extends VerticleBase {
     if (dependencies.metrics() != null) {
       hub.get("/hub/metrics").handler(dependencies.metrics());
     }
-    hub.route("/hub/static/*").handler(StaticHandler.create(FileSystemAccess.ROOT, options.staticDir().toString())
-      .setDefaultContentEncoding("UTF-8"));
+    StaticHandler assets = options.staticDir() == null
+      ? StaticHandler.create(Pages.CLASSPATH_ROOT)
+      : StaticHandler.create(FileSystemAccess.ROOT, options.staticDir().toString());
+    hub.route("/hub/static/*").handler(assets.setDefaultContentEncoding("UTF-8"));
     dependencies.hubRoutes().accept(hub);
 
     Handler<HttpServerRequest> timedUser = proxyTimer.around(user, accessLog);

@@ -31,12 +31,15 @@ import static io.wharf.config.ConfigValues.requiredText;
  * @param requestHeaderTimeoutMillis how long a client may take to send a request's head, from the connection's start or
  *                            the head's first byte; past it the connection is closed
  * @param maxConnectionsPerAddress connections open at once from one client address; 0 for no limit
+ * @param tlsReloadMillis     how often the certificate and key files are checked for a change, which is loaded
+ *                            without a restart; 0 for never
  */
 public record RouterOptions(
   String instanceId, Path dataDir, String host, int httpsPort, int httpPort, String publicOrigin,
   String tlsCert, String tlsKey, int eventLoops, int connectTimeoutMillis, int idleTimeoutSeconds,
   int maxConnectionsPerServer, long activityFlushMillis, Path staticDir, String cookieName, boolean accessLog,
-  boolean trustRequestId, long requestHeaderTimeoutMillis, int maxConnectionsPerAddress) {
+  boolean trustRequestId, long requestHeaderTimeoutMillis, int maxConnectionsPerAddress,
+  long tlsReloadMillis) {
 
   /** @param config the whole configuration, as {@code WharfConfig} loads it */
   public static RouterOptions fromJson(JsonObject config) {
@@ -65,7 +68,8 @@ public record RouterOptions(
       requiredBoolean(config, "router.access-log"),
       requiredBoolean(config, "router.trust-request-id"),
       requiredInt(config, "router.request-header-timeout-seconds", 1, 3_600) * 1000L,
-      requiredInt(config, "router.max-connections-per-address", 0, 1_000_000));
+      requiredInt(config, "router.max-connections-per-address", 0, 1_000_000),
+      requiredInt(config, "router.tls-reload-seconds", 0, 86_400) * 1000L);
   }
 
   /** The HTTPS server instances to deploy: {@link #eventLoops()}, or twice the cores when that is 0. */

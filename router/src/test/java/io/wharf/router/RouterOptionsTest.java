@@ -43,6 +43,7 @@ class RouterOptionsTest {
     assertEquals(defaults.getJsonObject("auth").getString("cookie-name"), options.cookieName());
     assertEquals(router.getLong("request-header-timeout-seconds") * 1000, options.requestHeaderTimeoutMillis());
     assertEquals(router.getInteger("max-connections-per-address"), options.maxConnectionsPerAddress());
+    assertEquals(router.getLong("tls-reload-seconds") * 1000, options.tlsReloadMillis());
     assertNull(options.publicOrigin(), "an empty public-url trusts each request's Host");
     assertNull(options.tlsCert(), "an empty tls-cert means the development certificate");
     assertTrue(options.instances() > 0);

@@ -11,6 +11,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.Http1xServerConnection;
 import io.wharf.router.RouterOptions;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * The router's HTTPS listener, one per event loop, sharing one port: Vert.x's server with the
  * request decoder replaced by {@link StrictRequestDecoder} on every HTTP/1.x connection (which
@@ -25,19 +27,24 @@ public final class HttpsListener {
   private final HttpServerOptions options;
   private final long headTimeoutMillis;
   private final ConnectionsPerAddress perAddress;
+  private final long certificateCheckMillis;
+  private final AtomicBoolean watching = new AtomicBoolean();
 
-  private HttpsListener(HttpServerOptions options, long headTimeoutMillis, int maxConnectionsPerAddress) {
+  private HttpsListener(HttpServerOptions options, long headTimeoutMillis, int maxConnectionsPerAddress, long certificateCheckMillis) {
     this.options = options;
     this.headTimeoutMillis = headTimeoutMillis;
     this.perAddress = new ConnectionsPerAddress(maxConnectionsPerAddress);
+    this.certificateCheckMillis = certificateCheckMillis;
   }
 
   /**
    * @param options the HTTPS server's options, as {@link TlsOptions#server} makes them, with host and port
-   * @param router  the request-header timeout and the connections allowed per client address
+   * @param router  the request-header timeout, the connections allowed per client address, and how often
+   *                the certificate files are checked for a change
    */
   public static HttpsListener create(HttpServerOptions options, RouterOptions router) {
-    return new HttpsListener(options, router.requestHeaderTimeoutMillis(), router.maxConnectionsPerAddress());
+    return new HttpsListener(options, router.requestHeaderTimeoutMillis(), router.maxConnectionsPerAddress(),
+      router.tlsReloadMillis());
   }
 
   /** Connections open now from {@code address}. */
@@ -45,13 +52,22 @@ public final class HttpsListener {
     return perAddress.count(address);
   }
 
-  /** Listens with {@code handler} for well-formed requests; completes once bound. */
+  /**
+   * Listens with {@code handler} for well-formed requests; completes once bound. The servers of
+   * all event loops share one listener and its TLS context, so the first one bound watches the
+   * certificate for all.
+   */
   Future<HttpServer> listen(Vertx vertx, Handler<HttpServerRequest> handler) {
     return vertx.createHttpServer(options)
       .connectionHandler(this::connected)
       .invalidRequestHandler(HttpsListener::invalid)
       .requestHandler(handler)
-      .listen();
+      .listen()
+      .onSuccess(server -> {
+        if (watching.compareAndSet(false, true)) {
+          CertificateWatch.start(vertx, server, options.getSslOptions(), certificateCheckMillis);
+        }
+      });
   }
 
   private void connected(HttpConnection connection) {

@@ -71,6 +71,8 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
   // As shipped, unless a test class asks otherwise; 0: no limit.
   private long headerTimeoutMillis = 10_000;
   private int connectionsPerAddress;
+  private long tlsReloadMillis;
+  private Path[] certificate;
   private final LateRoutes routes = new LateRoutes();
   private final WebSocketGauge webSocketGauge = WebSocketGauge.register(null);
   private volatile InMemoryState state;
@@ -93,10 +95,12 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     dataDir = Files.createTempDirectory("wharf-router-test");
     port = freePort();
     Path[] pem = certificate(dataDir);
+    certificate = pem;
     // Built directly rather than from the configuration: activity is flushed every 20 ms, below
     // the configuration's one-second steps, so that tests need not wait.
     RouterOptions options = new RouterOptions(INSTANCE, dataDir, "127.0.0.1", port, 0, null, pem[0].toString(), pem[1].toString(),
-      1, 2000, 30, 4, FLUSH_MILLIS, null, COOKIE, false, false, headerTimeoutMillis, connectionsPerAddress);
+      1, 2000, 30, 4, FLUSH_MILLIS, null, COOKIE, false, false, headerTimeoutMillis, connectionsPerAddress,
+      tlsReloadMillis);
     HttpServerOptions tls = TlsOptions.server(options).setHost(options.host()).setPort(options.httpsPort());
     // Read at each flush, so activity lands in the state of the test that is running.
     ActivitySink activity = batch -> state.shared().activitySink().recordActivity(batch);
@@ -117,6 +121,17 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
   RouterExtension headerTimeout(long millis) {
     headerTimeoutMillis = millis;
     return this;
+  }
+
+  /** How often the certificate files are checked for a change (0, as by default here: never), for a test class of its own. */
+  RouterExtension tlsReload(long millis) {
+    tlsReloadMillis = millis;
+    return this;
+  }
+
+  /** The PEM files of the router's certificate and key. */
+  Path[] certificateFiles() {
+    return certificate.clone();
   }
 
   /** The connections allowed per client address, for a test class of its own. */

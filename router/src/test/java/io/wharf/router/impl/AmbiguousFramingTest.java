@@ -51,6 +51,17 @@ class AmbiguousFramingTest {
   }
 
   @Test
+  void anAmbiguousRequestToANotebookNeverReachesIt() throws Exception {
+    router.put(router.notebook().running("alice", ""));
+    String hidden = "GET /user/alice/smuggled HTTP/1.1\r\nHost: x\r\nCookie: " + router.cookie("alice") + "\r\n\r\n";
+    String body = "0\r\n\r\n" + hidden;
+    String answer = exchange("POST /user/alice/api/contents HTTP/1.1\r\nHost: x\r\nCookie: " + router.cookie("alice")
+      + "\r\nContent-Length: " + body.length() + "\r\nTransfer-Encoding: chunked\r\n\r\n" + body);
+    assertTrue(answer.contains(" 400 Bad Request\r\n") && !answer.contains(" 200 "), answer);
+    assertTrue(router.notebook().untouched(), "neither request reached the notebook");
+  }
+
+  @Test
   void transferEncodingOtherThanOneChunkedIsRefused() throws Exception {
     assertRefused("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n", CHUNKED_BODY);
     assertRefused("Transfer-Encoding: chunked, chunked\r\n", CHUNKED_BODY);

@@ -1,6 +1,8 @@
 package io.wharf.router.impl;
 
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -9,8 +11,10 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.Http1xServerConnection;
+import io.vertx.core.http.impl.Http2ServerConnection;
 import io.wharf.router.RouterOptions;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -83,7 +87,26 @@ public final class HttpsListener {
       // Runs on the connection's event loop before it reads a byte of HTTP.
       ChannelPipeline pipeline = http1.channelHandlerContext().pipeline();
       pipeline.replace(DECODER, DECODER, new StrictRequestDecoder(options, headTimeoutMillis));
+    } else if (connection instanceof Http2ServerConnection http2) {
+      awaitFirstStream(http2.channelHandlerContext());
     }
+  }
+
+  /**
+   * HTTP/2 (known once the client's first SETTINGS frame arrives): a connection whose client has
+   * not completed a request's HEADERS within the header timeout is closed. Later requests share
+   * the connection's idle timeout, as HTTP/1.x's time between requests does.
+   */
+  private void awaitFirstStream(ChannelHandlerContext context) {
+    Http2ConnectionHandler codec = context.pipeline().get(Http2ConnectionHandler.class);
+    if (codec == null) {
+      return;
+    }
+    context.executor().schedule(() -> {
+      if (codec.connection().remote().lastStreamCreated() == 0) {
+        context.close();
+      }
+    }, headTimeoutMillis, TimeUnit.MILLISECONDS);
   }
 
   /** A request the decoder refused: 400 (HSTS too, as on every answer), then the connection is closed. */

@@ -3,6 +3,7 @@ package io.wharf.router.impl;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import java.io.ByteArrayOutputStream;
@@ -28,6 +29,15 @@ final class RawHttps implements AutoCloseable {
 
   /** Connects and completes the handshake; {@code suites} and {@code protocols} limit what the client offers (null: defaults). */
   static RawHttps connect(String authority, String[] protocols, String[] suites) throws Exception {
+    return connect(authority, protocols, suites, false);
+  }
+
+  /** Connects offering only HTTP/2 in ALPN. */
+  static RawHttps connectHttp2(String authority) throws Exception {
+    return connect(authority, null, null, true);
+  }
+
+  private static RawHttps connect(String authority, String[] protocols, String[] suites, boolean http2) throws Exception {
     int colon = authority.lastIndexOf(':');
     SSLSocket socket = (SSLSocket) trustAll().getSocketFactory()
       .createSocket(authority.substring(0, colon), Integer.parseInt(authority.substring(colon + 1)));
@@ -38,6 +48,11 @@ final class RawHttps implements AutoCloseable {
       socket.setEnabledCipherSuites(suites);
     }
     socket.setSoTimeout(5000);
+    if (http2) {
+      SSLParameters parameters = socket.getSSLParameters();
+      parameters.setApplicationProtocols(new String[] {"h2"});
+      socket.setSSLParameters(parameters);
+    }
     try {
       socket.startHandshake();
     } catch (IOException e) {

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -83,6 +84,19 @@ class SlowRequestHeadTest {
       Thread.sleep(TIMEOUT_MILLIS + 500);
       connection.send("GET /hub/health HTTP/1.1\r\nHost: x\r\n\r\n");
       assertTrue(connection.readResponse().startsWith("HTTP/1.1 200 OK"), "the idle timeout, not the header timeout, applies between requests");
+    }
+  }
+
+  @Test
+  void anHttp2ClientThatSendsNoRequestIsCut() throws Exception {
+    try (RawHttps connection = RawHttps.connectHttp2(router.authority())) {
+      assertEquals("h2", connection.socket().getApplicationProtocol());
+      // The connection preface and an empty SETTINGS frame, then a HEADERS frame that never completes.
+      connection.send("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + "\0\0\0\u0004\0\0\0\0\0" + "\0\0\u0040\u0001\u0004\0\0\0\u0001");
+      long start = System.nanoTime();
+      connection.readUntilClosed((int) TIMEOUT_MILLIS + 2000);
+      long openMillis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(openMillis >= TIMEOUT_MILLIS - 300, "kept until the timeout, " + openMillis + " ms");
     }
   }
 

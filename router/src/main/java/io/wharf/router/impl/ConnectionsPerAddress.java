@@ -35,9 +35,4 @@ final class ConnectionsPerAddress {
   void closed(String address) {
     open.computeIfPresent(address, (key, count) -> count == 1 ? null : count - 1);
   }
-
-  /** Connections open now from {@code address}. */
-  int count(String address) {
-    return open.getOrDefault(address, 0);
-  }
 }

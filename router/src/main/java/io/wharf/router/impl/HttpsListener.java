@@ -51,11 +51,6 @@ public final class HttpsListener {
       router.tlsReloadMillis());
   }
 
-  /** Connections open now from {@code address}. */
-  int connections(String address) {
-    return perAddress.count(address);
-  }
-
   /**
    * Listens with {@code handler} for well-formed requests; completes once bound. The servers of
    * all event loops share one listener and its TLS context, so the first one bound watches the

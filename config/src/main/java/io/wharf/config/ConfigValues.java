@@ -4,6 +4,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -85,6 +87,22 @@ public final class ConfigValues {
       throw new IllegalArgumentException(key + " must match " + pattern.pattern() + ", got '" + text + "'");
     }
     return text;
+  }
+
+  /**
+   * The directory named at {@code key}, made absolute against the working directory; null when
+   * the value is empty. A directory that is named must exist, so a typo stops the start.
+   */
+  public static Path optionalDirectory(JsonObject config, String key) {
+    String text = requiredString(config, key).trim();
+    if (text.isEmpty()) {
+      return null;
+    }
+    Path dir = Path.of(text).toAbsolutePath();
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException(key + " names " + dir + ", which does not exist or is not a directory");
+    }
+    return dir;
   }
 
   public static int requiredInt(JsonObject config, String key, int min, int max) {

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 
+import static io.wharf.config.ConfigValues.optionalDirectory;
 import static io.wharf.config.ConfigValues.requiredBoolean;
 import static io.wharf.config.ConfigValues.requiredInt;
 import static io.wharf.config.ConfigValues.requiredString;
@@ -21,17 +22,24 @@ import static io.wharf.config.ConfigValues.requiredText;
  * @param httpPort            the plain-HTTP port that redirects to HTTPS; 0 for none
  * @param publicOrigin        Wharf's public origin, such as https://notebooks.example.org; null to trust each request's Host
  * @param tlsCert             PEM certificate chain; null (with {@code tlsKey}) for the development certificate
+ * @param staticDir           the configured directory of web assets; null for the jar's own ({@code io.wharf.session.Pages})
  * @param eventLoops          HTTPS server instances, one per event loop; 0 for twice the cores
  * @param activityFlushMillis how often the traffic seen per server is written to the cluster
  * @param accessLog           whether every request is logged on {@code wharf.access} ({@code router.access-log})
  * @param trustRequestId      whether a request's own {@code X-Request-Id} is kept (when valid), because a trusted
  *                            proxy in front sets it ({@code router.trust-request-id})
+ * @param requestHeaderTimeoutMillis how long a client may take to send a request's head, from the connection's start or
+ *                            the head's first byte; past it the connection is closed
+ * @param maxConnectionsPerAddress connections open at once from one client address; 0 for no limit
+ * @param tlsReloadMillis     how often the certificate and key files are checked for a change, which is loaded
+ *                            without a restart; 0 for never
  */
 public record RouterOptions(
   String instanceId, Path dataDir, String host, int httpsPort, int httpPort, String publicOrigin,
   String tlsCert, String tlsKey, int eventLoops, int connectTimeoutMillis, int idleTimeoutSeconds,
   int maxConnectionsPerServer, long activityFlushMillis, Path staticDir, String cookieName, boolean accessLog,
-  boolean trustRequestId) {
+  boolean trustRequestId, long requestHeaderTimeoutMillis, int maxConnectionsPerAddress,
+  long tlsReloadMillis) {
 
   /** @param config the whole configuration, as {@code WharfConfig} loads it */
   public static RouterOptions fromJson(JsonObject config) {
@@ -55,10 +63,13 @@ public record RouterOptions(
       requiredInt(config, "router.idle-timeout-seconds", 0, 86_400),
       requiredInt(config, "router.max-connections-per-server", 1, 10_000),
       requiredInt(config, "router.activity-flush-seconds", 1, 3_600) * 1000L,
-      Path.of(requiredText(config, "router.static-dir")).toAbsolutePath(),
+      optionalDirectory(config, "router.static-dir"),
       requiredText(config, "auth.cookie-name"),
       requiredBoolean(config, "router.access-log"),
-      requiredBoolean(config, "router.trust-request-id"));
+      requiredBoolean(config, "router.trust-request-id"),
+      requiredInt(config, "router.request-header-timeout-seconds", 1, 3_600) * 1000L,
+      requiredInt(config, "router.max-connections-per-address", 0, 1_000_000),
+      requiredInt(config, "router.tls-reload-seconds", 0, 86_400) * 1000L);
   }
 
   /** The HTTPS server instances to deploy: {@link #eventLoops()}, or twice the cores when that is 0. */

@@ -3,6 +3,7 @@ package io.wharf.router;
 import io.vertx.core.json.JsonObject;
 import io.wharf.config.WharfConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 
@@ -38,8 +39,11 @@ class RouterOptionsTest {
     assertEquals(router.getInteger("idle-timeout-seconds"), options.idleTimeoutSeconds());
     assertEquals(router.getInteger("max-connections-per-server"), options.maxConnectionsPerServer());
     assertEquals(router.getLong("activity-flush-seconds") * 1000, options.activityFlushMillis());
-    assertEquals(Path.of(router.getString("static-dir")).toAbsolutePath(), options.staticDir());
+    assertNull(options.staticDir(), "an empty static-dir means the pages inside the jar");
     assertEquals(defaults.getJsonObject("auth").getString("cookie-name"), options.cookieName());
+    assertEquals(router.getLong("request-header-timeout-seconds") * 1000, options.requestHeaderTimeoutMillis());
+    assertEquals(router.getInteger("max-connections-per-address"), options.maxConnectionsPerAddress());
+    assertEquals(router.getLong("tls-reload-seconds") * 1000, options.tlsReloadMillis());
     assertNull(options.publicOrigin(), "an empty public-url trusts each request's Host");
     assertNull(options.tlsCert(), "an empty tls-cert means the development certificate");
     assertTrue(options.instances() > 0);
@@ -68,6 +72,14 @@ class RouterOptionsTest {
     RouterOptions both = RouterOptions.fromJson(config(new JsonObject().put("tls-cert", "/c.pem").put("tls-key", "/k.pem")));
     assertEquals("/c.pem", both.tlsCert());
     assertEquals("/k.pem", both.tlsKey());
+  }
+
+  @Test
+  void aConfiguredStaticDirMustExist(@TempDir Path dir) {
+    assertEquals(dir.toAbsolutePath(), RouterOptions.fromJson(config(new JsonObject().put("static-dir", dir.toString()))).staticDir());
+    Path missing = dir.resolve("nowhere");
+    assertEquals("router.static-dir names " + missing + ", which does not exist or is not a directory",
+      failure(config(new JsonObject().put("static-dir", missing.toString()))));
   }
 
   @Test

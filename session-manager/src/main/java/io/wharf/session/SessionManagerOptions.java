@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import static io.wharf.config.ConfigValues.requiredInt;
 import static io.wharf.config.ConfigValues.requiredLong;
+import static io.wharf.config.ConfigValues.optionalDirectory;
 import static io.wharf.config.ConfigValues.requiredMatching;
 import static io.wharf.config.ConfigValues.requiredString;
 import static io.wharf.config.ConfigValues.requiredStrings;
@@ -19,6 +20,7 @@ import static io.wharf.config.ConfigValues.requiredText;
  * {@code conf/wharf.yaml} it uses (where every default lives) and checked there, so a bad
  * value stops the start instead of the first request.
  *
+ * @param staticDir           the configured directory of the hub's pages; null for the jar's own ({@link Pages})
  * @param localContainers     whether this instance also runs the container-manager role
  * @param cookieSecret        base64 cookie-signing secrets, comma-separated, the first signs; empty to use the data directory's
  * @param launchTimeoutMillis how long a launch may take end to end (the readiness timeout and a minute)
@@ -43,7 +45,7 @@ public record SessionManagerOptions(
       requiredText(config, "instance.id"),
       requiredText(config, "cluster.advertise-address"),
       Path.of(requiredText(config, "instance.data-dir")).toAbsolutePath(),
-      Path.of(requiredText(config, "router.static-dir")).toAbsolutePath(),
+      optionalDirectory(config, "router.static-dir"),
       requiredStrings(config, "instance.roles").contains("container-manager"),
       requiredMatching(config, "auth.cookie-name", COOKIE_NAME),
       requiredString(config, "auth.cookie-secret"),

@@ -2,12 +2,12 @@ package io.wharf.router.impl;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -18,6 +18,7 @@ import io.vertx.httpproxy.ProxyOptions;
 import io.wharf.router.RouterDependencies;
 import io.wharf.router.RouterOptions;
 import io.wharf.router.RouterRole;
+import io.wharf.session.Pages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,18 +41,18 @@ public final class RouterVerticle extends VerticleBase {
 
   private final RouterOptions options;
   private final RouterDependencies dependencies;
-  private final HttpServerOptions serverOptions;
+  private final HttpsListener listener;
   private final WebSocketTunnel.WebSocketCounter counter;
   private final ProxyTimer proxyTimer;
   private final ActivityRecorder activity;
 
-  public RouterVerticle(RouterOptions options, RouterDependencies dependencies, HttpServerOptions serverOptions,
+  public RouterVerticle(RouterOptions options, RouterDependencies dependencies, HttpsListener listener,
                         WebSocketTunnel.WebSocketCounter counter, ActivityRecorder activity, ProxyTimer proxyTimer) {
     this.proxyTimer = proxyTimer;
     this.activity = activity;
     this.options = options;
     this.dependencies = dependencies;
-    this.serverOptions = serverOptions;
+    this.listener = listener;
     this.counter = counter;
   }
 
@@ -88,8 +89,10 @@ public final class RouterVerticle extends VerticleBase {
     if (dependencies.metrics() != null) {
       hub.get("/hub/metrics").handler(dependencies.metrics());
     }
-    hub.route("/hub/static/*").handler(StaticHandler.create(FileSystemAccess.ROOT, options.staticDir().toString())
-      .setDefaultContentEncoding("UTF-8"));
+    StaticHandler assets = options.staticDir() == null
+      ? StaticHandler.create(Pages.CLASSPATH_ROOT)
+      : StaticHandler.create(FileSystemAccess.ROOT, options.staticDir().toString());
+    hub.route("/hub/static/*").handler(assets.setDefaultContentEncoding("UTF-8"));
     dependencies.hubRoutes().accept(hub);
 
     Handler<HttpServerRequest> timedUser = proxyTimer.around(user, accessLog);
@@ -99,15 +102,18 @@ public final class RouterVerticle extends VerticleBase {
     RequestIds requestIds = RequestIds.create(options.trustRequestId());
     Handler<HttpServerRequest> dispatch = request -> {
       requestIds.assign(request);
+      MultiMap headers = request.response().headers();
       // Operators and load-balancer tests can tell which instance answered.
-      request.response().headers().set(instanceHeader, instanceId);
+      headers.set(instanceHeader, instanceId);
+      // On every answer (pages, redirects, 404s, errors), as browsers heed it on any HTTPS response.
+      headers.set(SecurityHeadersHandler.HSTS_HEADER, SecurityHeadersHandler.HSTS);
       if (request.path().startsWith(UserPath.PREFIX)) {
         timedUser.handle(request);
       } else {
         hub.handle(request);
       }
     };
-    return vertx.createHttpServer(serverOptions).requestHandler(dispatch).listen();
+    return listener.listen(vertx, dispatch);
   }
 
   /** In place of the web router's own log line for an unhandled failure, one that names the request. */

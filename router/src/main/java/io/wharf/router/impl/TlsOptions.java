@@ -15,25 +15,52 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
 
 /** The router's TLS material and engine. */
 public final class TlsOptions {
 
   private static final Logger log = LoggerFactory.getLogger(TlsOptions.class);
 
+  /** TLS 1.3 and 1.2; nothing older. */
+  static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+
+  /**
+   * TLS 1.3's suites (all AEAD with ephemeral keys), and for TLS 1.2 only ECDHE key exchange
+   * (forward secrecy) with AES-GCM or ChaCha20-Poly1305: no CBC, no RSA key exchange, no DHE.
+   * TLS 1.3's names are listed too, for the JDK engine, which would otherwise turn TLS 1.3 off.
+   */
+  static final List<String> CIPHER_SUITES = List.of(
+    "TLS_AES_128_GCM_SHA256",
+    "TLS_AES_256_GCM_SHA384",
+    "TLS_CHACHA20_POLY1305_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+    "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
   private TlsOptions() {
   }
 
-  /** HTTPS server options: OpenSSL engine, ALPN (h2 and HTTP/1.1), the configured or a development certificate. */
+  /**
+   * HTTPS server options: OpenSSL engine, ALPN (h2 and HTTP/1.1), TLS 1.2 and 1.3 with the
+   * {@link #CIPHER_SUITES}, the configured or a development certificate.
+   */
   public static HttpServerOptions server(RouterOptions options) throws IOException {
-    return new HttpServerOptions()
+    HttpServerOptions server = new HttpServerOptions()
       .setSsl(true)
       .setUseAlpn(true)
+      .setEnabledSecureTransportProtocols(PROTOCOLS)
       .setSslEngineOptions(engine())
       .setKeyCertOptions(keyCert(options.tlsCert(), options.tlsKey(), options.dataDir()))
       .setIdleTimeout(options.idleTimeoutSeconds())
       .setTcpNoDelay(true)
       .setCompressionSupported(false);
+    CIPHER_SUITES.forEach(server::addEnabledCipherSuite);
+    return server;
   }
 
   /**

@@ -74,6 +74,11 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
   }
 
   private final byte[] secret = new byte[32];
+  // As shipped, unless a test class asks otherwise; 0: no limit.
+  private long headerTimeoutMillis = 10_000;
+  private int connectionsPerAddress;
+  private long tlsReloadMillis;
+  private Path[] certificate;
   private final LateRoutes routes = new LateRoutes();
   private final WebSocketGauge webSocketGauge = WebSocketGauge.register(null);
   private volatile InMemoryState state;
@@ -96,17 +101,19 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     dataDir = Files.createTempDirectory("wharf-router-test");
     port = freePort();
     Path[] pem = certificate(dataDir);
+    certificate = pem;
     // Built directly rather than from the configuration: activity is flushed every 20 ms, below
     // the configuration's one-second steps, so that tests need not wait.
     RouterOptions options = new RouterOptions(INSTANCE, dataDir, "127.0.0.1", port, 0, null, pem[0].toString(), pem[1].toString(),
-      1, 2000, 30, 4, FLUSH_MILLIS, dataDir, COOKIE, false, false);
+      1, 2000, 30, 4, FLUSH_MILLIS, null, COOKIE, false, false, headerTimeoutMillis, connectionsPerAddress,
+      tlsReloadMillis);
     HttpServerOptions tls = TlsOptions.server(options).setHost(options.host()).setPort(options.httpsPort());
     // Read at each flush, so activity lands in the state of the test that is running.
     ActivitySink activity = batch -> state.shared().activitySink().recordActivity(batch);
     RouterDependencies dependencies = new RouterDependencies(routes, activity, cookies,
       key -> state.revocationMap().get(key), hash -> routes.later(SessionManager.tokenAccess(state.shared()).grant(hash)),
       hub -> { }, ctx -> ctx.response().end("ok"), null);
-    await(vertx.deployVerticle(new RouterVerticle(options, dependencies, tls, webSocketGauge,
+    await(vertx.deployVerticle(new RouterVerticle(options, dependencies, HttpsListener.create(tls, options), webSocketGauge,
       ActivityRecorder.start(vertx, activity, FLUSH_MILLIS), ProxyTimer.register(null))));
     notebook = await(FakeNotebook.start(vertx, "default"));
     lab = await(FakeNotebook.start(vertx, "lab"));
@@ -115,6 +122,29 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     http2 = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
       .setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2).setDefaultHost("127.0.0.1").setDefaultPort(port));
     webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
+  }
+
+  /** The request-header timeout, for a test class of its own. */
+  RouterExtension headerTimeout(long millis) {
+    headerTimeoutMillis = millis;
+    return this;
+  }
+
+  /** How often the certificate files are checked for a change (0, as by default here: never), for a test class of its own. */
+  RouterExtension tlsReload(long millis) {
+    tlsReloadMillis = millis;
+    return this;
+  }
+
+  /** The PEM files of the router's certificate and key. */
+  Path[] certificateFiles() {
+    return certificate.clone();
+  }
+
+  /** The connections allowed per client address, for a test class of its own. */
+  RouterExtension connectionsPerAddress(int max) {
+    connectionsPerAddress = max;
+    return this;
   }
 
   @Override

@@ -58,6 +58,10 @@ class WalkingSkeletonIT {
   @Order(1)
   void loginStartsTheServerAndProgressEndsReady() throws Exception {
     alice = new HubClient(wharf.base());
+    // Wharf runs in its data directory, with no static/ there: the page is the jar's.
+    HttpResponse<String> page = alice.get("/hub/login");
+    assertEquals(200, page.statusCode());
+    assertTrue(page.body().contains("<form id=\"login-form\""), page.body());
     HttpResponse<String> login = alice.login("alice", PASSWORD);
     assertEquals(302, login.statusCode());
     assertEquals("/hub/spawn-pending/alice", login.headers().firstValue("location").orElseThrow().replace(wharf.base(), ""));

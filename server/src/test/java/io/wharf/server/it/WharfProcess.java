@@ -45,7 +45,6 @@ final class WharfProcess implements AutoCloseable {
     env.put("WHARF_ROUTER_HOST", address);
     env.put("WHARF_ROUTER_HTTPS_PORT", Integer.toString(httpsPort));
     env.put("WHARF_ROUTER_HTTP_PORT", "0");
-    env.put("WHARF_ROUTER_STATIC_DIR", home().resolve("static").toString());
     env.put("WHARF_CLUSTER_PORT", Integer.toString(freePort()));
     env.put("WHARF_AUTH_ADMIN_PASSWORD", ADMIN_PASSWORD);
     // Home volumes named after this instance, so the tests remove exactly theirs.
@@ -97,8 +96,10 @@ final class WharfProcess implements AutoCloseable {
   }
 
   WharfProcess start() throws Exception {
-    ProcessBuilder builder = new ProcessBuilder("java", "-jar", System.getProperty("wharf.jar", "target/wharf.jar"))
-      .directory(home().toFile())
+    // Started in its data directory, away from the checkout: the pages come from the jar.
+    String jar = Path.of(System.getProperty("wharf.jar", "target/wharf.jar")).toAbsolutePath().toString();
+    ProcessBuilder builder = new ProcessBuilder("java", "-jar", jar)
+      .directory(dataDir.toFile())
       .redirectErrorStream(true)
       .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(env);

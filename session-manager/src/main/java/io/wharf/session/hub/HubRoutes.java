@@ -9,6 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CSRFHandler;
 import io.wharf.session.OidcOptions;
+import io.wharf.session.Pages;
 import io.wharf.session.RateLimitOptions;
 import io.wharf.session.SessionCookies;
 import io.wharf.session.SharedState;
@@ -180,7 +181,7 @@ public final class HubRoutes {
   }
 
   private void page(RoutingContext ctx, String file) {
-    ctx.response().putHeader("Cache-Control", "no-store").sendFile(staticDir.resolve(file).toString());
+    ctx.response().putHeader("Cache-Control", "no-store").sendFile(Pages.file(staticDir, file));
   }
 
   /** The admin page for admins; a 403 page for anyone else signed in. */

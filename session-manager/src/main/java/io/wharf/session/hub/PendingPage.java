@@ -1,6 +1,7 @@
 package io.wharf.session.hub;
 
 import io.vertx.ext.web.RoutingContext;
+import io.wharf.session.Pages;
 import io.wharf.session.account.Accounts;
 import io.wharf.session.lifecycle.ServerLifecycle;
 import io.wharf.session.lifecycle.StartRefused;
@@ -20,13 +21,13 @@ final class PendingPage {
   private final Callers callers;
   private final Accounts accounts;
   private final ServerLifecycle lifecycle;
-  private final Path page;
+  private final String page;
 
   PendingPage(Callers callers, Accounts accounts, ServerLifecycle lifecycle, Path staticDir) {
     this.callers = callers;
     this.accounts = accounts;
     this.lifecycle = lifecycle;
-    this.page = staticDir.resolve("spawn-pending.html");
+    this.page = Pages.file(staticDir, "spawn-pending.html");
   }
 
   void handle(RoutingContext ctx) {
@@ -55,7 +56,7 @@ final class PendingPage {
         Replies.error(ctx, 503, "session state unavailable");
       } else {
         // The page follows the progress stream, which says what is happening, or why not.
-        ctx.response().putHeader("Cache-Control", "no-store").sendFile(page.toString());
+        ctx.response().putHeader("Cache-Control", "no-store").sendFile(page);
       }
     });
   }

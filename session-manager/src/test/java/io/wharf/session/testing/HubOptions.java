@@ -21,6 +21,7 @@ public final class HubOptions {
   public static final String ADMIN_PASSWORD = "admin-password";
   public static final String COOKIE = "wharf-session";
 
+  private boolean jarPages;
   private int concurrentLaunches = 2;
   private int launchQueue = 8;
   private int serversPerUser = 3;
@@ -31,6 +32,12 @@ public final class HubOptions {
     .put("profiles", new JsonObject()
       .put("small", new JsonObject().put("memory", "512m"))
       .put("large", new JsonObject().put("memory", "4g").put("users", new JsonArray().add("alice"))));
+
+  /** Serve the pages packaged in the jar (an empty {@code router.static-dir}) rather than the test's placeholders. */
+  public HubOptions jarPages() {
+    this.jarPages = true;
+    return this;
+  }
 
   public HubOptions concurrentLaunches(int launches) {
     this.concurrentLaunches = launches;
@@ -63,7 +70,7 @@ public final class HubOptions {
   public SessionManagerOptions build(Path dataDir, Path staticDir) {
     JsonObject config = WharfConfig.defaults();
     config.getJsonObject("instance").put("id", INSTANCE).put("data-dir", dataDir.toString());
-    config.getJsonObject("router").put("static-dir", staticDir.toString());
+    config.getJsonObject("router").put("static-dir", jarPages ? "" : staticDir.toString());
     config.getJsonObject("auth").put("cookie-name", COOKIE).put("admin-user", ADMIN).put("admin-password", ADMIN_PASSWORD)
       .put("password-iterations", 1000);
     config.getJsonObject("auth").mergeIn(auth);

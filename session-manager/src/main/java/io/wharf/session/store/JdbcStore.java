@@ -37,6 +37,7 @@ public final class JdbcStore implements DurableStore {
   private final JdbcAccounts accounts = new JdbcAccounts(this);
   private final JdbcTokens tokens = new JdbcTokens(this);
   private final JdbcRevocations revocations = new JdbcRevocations(this);
+  private final JdbcHomeRemovals homeRemovals = new JdbcHomeRemovals(this);
 
   private JdbcStore(Vertx vertx, StoreOptions options, Path dataDir) {
     HikariConfig config = new HikariConfig();
@@ -85,6 +86,11 @@ public final class JdbcStore implements DurableStore {
   @Override
   public RevocationRecords revocations() {
     return revocations;
+  }
+
+  @Override
+  public HomeRemovalRecords homeRemovals() {
+    return homeRemovals;
   }
 
   /** Runs {@code work} in a transaction on the store's workers; the future completes once it committed. */

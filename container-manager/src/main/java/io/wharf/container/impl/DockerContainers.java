@@ -37,6 +37,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -187,7 +188,7 @@ final class DockerContainers implements AutoCloseable {
       .map(label -> label.getValue().isEmpty() ? label.getKey() : label.getKey() + "=" + label.getValue()).toList();
     try {
       var volumes = client.listVolumesCmd().withFilter("label", filter).exec().getVolumes();
-      Map<String, Map<String, String>> found = new java.util.TreeMap<>();
+      Map<String, Map<String, String>> found = new TreeMap<>();
       if (volumes != null) {
         volumes.forEach(volume -> found.put(volume.getName(), volume.getLabels() == null ? Map.of() : volume.getLabels()));
       }

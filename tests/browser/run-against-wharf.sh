@@ -46,7 +46,7 @@ YAML
 
 WHARF_CONFIG=$data/profiles.yaml WHARF_INSTANCE_ID=$instance WHARF_INSTANCE_DATA_DIR=$data WHARF_ROUTER_HOST=127.0.0.1 \
 WHARF_ROUTER_HTTPS_PORT=$port WHARF_ROUTER_HTTP_PORT=0 WHARF_CLUSTER_PORT=$cluster_port \
-WHARF_AUTH_ADMIN_PASSWORD=$password WHARF_CONTAINERS_HOME_VOLUME="$instance-home-{user}" \
+WHARF_AUTH_ADMIN_PASSWORD=$password WHARF_CONTAINERS_HOME_VOLUME="$instance-home-{account}" \
   java -jar "$jar" >"$data/wharf.log" 2>&1 &
 pid=$!
 

@@ -11,6 +11,11 @@ package io.wharf.container;
  *       {@code {}} once the container is stopped and removed (also when it was already gone).</li>
  *   <li>{@code wharf.containers.<instance>.list}: body {@code {}}; reply
  *       {@code {"containers": [ContainerInfo…]}}, the Wharf-labelled containers of that instance.</li>
+ *   <li>{@code wharf.containers.<instance>.homes}: body {@code {}}; reply {@code {"homes": [HomeVolume…]}}, the
+ *       home volumes on that instance's engine.</li>
+ *   <li>{@code wharf.containers.<instance>.remove-homes}: body {@code {"account": "<id>"}}; reply
+ *       {@code {"removed": [names]}} once no home volume of that account is left on the engine; a volume
+ *       still in use fails the request (DOCKER_ERROR) after the others were removed.</li>
  * </ul>
  *
  * Failures come back as {@link io.vertx.core.eventbus.ReplyException} with a failure code from
@@ -31,6 +36,14 @@ public final class ContainerAddresses {
 
   public static String list(String instance) {
     return "wharf.containers." + instance + ".list";
+  }
+
+  public static String homes(String instance) {
+    return "wharf.containers." + instance + ".homes";
+  }
+
+  public static String removeHomes(String instance) {
+    return "wharf.containers." + instance + ".remove-homes";
   }
 
   /** Docker health of an instance: reply {@code {"docker": true, "version": "..."}}, or DOCKER_UNAVAILABLE. */

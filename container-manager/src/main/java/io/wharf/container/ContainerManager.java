@@ -50,6 +50,20 @@ public interface ContainerManager {
       }
 
       @Override
+      public Future<List<HomeVolume>> homes() {
+        return vertx.eventBus().<JsonObject>request(ContainerAddresses.homes(instance), new JsonObject(), shortOptions)
+          .map(msg -> msg.body().getJsonArray("homes", new JsonArray()).stream()
+            .map(o -> HomeVolume.fromJson((JsonObject) o)).toList());
+      }
+
+      @Override
+      public Future<List<String>> removeHomes(String account) {
+        return vertx.eventBus().<JsonObject>request(ContainerAddresses.removeHomes(instance),
+            new JsonObject().put("account", account), shortOptions)
+          .map(msg -> msg.body().getJsonArray("removed", new JsonArray()).stream().map(String.class::cast).toList());
+      }
+
+      @Override
       public Future<JsonObject> load() {
         return vertx.eventBus().<JsonObject>request(ContainerAddresses.load(instance), new JsonObject(), pingOptions)
           .map(msg -> msg.body());
@@ -71,4 +85,17 @@ public interface ContainerManager {
 
   /** The instance's running containers, reserved memory and limits. */
   Future<JsonObject> load();
+
+  /** The home volumes on the instance's engine. */
+  default Future<List<HomeVolume>> homes() {
+    return Future.failedFuture(new UnsupportedOperationException("no home volumes here"));
+  }
+
+  /**
+   * Removes every home volume of {@code account} from the instance's engine; the names removed.
+   * Fails when one is still in use (by a container not yet removed), after removing the others.
+   */
+  default Future<List<String>> removeHomes(String account) {
+    return Future.failedFuture(new UnsupportedOperationException("no home volumes here"));
+  }
 }

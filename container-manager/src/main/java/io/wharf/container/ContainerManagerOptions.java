@@ -90,7 +90,7 @@ public record ContainerManagerOptions(
       requiredMatching(config, "containers.network", NETWORK),
       requiredInt(config, "containers.max-containers", 1, 100_000),
       maxMemory(config),
-      requiredString(config, "containers.home-volume"),
+      homeVolume(config),
       requiredText(config, "containers.home-path"),
       IsolationOptions.fromJson(config));
   }
@@ -103,6 +103,19 @@ public record ContainerManagerOptions(
   /** Whether each user gets a persistent named volume mounted at {@link #homePath()}. */
   public boolean homes() {
     return homeVolume != null && !homeVolume.isBlank();
+  }
+
+  /**
+   * The home volume template; when set it must hold {@code {account}}: a volume named after the
+   * user alone would be mounted into a later account of the same name.
+   */
+  private static String homeVolume(JsonObject config) {
+    String template = requiredString(config, "containers.home-volume");
+    if (!template.isBlank() && !template.contains("{account}")) {
+      throw new IllegalArgumentException("containers.home-volume must contain {account} (the account id), or be empty: "
+        + template);
+    }
+    return template;
   }
 
   /** Memory that may be reserved on this instance; "0" means no limit. */

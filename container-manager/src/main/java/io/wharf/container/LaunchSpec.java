@@ -11,11 +11,23 @@ import io.vertx.core.json.JsonObject;
  * @param token   per-container token the notebook requires; the router adds it as {@code Authorization: token …}
  * @param baseUrl path prefix the notebook serves under, such as {@code /user/alice/}
  * @param profile limit profile to run with; empty for the default
+ * @param account the owner's immutable account id, which names the home volume (a name may pass to a new account);
+ *                empty only where there are no homes
  */
-public record LaunchSpec(String user, String server, String image, String token, String baseUrl, String profile) {
+public record LaunchSpec(String user, String server, String image, String token, String baseUrl, String profile,
+                         String account) {
+
+  public LaunchSpec {
+    profile = profile == null ? "" : profile;
+    account = account == null ? "" : account;
+  }
 
   public LaunchSpec(String user, String server, String image, String token, String baseUrl) {
-    this(user, server, image, token, baseUrl, "");
+    this(user, server, image, token, baseUrl, "", "");
+  }
+
+  public LaunchSpec(String user, String server, String image, String token, String baseUrl, String profile) {
+    this(user, server, image, token, baseUrl, profile, "");
   }
 
   public JsonObject toJson() {
@@ -25,7 +37,8 @@ public record LaunchSpec(String user, String server, String image, String token,
       .put("image", image)
       .put("token", token)
       .put("baseUrl", baseUrl)
-      .put("profile", profile);
+      .put("profile", profile)
+      .put("account", account);
   }
 
   public static LaunchSpec fromJson(JsonObject json) {
@@ -35,6 +48,7 @@ public record LaunchSpec(String user, String server, String image, String token,
       json.getString("image"),
       json.getString("token"),
       json.getString("baseUrl"),
-      json.getString("profile", ""));
+      json.getString("profile", ""),
+      json.getString("account", ""));
   }
 }

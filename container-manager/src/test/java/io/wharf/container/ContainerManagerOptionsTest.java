@@ -48,6 +48,13 @@ class ContainerManagerOptionsTest {
   }
 
   @Test
+  void aHomeVolumeNamedWithoutTheAccountIdIsRefused() {
+    assertTrue(failure(config(new JsonObject().put("home-volume", "wharf-home-{user}")))
+      .startsWith("containers.home-volume must contain {account}"));
+    assertEquals("", ContainerManagerOptions.fromJson(config(new JsonObject().put("home-volume", ""))).homeVolume());
+  }
+
+  @Test
   void everyNotebookNeedsANamedNetwork() {
     for (String bad : List.of("", " ", "wharf notebooks")) {
       assertTrue(failure(config(new JsonObject().put("network", bad))).startsWith("containers.network must match "), bad);

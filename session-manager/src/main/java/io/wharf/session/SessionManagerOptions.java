@@ -27,6 +27,7 @@ import static io.wharf.config.ConfigValues.requiredText;
  * @param limits              login and API rate limits and the password-hashing pool
  * @param store               where accounts and tokens are kept durably
  * @param oidc                single sign-on with an OpenID Connect provider (off by default)
+ * @param homeRetentionMillis how long a deleted user's home volumes are kept; 0 to remove them at once
  */
 public record SessionManagerOptions(
   String instanceId, String advertiseAddress, Path dataDir, Path staticDir, boolean localContainers,
@@ -34,7 +35,7 @@ public record SessionManagerOptions(
   String image, LimitProfiles profiles, long launchTimeoutMillis,
   int concurrentLaunches, int launchQueue, int serversPerUser, int namedServersPerUser,
   long cullIdleMillis, long cullMaxAgeMillis, long cullIntervalMillis, long lostTimeoutMillis, RateLimitOptions limits,
-  StoreOptions store, OidcOptions oidc) {
+  StoreOptions store, OidcOptions oidc, long homeRetentionMillis) {
 
   /** A cookie name as RFC 6265 allows it (a token). */
   private static final Pattern COOKIE_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
@@ -66,6 +67,7 @@ public record SessionManagerOptions(
       requiredLong(config, "cluster.lost-timeout-seconds", 1, 86_400) * 1000,
       RateLimitOptions.fromJson(config),
       StoreOptions.fromJson(config),
-      OidcOptions.fromJson(config));
+      OidcOptions.fromJson(config),
+      requiredLong(config, "containers.home-retention-seconds", 0, 10L * 366 * 86_400) * 1000);
   }
 }

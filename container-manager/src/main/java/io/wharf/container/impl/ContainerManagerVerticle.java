@@ -12,6 +12,7 @@ import io.wharf.container.ContainerAddresses;
 import io.wharf.container.ContainerAddresses.FailureCodes;
 import io.wharf.container.ContainerInfo;
 import io.wharf.container.ContainerManagerOptions;
+import io.wharf.container.HomeVolume;
 import io.wharf.container.IsolationOptions;
 import io.wharf.container.LaunchSpec;
 import io.wharf.container.LimitProfile;
@@ -99,7 +100,9 @@ public final class ContainerManagerVerticle extends VerticleBase {
       bus.<JsonObject>consumer(ContainerAddresses.stop(instance), this::stop).completion(),
       bus.<JsonObject>consumer(ContainerAddresses.list(instance), this::list).completion(),
       bus.<JsonObject>consumer(ContainerAddresses.ping(instance), this::ping).completion(),
-      bus.<JsonObject>consumer(ContainerAddresses.load(instance), this::load).completion()));
+      bus.<JsonObject>consumer(ContainerAddresses.load(instance), this::load).completion(),
+      bus.<JsonObject>consumer(ContainerAddresses.homes(instance), this::homes).completion(),
+      bus.<JsonObject>consumer(ContainerAddresses.removeHomes(instance), this::removeHomes).completion()));
   }
 
   @Override
@@ -210,6 +213,46 @@ public final class ContainerManagerVerticle extends VerticleBase {
           .ifPresent(inspection -> containers.add(toInfo(inspection).toJson()));
       }
       return new JsonObject().put("containers", containers);
+    }));
+  }
+
+  /** Every Wharf home volume on this engine, whichever instance made it (instances may share an engine). */
+  private void homes(Message<JsonObject> message) {
+    reply(message, blocking(() -> {
+      JsonArray homes = new JsonArray();
+      docker.volumes(Map.of(LaunchPlan.LABEL_MANAGED, "true", LaunchPlan.LABEL_ACCOUNT, "")).forEach((name, labels) ->
+        homes.add(new HomeVolume(name, labels.get(LaunchPlan.LABEL_ACCOUNT), labels.getOrDefault(LaunchPlan.LABEL_OWNER, ""),
+          labels.getOrDefault(LaunchPlan.LABEL_SERVER, "")).toJson()));
+      return new JsonObject().put("homes", homes);
+    }));
+  }
+
+  /**
+   * Removes the home volumes of one account. The account id is a UUID never reused, so every
+   * volume labelled with it on this engine is that account's, whichever instance made it.
+   */
+  private void removeHomes(Message<JsonObject> message) {
+    Object account = message.body() == null ? null : message.body().getValue("account");
+    if (!(account instanceof String id) || !LaunchPlan.ACCOUNT.matcher(id).matches()) {
+      reply(message, Future.failedFuture(ContainerFailure.badRequest("a remove-homes request needs an account id")));
+      return;
+    }
+    reply(message, blocking(() -> {
+      JsonArray removed = new JsonArray();
+      ContainerFailure failed = null;
+      for (String name : docker.volumes(Map.of(LaunchPlan.LABEL_MANAGED, "true", LaunchPlan.LABEL_ACCOUNT, id)).keySet()) {
+        try {
+          docker.removeVolume(name);
+          removed.add(name);
+          LOG.info("Removed home volume {} of deleted account {}", name, id);
+        } catch (ContainerFailure e) {
+          failed = e;
+        }
+      }
+      if (failed != null) {
+        throw failed;
+      }
+      return new JsonObject().put("removed", removed);
     }));
   }
 

@@ -37,6 +37,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -130,13 +131,10 @@ final class DockerContainers implements AutoCloseable {
     }
   }
 
-  /** Creates the user's home volume unless it exists (Docker answers an existing name with it). */
+  /** Creates the server's home volume unless it exists (Docker answers an existing name with it). */
   private void createHomeVolume(LaunchPlan plan) {
     try {
-      client.createVolumeCmd().withName(plan.homeVolume())
-        .withLabels(Map.of(LaunchPlan.LABEL_MANAGED, "true", LaunchPlan.LABEL_OWNER, plan.user(),
-          LaunchPlan.LABEL_INSTANCE, options.instanceId()))
-        .exec();
+      client.createVolumeCmd().withName(plan.homeVolume()).withLabels(plan.homeLabels(options.instanceId())).exec();
     } catch (RuntimeException e) {
       throw DockerFailures.translate(e, "create the home volume of " + plan.user());
     }
@@ -181,7 +179,26 @@ final class DockerContainers implements AutoCloseable {
     }
   }
 
-  /** Removes a home volume; one that is absent counts as removed. */
+  /**
+   * The volumes carrying all of {@code labels} (a label with an empty value need only be
+   * present), by name, with their labels.
+   */
+  Map<String, Map<String, String>> volumes(Map<String, String> labels) {
+    List<String> filter = labels.entrySet().stream()
+      .map(label -> label.getValue().isEmpty() ? label.getKey() : label.getKey() + "=" + label.getValue()).toList();
+    try {
+      var volumes = client.listVolumesCmd().withFilter("label", filter).exec().getVolumes();
+      Map<String, Map<String, String>> found = new TreeMap<>();
+      if (volumes != null) {
+        volumes.forEach(volume -> found.put(volume.getName(), volume.getLabels() == null ? Map.of() : volume.getLabels()));
+      }
+      return found;
+    } catch (RuntimeException e) {
+      throw DockerFailures.translate(e, "list volumes");
+    }
+  }
+
+  /** Removes a home volume; one that is absent counts as removed, one in use fails. */
   void removeVolume(String name) {
     try {
       client.removeVolumeCmd(name).exec();

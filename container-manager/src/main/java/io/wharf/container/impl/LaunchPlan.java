@@ -17,12 +17,14 @@ import java.util.regex.Pattern;
  */
 record LaunchPlan(String user, String server, String image, String token, String baseUrl,
                   String containerName, Map<String, String> labels, List<String> command, String readyPath,
-                  String homeVolume, LimitProfile profile) {
+                  String homeVolume, LimitProfile profile, String account) {
 
   static final String LABEL_MANAGED = "wharf.managed";
   static final String LABEL_OWNER = "wharf.owner";
   static final String LABEL_SERVER = "wharf.server";
   static final String LABEL_INSTANCE = "wharf.instance";
+  /** On a home volume: the immutable id of the account it belongs to (its owner label is the name, for operators). */
+  static final String LABEL_ACCOUNT = "wharf.account";
   /** Memory limit in bytes, so a listing gives the reserved memory without inspecting each container. */
   static final String LABEL_MEMORY = "wharf.memory";
   private static final Pattern BYTES = Pattern.compile("\\d{1,18}");
@@ -33,7 +35,10 @@ record LaunchPlan(String user, String server, String image, String token, String
   private static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,63}$");
   // The base URL reaches Jupyter's command line and the probe's request line, so only path characters.
   private static final Pattern BASE_URL = Pattern.compile("^/([A-Za-z0-9._~-]+/)*$");
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\{(base_url|user|server)}");
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{(base_url|user|server|account)}");
+  /** An account id (a UUID where Wharf makes them); it names volumes and is matched in label filters. */
+  static final Pattern ACCOUNT = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9-]{0,63}$");
+  private static final Pattern VOLUME = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9_.-]{1,254}$");
   private static final Pattern NOT_IN_DOCKER_NAME = Pattern.compile("[^a-zA-Z0-9_.-]");
 
   static LaunchPlan of(ContainerManagerOptions options, LaunchSpec spec, RandomGenerator random) {
@@ -62,15 +67,41 @@ record LaunchPlan(String user, String server, String image, String token, String
     }
     LimitProfile profile = options.profiles().get(spec.profile()).orElseThrow(
       () -> ContainerFailure.badRequest("there is no limit profile '" + spec.profile() + "' on this server"));
-    Map<String, String> values = Map.of("base_url", baseUrl, "user", user, "server", server);
+    String account = spec.account();
+    if (options.homes() && !ACCOUNT.matcher(account).matches()) {
+      throw ContainerFailure.badRequest("a launch with a home volume needs the owner's account id, matching " + ACCOUNT.pattern());
+    }
+    Map<String, String> values = Map.of("base_url", baseUrl, "user", user, "server", server, "account", account);
+    String home = options.homes() ? homeVolume(options.homeVolume(), values) : null;
     return new LaunchPlan(user, server, image, token, baseUrl,
       containerName(options.instanceId(), user, server, random),
       Map.of(LABEL_MANAGED, "true", LABEL_OWNER, user, LABEL_SERVER, server, LABEL_INSTANCE, options.instanceId(),
         LABEL_MEMORY, Long.toString(profile.memoryBytes()), LABEL_PROFILE, profile.recordedName()),
       options.command().stream().map(arg -> substitute(arg, values)).toList(),
       substitute(options.readyPath(), values),
-      options.homes() ? substitute(options.homeVolume(), values) : null,
-      profile);
+      home,
+      profile, account);
+  }
+
+  /**
+   * The home volume's name: the template with the account id (never the name alone, which a new
+   * account may reuse); a named server gets a volume of its own, {@code -<server>} appended unless
+   * the template places {@code {server}} itself.
+   */
+  static String homeVolume(String template, Map<String, String> values) {
+    String server = values.get("server");
+    String name = substitute(template, values)
+      + (server.isEmpty() || template.contains("{server}") ? "" : "-" + server);
+    if (!VOLUME.matcher(name).matches()) {
+      throw ContainerFailure.badRequest("the home volume name " + name + " is not one Docker accepts");
+    }
+    return name;
+  }
+
+  /** Labels of the home volume: whose account, the user name for operators, the server, the creating instance. */
+  Map<String, String> homeLabels(String instance) {
+    return Map.of(LABEL_MANAGED, "true", LABEL_ACCOUNT, account, LABEL_OWNER, user, LABEL_SERVER, server,
+      LABEL_INSTANCE, instance);
   }
 
   /** The memory limit a container's labels record, or {@code fallback} for one launched without the label. */

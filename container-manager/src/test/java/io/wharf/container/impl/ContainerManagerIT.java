@@ -11,6 +11,7 @@ import io.wharf.container.ContainerInfo;
 import io.wharf.container.ContainerManager;
 import io.wharf.container.ContainerManagerOptions;
 import io.wharf.container.ContainerManagerRole;
+import io.wharf.container.HomeVolume;
 import io.wharf.container.LaunchSpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +56,7 @@ class ContainerManagerIT {
       .put("allowed-images", new JsonArray().add("wharf/jupyter:latest").add("wharf/nope:1"))
       .put("ready-timeout-seconds", 30)
       .put("network", NETWORK)
-      .put("home-volume", INSTANCE + "-home-{user}");
+      .put("home-volume", INSTANCE + "-home-{account}");
     await(ContainerManagerRole.deploy(vertx, options(INSTANCE, containers), null));
     await(ContainerManagerRole.deploy(vertx, options(EXITING_INSTANCE, containers.copy()
       .put("command", new JsonArray().add("false"))), null));
@@ -80,9 +81,8 @@ class ContainerManagerIT {
       for (String instance : List.of(INSTANCE, EXITING_INSTANCE)) {
         remaining(instance).forEach(docker::removeQuietly);
       }
-      for (String user : List.of("alice", "bob", "carol")) {
-        docker.removeVolume(INSTANCE + "-home-" + user);
-      }
+      docker.volumes(Map.of("wharf.instance", INSTANCE)).keySet().forEach(docker::removeVolume);
+      docker.volumes(Map.of("wharf.instance", EXITING_INSTANCE)).keySet().forEach(docker::removeVolume);
     } finally {
       try {
         await(vertx.close());
@@ -96,7 +96,7 @@ class ContainerManagerIT {
   @Test
   void launchesProbesListsAndStops() throws Exception {
     String token = UUID.randomUUID().toString().replace("-", "");
-    ContainerInfo info = await(manager.launch(new LaunchSpec("alice", "", null, token, "/user/alice/")));
+    ContainerInfo info = await(manager.launch(spec("alice", "", null, token, "/user/alice/")));
     assertEquals("alice", info.user());
     assertEquals("", info.server());
     assertEquals(INSTANCE, info.instance());
@@ -121,7 +121,7 @@ class ContainerManagerIT {
 
   @Test
   void missingImageFailsAndLeavesNothing() {
-    ReplyException failure = failure(manager.launch(new LaunchSpec("bob", "", "wharf/nope:1", "t0ken", null)));
+    ReplyException failure = failure(manager.launch(spec("bob", "", "wharf/nope:1", "t0ken", null)));
     assertEquals(FailureCodes.IMAGE_NOT_FOUND, failure.failureCode());
     assertEquals("image wharf/nope:1 is not present on the Docker engine", failure.getMessage());
     assertEquals(List.of(), remaining(INSTANCE));
@@ -129,13 +129,13 @@ class ContainerManagerIT {
 
   @Test
   void imageOffTheAllowListIsABadRequest() {
-    ReplyException failure = failure(manager.launch(new LaunchSpec("bob", "", "debian:12", "t0ken", null)));
+    ReplyException failure = failure(manager.launch(spec("bob", "", "debian:12", "t0ken", null)));
     assertEquals(FailureCodes.BAD_REQUEST, failure.failureCode());
   }
 
   @Test
   void notebookThatExitsFailsAndLeavesNothing() {
-    ReplyException failure = failure(exitingManager.launch(new LaunchSpec("carol", "lab", null, "t0ken", null)));
+    ReplyException failure = failure(exitingManager.launch(spec("carol", "lab", null, "t0ken", null)));
     assertEquals(FailureCodes.NOT_READY, failure.failureCode());
     assertTrue(failure.getMessage().contains("exited with code 1"), failure.getMessage());
     assertEquals(List.of(), remaining(EXITING_INSTANCE));
@@ -143,8 +143,33 @@ class ContainerManagerIT {
 
   @Test
   void unreachableEngineIsReportedAsUnavailable() {
-    ReplyException failure = failure(unreachableManager.launch(new LaunchSpec("dave", "", null, "t0ken", null)));
+    ReplyException failure = failure(unreachableManager.launch(spec("dave", "", null, "t0ken", null)));
     assertEquals(FailureCodes.DOCKER_UNAVAILABLE, failure.failureCode(), failure.getMessage());
+  }
+
+  @Test
+  void homesAreKeyedByAccountAndRemovedWithIt() throws Exception {
+    String account = UUID.randomUUID().toString();
+    ContainerInfo info = await(manager.launch(new LaunchSpec("erin", "lab", null, "t0ken-erin", null, "", account)));
+    HomeVolume home = await(manager.homes()).stream().filter(h -> account.equals(h.account())).findFirst().orElseThrow();
+    assertEquals(new HomeVolume(INSTANCE + "-home-" + account + "-lab", account, "erin", "lab"), home);
+
+    // In use by the running server: refused, and the volume stays.
+    ReplyException inUse = failure(manager.removeHomes(account));
+    assertEquals(FailureCodes.DOCKER_ERROR, inUse.failureCode());
+    assertTrue(docker.volumes(Map.of("wharf.account", account)).containsKey(home.name()));
+
+    await(manager.stop(info.id()));
+    assertEquals(List.of(home.name()), await(manager.removeHomes(account)));
+    assertEquals(Map.of(), docker.volumes(Map.of("wharf.account", account)));
+    assertTrue(await(manager.homes()).stream().noneMatch(h -> account.equals(h.account())));
+    // Nothing left to remove is a success.
+    assertEquals(List.of(), await(manager.removeHomes(account)));
+  }
+
+  /** A launch of {@code user}'s server by an account of its own. */
+  private static LaunchSpec spec(String user, String server, String image, String token, String baseUrl) {
+    return new LaunchSpec(user, server, image, token, baseUrl, "", "account-of-" + user);
   }
 
   private static List<String> remaining(String instance) {

@@ -59,7 +59,7 @@ final class WharfCluster {
         "WHARF_AUTH_COOKIE_SECRET", cookieSecret,
         "WHARF_ROUTER_EVENT_LOOPS", "2"));
       // Users' home volumes carry the instance id, so cleanup finds exactly this test's.
-      wharf.with("WHARF_CONTAINERS_HOME_VOLUME", wharf.instanceId + "-home-{user}");
+      wharf.with("WHARF_CONTAINERS_HOME_VOLUME", wharf.instanceId + "-home-{account}");
       database.wharfEnv().forEach(wharf::with);
       instances.add(wharf);
     }

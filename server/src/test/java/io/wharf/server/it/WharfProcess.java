@@ -48,7 +48,7 @@ final class WharfProcess implements AutoCloseable {
     env.put("WHARF_CLUSTER_PORT", Integer.toString(freePort()));
     env.put("WHARF_AUTH_ADMIN_PASSWORD", ADMIN_PASSWORD);
     // Home volumes named after this instance, so the tests remove exactly theirs.
-    env.put("WHARF_CONTAINERS_HOME_VOLUME", instanceId + "-home-{user}");
+    env.put("WHARF_CONTAINERS_HOME_VOLUME", instanceId + "-home-{account}");
     // Tests create accounts often; the production default is far slower on purpose.
     env.put("WHARF_AUTH_PASSWORD_ITERATIONS", "10000");
     env.putAll(extraEnv);

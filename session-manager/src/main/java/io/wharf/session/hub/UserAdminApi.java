@@ -168,7 +168,10 @@ final class UserAdminApi {
       sessions.endAll(account.id())
         .compose(v -> servers.serversOf(name))
         .compose(all -> Future.all(all.stream().map(s -> lifecycle.stop(s.user(), s.server())).toList()))
+        // Recorded before the account goes, so its home volumes are removed even if this instance stops now.
+        .compose(v -> lifecycle.homes().schedule(account))
         .compose(v -> accounts.delete(name))
+        .compose(v -> lifecycle.homes().removeNow(account))
         .onSuccess(v -> Replies.noContent(ctx))
         .onFailure(err -> Replies.error(ctx, 503, "could not delete " + name + ": " + err.getMessage()));
     });

@@ -9,6 +9,8 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.wharf.container.ContainerInfo;
 import io.wharf.container.LaunchSpec;
 import io.wharf.session.ServerRecord;
+import io.wharf.session.store.Account;
+import io.wharf.session.store.AccountStore;
 import io.wharf.session.store.ServerStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,7 @@ final class Launcher {
   private static final Logger log = LoggerFactory.getLogger(Launcher.class);
 
   private final ServerStore servers;
+  private final AccountStore accounts;
   private final Progress progress;
   private final ContainerManagers containers;
   private final String image;
@@ -32,9 +35,10 @@ final class Launcher {
   private final Timer succeeded;
   private final Timer failed;
 
-  Launcher(ServerStore servers, Progress progress, ContainerManagers containers, String image, int concurrency, int bound,
-           MeterRegistry registry) {
+  Launcher(ServerStore servers, AccountStore accounts, Progress progress, ContainerManagers containers, String image,
+           int concurrency, int bound, MeterRegistry registry) {
     this.servers = servers;
+    this.accounts = accounts;
     this.progress = progress;
     this.containers = containers;
     this.image = image;
@@ -90,8 +94,13 @@ final class Launcher {
   private void launch(ServerRecord pending) {
     ServerRecord launching = pending.progressed(30, "Launching a container on " + pending.instance(), System.currentTimeMillis());
     servers.put(launching).onSuccess(v -> progress.publish(launching));
-    LaunchSpec spec = new LaunchSpec(pending.user(), pending.server(), image, pending.token(), pending.url(), pending.profile());
-    containers.on(pending.instance()).launch(spec)
+    // The home volume is the account's, not the name's: a name may since have passed to a new account.
+    Account owner = accounts.account(pending.user());
+    Future<ContainerInfo> launched = owner == null
+      ? Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 404, "There is no user " + pending.user() + "."))
+      : containers.on(pending.instance()).launch(new LaunchSpec(pending.user(), pending.server(), image, pending.token(),
+        pending.url(), pending.profile(), owner.id()));
+    launched
       .onComplete(ar -> {
         queue.done();
         (ar.succeeded() ? succeeded : failed).record(System.currentTimeMillis() - pending.startedAt(), TimeUnit.MILLISECONDS);

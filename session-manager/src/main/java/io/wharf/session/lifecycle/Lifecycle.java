@@ -11,6 +11,7 @@ import io.wharf.container.NotebookProbe;
 import io.wharf.session.SessionManagerOptions;
 import io.wharf.session.SharedState;
 import io.wharf.session.lifecycle.ServerLifecycle.Limits;
+import io.wharf.session.store.HomeRemovalRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,13 +52,14 @@ public final class Lifecycle {
 
   /** @param containers the container manager of each instance; {@link #eventBus} outside tests */
   public static Lifecycle create(Vertx vertx, SharedState state, SessionManagerOptions options, ContainerManagers containers,
-                                 MeterRegistry registry) {
+                                 HomeRemovalRecords homeRemovals, MeterRegistry registry) {
     Progress progress = new Progress(vertx);
     NotebookProbe probe = NotebookProbe.create(vertx);
-    Launcher launcher = new Launcher(state.servers(), progress, containers, options.image(), options.concurrentLaunches(),
+    Launcher launcher = new Launcher(state.servers(), state.accounts(), progress, containers, options.image(), options.concurrentLaunches(),
       options.launchQueue(), registry);
     ServerLifecycle servers = new ServerLifecycle(state, options.instanceId(), containers, options.profiles(),
-      new Limits(options.serversPerUser(), options.namedServersPerUser()), progress, launcher);
+      new Limits(options.serversPerUser(), options.namedServersPerUser()), progress, launcher,
+      new Homes(state, homeRemovals, containers, options.instanceId(), options.homeRetentionMillis()));
     LeaderDuties leader = new LeaderDuties(state, progress, probe, options.lostTimeoutMillis(), options.launchTimeoutMillis() + 30_000);
     if (!options.localContainers()) {
       return new Lifecycle(vertx, options, servers, leader, null, null, null);
@@ -97,9 +99,14 @@ public final class Lifecycle {
     vertx.eventBus().<JsonObject>localConsumer(ContainerAddresses.engine(instance), msg -> reporter.report());
     vertx.setPeriodic(REPORT_MILLIS, id -> reporter.report());
     vertx.setPeriodic(ORPHANS_MILLIS, id -> reporter.removeOrphans());
+    vertx.setPeriodic(Homes.SWEEP_MILLIS, id -> sweepHomes());
     if (culler.enabled()) {
       vertx.setPeriodic(options.cullIntervalMillis(), id -> culler.cull());
     }
-    return adoption.run().compose(v -> reporter.report());
+    return adoption.run().compose(v -> reporter.report()).onSuccess(v -> sweepHomes());
+  }
+
+  private void sweepHomes() {
+    servers.homes().sweep().onFailure(err -> log.debug("the sweep of deleted accounts' homes failed: {}", err.getMessage()));
   }
 }

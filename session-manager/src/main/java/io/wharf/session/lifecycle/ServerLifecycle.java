@@ -38,6 +38,7 @@ public final class ServerLifecycle {
   private final Limits limits;
   private final Progress progress;
   private final Launcher launcher;
+  private final Homes homes;
 
   /**
    * @param serversPerUser      servers (default and named, in any state) one user may have
@@ -47,7 +48,7 @@ public final class ServerLifecycle {
   }
 
   ServerLifecycle(SharedState state, String instance, ContainerManagers containers, LimitProfiles profiles, Limits limits,
-                  Progress progress, Launcher launcher) {
+                  Progress progress, Launcher launcher, Homes homes) {
     this.state = state;
     this.instance = instance;
     this.containers = containers;
@@ -55,6 +56,12 @@ public final class ServerLifecycle {
     this.limits = limits;
     this.progress = progress;
     this.launcher = launcher;
+    this.homes = homes;
+  }
+
+  /** Deleted accounts' home volumes. */
+  public Homes homes() {
+    return homes;
   }
 
   /** The limit profiles servers may be started with. */

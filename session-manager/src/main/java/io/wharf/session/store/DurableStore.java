@@ -15,4 +15,6 @@ public interface DurableStore {
 
   /** Which account a person signed in by an OpenID Connect provider is. */
   IdentityRecords identities();
+
+  HomeRemovalRecords homeRemovals();
 }

@@ -38,6 +38,7 @@ public final class JdbcStore implements DurableStore {
   private final JdbcTokens tokens = new JdbcTokens(this);
   private final JdbcRevocations revocations = new JdbcRevocations(this);
   private final JdbcIdentities identities = new JdbcIdentities(this);
+  private final JdbcHomeRemovals homeRemovals = new JdbcHomeRemovals(this);
 
   private JdbcStore(Vertx vertx, StoreOptions options, Path dataDir) {
     HikariConfig config = new HikariConfig();
@@ -91,6 +92,11 @@ public final class JdbcStore implements DurableStore {
   @Override
   public IdentityRecords identities() {
     return identities;
+  }
+
+  @Override
+  public HomeRemovalRecords homeRemovals() {
+    return homeRemovals;
   }
 
   /**

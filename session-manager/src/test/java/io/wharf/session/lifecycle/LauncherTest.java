@@ -95,6 +95,20 @@ class LauncherTest {
   }
 
   @Test
+  void aLaunchCarriesTheOwnersAccountIdAndOneWithoutAnAccountStartsNoContainer() {
+    ServerLifecycle servers = fixture.servers();
+    assertEquals(Outcome.STARTED, start(servers, "alice"));
+    assertEquals(List.of("account-of-alice"), fixture.containers.launches().stream().map(LaunchSpec::account).toList());
+
+    // The account went (deleted while the start waited): no container, and no home volume, for a name without one.
+    fixture.state.accounts().removeAccount("bob");
+    assertEquals(Outcome.STARTED, start(servers, "bob"));
+    assertTrue(fixture.record("bob").failed());
+    assertEquals("There is no user bob.", fixture.record("bob").message());
+    assertEquals(List.of("alice"), launched());
+  }
+
+  @Test
   void stoppingDuringALaunchStopsTheContainerWhenItArrives() {
     ServerLifecycle servers = line(1, 0);
     start(servers, "alice");

@@ -7,11 +7,14 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.wharf.session.ServerRecord;
 import io.wharf.session.SharedState;
+import io.wharf.session.store.Account;
 import io.wharf.session.testing.FakeContainerManager;
 import io.wharf.session.testing.HubOptions;
+import io.wharf.session.testing.InMemoryHomeRemovals;
 import io.wharf.session.testing.InMemoryState;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -33,6 +36,14 @@ final class LifecycleFixture implements AutoCloseable {
   final SharedState state = memory.shared();
   final FakeContainerManager containers = new FakeContainerManager();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final InMemoryHomeRemovals homeRemovals = new InMemoryHomeRemovals();
+
+  LifecycleFixture() {
+    // The users the lifecycle tests start servers for: a launch needs its owner's account.
+    for (String user : List.of("alice", "bob", "carol", "dave", "erin", "frank")) {
+      state.accounts().saveAccount(new Account("account-of-" + user, user, false, null, 0));
+    }
+  }
 
   /** The lifecycle of instance {@value #HERE} with {@code options}. */
   Lifecycle lifecycle(HubOptions options) {
@@ -41,7 +52,8 @@ final class LifecycleFixture implements AutoCloseable {
 
   /** The same over {@code shared}, a view of this fixture's state. */
   Lifecycle lifecycle(SharedState shared, HubOptions options) {
-    return Lifecycle.create(vertx, shared, options.build(Path.of("target"), Path.of("target")), containers, registry);
+    return Lifecycle.create(vertx, shared, options.build(Path.of("target"), Path.of("target")), containers, homeRemovals,
+      registry);
   }
 
   /** The server lifecycle with the default options. */

@@ -7,6 +7,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.wharf.container.ContainerInfo;
 import io.wharf.container.ContainerManager;
+import io.wharf.container.HomeVolume;
 import io.wharf.container.LaunchSpec;
 import io.wharf.session.lifecycle.ContainerManagers;
 
@@ -30,6 +31,10 @@ public final class FakeContainerManager implements ContainerManagers {
   private final List<String> stopped = new CopyOnWriteArrayList<>();
   private final List<Held> held = new CopyOnWriteArrayList<>();
   private final Set<String> unreachable = ConcurrentHashMap.newKeySet();
+  // Home volumes by instance, and which account each container was launched for.
+  private final Map<String, Map<String, HomeVolume>> homes = new ConcurrentHashMap<>();
+  private final Map<String, String> accountOf = new ConcurrentHashMap<>();
+  private final List<String> removedHomes = new CopyOnWriteArrayList<>();
   private final AtomicInteger ids = new AtomicInteger();
   private volatile String host = "127.0.0.1";
   private volatile int port = 1;
@@ -128,7 +133,41 @@ public final class FakeContainerManager implements ContainerManagers {
     ContainerInfo info = new ContainerInfo("c" + ids.incrementAndGet() + "-" + spec.user(), spec.user(), spec.server(), instance,
       host, port, spec.token(), true, System.currentTimeMillis(), spec.profile() == null ? "" : spec.profile());
     containers.put(info.id(), info);
+    if (!spec.account().isEmpty()) {
+      accountOf.put(info.id(), spec.account());
+      addHome(instance, spec.account(), spec.user(), spec.server());
+    }
     return info;
+  }
+
+  /** A home volume on {@code instance}'s engine, named as the shipped template names it. */
+  public HomeVolume addHome(String instance, String account, String user, String server) {
+    HomeVolume home = new HomeVolume("wharf-home-" + account + (server.isEmpty() ? "" : "-" + server), account, user, server);
+    homes.computeIfAbsent(instance, i -> new ConcurrentHashMap<>()).put(home.name(), home);
+    return home;
+  }
+
+  /** The home volumes on {@code instance}'s engine. */
+  public List<HomeVolume> homes(String instance) {
+    return List.copyOf(homes.getOrDefault(instance, Map.of()).values());
+  }
+
+  /** The removals of homes asked for, as {@code <instance>:<account>}, in order. */
+  public List<String> removedHomes() {
+    return List.copyOf(removedHomes);
+  }
+
+  private Future<List<String>> removeHomes(String instance, String account) {
+    removedHomes.add(instance + ":" + account);
+    boolean inUse = containers.values().stream()
+      .anyMatch(c -> instance.equals(c.instance()) && account.equals(accountOf.get(c.id())));
+    if (inUse) {
+      return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 500, "volume is in use"));
+    }
+    Map<String, HomeVolume> here = homes.getOrDefault(instance, new ConcurrentHashMap<>());
+    List<String> removed = here.values().stream().filter(h -> h.account().equals(account)).map(HomeVolume::name).sorted().toList();
+    removed.forEach(here::remove);
+    return Future.succeededFuture(removed);
   }
 
   @Override
@@ -164,6 +203,18 @@ public final class FakeContainerManager implements ContainerManagers {
       @Override
       public Future<List<ContainerInfo>> list() {
         return Future.succeededFuture(containers.values().stream().filter(c -> instance.equals(c.instance())).toList());
+      }
+
+      @Override
+      public Future<List<HomeVolume>> homes() {
+        return unreachable.contains(instance) ? Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "no handlers"))
+          : Future.succeededFuture(FakeContainerManager.this.homes(instance));
+      }
+
+      @Override
+      public Future<List<String>> removeHomes(String account) {
+        return unreachable.contains(instance) ? Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "no handlers"))
+          : FakeContainerManager.this.removeHomes(instance, account);
       }
 
       @Override

@@ -38,6 +38,16 @@ public final class ContainerAddresses {
     return "wharf.containers." + instance + ".ping";
   }
 
+  /** Starts a function container: body {@link FunctionLaunchSpec#toJson()}; reply {@link ContainerInfo#toJson()} once it is ready. */
+  public static String launchFunction(String instance) {
+    return "wharf.containers." + instance + ".launch-function";
+  }
+
+  /** Snapshots a folder of a home: body {@code {"user", "path"}}; reply {@code {"version": "<sha256>"}}. */
+  public static String snapshot(String instance) {
+    return "wharf.containers." + instance + ".snapshot";
+  }
+
   /**
    * Load of an instance: reply {@code {"instance", "running", "memoryReserved", "maxContainers", "maxMemory"}}.
    */

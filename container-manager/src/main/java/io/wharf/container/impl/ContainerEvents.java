@@ -101,6 +101,10 @@ final class ContainerEvents {
     }
     Map<String, String> attributes = event.getActor() == null || event.getActor().getAttributes() == null
       ? Map.of() : event.getActor().getAttributes();
+    // A function container is no user's server; the functions' pools notice their own.
+    if (DockerFunctions.KIND_FUNCTION.equals(attributes.get(DockerFunctions.LABEL_KIND))) {
+      return;
+    }
     vertx.<Boolean>executeBlocking(() -> docker.inspect(id).map(DockerContainers.Inspection::oomKilled).orElse(false), false)
       .otherwise(false)
       .onSuccess(oom -> {

@@ -28,7 +28,7 @@ public final class JdbcStore implements DurableStore {
 
   /** One unit of database work, run inside a transaction. */
   @FunctionalInterface
-  interface SqlWork<T> {
+  public interface SqlWork<T> {
     T run(Connection connection) throws SQLException;
   }
 
@@ -87,8 +87,11 @@ public final class JdbcStore implements DurableStore {
     return revocations;
   }
 
-  /** Runs {@code work} in a transaction on the store's workers; the future completes once it committed. */
-  <T> Future<T> call(SqlWork<T> work) {
+  /**
+   * Runs {@code work} in a transaction on the store's workers; the future completes once it committed.
+   * Public for the tables other modules keep in this database (functions' async calls).
+   */
+  public <T> Future<T> call(SqlWork<T> work) {
     return executor.executeBlocking(() -> transaction(work), false);
   }
 

@@ -67,6 +67,12 @@ public final class Dispatcher implements FunctionInvoker {
       });
   }
 
+  /** The runtime's {@code /describe} of the function's current version, from one of its containers (started if need be). */
+  public Future<JsonObject> describe(FunctionRecord fn, Duration timeout) {
+    return pools.acquire(fn.poolSpec(), timeout.toMillis())
+      .compose(lease -> runtime.describe(lease.backend()).andThen(ar -> lease.release(false)));
+  }
+
   private static RuntimeClient.Outcome refused(Throwable failure) {
     if (failure instanceof Refusal refusal) {
       String title = switch (refusal.status()) {

@@ -1,6 +1,5 @@
 package io.wharf.functions.impl.invoke;
 
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.wharf.functions.Invocation;
@@ -41,7 +40,7 @@ public final class Problems {
       response.putHeader("Retry-After", Long.toString(retryAfter));
     }
     response.setStatusCode(result.status())
-      .putHeader("Content-Type", result.succeeded() ? "application/json" : CONTENT_TYPE)
+      .putHeader("Content-Type", result.status() == 200 ? "application/json" : CONTENT_TYPE)
       .putHeader("Cache-Control", "no-store")
       .end(result.body());
   }
@@ -52,10 +51,6 @@ public final class Problems {
 
   /** The Retry-After a result should carry. */
   public static long retryAfter(Invocation.Result result) {
-    return result.status() == 503 || result.status() == 429 ? Math.max(1, result.json().getLong("retry_after", 1L)) : 0;
-  }
-
-  public static Buffer empty() {
-    return Buffer.buffer();
+    return result.status() == 503 || result.status() == 429 ? Math.max(1, result.body().toJsonObject().getLong("retry_after", 1L)) : 0;
   }
 }

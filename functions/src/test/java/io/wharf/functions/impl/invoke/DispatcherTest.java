@@ -123,7 +123,7 @@ class DispatcherTest {
     statuses.sort(Integer::compare);
     assertEquals(List.of(200, 200, 503, 503), statuses);
     Invocation.Result refused = calls.stream().map(c -> c.result()).filter(r -> r.status() == 503).findFirst().orElseThrow();
-    assertEquals(1L, refused.json().getLong("retry_after"));
+    assertEquals(1L, refused.body().toJsonObject().getLong("retry_after"));
   }
 
   @Test
@@ -148,7 +148,7 @@ class DispatcherTest {
     registry.put(function("v1", 1, 2));
     Invocation.Result result = call("boom", new JsonObject(), Duration.ofSeconds(5));
     assertEquals(500, result.status());
-    assertEquals(new JsonObject().put("type", "ValueError").put("message", "bad input"), result.json().getJsonObject("error"));
+    assertEquals(new JsonObject().put("type", "ValueError").put("message", "bad input"), result.body().toJsonObject().getJsonObject("error"));
   }
 
   @Test
@@ -164,7 +164,7 @@ class DispatcherTest {
   void aRepublishSwitchesCallsToTheNewVersionWithoutFailingAny() throws Exception {
     setUp(Duration.ofSeconds(5), Duration.ofSeconds(5), 100, 100);
     registry.put(function("v1", 2, 2));
-    assertEquals("v1", call("sleep", new JsonObject().put("ms", 1), Duration.ofSeconds(5)).json().getString("result"));
+    assertEquals("v1", call("sleep", new JsonObject().put("ms", 1), Duration.ofSeconds(5)).body().toJsonObject().getString("result"));
     List<Future<Invocation.Result>> during = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       during.add(dispatcher.invoke("alice", "stats", "sleep", new JsonObject().put("kwargs", new JsonObject().put("ms", 150)),
@@ -177,7 +177,7 @@ class DispatcherTest {
     for (Future<Invocation.Result> call : during) {
       assertEquals(200, call.await(10, TimeUnit.SECONDS).status());
     }
-    assertEquals("v2", call("sleep", new JsonObject().put("ms", 1), Duration.ofSeconds(5)).json().getString("result"));
+    assertEquals("v2", call("sleep", new JsonObject().put("ms", 1), Duration.ofSeconds(5)).body().toJsonObject().getString("result"));
     await(() -> backends.stopped.get() >= 1, 2_000);
     assertEquals(0, backends.stoppedWhileBusy.get());
   }

@@ -50,9 +50,10 @@ public final class StubRuntime {
 
   private void handle(HttpServerRequest request) {
     if (request.path().equals("/describe")) {
-      request.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("commands", new JsonObject()
-        .put("sleep", new JsonObject().put("parameters", new io.vertx.core.json.JsonArray()
-          .add(new JsonObject().put("name", "ms").put("annotation", "int").put("required", true))))).encode());
+      request.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("commands", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("name", "sleep").put("doc", "Sleeps.").put("returns", "string").put("parameters",
+          new io.vertx.core.json.JsonArray().add(new JsonObject().put("name", "ms").put("kind", "positional").put("type", "integer")
+            .put("required", true))))).encode());
       return;
     }
     request.body().onSuccess(body -> {

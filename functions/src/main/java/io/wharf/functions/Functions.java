@@ -47,18 +47,17 @@ public final class Functions {
    */
   public static Future<Functions> create(Vertx vertx, FunctionsOptions options, SessionManager sessions, SharedState state,
                                          HazelcastInstance hazelcast, MeterRegistry registry) {
-    return vertx.executeBlocking(() -> {
-      FunctionMetrics metrics = new FunctionMetrics(registry);
-      Registry functions = new Registry(new JdbcFunctionStore(sessions.database()), new HazelcastFunctionCache(vertx, hazelcast));
-      ContainerBackends backends = new ContainerBackends(FunctionContainers.client(vertx, options.instanceId(),
-        options.startTimeout().toMillis()));
-      Pools pools = new Pools(vertx, backends, new ScalingPolicy(options.scaleDownWindow(), options.idle(), options.queuePerFunction()),
-        metrics);
-      Dispatcher dispatcher = new Dispatcher(functions, pools, new RuntimeClient(vertx), metrics);
-      FunctionApi api = new FunctionApi(options, functions, backends, pools,
-        handler -> sessions.requireUserScope(Scopes.SERVERS, handler), System::currentTimeMillis);
-      return new Functions(api, new InvocationHandler(options, functions, dispatcher, state.rateLimits()), dispatcher, pools);
-    }, false);
+    FunctionMetrics metrics = new FunctionMetrics(registry);
+    Registry functions = new Registry(new JdbcFunctionStore(sessions.database()), new HazelcastFunctionCache(vertx, hazelcast));
+    ContainerBackends backends = new ContainerBackends(FunctionContainers.client(vertx, options.instanceId(),
+      options.startTimeout().toMillis()));
+    Pools pools = new Pools(vertx, backends, new ScalingPolicy(options.scaleDownWindow(), options.idle(), options.queuePerFunction()),
+      metrics);
+    Dispatcher dispatcher = new Dispatcher(functions, pools, new RuntimeClient(vertx), metrics);
+    FunctionApi api = new FunctionApi(options, functions, backends, pools,
+      handler -> sessions.requireUserScope(Scopes.SERVERS, handler), System::currentTimeMillis);
+    return Future.succeededFuture(new Functions(api, new InvocationHandler(options, functions, dispatcher, state.rateLimits()),
+      dispatcher, pools));
   }
 
   /** Calls functions without a key: for the durable async calls. */

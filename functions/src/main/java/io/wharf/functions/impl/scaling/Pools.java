@@ -41,12 +41,20 @@ public final class Pools {
   /** A place on one of {@code spec}'s containers within {@code timeoutMillis}; fails with a {@link Refusal}. */
   public Future<FunctionPool.Lease> acquire(PoolSpec spec, long timeoutMillis) {
     Promise<FunctionPool.Lease> promise = Promise.promise();
+    // The call goes on on the caller's event loop, not the pools' one, which only keeps the books.
+    Context caller = Vertx.currentContext();
     context.runOnContext(v -> {
       FunctionPool pool = pools.computeIfAbsent(spec.key(), key -> new FunctionPool(context, spec, backends, policy, metrics, nanoClock));
       if (!pool.spec().equals(spec)) {
         pool.update(spec);
       }
-      pool.acquire(timeoutMillis).onComplete(promise);
+      pool.acquire(timeoutMillis).onComplete(ar -> {
+        if (caller == null || caller == context) {
+          promise.handle(ar);
+        } else {
+          caller.runOnContext(x -> promise.handle(ar));
+        }
+      });
     });
     return promise.future();
   }

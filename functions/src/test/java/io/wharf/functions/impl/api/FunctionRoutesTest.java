@@ -153,6 +153,7 @@ class FunctionRoutesTest {
     assertEquals(404, send("POST", "/fn/alice/none/echo", "{}", key).statusCode());
     clock.addAndGet(-10_000);
     String expired = publishWithKey("alice", "stats", 1);
+    clock.addAndGet(10_000);
     assertEquals(403, send("POST", "/fn/alice/stats/echo", "{}", expired).statusCode());
     JsonArray keys = new JsonArray(send("GET", "/hub/api/users/alice/functions/stats/keys", null, null).body());
     assertEquals(2, keys.size());

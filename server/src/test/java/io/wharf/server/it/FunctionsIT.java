@@ -47,7 +47,19 @@ class FunctionsIT {
     "    return seconds",
     "");
 
+  // A connection attempt from inside a container: one line per target.
+  private static final String PROBE = String.join("\n",
+    "import socket, sys",
+    "for target in sys.argv[1:]:",
+    "    host, port = target.rsplit(':', 1)",
+    "    try:",
+    "        socket.create_connection((host, int(port)), timeout=2).close()",
+    "        print(target, 'connected')",
+    "    except OSError as e:",
+    "        print(target, 'refused', e.strerror or type(e).__name__)");
+
   private WharfProcess wharf;
+  private HubClient admin;
   private HubClient alice;
   private String key;
 
@@ -55,7 +67,7 @@ class FunctionsIT {
   void start() throws Exception {
     wharf = new WharfProcess("functions", Map.of("WHARF_FUNCTIONS_IDLE_SECONDS", "3", "WHARF_FUNCTIONS_SCALE_DOWN_WINDOW_SECONDS", "1"))
       .start();
-    HubClient admin = new HubClient(wharf.base());
+    admin = new HubClient(wharf.base());
     assertEquals(302, admin.login("admin", WharfProcess.ADMIN_PASSWORD).statusCode());
     assertEquals(201, admin.postJson("/hub/api/users/alice", new JsonObject().put("password", PASSWORD)).statusCode());
     alice = new HubClient(wharf.base());
@@ -176,6 +188,43 @@ class FunctionsIT {
 
   @Test
   @Order(5)
+  void fromInsideAFunctionContainerNeitherANotebookNorAHostPortAnswers() throws Exception {
+    // A call, so that a container runs whatever the idle time did meanwhile.
+    assertEquals(200, call("GET", "/fn/alice/stats/fib/5", null, key).statusCode());
+    String function = functionContainers().get(0);
+    String notebook = Docker.containersOf(wharf.instanceId).stream().filter(id -> !functionContainers().contains(id)).findFirst()
+      .orElseThrow();
+    JsonObject networks = new JsonArray(Docker.run("docker", "inspect", function)).getJsonObject(0).getJsonObject("NetworkSettings")
+      .getJsonObject("Networks");
+    String gateway = networks.getJsonObject(networks.fieldNames().iterator().next()).getString("Gateway");
+    JsonObject notebookNetworks = new JsonArray(Docker.run("docker", "inspect", notebook)).getJsonObject(0)
+      .getJsonObject("NetworkSettings").getJsonObject("Networks");
+    String notebookIp = notebookNetworks.getJsonObject(notebookNetworks.fieldNames().iterator().next()).getString("IPAddress");
+    // A stand-in for any Wharf port (cluster, metrics): listening on every address of this host.
+    try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("0.0.0.0"))) {
+      List<String> targets = List.of(notebookIp + ":8888", gateway + ":" + listener.getLocalPort(), gateway + ":" + wharf.httpsPort);
+      List<String> command = new java.util.ArrayList<>(List.of("docker", "exec", function, "python3", "-c", PROBE));
+      command.addAll(targets);
+      String out = Docker.run(command.toArray(String[]::new));
+      for (String target : targets) {
+        assertTrue(out.contains(target + " refused"), target + ": " + out);
+      }
+    }
+  }
+
+  @Test
+  @Order(6)
+  void theMetricsCountCallsByOutcomeAndColdStarts() throws Exception {
+    HttpResponse<String> metrics = admin.get("/hub/metrics");
+    assertEquals(200, metrics.statusCode());
+    assertTrue(metrics.body().contains("wharf_function_invocations_total{function=\"alice/stats\",outcome=\"ok\"}"), metrics.body());
+    assertTrue(metrics.body().contains("wharf_function_invocations_total{function=\"alice/stats\",outcome=\"timeout\"} 1.0"));
+    assertTrue(metrics.body().contains("wharf_function_cold_starts_total{function=\"alice/stats\"}"));
+    assertTrue(metrics.body().contains("wharf_function_containers{function=\"alice/stats\"}"));
+  }
+
+  @Test
+  @Order(7)
   void aRevokedKeyIsRefusedAtOnceAndAnIdleFunctionScalesToZero() throws Exception {
     JsonArray keys = new JsonArray(alice.get("/hub/api/users/alice/functions/stats/keys").body());
     assertEquals(204, alice.delete("/hub/api/users/alice/functions/stats/keys/" + keys.getJsonObject(0).getString("id")).statusCode());

@@ -75,6 +75,11 @@ public final class Functions {
     router.route(InvocationHandler.PREFIX + "*").handler(invocations);
   }
 
+  /** Hands async calls ({@code ?async=1}, {@code /fn/calls/{id}}) to {@code handoff} after the key and body checks. */
+  public void handAsyncTo(AsyncHandoff handoff) {
+    invocations.handAsyncTo(handoff);
+  }
+
   /** Drains every function container of this instance. */
   public void close() {
     pools.close();

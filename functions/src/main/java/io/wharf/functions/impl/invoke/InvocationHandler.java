@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.wharf.functions.AsyncHandoff;
 import io.wharf.functions.FunctionsOptions;
 import io.wharf.functions.impl.registry.FunctionKey;
 import io.wharf.functions.impl.registry.FunctionRecord;
@@ -38,6 +39,7 @@ public final class InvocationHandler implements Handler<RoutingContext> {
   private final Dispatcher dispatcher;
   private final RateLimitStore rateLimits;
   private final Rate rate;
+  private volatile AsyncHandoff async;
 
   public InvocationHandler(FunctionsOptions options, FunctionStore registry, Dispatcher dispatcher, RateLimitStore rateLimits) {
     this.options = options;
@@ -48,10 +50,20 @@ public final class InvocationHandler implements Handler<RoutingContext> {
       : new Rate(options.keyBurst(), options.callsPerSecondPerKey(), Duration.ofSeconds(1));
   }
 
+  /** From now on, async calls go to {@code handoff}; until then a request for one is answered synchronously. */
+  public void handAsyncTo(AsyncHandoff handoff) {
+    this.async = handoff;
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     String[] parts = request.path().substring(PREFIX.length()).split("/", -1);
+    AsyncHandoff handoff = async;
+    if (handoff != null && parts.length == 2 && parts[0].equals("calls") && !parts[1].isEmpty()) {
+      AsyncCallCheck.handle(ctx, registry, handoff, decode(parts[1]));
+      return;
+    }
     if (parts.length < 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty()) {
       Problems.send(ctx.response(), 404, "no such function", "call /fn/{owner}/{function}/{command}", 0);
       return;
@@ -94,12 +106,13 @@ public final class InvocationHandler implements Handler<RoutingContext> {
       } else if (found != null && !found.opens(fn)) {
         Problems.send(ctx.response(), 403, "the key is not valid", "the key belongs to another function", 0);
       } else {
-        withinRate(ctx, fn, found == null ? "fnpub:" + fn.key() : "fnkey:" + found.hash(), command, pathArgs);
+        withinRate(ctx, fn, found, command, pathArgs);
       }
     });
   }
 
-  private void withinRate(RoutingContext ctx, FunctionRecord fn, String bucket, String command, JsonArray pathArgs) {
+  private void withinRate(RoutingContext ctx, FunctionRecord fn, FunctionKey key, String command, JsonArray pathArgs) {
+    String bucket = key == null ? "fnpub:" + fn.key() : "fnkey:" + key.hash();
     Future<Long> wait = rate == null ? Future.succeededFuture(0L) : rateLimits.take(bucket, rate);
     wait.onComplete(ar -> {
       if (ar.failed()) {
@@ -110,12 +123,12 @@ public final class InvocationHandler implements Handler<RoutingContext> {
       } else if (pathArgs.isEmpty() && command.equals("openapi.json") && ctx.request().method() == HttpMethod.GET) {
         openApi(ctx, fn);
       } else {
-        readAndCall(ctx, fn, command, pathArgs);
+        readAndCall(ctx, fn, key == null ? "" : key.id(), command, pathArgs);
       }
     });
   }
 
-  private void readAndCall(RoutingContext ctx, FunctionRecord fn, String command, JsonArray pathArgs) {
+  private void readAndCall(RoutingContext ctx, FunctionRecord fn, String keyId, String command, JsonArray pathArgs) {
     HttpServerRequest request = ctx.request();
     Buffer body = Buffer.buffer();
     boolean[] tooLarge = {false};
@@ -140,6 +153,13 @@ public final class InvocationHandler implements Handler<RoutingContext> {
         call = CallBody.of(pathArgs, request.params(), body);
       } catch (IllegalArgumentException e) {
         Problems.send(ctx.response(), 400, "the request is not a call", e.getMessage(), 0);
+        return;
+      }
+      AsyncHandoff handoff = async;
+      if (handoff != null && request.method() == HttpMethod.POST && AsyncHandoff.wanted(request)) {
+        ctx.put(AsyncHandoff.OWNER, fn.owner()).put(AsyncHandoff.FUNCTION, fn.name()).put(AsyncHandoff.KEY_ID, keyId)
+          .put(AsyncHandoff.COMMAND, command).put(AsyncHandoff.CALL, call).put(AsyncHandoff.TIMEOUT, Duration.ofSeconds(fn.timeoutSeconds()));
+        handoff.submit().handle(ctx);
         return;
       }
       dispatcher.invoke(fn, command, call, Duration.ofSeconds(fn.timeoutSeconds()))

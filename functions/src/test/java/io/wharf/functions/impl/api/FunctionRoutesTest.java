@@ -2,12 +2,15 @@ package io.wharf.functions.impl.api;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.wharf.functions.AsyncHandoff;
 import io.wharf.functions.FunctionsOptions;
 import io.wharf.functions.impl.FunctionMetrics;
 import io.wharf.functions.impl.invoke.Dispatcher;
@@ -46,6 +49,7 @@ class FunctionRoutesTest {
   private final AtomicLong clock = new AtomicLong(System.currentTimeMillis());
   private Pools pools;
   private HttpServer server;
+  private InvocationHandler invocations;
 
   @BeforeEach
   void start() {
@@ -65,7 +69,8 @@ class FunctionRoutesTest {
     router.route("/hub/*").handler(BodyHandler.create(false));
     api.mount(router);
     Dispatcher dispatcher = new Dispatcher(registry, pools, new RuntimeClient(vertx), metrics);
-    router.route("/fn/*").handler(new InvocationHandler(OPTIONS, registry, dispatcher, new InMemoryState().rateLimits()));
+    invocations = new InvocationHandler(OPTIONS, registry, dispatcher, new InMemoryState().rateLimits());
+    router.route("/fn/*").handler(invocations);
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
   }
 
@@ -181,6 +186,33 @@ class FunctionRoutesTest {
     HttpResponse<String> limited = send("POST", "/fn/alice/stats/echo", "{}", key);
     assertEquals(429, limited.statusCode());
     assertEquals("1", limited.headers().firstValue("Retry-After").orElse(""));
+  }
+
+  @Test
+  void asyncCallsAreHandedOnWithWhatTheChecksFound() throws Exception {
+    String key = publishWithKey("alice", "stats", 0);
+    Handler<RoutingContext> echo = ctx -> ctx.response().setStatusCode(202).end(new JsonObject()
+      .put("owner", ctx.<String>get(AsyncHandoff.OWNER)).put("function", ctx.<String>get(AsyncHandoff.FUNCTION))
+      .put("key", ctx.<String>get(AsyncHandoff.KEY_ID)).put("command", ctx.<String>get(AsyncHandoff.COMMAND))
+      .put("call", ctx.<JsonObject>get(AsyncHandoff.CALL)).put("id", ctx.pathParam("id")).put("method", ctx.request().method().name())
+      .encode());
+    invocations.handAsyncTo(new AsyncHandoff(echo, echo, echo));
+    HttpResponse<String> submitted = send("POST", "/fn/alice/stats/mean?async=1", "{\"xs\": [1]}", key);
+    assertEquals(202, submitted.statusCode(), submitted.body());
+    JsonObject seen = new JsonObject(submitted.body());
+    assertEquals("alice", seen.getString("owner"));
+    assertEquals("stats", seen.getString("function"));
+    assertEquals("mean", seen.getString("command"));
+    assertEquals(new JsonObject().put("args", new JsonArray()).put("kwargs", new JsonObject().put("xs", new JsonArray().add(1))),
+      seen.getJsonObject("call"));
+    assertFalse(seen.getString("key").isEmpty());
+    JsonObject read = new JsonObject(send("GET", "/fn/calls/c-1", null, key).body());
+    assertEquals("c-1", read.getString("id"));
+    assertEquals("stats", read.getString("function"));
+    assertEquals("DELETE", new JsonObject(send("DELETE", "/fn/calls/c-1", null, key).body()).getString("method"));
+    assertEquals(401, send("GET", "/fn/calls/c-1", null, null).statusCode());
+    assertEquals(403, send("GET", "/fn/calls/c-1", null, "wfk_wrong").statusCode());
+    assertEquals(200, send("POST", "/fn/alice/stats/echo", "{}", key).statusCode(), "without async, a call stays synchronous");
   }
 
   @Test

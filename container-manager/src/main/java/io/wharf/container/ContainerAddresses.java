@@ -72,6 +72,14 @@ public final class ContainerAddresses {
     return "wharf.containers.events";
   }
 
+  /**
+   * Published (to every instance) when a function container dies unasked:
+   * {@code {"id", "instance", "owner", "function"}}.
+   */
+  public static String functionEvents() {
+    return "wharf.containers.function-events";
+  }
+
   /** Failure codes carried by {@link io.vertx.core.eventbus.ReplyException#failureCode()}. */
   public static final class FailureCodes {
     /** The request was malformed, or the image is not on the allow-list. */

@@ -4,7 +4,9 @@ import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.wharf.container.ContainerAddresses;
 import io.wharf.container.FunctionContainers;
 import io.wharf.functions.impl.ContainerBackends;
 import io.wharf.functions.impl.FunctionMetrics;
@@ -54,6 +56,11 @@ public final class Functions {
     Pools pools = new Pools(vertx, backends, new ScalingPolicy(options.scaleDownWindow(), options.idle(), options.queuePerFunction()),
       metrics);
     Dispatcher dispatcher = new Dispatcher(functions, pools, new RuntimeClient(vertx), metrics);
+    vertx.eventBus().<JsonObject>consumer(ContainerAddresses.functionEvents(), msg -> {
+      if (options.instanceId().equals(msg.body().getString("instance"))) {
+        pools.lost(msg.body().getString("owner"), msg.body().getString("function"), msg.body().getString("id"));
+      }
+    });
     FunctionApi api = new FunctionApi(options, functions, backends, pools,
       handler -> sessions.requireUserScope(Scopes.SERVERS, handler), System::currentTimeMillis);
     return Future.succeededFuture(new Functions(api, new InvocationHandler(options, functions, dispatcher, state.rateLimits()),

@@ -158,6 +158,21 @@ public final class FunctionPool {
     }
   }
 
+  /**
+   * A container died: it takes no more calls, and others start for the demand. Calls it was
+   * running fail on their own (their connection breaks).
+   */
+  public void lost(String containerId) {
+    for (Slot slot : List.copyOf(slots)) {
+      if (slot.backend.id().equals(containerId)) {
+        stop(slot);
+        if (!closed) {
+          scaleUp();
+        }
+      }
+    }
+  }
+
   /** Whether the pool holds nothing at all: no container, no start under way, no call. */
   public boolean empty() {
     return slots.isEmpty() && starting == 0 && queue.isEmpty();

@@ -69,6 +69,16 @@ public final class Pools {
     });
   }
 
+  /** A container of {@code owner/function} died: its pool stops sending it calls. */
+  public void lost(String owner, String function, String containerId) {
+    context.runOnContext(v -> {
+      FunctionPool pool = pools.get(owner + "/" + function);
+      if (pool != null) {
+        pool.lost(containerId);
+      }
+    });
+  }
+
   /** The pool of a function, or null; read it on the pools' context (tests). */
   public FunctionPool pool(String owner, String function) {
     return pools.get(owner + "/" + function);

@@ -143,6 +143,17 @@ class DispatcherTest {
   }
 
   @Test
+  void aContainerThatDiedGetsNoMoreCallsAndIsReplaced() throws Exception {
+    setUp(Duration.ofSeconds(5), Duration.ofSeconds(5), 10, 10);
+    registry.put(function("v1", 1, 2));
+    assertEquals(200, call("sleep", new JsonObject().put("ms", 1), Duration.ofSeconds(5)).status());
+    pools.lost("alice", "stats", "c1");
+    await(() -> backends.stopped.get() == 1, 1_000);
+    assertEquals(200, call("sleep", new JsonObject().put("ms", 1), Duration.ofSeconds(5)).status());
+    assertEquals(2, backends.started.get());
+  }
+
+  @Test
   void aFunctionsExceptionIsA500WithItsTypeAndMessageOnly() throws Exception {
     setUp(Duration.ofSeconds(5), Duration.ofSeconds(5), 10, 10);
     registry.put(function("v1", 1, 2));

@@ -214,6 +214,23 @@ class FunctionsIT {
 
   @Test
   @Order(6)
+  void aContainerKilledUnderneathIsReplacedWithoutAFailedCall() throws Exception {
+    assertEquals(200, call("GET", "/fn/alice/stats/fib/5", null, key).statusCode());
+    List<String> before = functionContainers();
+    Docker.run("docker", "kill", before.get(0));
+    // The pool learns of the death from the container manager and removes the container.
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (Docker.containersOf(wharf.instanceId).contains(before.get(0)) && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
+    }
+    assertFalse(Docker.containersOf(wharf.instanceId).contains(before.get(0)), "the dead container is removed");
+    HttpResponse<String> next = call("GET", "/fn/alice/stats/fib/6", null, key);
+    assertEquals(200, next.statusCode(), next.body());
+    assertFalse(functionContainers().contains(before.get(0)));
+  }
+
+  @Test
+  @Order(7)
   void theMetricsCountCallsByOutcomeAndColdStarts() throws Exception {
     HttpResponse<String> metrics = admin.get("/hub/metrics");
     assertEquals(200, metrics.statusCode());
@@ -224,7 +241,7 @@ class FunctionsIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aRevokedKeyIsRefusedAtOnceAndAnIdleFunctionScalesToZero() throws Exception {
     JsonArray keys = new JsonArray(alice.get("/hub/api/users/alice/functions/stats/keys").body());
     assertEquals(204, alice.delete("/hub/api/users/alice/functions/stats/keys/" + keys.getJsonObject(0).getString("id")).statusCode());

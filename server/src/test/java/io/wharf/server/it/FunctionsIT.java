@@ -231,17 +231,51 @@ class FunctionsIT {
 
   @Test
   @Order(7)
+  void sixteenCallersScaleAFunctionUpWithNoFailedCall() throws Exception {
+    assertEquals(201, alice.postJson("/hub/api/users/alice/functions/ramp", new JsonObject().put("path", "functions/stats")
+      .put("max_containers", 4).put("timeout_seconds", 30)).statusCode());
+    String rampKey = new JsonObject(alice.postJson("/hub/api/users/alice/functions/ramp/keys", new JsonObject()).body()).getString("key");
+    List<java.util.concurrent.CompletableFuture<List<Integer>>> callers = new java.util.ArrayList<>();
+    java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    for (int c = 0; c < 16; c++) {
+      boolean sampler = c == 0;
+      callers.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        List<Integer> statuses = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          try {
+            statuses.add(call("GET", "/fn/alice/ramp/slow/0.2", null, rampKey).statusCode());
+            if (sampler) {
+              seen.addAll(Docker.run("docker", "ps", "-q", "--filter", "label=wharf.instance=" + wharf.instanceId,
+                "--filter", "label=wharf.function=ramp").lines().toList());
+            }
+          } catch (Exception e) {
+            statuses.add(-1);
+          }
+        }
+        return statuses;
+      }, java.util.concurrent.Executors.newCachedThreadPool()));
+    }
+    for (var caller : callers) {
+      assertEquals(List.of(200, 200, 200, 200, 200), caller.get(120, java.util.concurrent.TimeUnit.SECONDS));
+    }
+    assertTrue(seen.size() > 1 && seen.size() <= 4, "containers seen: " + seen.size());
+  }
+
+  @Test
+  @Order(8)
   void theMetricsCountCallsByOutcomeAndColdStarts() throws Exception {
     HttpResponse<String> metrics = admin.get("/hub/metrics");
     assertEquals(200, metrics.statusCode());
     assertTrue(metrics.body().contains("wharf_function_invocations_total{function=\"alice/stats\",outcome=\"ok\"}"), metrics.body());
     assertTrue(metrics.body().contains("wharf_function_invocations_total{function=\"alice/stats\",outcome=\"timeout\"} 1.0"));
     assertTrue(metrics.body().contains("wharf_function_cold_starts_total{function=\"alice/stats\"}"));
-    assertTrue(metrics.body().contains("wharf_function_containers{function=\"alice/stats\"}"));
+    // The pool of a function idle long enough is dropped with its gauges; the ramp's is there.
+    assertTrue(metrics.body().contains("wharf_function_containers{function=\"alice/ramp\"}"));
+    assertTrue(metrics.body().contains("wharf_function_queue_length{function=\"alice/ramp\"}"));
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void aRevokedKeyIsRefusedAtOnceAndAnIdleFunctionScalesToZero() throws Exception {
     JsonArray keys = new JsonArray(alice.get("/hub/api/users/alice/functions/stats/keys").body());
     assertEquals(204, alice.delete("/hub/api/users/alice/functions/stats/keys/" + keys.getJsonObject(0).getString("id")).statusCode());

@@ -51,6 +51,16 @@ public final class ContainerAddresses {
     return "wharf.containers." + instance + ".ping";
   }
 
+  /** Starts a function container: body {@link FunctionLaunchSpec#toJson()}; reply {@link ContainerInfo#toJson()} once it is ready. */
+  public static String launchFunction(String instance) {
+    return "wharf.containers." + instance + ".launch-function";
+  }
+
+  /** Snapshots a folder of a home: body {@code {"user", "path"}}; reply {@code {"version": "<sha256>"}}. */
+  public static String snapshot(String instance) {
+    return "wharf.containers." + instance + ".snapshot";
+  }
+
   /**
    * Load of an instance: reply {@code {"instance", "running", "memoryReserved", "maxContainers", "maxMemory"}}.
    */
@@ -73,6 +83,14 @@ public final class ContainerAddresses {
    */
   public static String events() {
     return "wharf.containers.events";
+  }
+
+  /**
+   * Published (to every instance) when a function container dies unasked:
+   * {@code {"id", "instance", "owner", "function"}}.
+   */
+  public static String functionEvents() {
+    return "wharf.containers.function-events";
   }
 
   /** Failure codes carried by {@link io.vertx.core.eventbus.ReplyException#failureCode()}. */

@@ -24,4 +24,14 @@ public final class ContainerManagerRole {
   public static Future<String> deploy(Vertx vertx, ContainerManagerOptions options, MeterRegistry registry) {
     return vertx.deployVerticle(new ContainerManagerVerticle(options, registry));
   }
+
+  /**
+   * Deploys the container manager with function containers and snapshots ({@link FunctionContainers}).
+   *
+   * @param functions how function containers run and where snapshots live
+   */
+  public static Future<String> deploy(Vertx vertx, ContainerManagerOptions options, FunctionContainerOptions functions,
+                                      MeterRegistry registry) {
+    return vertx.deployVerticle(new ContainerManagerVerticle(options, functions, registry));
+  }
 }

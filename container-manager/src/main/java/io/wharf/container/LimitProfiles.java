@@ -71,7 +71,7 @@ public final class LimitProfiles {
       memory, nanoCpus, pids, users);
   }
 
-  private static long nanoCpus(String key, Object value) {
+  static long nanoCpus(String key, Object value) {
     // More than 0: the smallest share Docker takes is a billionth of a CPU.
     double cpus = ConfigValues.number(key, value, 1e-9, 1024);
     return Math.round(cpus * 1_000_000_000L);

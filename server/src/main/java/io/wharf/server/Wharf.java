@@ -11,6 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.wharf.config.WharfConfig;
 import io.wharf.container.ContainerManagerRole;
+import io.wharf.functions.Functions;
 import io.wharf.router.RouterDependencies;
 import io.wharf.router.RouterOptions;
 import io.wharf.router.RouterRole;
@@ -109,23 +110,30 @@ public final class Wharf {
         sessionOptions.cookieTtl()), false)
       .compose(cookies -> {
         Future<?> containerManager = instance.runs(InstanceOptions.CONTAINER_MANAGER)
-          ? ContainerManagerRole.deploy(vertx, options.containers(), registry)
+          ? ContainerManagerRole.deploy(vertx, options.containers(), options.functionContainers(), registry)
           : Future.succeededFuture();
         return containerManager.compose(v -> instance.runs(InstanceOptions.SESSION_MANAGER)
             ? SessionManager.create(vertx, sessionOptions, state, cookies, registry)
             : Future.<SessionManager>succeededFuture(null))
           .compose(sessions -> {
             Future<Void> adopted = sessions != null ? sessions.start() : Future.succeededFuture();
-            return adopted.compose(v -> instance.runs(InstanceOptions.ROUTER)
-              ? deployRouter(vertx, options, state, cookies, sessions, registry)
-              : Future.succeededFuture());
+            // Functions run with the router, where the session manager (accounts, the durable store) runs too.
+            boolean functions = sessions != null && instance.runs(InstanceOptions.ROUTER);
+            return adopted.compose(v -> functions ? Functions.create(vertx, options.functions(), sessions, state, hazelcast, registry)
+                : Future.<Functions>succeededFuture(null))
+              .compose(fns -> instance.runs(InstanceOptions.ROUTER)
+                ? deployRouter(vertx, options, state, cookies, sessions, fns, registry)
+                : Future.succeededFuture());
           });
       });
   }
 
   private static Future<Void> deployRouter(Vertx vertx, WharfOptions options, SharedState state, SessionCookies cookies,
-                                           SessionManager sessions, PrometheusMeterRegistry registry) {
-    Consumer<Router> hub = sessions != null ? sessions::mountHub : r -> { };
+                                           SessionManager sessions, Functions functions, PrometheusMeterRegistry registry) {
+    Consumer<Router> hub = sessions == null ? r -> { } : functions == null ? sessions::mountHub : r -> {
+      sessions.mountHub(r, functions::mountApi);
+      functions.mountInvocations(r);
+    };
     RouterDependencies dependencies = new RouterDependencies(state.routes(), state.activitySink(), cookies, state.revocations(),
       SessionManager.tokenAccess(state), hub,
       HealthHandler.create(vertx, options.instance()), MetricsSetup.httpsHandler(registry, options.metrics(), sessions));

@@ -2,6 +2,8 @@ package io.wharf.server;
 
 import io.vertx.core.json.JsonObject;
 import io.wharf.container.ContainerManagerOptions;
+import io.wharf.container.FunctionContainerOptions;
+import io.wharf.functions.FunctionsOptions;
 import io.wharf.router.RouterOptions;
 import io.wharf.session.SessionManagerOptions;
 
@@ -11,7 +13,8 @@ import io.wharf.session.SessionManagerOptions;
  * it, so a mistake anywhere in the file stops the start on every instance alike.
  */
 record WharfOptions(InstanceOptions instance, ClusterOptions cluster, MetricsOptions metrics, LoggingOptions logging,
-                    RouterOptions router, SessionManagerOptions sessions, ContainerManagerOptions containers) {
+                    RouterOptions router, SessionManagerOptions sessions, ContainerManagerOptions containers,
+                    FunctionsOptions functions, FunctionContainerOptions functionContainers) {
 
   /**
    * @param config the whole configuration
@@ -25,7 +28,9 @@ record WharfOptions(InstanceOptions instance, ClusterOptions cluster, MetricsOpt
       LoggingOptions.fromJson(config),
       RouterOptions.fromJson(config),
       SessionManagerOptions.fromJson(config),
-      ContainerManagerOptions.fromJson(config));
+      ContainerManagerOptions.fromJson(config),
+      FunctionsOptions.fromJson(config),
+      FunctionContainerOptions.fromJson(config));
     // Each instance's embedded file would hold only the writes that instance served, and after
     // a stop of the whole cluster the first to start would bring back its own view: accounts
     // made elsewhere lost, accounts deleted elsewhere back. Refused rather than warned about,

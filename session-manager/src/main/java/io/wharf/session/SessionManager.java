@@ -23,18 +23,25 @@ import io.wharf.session.store.JdbcStore;
 import io.wharf.session.store.RevocationStore;
 import io.wharf.session.store.TokenStore;
 
+import java.util.function.Consumer;
+
 /**
  * The session-manager role: accounts, login, the server lifecycle and the hub's pages and API.
  * Built once at boot; the router mounts its routes.
  */
 public final class SessionManager {
 
+  /** Where {@link #requireUserScope} leaves the account id of the path's user, in the routing context. */
+  public static final String ACCOUNT_ID = "wharf.account-id";
+
   private final Lifecycle lifecycle;
   private final HubRoutes hub;
+  private final JdbcStore database;
 
-  private SessionManager(Lifecycle lifecycle, HubRoutes hub) {
+  private SessionManager(Lifecycle lifecycle, HubRoutes hub, JdbcStore database) {
     this.lifecycle = lifecycle;
     this.hub = hub;
+    this.database = database;
   }
 
   /** Adds the shared-state settings to a Hazelcast config before the member starts. */
@@ -89,7 +96,7 @@ public final class SessionManager {
           Lifecycle lifecycle = Lifecycle.create(vertx, state, options, containers, db.homeRemovals(), registry);
           HubRoutes hub = new HubRoutes(vertx, cookies, options.cookieName(), accounts, tokens, revocations, state, lifecycle.servers(),
             options.staticDir(), options.limits(), options.oidc());
-          return new SessionManager(lifecycle, hub);
+          return new SessionManager(lifecycle, hub, db);
         })));
   }
 
@@ -103,7 +110,29 @@ public final class SessionManager {
 
   /** Mounts {@code /hub/...} pages and API on {@code router}. */
   public void mountHub(Router router) {
-    hub.mount(router);
+    hub.mount(router, r -> { });
+  }
+
+  /**
+   * Mounts the hub with another module's API routes under {@code /hub/api/}: {@code api} adds them
+   * after the hub's body and CSRF handling, before its answer to unknown API paths.
+   */
+  public void mountHub(Router router, Consumer<Router> api) {
+    hub.mount(router, api);
+  }
+
+  /**
+   * {@code handler}, run only for callers that may use {@code scope} on the user the path's
+   * {@code name} parameter names, and only when that account exists (404 otherwise); the handler
+   * finds the account's id under {@link #ACCOUNT_ID}.
+   */
+  public Handler<RoutingContext> requireUserScope(String scope, Handler<RoutingContext> handler) {
+    return hub.requireUserScope(scope, ACCOUNT_ID, handler);
+  }
+
+  /** The durable store, for other modules' tables (their migrations live with this module's). */
+  public JdbcStore database() {
+    return database;
   }
 
   /** Re-adopts this instance's running containers after a restart, then starts the periodic duties. */

@@ -101,6 +101,13 @@ final class ContainerEvents {
     }
     Map<String, String> attributes = event.getActor() == null || event.getActor().getAttributes() == null
       ? Map.of() : event.getActor().getAttributes();
+    // A function container is no user's server: its death goes to the functions' pools instead.
+    if (DockerFunctions.KIND_FUNCTION.equals(attributes.get(DockerFunctions.LABEL_KIND))) {
+      vertx.eventBus().publish(ContainerAddresses.functionEvents(), new JsonObject().put("id", id)
+        .put("instance", options.instanceId()).put("owner", attributes.getOrDefault(LaunchPlan.LABEL_OWNER, ""))
+        .put("function", attributes.getOrDefault(DockerFunctions.LABEL_FUNCTION, "")));
+      return;
+    }
     vertx.<Boolean>executeBlocking(() -> docker.inspect(id).map(DockerContainers.Inspection::oomKilled).orElse(false), false)
       .otherwise(false)
       .onSuccess(oom -> {

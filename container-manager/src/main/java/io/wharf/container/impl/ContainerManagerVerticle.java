@@ -13,6 +13,7 @@ import io.wharf.container.ContainerAddresses.FailureCodes;
 import io.wharf.container.ContainerInfo;
 import io.wharf.container.ContainerManagerOptions;
 import io.wharf.container.HomeVolume;
+import io.wharf.container.FunctionContainerOptions;
 import io.wharf.container.IsolationOptions;
 import io.wharf.container.LaunchSpec;
 import io.wharf.container.LimitProfile;
@@ -37,12 +38,14 @@ public final class ContainerManagerVerticle extends VerticleBase {
   private static final Pattern CONTAINER_ID = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
 
   private final ContainerManagerOptions options;
+  private final FunctionContainerOptions functionOptions;
   private final DockerErrorCounter dockerErrors;
   private DockerContainers docker;
   private NotebookProbe probe;
   private NotebookLauncher launcher;
   private ContainerEvents events;
   private NotebookIsolation isolation;
+  private FunctionContainerService functions;
   private long isolationTimer = -1;
   // Confined to this verticle's event loop.
   private final Set<String> stopping = new HashSet<>();
@@ -51,7 +54,13 @@ public final class ContainerManagerVerticle extends VerticleBase {
 
   /** @param registry where {@code wharf_docker_errors_total} is counted; null for nowhere */
   public ContainerManagerVerticle(ContainerManagerOptions options, MeterRegistry registry) {
+    this(options, null, registry);
+  }
+
+  /** @param functionOptions how function containers run; null: this instance runs none */
+  public ContainerManagerVerticle(ContainerManagerOptions options, FunctionContainerOptions functionOptions, MeterRegistry registry) {
     this.options = options;
+    this.functionOptions = functionOptions;
     this.dockerErrors = DockerErrorCounter.register(registry);
   }
 
@@ -62,7 +71,17 @@ public final class ContainerManagerVerticle extends VerticleBase {
     isolation = new NotebookIsolation(options, docker,
       options.isolation().firewall() == IsolationOptions.Firewall.IPTABLES ? Iptables.onHost(options.isolation()) : null);
     launcher = new NotebookLauncher(vertx, options, docker, probe, isolation);
-    return isolate().compose(v -> serve()).onFailure(failure -> stop());
+    if (functionOptions != null) {
+      functions = new FunctionContainerService(vertx, options, new DockerFunctions(options, functionOptions, docker.client()), isolation,
+        probe, () -> docker.running(ownLabels()).size());
+    }
+    return isolate().compose(v -> functions == null ? Future.succeededFuture() : blocking(() -> functions.removeLeftovers(docker))
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("removed {} function containers of an earlier run", n);
+          }
+        }).otherwiseEmpty())
+      .compose(v -> serve()).onFailure(failure -> stop());
   }
 
   /**
@@ -102,7 +121,12 @@ public final class ContainerManagerVerticle extends VerticleBase {
       bus.<JsonObject>consumer(ContainerAddresses.ping(instance), this::ping).completion(),
       bus.<JsonObject>consumer(ContainerAddresses.load(instance), this::load).completion(),
       bus.<JsonObject>consumer(ContainerAddresses.homes(instance), this::homes).completion(),
-      bus.<JsonObject>consumer(ContainerAddresses.removeHomes(instance), this::removeHomes).completion()));
+      bus.<JsonObject>consumer(ContainerAddresses.removeHomes(instance), this::removeHomes).completion(),
+
+      bus.<JsonObject>consumer(ContainerAddresses.launchFunction(instance), m -> reply(m, functions != null ? functions.launch(m.body())
+        : Future.failedFuture(ContainerFailure.badRequest("this instance runs no function containers")))).completion(),
+      bus.<JsonObject>consumer(ContainerAddresses.snapshot(instance), m -> reply(m, functions != null ? functions.snapshot(m.body())
+        : Future.failedFuture(ContainerFailure.badRequest("this instance keeps no function snapshots")))).completion()));
   }
 
   @Override
@@ -209,7 +233,9 @@ public final class ContainerManagerVerticle extends VerticleBase {
       JsonArray containers = new JsonArray();
       for (String id : docker.listIds(ownLabels())) {
         // A container removed between the listing and its inspection is simply left out.
-        docker.inspect(id).filter(inspection -> isOurs(inspection.labels()))
+        // Function containers are no user's servers: adoption and the orphan check must not see them.
+        docker.inspect(id).filter(inspection -> isOurs(inspection.labels())
+            && !DockerFunctions.KIND_FUNCTION.equals(inspection.labels().get(DockerFunctions.LABEL_KIND)))
           .ifPresent(inspection -> containers.add(toInfo(inspection).toJson()));
       }
       return new JsonObject().put("containers", containers);

@@ -82,6 +82,11 @@ final class DockerContainers implements AutoCloseable {
       .build());
   }
 
+  /** The client, for {@link DockerFunctions}' calls. */
+  DockerClient client() {
+    return client;
+  }
+
   /**
    * Creates and starts the container, attached to {@code networkId} only; one that was created but
    * failed to start is removed here.

@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * The hub's routes. Bodies are read only here, under {@code /hub/}; proxied {@code /user/}
@@ -52,6 +53,7 @@ public final class HubRoutes {
   private final TokenApi tokens;
   private final String csrfSecret;
   private final Path staticDir;
+  private final Accounts accounts;
 
   /**
    * @param tokens      the API tokens, written through to the database
@@ -78,9 +80,11 @@ public final class HubRoutes {
     this.instances = new InstanceApi(callers, state.cluster());
     this.csrfSecret = cookies.csrfSecret();
     this.staticDir = staticDir;
+    this.accounts = accounts;
   }
 
-  public void mount(Router router) {
+  /** @param api another module's routes under {@code /hub/api/}, mounted before the answer to unknown API paths */
+  public void mount(Router router, Consumer<Router> api) {
     CSRFHandler csrf = CSRFHandler.create(vertx, csrfSecret)
       .setCookieSecure(true)
       .setCookiePath("/")
@@ -130,6 +134,7 @@ public final class HubRoutes {
     router.get("/hub/api/instances").handler(instances::list);
     router.post("/hub/api/instances/:id/drain").handler(instances::drain);
     router.delete("/hub/api/instances/:id/drain").handler(instances::undrain);
+    api.accept(router);
     // An API client gets JSON for a path the API does not have, never a page.
     router.route("/hub/api/*").handler(ctx -> Replies.error(ctx, 404, "no such API path: " + ctx.request().path()));
 
@@ -178,6 +183,25 @@ public final class HubRoutes {
   /** {@code handler}, run only for callers holding {@code scope} (API token or cookie); others get 401, 403 or 503. */
   public Handler<RoutingContext> requireScope(String scope, Handler<RoutingContext> handler) {
     return ctx -> callers.require(ctx, scope, null, caller -> handler.handle(ctx));
+  }
+
+  /**
+   * {@code handler}, run only for callers holding {@code scope} on the path's user when that account
+   * exists; its id goes into the routing context under {@code accountIdKey}.
+   */
+  public Handler<RoutingContext> requireUserScope(String scope, String accountIdKey, Handler<RoutingContext> handler) {
+    return ctx -> {
+      String name = ctx.pathParam("name");
+      callers.require(ctx, scope, name, caller -> {
+        Account account = accounts.find(name);
+        if (account == null) {
+          Replies.error(ctx, 404, "no such user: " + name);
+        } else {
+          ctx.put(accountIdKey, account.id());
+          handler.handle(ctx);
+        }
+      });
+    };
   }
 
   private void page(RoutingContext ctx, String file) {

@@ -1,0 +1,37 @@
+package io.wharf.container;
+
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+
+import static io.wharf.config.ConfigValues.required;
+import static io.wharf.config.ConfigValues.requiredInt;
+import static io.wharf.config.ConfigValues.requiredLong;
+import static io.wharf.config.ConfigValues.requiredMemory;
+import static io.wharf.config.ConfigValues.requiredString;
+import static io.wharf.config.ConfigValues.requiredText;
+
+/**
+ * How the container manager runs function containers and keeps their snapshots, read at boot from
+ * the {@code functions} section of {@code conf/wharf.yaml} and {@code instance.data-dir}.
+ *
+ * @param snapshotRoot where published snapshots live, one directory per SHA-256
+ * @param runtimeDir   directory holding {@code wharf_runtime.py}; null: the copy in the jar, extracted under the data directory
+ * @param dataDir      the instance's data directory
+ * @param runtimePort  port the runtime listens on inside its container
+ */
+public record FunctionContainerOptions(Path snapshotRoot, Path runtimeDir, Path dataDir, int runtimePort, long memoryBytes,
+                                       long nanoCpus, long pidsLimit) {
+
+  /** @param config the whole configuration */
+  public static FunctionContainerOptions fromJson(JsonObject config) {
+    Path dataDir = Path.of(requiredText(config, "instance.data-dir")).toAbsolutePath();
+    String runtime = requiredString(config, "functions.runtime-dir");
+    return new FunctionContainerOptions(dataDir.resolve("functions").resolve("snapshots"),
+      runtime.isBlank() ? null : Path.of(runtime).toAbsolutePath(), dataDir,
+      requiredInt(config, "functions.runtime-port", 1, 65535),
+      requiredMemory(config, "functions.memory"),
+      LimitProfiles.nanoCpus("functions.cpus", required(config, "functions.cpus")),
+      requiredLong(config, "functions.pids", 1, Long.MAX_VALUE));
+  }
+}

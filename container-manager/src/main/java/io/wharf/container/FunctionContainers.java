@@ -1,0 +1,50 @@
+package io.wharf.container;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Client side of the container manager's function operations, over the event bus: snapshots of a
+ * folder of a user's home, and function containers (stopped with {@link ContainerManager#stop}).
+ */
+public interface FunctionContainers {
+
+  /** A client for the container manager that runs on {@code instance}. */
+  static FunctionContainers client(Vertx vertx, String instance, long launchTimeoutMillis) {
+    DeliveryOptions launch = new DeliveryOptions().setSendTimeout(launchTimeoutMillis);
+    DeliveryOptions snapshot = new DeliveryOptions().setSendTimeout(300_000);
+    DeliveryOptions stop = new DeliveryOptions().setSendTimeout(60_000);
+    return new FunctionContainers() {
+      @Override
+      public Future<ContainerInfo> launch(FunctionLaunchSpec spec) {
+        return vertx.eventBus().<JsonObject>request(ContainerAddresses.launchFunction(instance), spec.toJson(), launch)
+          .map(msg -> ContainerInfo.fromJson(msg.body()));
+      }
+
+      @Override
+      public Future<String> snapshot(String user, String path) {
+        return vertx.eventBus().<JsonObject>request(ContainerAddresses.snapshot(instance),
+          new JsonObject().put("user", user).put("path", path), snapshot).map(msg -> msg.body().getString("version"));
+      }
+
+      @Override
+      public Future<Void> stop(String containerId) {
+        return vertx.eventBus().request(ContainerAddresses.stop(instance), new JsonObject().put("id", containerId), stop).mapEmpty();
+      }
+    };
+  }
+
+  /** Starts a function container serving a snapshot; completes once its runtime answers {@code GET /ready}. */
+  Future<ContainerInfo> launch(FunctionLaunchSpec spec);
+
+  /**
+   * Copies {@code path} (a folder relative to {@code user}'s home) into an immutable snapshot named by
+   * the SHA-256 of its content; fails with BAD_REQUEST when there is no such folder.
+   */
+  Future<String> snapshot(String user, String path);
+
+  /** Stops and removes a function container; succeeds when it is already gone. */
+  Future<Void> stop(String containerId);
+}

@@ -1,0 +1,208 @@
+package io.wharf.container.impl;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.api.model.Volume;
+import io.wharf.container.ContainerAddresses.FailureCodes;
+import io.wharf.container.ContainerManagerOptions;
+import io.wharf.container.FunctionContainerOptions;
+import io.wharf.container.FunctionLaunchSpec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * The Docker calls of registered functions, on {@link DockerContainers}' client: function
+ * containers (the notebook image running the runtime, the snapshot and the runtime mounted
+ * read-only, no home, a read-only root filesystem, a tmpfs {@code /tmp}, every capability dropped,
+ * an unprivileged user, on the isolated notebook network) and snapshots of a folder of a home,
+ * read through a helper container that is created (never started) with the home mounted read-only.
+ * Every method blocks.
+ */
+final class DockerFunctions {
+
+  static final String LABEL_KIND = "wharf.kind";
+  static final String KIND_FUNCTION = "function";
+  static final String LABEL_FUNCTION = "wharf.function";
+  static final String LABEL_VERSION = "wharf.version";
+  static final String RUNTIME_RESOURCE = "wharf-function-runtime/wharf_runtime.py";
+
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+  private static final Pattern VERSION = Pattern.compile("[0-9a-f]{64}");
+  private static final Pattern NOT_IN_DOCKER_NAME = Pattern.compile("[^a-zA-Z0-9_.-]");
+  // The runtime runs as nobody: it needs to read the snapshot and nothing of the image's users.
+  private static final String USER = "65534:65534";
+
+  private final ContainerManagerOptions options;
+  private final FunctionContainerOptions functions;
+  private final DockerClient client;
+  private final ExposedPort runtimePort;
+  private Path runtimeDir;
+
+  DockerFunctions(ContainerManagerOptions options, FunctionContainerOptions functions, DockerClient client) {
+    this.options = options;
+    this.functions = functions;
+    this.client = client;
+    this.runtimePort = ExposedPort.tcp(functions.runtimePort());
+  }
+
+  /** Creates and starts a function container attached to {@code networkId} only; removed again if it fails to start. */
+  String start(FunctionLaunchSpec spec, String networkId) {
+    if (spec.owner() == null || !NAME.matcher(spec.owner()).matches() || spec.function() == null
+      || !NAME.matcher(spec.function()).matches()) {
+      throw ContainerFailure.badRequest("owner and function must match " + NAME.pattern());
+    }
+    if (spec.version() == null || !VERSION.matcher(spec.version()).matches()) {
+      throw ContainerFailure.badRequest("version must be a snapshot's SHA-256 in hex");
+    }
+    Path snapshot = functions.snapshotRoot().resolve(spec.version());
+    if (!Files.isDirectory(snapshot)) {
+      throw ContainerFailure.badRequest("there is no snapshot " + spec.version() + " on instance " + options.instanceId());
+    }
+    HostConfig host = HostConfig.newHostConfig()
+      .withMemory(functions.memoryBytes())
+      .withNanoCPUs(functions.nanoCpus())
+      .withPidsLimit(functions.pidsLimit())
+      .withCapDrop(Capability.ALL)
+      .withSecurityOpts(List.of("no-new-privileges"))
+      .withReadonlyRootfs(true)
+      .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,size=64m"))
+      .withRestartPolicy(RestartPolicy.noRestart())
+      .withPortBindings(new PortBinding(Ports.Binding.bindIp(options.publishHost()), runtimePort))
+      .withBinds(new Bind(runtimeDir().toString(), new Volume("/runtime"), AccessMode.ro),
+        new Bind(snapshot.toString(), new Volume("/snapshot"), AccessMode.ro))
+      .withNetworkMode(networkId);
+    Map<String, String> labels = new HashMap<>(Map.of(LaunchPlan.LABEL_MANAGED, "true", LaunchPlan.LABEL_INSTANCE, options.instanceId(),
+      LaunchPlan.LABEL_OWNER, spec.owner(), LABEL_KIND, KIND_FUNCTION, LABEL_FUNCTION, spec.function(),
+      LABEL_VERSION, spec.version(), LaunchPlan.LABEL_MEMORY, Long.toString(functions.memoryBytes())));
+    String name = NOT_IN_DOCKER_NAME.matcher("wharf-" + options.instanceId() + "-fn-" + spec.owner() + "-" + spec.function() + "-"
+      + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24))).replaceAll("_");
+    String id;
+    try {
+      id = client.createContainerCmd(options.image())
+        .withName(name)
+        .withLabels(labels)
+        .withUser(USER)
+        .withEnv("WHARF_RUNTIME_PORT=" + functions.runtimePort(), "WHARF_SNAPSHOT_DIR=/snapshot", "HOME=/tmp",
+          "PYTHONDONTWRITEBYTECODE=1", "PYTHONUNBUFFERED=1")
+        .withCmd("python3", "/runtime/wharf_runtime.py")
+        .withExposedPorts(runtimePort)
+        .withHostConfig(host)
+        .exec()
+        .getId();
+    } catch (RuntimeException e) {
+      throw DockerFailures.translate(e, "create a container for function " + spec.owner() + "/" + spec.function());
+    }
+    try {
+      client.startContainerCmd(id).exec();
+      return id;
+    } catch (RuntimeException e) {
+      remove(id);
+      throw DockerFailures.translate(e, "start a container for function " + spec.owner() + "/" + spec.function());
+    }
+  }
+
+  /** The host port the runtime's port is published on; 0 when there is none. */
+  int hostPort(String id) {
+    try {
+      var settings = client.inspectContainerCmd(id).exec().getNetworkSettings();
+      Ports.Binding[] bindings = settings == null || settings.getPorts() == null ? null : settings.getPorts().getBindings().get(runtimePort);
+      return bindings == null ? 0 : Arrays.stream(bindings).map(Ports.Binding::getHostPortSpec)
+        .filter(spec -> spec != null && spec.matches("\\d+")).mapToInt(Integer::parseInt).findFirst().orElse(0);
+    } catch (RuntimeException e) {
+      throw DockerFailures.translate(e, "inspect function container " + id);
+    }
+  }
+
+  /**
+   * Copies {@code folder} of {@code user}'s home into {@code snapshotRoot/<sha256>} and returns the
+   * SHA-256; an identical folder gives the same snapshot.
+   */
+  String snapshot(String user, String folder) throws IOException {
+    if (!options.homes()) {
+      throw ContainerFailure.badRequest("users have no homes on this server (containers.home-volume is empty)");
+    }
+    if (user == null || !NAME.matcher(user).matches() || folder == null || folder.isEmpty() || folder.startsWith("/")
+      || Arrays.asList(folder.split("/")).contains("..")) {
+      throw ContainerFailure.badRequest("a snapshot needs a user and a folder inside the home");
+    }
+    String volume = LaunchPlan.substitute(options.homeVolume(), Map.of("user", user, "server", "", "base_url", ""));
+    try {
+      client.inspectVolumeCmd(volume).exec();
+    } catch (NotFoundException e) {
+      throw ContainerFailure.badRequest(user + " has no home yet: start a server once");
+    } catch (RuntimeException e) {
+      throw DockerFailures.translate(e, "inspect the home volume of " + user);
+    }
+    String helper;
+    try {
+      // Never started, never on a network: Docker mounts the volume to copy out of it.
+      helper = client.createContainerCmd(options.image())
+        .withLabels(Map.of(LABEL_KIND, "snapshot", LaunchPlan.LABEL_INSTANCE, options.instanceId()))
+        .withCmd("true")
+        .withNetworkDisabled(true)
+        .withHostConfig(HostConfig.newHostConfig().withNetworkMode("none")
+          .withBinds(new Bind(volume, new Volume(options.homePath()), AccessMode.ro)))
+        .exec().getId();
+    } catch (RuntimeException e) {
+      throw DockerFailures.translate(e, "create a snapshot helper for " + user);
+    }
+    try (InputStream tar = client.copyArchiveFromContainerCmd(helper, options.homePath() + "/" + folder).exec()) {
+      return SnapshotArchive.store(tar, functions.snapshotRoot());
+    } catch (NotFoundException e) {
+      throw ContainerFailure.badRequest("there is no folder " + folder + " in the home of " + user);
+    } finally {
+      remove(helper);
+    }
+  }
+
+  /** The directory holding the runtime: the configured one, or the jar's copy written under the data directory once. */
+  synchronized Path runtimeDir() {
+    if (runtimeDir != null) {
+      return runtimeDir;
+    }
+    if (functions.runtimeDir() != null) {
+      runtimeDir = functions.runtimeDir();
+      return runtimeDir;
+    }
+    Path dir = functions.dataDir().resolve("functions").resolve("runtime");
+    try (InputStream in = DockerFunctions.class.getClassLoader().getResourceAsStream(RUNTIME_RESOURCE)) {
+      if (in == null) {
+        throw new ContainerFailure(FailureCodes.DOCKER_ERROR, "the function runtime is not in this build; set functions.runtime-dir");
+      }
+      Files.createDirectories(dir);
+      Path file = dir.resolve("wharf_runtime.py");
+      Files.write(file, in.readAllBytes());
+      SnapshotArchive.readable(dir);
+    } catch (IOException e) {
+      throw new ContainerFailure(FailureCodes.DOCKER_ERROR, "the function runtime could not be written: " + e.getMessage());
+    }
+    runtimeDir = dir;
+    return dir;
+  }
+
+  /** Removes a container, quietly: one already gone is fine. */
+  void remove(String id) {
+    try {
+      client.removeContainerCmd(id).withForce(true).exec();
+    } catch (RuntimeException e) {
+      // Gone already, or left for the engine's own clean-up.
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package io.wharf.container.impl;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.wharf.container.ContainerAddresses.FailureCodes;
+import io.wharf.container.ContainerInfo;
+import io.wharf.container.ContainerManagerOptions;
+import io.wharf.container.FunctionLaunchSpec;
+import io.wharf.container.NotebookProbe;
+
+import java.util.concurrent.Callable;
+import java.util.function.IntSupplier;
+
+/**
+ * The container manager's function operations: a launch waits for the runtime's {@code GET /ready}
+ * (removing a container that does not get there), and counts against the instance's capacity like a
+ * notebook; a snapshot copies a folder of a home. Docker calls run on worker threads.
+ */
+final class FunctionContainerService {
+
+  private final Vertx vertx;
+  private final ContainerManagerOptions options;
+  private final DockerFunctions docker;
+  private final NotebookIsolation isolation;
+  private final NotebookProbe probe;
+  private final IntSupplier running;
+  private final String probeHost;
+  private int launching;
+
+  /** @param running this instance's running containers (blocking) */
+  FunctionContainerService(Vertx vertx, ContainerManagerOptions options, DockerFunctions docker, NotebookIsolation isolation,
+                           NotebookProbe probe, IntSupplier running) {
+    this.vertx = vertx;
+    this.options = options;
+    this.docker = docker;
+    this.isolation = isolation;
+    this.probe = probe;
+    this.running = running;
+    this.probeHost = NotebookLauncher.loopbackFor(options.publishHost());
+  }
+
+  Future<JsonObject> launch(JsonObject body) {
+    if (body == null) {
+      return Future.failedFuture(ContainerFailure.badRequest("a launch request needs a body"));
+    }
+    FunctionLaunchSpec spec = FunctionLaunchSpec.fromJson(body);
+    launching++;
+    return blocking(() -> {
+      if (running.getAsInt() + launching > options.maxContainers()) {
+        throw new ContainerFailure(FailureCodes.AT_CAPACITY, "instance " + options.instanceId() + " is at capacity");
+      }
+      return docker.start(spec, isolation.awaitReady());
+    }).onComplete(ar -> launching--)
+      .compose(id -> blocking(() -> docker.hostPort(id))
+        .compose(port -> port == 0
+          ? Future.failedFuture(new ContainerFailure(FailureCodes.DOCKER_ERROR, "Docker did not publish the runtime's port"))
+          : awaitReady(port, System.currentTimeMillis() + options.readyTimeoutMillis()))
+        .map(port -> new ContainerInfo(id, spec.owner(), spec.function(), options.instanceId(), options.advertiseAddress(), port, "",
+          true, System.currentTimeMillis(), "").toJson())
+        .recover(failure -> blocking(() -> {
+          docker.remove(id);
+          return null;
+        }).transform(ignored -> Future.failedFuture(failure))));
+  }
+
+  /**
+   * Removes this instance's function containers left by an earlier run: the pools that used them
+   * went with it, and a new run starts its own. Blocking.
+   */
+  int removeLeftovers(DockerContainers containers) {
+    java.util.List<String> ids = containers.listIds(java.util.Map.of(LaunchPlan.LABEL_MANAGED, "true",
+      LaunchPlan.LABEL_INSTANCE, options.instanceId(), DockerFunctions.LABEL_KIND, DockerFunctions.KIND_FUNCTION));
+    ids.forEach(docker::remove);
+    return ids.size();
+  }
+
+  Future<JsonObject> snapshot(JsonObject body) {
+    String user = body == null ? null : body.getString("user");
+    String path = body == null ? null : body.getString("path");
+    return blocking(() -> new JsonObject().put("version", docker.snapshot(user, path)));
+  }
+
+  private Future<Integer> awaitReady(int port, long deadline) {
+    return probe.status(probeHost, port, "/ready", "", 1_000).recover(e -> Future.succeededFuture(0)).compose(status -> {
+      if (status == 200) {
+        return Future.succeededFuture(port);
+      }
+      // The runtime says its snapshot failed to load: waiting longer changes nothing.
+      if (status == 500) {
+        return Future.failedFuture(new ContainerFailure(FailureCodes.NOT_READY,
+          "the function failed to load (its main.py raised); the container's log tells why"));
+      }
+      if (System.currentTimeMillis() >= deadline) {
+        return Future.failedFuture(new ContainerFailure(FailureCodes.NOT_READY, "the function's runtime did not become ready within "
+          + options.readyTimeoutMillis() / 1000 + " s"));
+      }
+      return vertx.timer(Math.min(50, options.readyIntervalMillis())).compose(t -> awaitReady(port, deadline));
+    });
+  }
+
+  private <T> Future<T> blocking(Callable<T> call) {
+    return vertx.executeBlocking(call, false);
+  }
+}

@@ -1,0 +1,94 @@
+package io.wharf.functions;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.wharf.container.ContainerAddresses;
+import io.wharf.container.FunctionContainers;
+import io.wharf.functions.impl.ContainerBackends;
+import io.wharf.functions.impl.FunctionMetrics;
+import io.wharf.functions.impl.api.FunctionApi;
+import io.wharf.functions.impl.invoke.Dispatcher;
+import io.wharf.functions.impl.invoke.InvocationHandler;
+import io.wharf.functions.impl.invoke.RuntimeClient;
+import io.wharf.functions.impl.registry.HazelcastFunctionCache;
+import io.wharf.functions.impl.registry.JdbcFunctionStore;
+import io.wharf.functions.impl.registry.Registry;
+import io.wharf.functions.impl.scaling.Pools;
+import io.wharf.functions.impl.scaling.ScalingPolicy;
+import io.wharf.session.Scopes;
+import io.wharf.session.SessionManager;
+import io.wharf.session.SharedState;
+
+/**
+ * The functions role: the registry (durable store, with the cluster's cache in front), the hub's
+ * function API, the {@code /fn/} path, and this instance's pools of function containers, started by
+ * its own container manager. It runs with the router, where the session manager runs too.
+ */
+public final class Functions {
+
+  private final FunctionApi api;
+  private final InvocationHandler invocations;
+  private final Dispatcher dispatcher;
+  private final Pools pools;
+
+  private Functions(FunctionApi api, InvocationHandler invocations, Dispatcher dispatcher, Pools pools) {
+    this.api = api;
+    this.invocations = invocations;
+    this.dispatcher = dispatcher;
+    this.pools = pools;
+  }
+
+  /**
+   * @param sessions  the session manager: who may manage whose functions, and the durable store
+   * @param state     the cluster's shared state (its rate limits)
+   * @param hazelcast the cluster's member, for the registry's cache
+   */
+  public static Future<Functions> create(Vertx vertx, FunctionsOptions options, SessionManager sessions, SharedState state,
+                                         HazelcastInstance hazelcast, MeterRegistry registry) {
+    FunctionMetrics metrics = new FunctionMetrics(registry);
+    Registry functions = new Registry(new JdbcFunctionStore(sessions.database()), new HazelcastFunctionCache(vertx, hazelcast));
+    ContainerBackends backends = new ContainerBackends(FunctionContainers.client(vertx, options.instanceId(),
+      options.startTimeout().toMillis()));
+    Pools pools = new Pools(vertx, backends, new ScalingPolicy(options.scaleDownWindow(), options.idle(), options.queuePerFunction()),
+      metrics);
+    Dispatcher dispatcher = new Dispatcher(functions, pools, new RuntimeClient(vertx), metrics);
+    vertx.eventBus().<JsonObject>consumer(ContainerAddresses.functionEvents(), msg -> {
+      if (options.instanceId().equals(msg.body().getString("instance"))) {
+        pools.lost(msg.body().getString("owner"), msg.body().getString("function"), msg.body().getString("id"));
+      }
+    });
+    FunctionApi api = new FunctionApi(options, functions, backends, pools,
+      handler -> sessions.requireUserScope(Scopes.SERVERS, handler), System::currentTimeMillis);
+    return Future.succeededFuture(new Functions(api, new InvocationHandler(options, functions, dispatcher, state.rateLimits()),
+      dispatcher, pools));
+  }
+
+  /** Calls functions without a key: for the durable async calls. */
+  public FunctionInvoker invoker() {
+    return dispatcher;
+  }
+
+  /** Mounts the hub's function API ({@code /hub/api/users/{name}/functions...}); pass to {@code SessionManager.mountHub}. */
+  public void mountApi(Router router) {
+    api.mount(router);
+  }
+
+  /** Mounts {@code /fn/...}, the callers' path. */
+  public void mountInvocations(Router router) {
+    router.route(InvocationHandler.PREFIX + "*").handler(invocations);
+  }
+
+  /** Hands async calls ({@code ?async=1}, {@code /fn/calls/{id}}) to {@code handoff} after the key and body checks. */
+  public void handAsyncTo(AsyncHandoff handoff) {
+    invocations.handAsyncTo(handoff);
+  }
+
+  /** Drains every function container of this instance. */
+  public void close() {
+    pools.close();
+  }
+}

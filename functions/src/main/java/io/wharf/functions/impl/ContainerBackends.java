@@ -1,0 +1,42 @@
+package io.wharf.functions.impl;
+
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.ReplyException;
+import io.wharf.container.ContainerAddresses.FailureCodes;
+import io.wharf.container.FunctionContainers;
+import io.wharf.container.FunctionLaunchSpec;
+import io.wharf.functions.impl.registry.Snapshots;
+import io.wharf.functions.impl.scaling.Backend;
+import io.wharf.functions.impl.scaling.Backends;
+import io.wharf.functions.impl.scaling.PoolSpec;
+
+/** Function containers and snapshots from a container manager, over the event bus. */
+public final class ContainerBackends implements Backends, Snapshots {
+
+  private final FunctionContainers containers;
+
+  public ContainerBackends(FunctionContainers containers) {
+    this.containers = containers;
+  }
+
+  @Override
+  public Future<Backend> start(PoolSpec spec) {
+    return containers.launch(new FunctionLaunchSpec(spec.owner(), spec.function(), spec.version()))
+      .map(info -> new Backend(info.id(), info.host(), info.port(), spec.version()));
+  }
+
+  @Override
+  public Future<Void> stop(Backend backend) {
+    return containers.stop(backend.id());
+  }
+
+  @Override
+  public Future<String> snapshot(String user, String path) {
+    return containers.snapshot(user, path).recover(failure -> {
+      if (failure instanceof ReplyException reply && reply.failureCode() == FailureCodes.BAD_REQUEST) {
+        return Future.failedFuture(new SnapshotFailure(400, reply.getMessage()));
+      }
+      return Future.failedFuture(new SnapshotFailure(503, "the snapshot could not be taken: " + failure.getMessage()));
+    });
+  }
+}

@@ -1,0 +1,93 @@
+package io.wharf.functions.impl.invoke;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.wharf.functions.FunctionInvoker;
+import io.wharf.functions.Invocation;
+import io.wharf.functions.impl.FunctionMetrics;
+import io.wharf.functions.impl.registry.FunctionRecord;
+import io.wharf.functions.impl.registry.FunctionStore;
+import io.wharf.functions.impl.scaling.Pools;
+import io.wharf.functions.impl.scaling.Refusal;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * Runs a call: finds the function, takes a place on one of its containers (waiting in its queue,
+ * starting one from zero), calls the runtime there within what is left of the timeout, and gives
+ * the place back, recycling a container that ran over. Never fails: every problem is a result.
+ */
+public final class Dispatcher implements FunctionInvoker {
+
+  /** A Python identifier, which is also all a runtime's URL path needs. */
+  static final Pattern COMMAND = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+
+  private final FunctionStore registry;
+  private final Pools pools;
+  private final RuntimeClient runtime;
+  private final FunctionMetrics metrics;
+
+  public Dispatcher(FunctionStore registry, Pools pools, RuntimeClient runtime, FunctionMetrics metrics) {
+    this.registry = registry;
+    this.pools = pools;
+    this.runtime = runtime;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<Invocation.Result> invoke(String owner, String function, String command, JsonObject call, Duration timeout) {
+    return registry.find(owner, function)
+      .compose(fn -> fn == null
+          ? Future.succeededFuture(Problems.result(404, "no such function", "there is no function " + owner + "/" + function))
+          : invoke(fn, command, call, timeout),
+        failure -> Future.succeededFuture(Problems.result(503, "the function registry is unavailable", "try again")));
+  }
+
+  /** A call of a function already looked up (the router's path, which checked the key against it). */
+  public Future<Invocation.Result> invoke(FunctionRecord fn, String command, JsonObject call, Duration timeout) {
+    long start = System.nanoTime();
+    if (!COMMAND.matcher(command).matches()) {
+      return Future.succeededFuture(Problems.result(404, "no such command", "'" + command + "' is not a command name"));
+    }
+    long limit = Math.min(timeout.toMillis(), fn.timeoutSeconds() * 1000L);
+    long deadline = start + limit * 1_000_000L;
+    return pools.acquire(fn.poolSpec(), limit)
+      .compose(lease -> {
+        long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000L);
+        return runtime.invoke(lease.backend(), command, call.toBuffer(), left).map(outcome -> {
+          lease.release(outcome.broken());
+          return outcome;
+        });
+      })
+      .recover(failure -> Future.succeededFuture(refused(failure)))
+      .map(outcome -> {
+        metrics.invoked(fn.key(), outcome.outcome(), System.nanoTime() - start);
+        return outcome.result();
+      });
+  }
+
+  /** The runtime's {@code /describe} of the function's current version, from one of its containers (started if need be). */
+  public Future<JsonObject> describe(FunctionRecord fn, Duration timeout) {
+    return pools.acquire(fn.poolSpec(), timeout.toMillis())
+      .compose(lease -> runtime.describe(lease.backend()).andThen(ar -> lease.release(false)));
+  }
+
+  private static RuntimeClient.Outcome refused(Throwable failure) {
+    if (failure instanceof Refusal refusal) {
+      String title = switch (refusal.status()) {
+        case 504 -> "the function timed out";
+        case 404 -> "no such function";
+        default -> "the function is overloaded";
+      };
+      JsonObject body = Problems.body(refusal.status(), title, refusal.getMessage());
+      if (refusal.retryAfterSeconds() > 0) {
+        body.put("retry_after", refusal.retryAfterSeconds());
+      }
+      String outcome = refusal.status() == 504 ? "timeout" : refusal.status() == 404 ? "not_found" : "rejected";
+      return new RuntimeClient.Outcome(new Invocation.Result(refusal.status(), body.toBuffer()), outcome, false);
+    }
+    return new RuntimeClient.Outcome(Problems.result(502, "the function container failed", "the call could not be made"), "failed",
+      false);
+  }
+}

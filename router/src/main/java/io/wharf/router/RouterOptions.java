@@ -26,12 +26,20 @@ import static io.wharf.config.ConfigValues.requiredText;
  * @param accessLog           whether every request is logged on {@code wharf.access} ({@code router.access-log})
  * @param trustRequestId      whether a request's own {@code X-Request-Id} is kept (when valid), because a trusted
  *                            proxy in front sets it ({@code router.trust-request-id})
+ * @param backend             how the proxy treats notebook containers, beyond the connection limits
  */
 public record RouterOptions(
   String instanceId, Path dataDir, String host, int httpsPort, int httpPort, String publicOrigin,
   String tlsCert, String tlsKey, int eventLoops, int connectTimeoutMillis, int idleTimeoutSeconds,
   int maxConnectionsPerServer, long activityFlushMillis, Path staticDir, String cookieName, boolean accessLog,
-  boolean trustRequestId) {
+  boolean trustRequestId, Backend backend) {
+
+  /**
+   * @param maxWebSocketsPerServer WebSockets one server may have open at once, across event loops
+   *                               ({@code router.max-websockets-per-server}); 503 beyond
+   */
+  public record Backend(int maxWebSocketsPerServer) {
+  }
 
   /** @param config the whole configuration, as {@code WharfConfig} loads it */
   public static RouterOptions fromJson(JsonObject config) {
@@ -58,7 +66,9 @@ public record RouterOptions(
       Path.of(requiredText(config, "router.static-dir")).toAbsolutePath(),
       requiredText(config, "auth.cookie-name"),
       requiredBoolean(config, "router.access-log"),
-      requiredBoolean(config, "router.trust-request-id"));
+      requiredBoolean(config, "router.trust-request-id"),
+      new Backend(
+        requiredInt(config, "router.max-websockets-per-server", 1, 1_000_000)));
   }
 
   /** The HTTPS server instances to deploy: {@link #eventLoops()}, or twice the cores when that is 0. */

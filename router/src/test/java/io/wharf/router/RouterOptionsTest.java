@@ -38,6 +38,8 @@ class RouterOptionsTest {
     assertEquals(router.getInteger("idle-timeout-seconds"), options.idleTimeoutSeconds());
     assertEquals(router.getInteger("max-connections-per-server"), options.maxConnectionsPerServer());
     assertEquals(router.getLong("activity-flush-seconds") * 1000, options.activityFlushMillis());
+    assertEquals(router.getInteger("max-websockets-per-server"), options.backend().maxWebSocketsPerServer());
+    assertTrue(options.backend().maxWebSocketsPerServer() >= 1000, "far above the old cap of 128 per notebook");
     assertEquals(Path.of(router.getString("static-dir")).toAbsolutePath(), options.staticDir());
     assertEquals(defaults.getJsonObject("auth").getString("cookie-name"), options.cookieName());
     assertNull(options.publicOrigin(), "an empty public-url trusts each request's Host");

@@ -5,7 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
@@ -54,7 +54,7 @@ public final class RouterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+    HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions()
         .setConnectTimeout(options.connectTimeoutMillis())
         .setIdleTimeout(options.idleTimeoutSeconds())
         .setKeepAlive(true)
@@ -69,7 +69,8 @@ public final class RouterVerticle extends VerticleBase {
     CookieAuthenticator authenticator = new CookieAuthenticator(dependencies.cookies(), dependencies.revocations(), COOKIE_CACHE_SIZE);
     AccessLog accessLog = options.accessLog() ? new AccessLog(options.instanceId(), authenticator, options.cookieName()) : null;
     UserRequestHandler user = new UserRequestHandler(authenticator, options.cookieName(), dependencies.routes(),
-      new WebSocketTunnel(client, options.cookieName(), options.publicOrigin(), counter, accessLog), origin, proxy,
+      new WebSocketTunnel(client, options.cookieName(), options.publicOrigin(), counter, accessLog,
+        options.backend().maxWebSocketsPerServer(), options.connectTimeoutMillis()), origin, proxy,
       activity.local(vertx, options.activityFlushMillis()));
 
     Router hub = Router.router(vertx);

@@ -55,6 +55,8 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
   static final String INSTANCE = "test-instance";
   private static final long FLUSH_MILLIS = 20;
   private static final int TIMEOUT_SECONDS = 5;
+  /** The router's cap of WebSockets per server; its pool towards each container has 4 connections. */
+  static final int MAX_WEBSOCKETS = 250;
 
   /** A response as the client received it. */
   record Reply(HttpVersion version, int status, MultiMap headers, Buffer body) {
@@ -93,7 +95,7 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     // Built directly rather than from the configuration: activity is flushed every 20 ms, below
     // the configuration's one-second steps, so that tests need not wait.
     RouterOptions options = new RouterOptions(INSTANCE, dataDir, "127.0.0.1", port, 0, null, pem[0].toString(), pem[1].toString(),
-      1, 2000, 30, 4, FLUSH_MILLIS, dataDir, COOKIE, false, false);
+      1, 2000, 30, 4, FLUSH_MILLIS, dataDir, COOKIE, false, false, new RouterOptions.Backend(MAX_WEBSOCKETS));
     HttpServerOptions tls = TlsOptions.server(options).setHost(options.host()).setPort(options.httpsPort());
     // Read at each flush, so activity lands in the state of the test that is running.
     ActivitySink activity = batch -> state.shared().activitySink().recordActivity(batch);
@@ -107,7 +109,9 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
       .setDefaultHost("127.0.0.1").setDefaultPort(port));
     http2 = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
       .setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2).setDefaultHost("127.0.0.1").setDefaultPort(port));
-    webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
+    // Above the router's cap, so that tests can open that many at once (the default is 50).
+    webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
+      .setMaxConnections(2 * MAX_WEBSOCKETS));
   }
 
   @Override

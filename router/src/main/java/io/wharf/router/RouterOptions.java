@@ -37,8 +37,12 @@ public record RouterOptions(
   /**
    * @param maxWebSocketsPerServer WebSockets one server may have open at once, across event loops
    *                               ({@code router.max-websockets-per-server}); 503 beyond
+   * @param responseTimeoutSeconds how long a container may take to start answering a request
+   *                               ({@code router.backend-response-timeout-seconds}); 504 after
+   * @param passCors               whether the container's {@code Access-Control-*} response headers
+   *                               reach the client ({@code router.pass-cors})
    */
-  public record Backend(int maxWebSocketsPerServer) {
+  public record Backend(int maxWebSocketsPerServer, int responseTimeoutSeconds, boolean passCors) {
   }
 
   /** @param config the whole configuration, as {@code WharfConfig} loads it */
@@ -68,7 +72,9 @@ public record RouterOptions(
       requiredBoolean(config, "router.access-log"),
       requiredBoolean(config, "router.trust-request-id"),
       new Backend(
-        requiredInt(config, "router.max-websockets-per-server", 1, 1_000_000)));
+        requiredInt(config, "router.max-websockets-per-server", 1, 1_000_000),
+        requiredInt(config, "router.backend-response-timeout-seconds", 1, 86_400),
+        requiredBoolean(config, "router.pass-cors")));
   }
 
   /** The HTTPS server instances to deploy: {@link #eventLoops()}, or twice the cores when that is 0. */

@@ -40,6 +40,8 @@ class RouterOptionsTest {
     assertEquals(router.getLong("activity-flush-seconds") * 1000, options.activityFlushMillis());
     assertEquals(router.getInteger("max-websockets-per-server"), options.backend().maxWebSocketsPerServer());
     assertTrue(options.backend().maxWebSocketsPerServer() >= 1000, "far above the old cap of 128 per notebook");
+    assertEquals(router.getInteger("backend-response-timeout-seconds"), options.backend().responseTimeoutSeconds());
+    assertEquals(false, options.backend().passCors(), "the container's CORS grants are dropped unless configured");
     assertEquals(Path.of(router.getString("static-dir")).toAbsolutePath(), options.staticDir());
     assertEquals(defaults.getJsonObject("auth").getString("cookie-name"), options.cookieName());
     assertNull(options.publicOrigin(), "an empty public-url trusts each request's Host");

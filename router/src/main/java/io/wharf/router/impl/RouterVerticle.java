@@ -13,8 +13,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.httpproxy.HttpProxy;
-import io.vertx.httpproxy.ProxyOptions;
 import io.wharf.router.RouterDependencies;
 import io.wharf.router.RouterOptions;
 import io.wharf.router.RouterRole;
@@ -62,15 +60,13 @@ public final class RouterVerticle extends VerticleBase {
         .setDecompressionSupported(false)
         .setMetricsName(RouterRole.PROXY_CLIENT_METRICS_NAME),
       new PoolOptions().setHttp1MaxSize(options.maxConnectionsPerServer()));
-    BackendOrigin origin = new BackendOrigin(options.cookieName(), dependencies.routes());
-    HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client)
-      .origin(origin)
-      .addInterceptor(new ResponseHeadersInterceptor());
+    NotebookProxy proxy = new NotebookProxy(vertx, client, options.cookieName(),
+      options.backend().responseTimeoutSeconds() * 1000L, options.backend().passCors());
     CookieAuthenticator authenticator = new CookieAuthenticator(dependencies.cookies(), dependencies.revocations(), COOKIE_CACHE_SIZE);
     AccessLog accessLog = options.accessLog() ? new AccessLog(options.instanceId(), authenticator, options.cookieName()) : null;
     UserRequestHandler user = new UserRequestHandler(authenticator, options.cookieName(), dependencies.routes(),
       new WebSocketTunnel(client, options.cookieName(), options.publicOrigin(), counter, accessLog,
-        options.backend().maxWebSocketsPerServer(), options.connectTimeoutMillis()), origin, proxy,
+        options.backend().maxWebSocketsPerServer(), options.connectTimeoutMillis()), proxy,
       activity.local(vertx, options.activityFlushMillis()));
 
     Router hub = Router.router(vertx);

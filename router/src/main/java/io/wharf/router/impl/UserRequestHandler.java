@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.httpproxy.HttpProxy;
 import io.wharf.session.RouteTable;
 import io.wharf.session.ServerRecord;
 
@@ -31,18 +30,16 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
   private final String cookieName;
   private final RouteTable store;
   private final WebSocketTunnel tunnel;
-  private final BackendOrigin origin;
-  private final HttpProxy proxy;
+  private final NotebookProxy proxy;
   private final ActivityRecorder.Local activity;
 
   UserRequestHandler(CookieAuthenticator authenticator, String cookieName, RouteTable store,
-                     WebSocketTunnel tunnel, BackendOrigin origin, HttpProxy proxy, ActivityRecorder.Local activity) {
+                     WebSocketTunnel tunnel, NotebookProxy proxy, ActivityRecorder.Local activity) {
     this.activity = activity;
     this.authenticator = authenticator;
     this.cookieName = cookieName;
     this.store = store;
     this.tunnel = tunnel;
-    this.origin = origin;
     this.proxy = proxy;
   }
 
@@ -108,8 +105,7 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
       tunnel.open(request, session, () -> activity.touch(key));
     } else {
       activity.touch(session.key());
-      origin.handOff(session);
-      proxy.handle(request);
+      proxy.handle(request, session);
     }
   }
 }

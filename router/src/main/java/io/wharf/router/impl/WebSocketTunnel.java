@@ -74,8 +74,8 @@ final class WebSocketTunnel {
       Responses.json(request, 503, "too many WebSockets to this server");
       return;
     }
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
-    BackendOrigin.prepare(headers, route.token(), cookieName);
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    ProxyHeaders.copyRequest(request.headers(), headers, route.token(), cookieName);
     headers.set(HttpHeaders.CONNECTION, "Upgrade").set(HttpHeaders.UPGRADE, "websocket");
     if (host != null) {
       headers.set(HttpHeaders.HOST, host);

@@ -57,6 +57,8 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
   private static final int TIMEOUT_SECONDS = 5;
   /** The router's cap of WebSockets per server; its pool towards each container has 4 connections. */
   static final int MAX_WEBSOCKETS = 250;
+  /** How long the router waits for a container to start answering. */
+  static final int RESPONSE_TIMEOUT_SECONDS = 2;
 
   /** A response as the client received it. */
   record Reply(HttpVersion version, int status, MultiMap headers, Buffer body) {
@@ -95,7 +97,7 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     // Built directly rather than from the configuration: activity is flushed every 20 ms, below
     // the configuration's one-second steps, so that tests need not wait.
     RouterOptions options = new RouterOptions(INSTANCE, dataDir, "127.0.0.1", port, 0, null, pem[0].toString(), pem[1].toString(),
-      1, 2000, 30, 4, FLUSH_MILLIS, dataDir, COOKIE, false, false, new RouterOptions.Backend(MAX_WEBSOCKETS));
+      1, 2000, 30, 4, FLUSH_MILLIS, dataDir, COOKIE, false, false, new RouterOptions.Backend(MAX_WEBSOCKETS, RESPONSE_TIMEOUT_SECONDS, false));
     HttpServerOptions tls = TlsOptions.server(options).setHost(options.host()).setPort(options.httpsPort());
     // Read at each flush, so activity lands in the state of the test that is running.
     ActivitySink activity = batch -> state.shared().activitySink().recordActivity(batch);
@@ -249,6 +251,22 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     // request timed out waiting for it.
     return await(client.request(options).compose(request -> (body == null ? request.send() : request.send(body))
       .compose(response -> response.body().map(received -> new Reply(response.version(), response.statusCode(), response.headers(), received)))));
+  }
+
+  /** A POST whose body goes out chunked, in {@code chunks}, with no Content-Length; {@code headers} are name, value pairs. */
+  Reply postChunked(String uri, List<String> chunks, String... headers) throws Exception {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(uri);
+    for (int i = 0; i < headers.length; i += 2) {
+      options.addHeader(headers[i], headers[i + 1]);
+    }
+    return await(client.request(options).compose(request -> {
+      request.setChunked(true);
+      for (String chunk : chunks) {
+        request.write(chunk);
+      }
+      return request.end().compose(v -> request.response())
+        .compose(response -> response.body().map(received -> new Reply(response.version(), response.statusCode(), response.headers(), received)));
+    }));
   }
 
   Reply get(String uri, String... headers) throws Exception {

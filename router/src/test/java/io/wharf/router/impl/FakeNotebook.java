@@ -31,6 +31,7 @@ final class FakeNotebook {
   private final String name;
   private final String token = Secrets.randomHex(16);
   private final BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
+  private final BlockingQueue<String> abandoned = new LinkedBlockingQueue<>();
   private int port;
 
   private FakeNotebook(String name) {
@@ -53,7 +54,8 @@ final class FakeNotebook {
     request.body().onSuccess(body -> {
       seen.add(new Seen(request.method(), request.uri(), copy(request.headers()), body));
       if (request.path().endsWith("/slow")) {
-        // Never answers, as a container stuck in a long computation.
+        // Never answers, as a container stuck in a long computation; notes when the router gives up.
+        request.response().closeHandler(v -> abandoned.add(request.uri()));
         return;
       }
       if (request.path().endsWith("/stream")) {
@@ -115,6 +117,11 @@ final class FakeNotebook {
     return request;
   }
 
+  /** The URI of the next {@code .../slow} request whose connection the router closed; null after {@code millis}. */
+  String nextAbandoned(long millis) throws InterruptedException {
+    return abandoned.poll(millis, TimeUnit.MILLISECONDS);
+  }
+
   /** Whether no request has reached the container since the last {@link #clear()}. */
   boolean untouched() {
     return seen.isEmpty();
@@ -122,5 +129,6 @@ final class FakeNotebook {
 
   void clear() {
     seen.clear();
+    abandoned.clear();
   }
 }

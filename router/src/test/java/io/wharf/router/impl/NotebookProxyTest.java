@@ -1,5 +1,6 @@
 package io.wharf.router.impl;
 
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.wharf.router.impl.FakeNotebook.Seen;
@@ -113,6 +114,18 @@ class NotebookProxyTest {
     assertPage(page, 504, "504 Gateway Timeout");
     // The connection to the router is still good.
     assertEquals(200, router.get("/user/alice/api/status", "Cookie", router.cookie("alice")).status());
+  }
+
+  @Test
+  void aClientThatGoesAwayWhileTheContainerThinksEndsTheContainersRequest() throws Exception {
+    aliceRuns();
+    HttpConnection connection = router.sendOnOwnConnection("/user/alice/api/slow", "Cookie", router.cookie("alice"));
+    assertEquals("/user/alice/api/slow", router.notebook().next().uri());
+    long closed = System.currentTimeMillis();
+    RouterExtension.await(connection.close());
+    String abandoned = router.notebook().nextAbandoned(RouterExtension.RESPONSE_TIMEOUT_SECONDS * 1000L / 2);
+    assertEquals("/user/alice/api/slow", abandoned, "the container's request ended with the client's, not at the timeout, after "
+      + (System.currentTimeMillis() - closed) + " ms");
   }
 
   @Test

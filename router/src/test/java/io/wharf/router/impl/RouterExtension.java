@@ -6,6 +6,9 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
@@ -85,6 +88,7 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
   private HttpClient client;
   private HttpClient http2;
   private WebSocketClient webSockets;
+  private final List<HttpClientAgent> ownClients = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
@@ -267,6 +271,20 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
       return request.end().compose(v -> request.response())
         .compose(response -> response.body().map(received -> new Reply(response.version(), response.statusCode(), response.headers(), received)));
     }));
+  }
+
+  /** Sends a GET on a connection of its own, without waiting for the answer, and returns that connection. */
+  HttpConnection sendOnOwnConnection(String uri, String... headers) throws Exception {
+    HttpClientAgent own = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
+      .setDefaultHost("127.0.0.1").setDefaultPort(port));
+    ownClients.add(own);
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI(uri);
+    for (int i = 0; i < headers.length; i += 2) {
+      options.addHeader(headers[i], headers[i + 1]);
+    }
+    HttpClientRequest request = await(own.request(options));
+    request.end();
+    return request.connection();
   }
 
   Reply get(String uri, String... headers) throws Exception {

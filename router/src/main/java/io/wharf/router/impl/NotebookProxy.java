@@ -39,6 +39,12 @@ final class NotebookProxy {
   private final String cookieName;
   private final long responseTimeoutMillis;
   private final boolean passCors;
+  // Exchanges waiting for the container's response headers, oldest first. The timeout is the
+  // same for all, so appending keeps them in deadline order, and one periodic sweep per event
+  // loop expires them: no timer per request. A timeout fires up to one sweep interval late.
+  private Exchange oldest;
+  private Exchange newest;
+  private long sweeper = -1;
 
   /**
    * @param client                the pooled client towards containers
@@ -55,7 +61,52 @@ final class NotebookProxy {
 
   /** Proxies {@code request} to the container of {@code route}. Call on the request's event loop. */
   void handle(HttpServerRequest request, ServerRecord route) {
+    if (sweeper == -1) {
+      // Started from the first request, so that it runs on the event loop the requests run on.
+      long interval = Math.max(50, Math.min(1000, responseTimeoutMillis / 10));
+      sweeper = vertx.setPeriodic(interval, id -> sweep());
+    }
     new Exchange(request, route).start();
+  }
+
+  private void awaitAnswer(Exchange exchange) {
+    exchange.deadline = System.nanoTime() + responseTimeoutMillis * 1_000_000L;
+    exchange.older = newest;
+    if (newest == null) {
+      oldest = exchange;
+    } else {
+      newest.newer = exchange;
+    }
+    newest = exchange;
+    exchange.waiting = true;
+  }
+
+  private void answered(Exchange exchange) {
+    if (!exchange.waiting) {
+      return;
+    }
+    exchange.waiting = false;
+    if (exchange.older == null) {
+      oldest = exchange.newer;
+    } else {
+      exchange.older.newer = exchange.newer;
+    }
+    if (exchange.newer == null) {
+      newest = exchange.older;
+    } else {
+      exchange.newer.older = exchange.older;
+    }
+    exchange.older = null;
+    exchange.newer = null;
+  }
+
+  private void sweep() {
+    long now = System.nanoTime();
+    while (oldest != null && oldest.deadline - now <= 0) {
+      Exchange late = oldest;
+      answered(late);
+      late.timedOut();
+    }
   }
 
   /** One request and its response; all of it runs on the request's event loop. */
@@ -64,7 +115,10 @@ final class NotebookProxy {
     private final HttpServerResponse response;
     private final ServerRecord route;
     private HttpClientRequest backend;
-    private long timer = -1;
+    private Exchange older;
+    private Exchange newer;
+    private long deadline;
+    private boolean waiting;
     private boolean timedOut;
     /** The response has started (the container's headers were sent on) or an error was answered. */
     private boolean answered;
@@ -84,7 +138,7 @@ final class NotebookProxy {
       if (request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
         response.writeContinue();
       }
-      timer = vertx.setTimer(responseTimeoutMillis, id -> timedOut());
+      awaitAnswer(this);
       client.request(new RequestOptions()
           .setMethod(request.method())
           .setHost(route.host())
@@ -127,15 +181,16 @@ final class NotebookProxy {
     }
 
     private void requestEnded() {
-      if (hadBody && timer != -1 && vertx.cancelTimer(timer)) {
+      if (hadBody && waiting) {
         // A long upload is not the container's delay: its time to answer starts again here.
-        timer = vertx.setTimer(responseTimeoutMillis, id -> timedOut());
+        answered(this);
+        awaitAnswer(this);
       }
       backend.end();
     }
 
     private void responded(AsyncResult<HttpClientResponse> ar) {
-      cancelTimer();
+      stopClock();
       if (ar.failed()) {
         fail(ar.cause());
         return;
@@ -177,7 +232,6 @@ final class NotebookProxy {
     }
 
     private void timedOut() {
-      timer = -1;
       timedOut = true;
       if (backend != null) {
         // Fails the response, which answers 504 below.
@@ -187,11 +241,9 @@ final class NotebookProxy {
       }
     }
 
-    private void cancelTimer() {
-      if (timer != -1) {
-        vertx.cancelTimer(timer);
-        timer = -1;
-      }
+    /** The container answered, failed, or the client went away: no more waiting for its headers. */
+    private void stopClock() {
+      answered(this);
     }
 
     private void clientGone() {
@@ -199,7 +251,7 @@ final class NotebookProxy {
         return;
       }
       clientGone = true;
-      cancelTimer();
+      stopClock();
       if (backend != null && !response.ended()) {
         backend.reset();
       }
@@ -207,7 +259,7 @@ final class NotebookProxy {
 
     /** The container could not be reached, failed before answering, or took too long: 502 or 504. */
     private void fail(Throwable cause) {
-      cancelTimer();
+      stopClock();
       if (answered || clientGone) {
         return;
       }

@@ -124,6 +124,12 @@ final class NotebookProxy {
     private boolean answered;
     private boolean clientGone;
     private boolean hadBody;
+    private HttpClientResponse backendAnswer;
+    /** The container's answer has a length, or the client speaks HTTP/1.0: no chunked encoding. */
+    private boolean sized;
+    /** A chunk of the answer not yet written, and whether a write of it is queued on the event loop. */
+    private Buffer held;
+    private boolean flushQueued;
 
     Exchange(HttpServerRequest request, ServerRecord route) {
       this.request = request;
@@ -201,22 +207,11 @@ final class NotebookProxy {
         return;
       }
       answered = true;
+      backendAnswer = answer;
       response.setStatusCode(answer.statusCode());
       ProxyHeaders.copyResponse(answer.headers(), response.headers(), passCors);
-      boolean sized = response.headers().contains(HttpHeaders.CONTENT_LENGTH) || request.version() == HttpVersion.HTTP_1_0;
-      answer.handler(chunk -> {
-        if (clientGone) {
-          return;
-        }
-        if (!sized && !response.isChunked()) {
-          response.setChunked(true);
-        }
-        response.write(chunk);
-        if (response.writeQueueFull()) {
-          answer.pause();
-          response.drainHandler(v -> answer.resume());
-        }
-      });
+      sized = response.headers().contains(HttpHeaders.CONTENT_LENGTH) || request.version() == HttpVersion.HTTP_1_0;
+      answer.handler(this::responseChunk);
       answer.exceptionHandler(err -> {
         log.atDebug().addKeyValue(RequestIds.LOG_KEY, request.getHeader(RequestIds.HEADER))
           .log("response of {} broke off: {}", route.key(), err.getMessage());
@@ -226,9 +221,53 @@ final class NotebookProxy {
       });
       answer.endHandler(v -> {
         if (!clientGone) {
-          response.end();
+          Buffer last = held;
+          held = null;
+          if (last == null) {
+            response.end();
+          } else {
+            response.end(last);
+          }
         }
       });
+    }
+
+    /**
+     * Holds each chunk of the container's answer until the event loop has handled what it read:
+     * when the end comes in the same read, as it does for most answers, the head, the body and
+     * the end go out in one write (one TLS record, one system call, one HTTP/2 frame) instead of
+     * two. A chunk with no end behind it is written once the loop has finished its reads.
+     */
+    private void responseChunk(Buffer chunk) {
+      if (clientGone) {
+        return;
+      }
+      if (held != null) {
+        writeHeld();
+      }
+      held = chunk;
+      if (!flushQueued) {
+        flushQueued = true;
+        vertx.getOrCreateContext().runOnContext(v -> {
+          flushQueued = false;
+          if (held != null && !clientGone) {
+            writeHeld();
+          }
+        });
+      }
+    }
+
+    private void writeHeld() {
+      Buffer chunk = held;
+      held = null;
+      if (!sized && !response.isChunked()) {
+        response.setChunked(true);
+      }
+      response.write(chunk);
+      if (response.writeQueueFull()) {
+        backendAnswer.pause();
+        response.drainHandler(v -> backendAnswer.resume());
+      }
     }
 
     private void timedOut() {

@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
-"""Summarises a JFR recording's CPU samples on the router's event loops.
+"""Summarises a profile of the router: where its event loops' CPU samples were.
 
-Usage: bench/jfr-top.py RECORDING.jfr [TOP]
-Prints the methods where the event loops' samples were (self), the methods on the stack
-(inclusive), and the share by area (TLS, HTTP codec, Vert.x, Wharf, ...), in percent of samples.
-Record with JAVA_OPTS='-XX:StartFlightRecording=filename=F.jfr,settings=profile,dumponexit=true'.
+Usage: bench/profile-top.py PROFILE [TOP]
+PROFILE is an async-profiler collapsed-stack file (*.collapsed; native frames, TLS and system
+calls included, which JFR does not sample), or a JFR recording (*.jfr; Java frames only).
+Prints the share by area (TLS, HTTP codecs, Netty, Vert.x, Wharf, kernel), the top methods where
+samples were (self), and the Wharf and Vert.x HTTP methods on the stack (inclusive).
+Record with JAVA_OPTS='-agentpath:/path/libasyncProfiler.so=start,event=itimer,collapsed,file=F.collapsed'
+(tools.profiler:async-profiler on Maven Central ships the library) or
+JAVA_OPTS='-XX:StartFlightRecording=filename=F.jfr,settings=profile,dumponexit=true'.
 """
 import collections
 import json
@@ -12,7 +16,9 @@ import subprocess
 import sys
 
 AREAS = [
-    ("TLS (OpenSSL engine, SslHandler)", ("io.netty.handler.ssl", "io.netty.internal.tcnative")),
+    ("TLS (OpenSSL engine, SslHandler, BoringSSL)", ("io.netty.handler.ssl", "io.netty.internal.tcnative", "SSL_", "ssl_",
+                                                     "EVP_", "aes_", "gcm_", "CRYPTO_", "bssl::", "libnetty_tcnative")),
+    ("kernel (syscalls, TCP)", ("[k]", "entry_SYSCALL", "do_syscall", "__x64_sys", "tcp_", "sock_", "epoll_")),
     ("HTTP/2 codec", ("io.netty.handler.codec.http2",)),
     ("HTTP/1 codec", ("io.netty.handler.codec.http", "io.netty.handler.codec")),
     ("Netty transport and buffers", ("io.netty",)),
@@ -25,7 +31,7 @@ AREAS = [
 def area(frames):
     # The innermost frame outside the JDK decides (a HashMap lookup counts for its caller).
     for method in frames:
-        if method.startswith(("java.", "jdk.", "sun.")):
+        if method.startswith(("java.", "jdk.", "sun.", "[unknown", "__", "Interpreter", "Unsafe_", "JVM_", "Java_java")):
             continue
         for name, prefixes in AREAS:
             if method.startswith(prefixes):
@@ -34,29 +40,42 @@ def area(frames):
     return "JDK"
 
 
+def samples(path):
+    """(thread, frames innermost first, count) for each stack on an event loop."""
+    if path.endswith(".collapsed") or path.endswith(".txt"):
+        with open(path) as f:
+            for line in f:
+                stack, _, count = line.rstrip("\n").rpartition(" ")
+                frames = [fr.replace("/", ".") for fr in stack.split(";")]
+                # With threads=true the first frame is the thread; without, every sample counts.
+                thread = frames[0] if frames and frames[0].startswith("[") else "eventloop"
+                yield thread, list(reversed(frames)), int(count)
+        return
+    out = subprocess.run(["jfr", "print", "--json", "--events", "jdk.ExecutionSample", "--stack-depth", "96", path],
+                         check=True, capture_output=True, text=True).stdout
+    for event in json.loads(out)["recording"]["events"]:
+        values = event["values"]
+        thread = (values.get("sampledThread") or {}).get("javaName") or ""
+        frames = [(f["method"]["type"]["name"] + "." + f["method"]["name"]).replace("/", ".")
+                  for f in (values.get("stackTrace") or {}).get("frames", [])]
+        yield thread, frames, 1
+
+
 def main():
     path = sys.argv[1]
     top = int(sys.argv[2]) if len(sys.argv) > 2 else 25
-    out = subprocess.run(["jfr", "print", "--json", "--events", "jdk.ExecutionSample", "--stack-depth", "96", path],
-                         check=True, capture_output=True, text=True).stdout
-    events = json.loads(out)["recording"]["events"]
     self_counts = collections.Counter()
     incl_counts = collections.Counter()
     areas = collections.Counter()
     total = 0
-    for event in events:
-        values = event["values"]
-        thread = (values.get("sampledThread") or {}).get("javaName") or ""
-        if "eventloop" not in thread:
+    for thread, frames, count in samples(path):
+        if "eventloop" not in thread or not frames:
             continue
-        frames = [f["method"]["type"]["name"] + "." + f["method"]["name"] for f in (values.get("stackTrace") or {}).get("frames", [])]
-        if not frames:
-            continue
-        total += 1
-        self_counts[frames[0]] += 1
+        total += count
+        self_counts[frames[0]] += count
         for method in set(frames):
-            incl_counts[method] += 1
-        areas[area(frames)] += 1
+            incl_counts[method] += count
+        areas[area(frames)] += count
     print(f"{total} samples on event loops")
     print("\nby area (the innermost frame's library):")
     for name, n in areas.most_common():

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.Router;
@@ -99,7 +100,9 @@ public final class RouterVerticle extends VerticleBase {
         hub.handle(request);
       }
     };
-    return vertx.createHttpServer(serverOptions).requestHandler(dispatch).listen();
+    HttpServer server = vertx.createHttpServer(serverOptions).requestHandler(dispatch);
+    server.connectionHandler(FlushBatching::install);
+    return server.listen();
   }
 
   /** In place of the web router's own log line for an unhandled failure, one that names the request. */

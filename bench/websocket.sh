@@ -6,6 +6,8 @@
 #   stream   - one connection keeping DEPTH (4) messages of STREAM_SIZE (1 MiB) in flight: MB/s
 # directly (ws://, the published 127.0.0.1 port) and through the router (wss://, with the
 # session cookie), and prints router/direct ratios and the router's CPU time per message.
+# Then IDLE (5000; 0 to skip) WebSockets are opened through the router and held for IDLE_HOLD
+# (10) seconds: the router's RSS and open descriptors before, with them open, and after.
 # Env: DURATION (15, seconds), WARMUP (30, seconds, the router's), WHARF_JAR, JAVA_OPTS.
 # Sends traffic only to 127.0.0.1. Leaves no container, process or temp dir behind.
 set -euo pipefail
@@ -19,6 +21,10 @@ SIZE=${SIZE:-64}
 STREAM_SIZE=${STREAM_SIZE:-1048576}
 DEPTH=${DEPTH:-4}
 JAVA_OPTS=${JAVA_OPTS:--XX:+UseParallelGC}
+IDLE=${IDLE:-5000}
+IDLE_HOLD=${IDLE_HOLD:-10}
+# Each idle WebSocket holds two descriptors in the router; the cap per server must let them in.
+export WHARF_ROUTER_MAX_WEBSOCKETS_PER_SERVER=$(( IDLE > 1000 ? IDLE + 100 : 1000 ))
 WHARF_JAR=${WHARF_JAR:-$repo/server/target/wharf.jar}
 image=${BENCH_ECHO_IMAGE:-wharf/bench-echo:latest}
 instance=bench-ws-$$
@@ -90,3 +96,25 @@ echo "router/direct, $st: MB/s $(ratio "$(field "router,$st" mb_per_s)" "$(field
 echo "router CPU: $(awk -v t="${cpu[router,$pp]}" -v hz="$hz" -v n="$(field "router,$pp" messages)" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }') us per round trip;" \
   "$(awk -v t="${cpu[router,$st]}" -v hz="$hz" -v n="$(field "router,$st" messages)" 'BEGIN { printf "%.2f", t * 1000 / hz / n }') ms per MiB echoed (both ways)"
 echo "router CPU while direct ran (idle cost): ${cpu[direct,$pp]} and ${cpu[direct,$st]} ticks"
+
+if [ "$IDLE" -gt 0 ]; then
+  rss() { awk '/^VmRSS/ { print $2 }' "/proc/$wharf_pid/status"; }
+  fds() { ls "/proc/$wharf_pid/fd" | wc -l; }
+  rss0=$(rss) fd0=$(fds)
+  say "idle: opening $IDLE WebSockets through the router, holding them ${IDLE_HOLD}s"
+  node "$here/ws/load.js" "$router" "$IDLE_HOLD" "idle:$IDLE" "$cookie" "$base" >"$work/idle.out" 2>&1 &
+  idle_pid=$!
+  for _ in $(seq 1 600); do
+    grep -q '"open"' "$work/idle.out" && break
+    kill -0 "$idle_pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  grep -q '"open"' "$work/idle.out" || { cat "$work/idle.out" >&2; die "the idle WebSockets did not all open"; }
+  sleep 2
+  rss1=$(rss) fd1=$(fds)
+  wait "$idle_pid" || true
+  sleep 5
+  rss2=$(rss) fd2=$(fds)
+  echo "idle: $IDLE WebSockets through the router: RSS $((rss0 / 1024)) MiB before, $((rss1 / 1024)) MiB open" \
+    "($(( (rss1 - rss0) / IDLE )) KiB each), $((rss2 / 1024)) MiB 5 s after they closed; descriptors $fd0, $fd1, $fd2"
+fi

@@ -1,6 +1,8 @@
 // WebSocket load with no dependencies: node load.js URL SECONDS MODE [COOKIE] [ORIGIN]
 //   MODE pingpong:N:SIZE - N connections, each sending a SIZE-byte message and waiting for its echo
 //   MODE stream:SIZE:DEPTH - one connection keeping DEPTH SIZE-byte messages in flight
+//   MODE idle:N - opens N connections (50 at a time), prints {"open": N} once all are open, holds
+//                 them for SECONDS, then closes them all and prints {"closed": N}
 // Prints one JSON line: messages/s (round trips), MB/s echoed, p50/p99 round-trip ms.
 // Frames are masked with a zero key (the client must mask; a zero key keeps the client cheap).
 'use strict';
@@ -40,16 +42,18 @@ function open(onOpen) {
     const end = head.indexOf('\r\n\r\n');
     if (end < 0) return;
     if (!head.startsWith('HTTP/1.1 101')) {
-      console.error('upgrade refused: ' + head.split('\r\n')[0]);
+      console.error('upgrade refused: ' + head.split('\r\n')[0] + ' (' + opened + ' open)');
       process.exit(1);
     }
     socket.removeListener('data', onData);
+    opened++;
     onOpen(socket, Buffer.from(head.substring(end + 4), 'latin1'));
   };
   socket.on('data', onData);
-  socket.on('error', (e) => { console.error('socket error: ' + e.message); process.exit(1); });
+  socket.on('error', (e) => { console.error('socket error: ' + e.message + ' (' + opened + ' open)'); process.exit(1); });
 }
 
+let opened = 0;
 const latencies = [];
 let messages = 0;
 let bytes = 0;
@@ -90,12 +94,36 @@ function stream(size, depth) {
 }
 
 const [kind, a, b] = mode.split(':');
-if (kind === 'pingpong') {
+if (kind === 'idle') {
+  idle(Number(a));
+} else if (kind === 'pingpong') {
   for (let i = 0; i < Number(a); i++) pingpong(Number(b));
 } else {
   stream(Number(a), Number(b));
 }
-setTimeout(() => {
+function idle(n) {
+  const sockets = [];
+  let started = 0;
+  const next = () => {
+    if (started === n) return;
+    started++;
+    open((socket) => {
+      sockets.push(socket);
+      if (sockets.length === n) {
+        console.log(JSON.stringify({ open: n }));
+        setTimeout(() => {
+          for (const s of sockets) s.destroy();
+          console.log(JSON.stringify({ closed: n }));
+          setTimeout(() => process.exit(0), 1000);
+        }, Number(seconds) * 1000);
+      }
+      next();
+    });
+  };
+  for (let i = 0; i < 50; i++) next();
+}
+
+if (kind !== 'idle') setTimeout(() => {
   measuring = false;
   const secs = Number(process.hrtime.bigint() - started) / 1e9;
   latencies.sort((x, y) => x - y);

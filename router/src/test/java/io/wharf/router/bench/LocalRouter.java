@@ -49,7 +49,7 @@ public final class LocalRouter {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
     System.err.println("native transport: " + vertx.isNativeTransportEnabled());
     RouterOptions options = new RouterOptions("local", data, "127.0.0.1", port, 0, null, args[3], args[4], loops, 5000, 600, 32, 5000,
-      data, "wharf-session", false, false, new RouterOptions.Backend(1000, 120, false));
+      data, "wharf-session", false, false, new RouterOptions.Backend(100_000, 120, false));
     HttpServerOptions tls = TlsOptions.server(options).setHost("127.0.0.1").setPort(port);
     RouterDependencies dependencies = new RouterDependencies(state.shared().routes(), state.shared().activitySink(), cookies,
       key -> state.revocationMap().get(key), hub -> { }, ctx -> ctx.response().end("ok"), null);

@@ -6,7 +6,7 @@
 #   stream   - one connection keeping DEPTH (4) messages of STREAM_SIZE (1 MiB) in flight: MB/s
 # directly (ws://, the published 127.0.0.1 port) and through the router (wss://, with the
 # session cookie), and prints router/direct ratios and the router's CPU time per message.
-# Then IDLE (5000; 0 to skip) WebSockets are opened through the router and held for IDLE_HOLD
+# Then IDLE (2000; 0 to skip) WebSockets are opened through the router and held for IDLE_HOLD
 # (10) seconds: the router's RSS and open descriptors before, with them open, and after.
 # Env: DURATION (15, seconds), WARMUP (30, seconds, the router's), WHARF_JAR, JAVA_OPTS.
 # Sends traffic only to 127.0.0.1. Leaves no container, process or temp dir behind.
@@ -21,7 +21,7 @@ SIZE=${SIZE:-64}
 STREAM_SIZE=${STREAM_SIZE:-1048576}
 DEPTH=${DEPTH:-4}
 JAVA_OPTS=${JAVA_OPTS:--XX:+UseParallelGC}
-IDLE=${IDLE:-5000}
+IDLE=${IDLE:-2000}
 IDLE_HOLD=${IDLE_HOLD:-10}
 # Each idle WebSocket holds two descriptors in the router; the cap per server must let them in.
 export WHARF_ROUTER_MAX_WEBSOCKETS_PER_SERVER=$(( IDLE > 1000 ? IDLE + 100 : 1000 ))

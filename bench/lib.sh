@@ -10,7 +10,7 @@ xsrf() { awk '$6 == "XSRF-TOKEN" { v = $7 } END { print v }' "$jar" 2>/dev/null;
 
 # start_wharf WHARF_JAR IMAGE [LIGHT]: starts Wharf (JAVA_OPTS apply) from a copy of WHARF_JAR,
 # so that a rebuild during the run changes nothing, with servers running IMAGE; LIGHT=1 when
-# IMAGE is the static bench image. Returns once /hub/health answers 200.
+# IMAGE is the static bench image, LIGHT=echo when it is the WebSocket echo image. Returns once /hub/health answers 200.
 start_wharf() {
   local wharf_jar=$1 image=$2 light=${3:-0} port i code
   cp "$wharf_jar" "$work/wharf.jar"
@@ -25,6 +25,8 @@ start_wharf() {
     export WHARF_CONTAINERS_IMAGE=$image WHARF_CONTAINERS_ALLOWED_IMAGES=$image WHARF_CONTAINERS_HOME_VOLUME=
     if [ "$light" = 1 ]; then
       export WHARF_CONTAINERS_COMMAND=/usr/sbin/nginx,-c,/etc/nginx/nginx.conf WHARF_CONTAINERS_READY_PATH=/
+    elif [ "$light" = echo ]; then
+      export WHARF_CONTAINERS_COMMAND=/usr/bin/node,/srv/echo.js WHARF_CONTAINERS_READY_PATH=/
     fi
     # shellcheck disable=SC2086
     exec java ${JAVA_OPTS:-} -jar "$work/wharf.jar"

@@ -12,6 +12,8 @@
 #      BUILD=1 to rebuild the jar, BACKEND_ONLY=1 to skip Wharf (direct and nginx only),
 #      NGINX_WORKERS (1): the reference nginx's worker_processes, WHARF_JAR (server/target/wharf.jar)
 #      to measure another build, TOKEN (1; 0 skips the token target).
+#      H2 (1): then also nginx and the router over HTTP/2 with h2load
+#      (H2_CLIENTS 10 connections x H2_STREAMS 10 streams, DURATION, after H2_WARMUP 10s each).
 # Sends traffic only to 127.0.0.1. Leaves no container, process or temp dir behind.
 set -euo pipefail
 
@@ -60,6 +62,10 @@ missing=()
 for tool in wrk jq curl openssl; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
+H2=${H2:-1}
+if [ "$H2" = 1 ] && ! command -v h2load >/dev/null 2>&1; then
+  missing+=(nghttp2-client)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
   DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
@@ -102,7 +108,7 @@ nginx_port=${NGINX_BENCH_PORT:-$(free_port)}
 mkdir -p "$work/nginx"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
   -keyout "$work/nginx/key.pem" -out "$work/nginx/cert.pem" 2>/dev/null
-nginx_settings="worker_processes $NGINX_WORKERS; TLSv1.2 and TLSv1.3 (default ciphers, HTTP/1.1); upstream keepalive 64; proxy_http_version 1.1; Connection \"\"; access_log off; proxy_buffering on"
+nginx_settings="worker_processes $NGINX_WORKERS; TLSv1.2 and TLSv1.3 (default ciphers, HTTP/1.1 and h2); upstream keepalive 64; proxy_http_version 1.1; Connection \"\"; access_log off; proxy_buffering on"
 cat >"$work/nginx/nginx.conf" <<EOF
 worker_processes $NGINX_WORKERS;
 pid $nginx_pid_file;
@@ -121,7 +127,8 @@ http {
         keepalive 64;
     }
     server {
-        listen 127.0.0.1:$nginx_port ssl;
+        # http2 for h2load (ALPN); wrk offers no ALPN and gets HTTP/1.1.
+        listen 127.0.0.1:$nginx_port ssl http2;
         ssl_certificate $work/nginx/cert.pem;
         ssl_certificate_key $work/nginx/key.pem;
         # nginx 1.22 offers only up to TLS 1.2 by default; the router negotiates TLS 1.3 with
@@ -238,6 +245,41 @@ done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
+# h2_case: nginx and the router over HTTP/2 (h2load, TLS with ALPN), each after its own
+# warm-up; prints requests/s, mean request time and CPU per request, and router/nginx.
+h2_case() {
+  local clients=${H2_CLIENTS:-10} streams=${H2_STREAMS:-10} name out t0 t1 n
+  declare -A h2_rps h2_mean h2_cpu
+  for name in nginx router; do
+    local url=https://127.0.0.1:$nginx_port$path hdr=()
+    if [ "$name" = router ]; then
+      url=$base$path
+      hdr=(-H "cookie: wharf-session=$session")
+    fi
+    say "$name over h2: warming up ${H2_WARMUP:-10s}, measuring $DURATION"
+    h2load -c"$clients" -m"$streams" -D "${H2_WARMUP:-10s}" "${hdr[@]}" "$url" >/dev/null
+    t0=$(cpu_ticks "$name")
+    out=$(h2load -c"$clients" -m"$streams" -D "$DURATION" "${hdr[@]}" "$url")
+    t1=$(cpu_ticks "$name")
+    grep -q 'Application protocol: h2' <<<"$out" || { echo "$out" >&2; die "$name did not speak h2"; }
+    n=$(awk '/^requests:/ { print $8 }' <<<"$out")
+    [ "${n:-0}" -gt 0 ] || { echo "$out" >&2; die "$name over h2 answered nothing"; }
+    h2_rps[$name]=$(awk '/^finished in/ { printf "%.0f", $4 }' <<<"$out")
+    h2_mean[$name]=$(awk '/^time for request:/ { print $6 }' <<<"$out")
+    h2_cpu[$name]=$(awk -v t=$(( t1 - t0 )) -v hz="$hz" -v n="$n" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
+    local failed
+    failed=$(awk '/^requests:/ { print $10 }' <<<"$out")
+    [ "${failed:-0}" = 0 ] || say "warning: $name over h2 had $failed failed requests"
+  done
+  echo
+  echo "HTTP/2: h2load -c$clients -m$streams -D $DURATION after ${H2_WARMUP:-10s} each"
+  printf '%-8s %12s %14s %14s\n' target 'requests/s' 'mean ms' 'cpu us/request'
+  for name in nginx router; do
+    printf '%-8s %12s %14s %14s\n' "$name" "${h2_rps[$name]}" "${h2_mean[$name]}" "${h2_cpu[$name]}"
+  done
+  echo "h2 router/nginx: requests/s $(ratio "${h2_rps[router]}" "${h2_rps[nginx]}"), cpu per request $(ratio "${h2_cpu[router]}" "${h2_cpu[nginx]}")"
+}
+
 cores=$(nproc)
 echo
 echo "Wharf bench: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency after a warm-up ($WARMUP router, $REFERENCE_WARMUP direct and nginx); $ROUNDS round(s), median; $cores cores"
@@ -270,6 +312,9 @@ if [ "$BACKEND_ONLY" != 1 ]; then
     echo "cpu per request, token/router: $(ratio "${cpu[token]}" "${cpu[router]}")"
   fi
   echo "cpu per request, router/nginx: $(ratio "${cpu[router]}" "${cpu[nginx]}") (lower is cheaper; 1.0 means as cheap as nginx)"
+fi
+if [ "$H2" = 1 ] && [ "$BACKEND_ONLY" != 1 ]; then
+  h2_case
 fi
 for name in "${names[@]}"; do
   [ "${errs[$name]}" = 0 ] || say "warning: $name had ${errs[$name]} errors or non-2xx answers; see its figures with care"

@@ -33,13 +33,25 @@ import static io.wharf.config.ConfigValues.requiredText;
  * @param maxConnectionsPerAddress connections open at once from one client address; 0 for no limit
  * @param tlsReloadMillis     how often the certificate and key files are checked for a change, which is loaded
  *                            without a restart; 0 for never
+ * @param backend             how the proxy treats notebook containers, beyond the connection limits
  */
 public record RouterOptions(
   String instanceId, Path dataDir, String host, int httpsPort, int httpPort, String publicOrigin,
   String tlsCert, String tlsKey, int eventLoops, int connectTimeoutMillis, int idleTimeoutSeconds,
   int maxConnectionsPerServer, long activityFlushMillis, Path staticDir, String cookieName, boolean accessLog,
   boolean trustRequestId, long requestHeaderTimeoutMillis, int maxConnectionsPerAddress,
-  long tlsReloadMillis) {
+  long tlsReloadMillis, Backend backend) {
+
+  /**
+   * @param maxWebSocketsPerServer WebSockets one server may have open at once, across event loops
+   *                               ({@code router.max-websockets-per-server}); 503 beyond
+   * @param responseTimeoutSeconds how long a container may take to start answering a request
+   *                               ({@code router.backend-response-timeout-seconds}); 504 after
+   * @param passCors               whether the container's {@code Access-Control-*} response headers
+   *                               reach the client ({@code router.pass-cors})
+   */
+  public record Backend(int maxWebSocketsPerServer, int responseTimeoutSeconds, boolean passCors) {
+  }
 
   /** @param config the whole configuration, as {@code WharfConfig} loads it */
   public static RouterOptions fromJson(JsonObject config) {
@@ -69,7 +81,11 @@ public record RouterOptions(
       requiredBoolean(config, "router.trust-request-id"),
       requiredInt(config, "router.request-header-timeout-seconds", 1, 3_600) * 1000L,
       requiredInt(config, "router.max-connections-per-address", 0, 1_000_000),
-      requiredInt(config, "router.tls-reload-seconds", 0, 86_400) * 1000L);
+      requiredInt(config, "router.tls-reload-seconds", 0, 86_400) * 1000L,
+      new Backend(
+        requiredInt(config, "router.max-websockets-per-server", 1, 1_000_000),
+        requiredInt(config, "router.backend-response-timeout-seconds", 1, 86_400),
+        requiredBoolean(config, "router.pass-cors")));
   }
 
   /** The HTTPS server instances to deploy: {@link #eventLoops()}, or twice the cores when that is 0. */

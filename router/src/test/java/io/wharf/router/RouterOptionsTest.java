@@ -40,6 +40,10 @@ class RouterOptionsTest {
     assertEquals(router.getInteger("max-connections-per-server"), options.maxConnectionsPerServer());
     assertEquals(router.getLong("activity-flush-seconds") * 1000, options.activityFlushMillis());
     assertNull(options.staticDir(), "an empty static-dir means the pages inside the jar");
+    assertEquals(router.getInteger("max-websockets-per-server"), options.backend().maxWebSocketsPerServer());
+    assertTrue(options.backend().maxWebSocketsPerServer() >= 1000, "far above the old cap of 128 per notebook");
+    assertEquals(router.getInteger("backend-response-timeout-seconds"), options.backend().responseTimeoutSeconds());
+    assertEquals(false, options.backend().passCors(), "the container's CORS grants are dropped unless configured");
     assertEquals(defaults.getJsonObject("auth").getString("cookie-name"), options.cookieName());
     assertEquals(router.getLong("request-header-timeout-seconds") * 1000, options.requestHeaderTimeoutMillis());
     assertEquals(router.getInteger("max-connections-per-address"), options.maxConnectionsPerAddress());

@@ -12,7 +12,7 @@ import java.util.Locale;
  */
 final class HopByHopHeaders {
 
-  // Runs twice per proxied request: names made once, with their case-insensitive hash cached.
+  // Names made once, with their case-insensitive hash cached.
   static final List<CharSequence> STANDARD = List.of(
     HttpHeaders.CONNECTION, HttpHeaders.KEEP_ALIVE, HttpHeaders.createOptimized("proxy-connection"),
     HttpHeaders.PROXY_AUTHENTICATE, HttpHeaders.PROXY_AUTHORIZATION, HttpHeaders.createOptimized("te"),
@@ -36,5 +36,50 @@ final class HopByHopHeaders {
     for (int i = 0; i < STANDARD.size(); i++) {
       headers.remove(STANDARD.get(i));
     }
+  }
+
+  /** Whether {@code name} is one of the standard hop-by-hop headers, in any case; no allocation. */
+  static boolean isHopByHop(String name) {
+    return switch (name.length()) {
+      case 2 -> name.equalsIgnoreCase("te");
+      case 7 -> name.equalsIgnoreCase("trailer") || name.equalsIgnoreCase("upgrade");
+      case 10 -> name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive");
+      case 16 -> name.equalsIgnoreCase("proxy-connection");
+      case 17 -> name.equalsIgnoreCase("transfer-encoding");
+      case 18 -> name.equalsIgnoreCase("proxy-authenticate");
+      case 19 -> name.equalsIgnoreCase("proxy-authorization");
+      default -> false;
+    };
+  }
+
+  /**
+   * Whether the {@code Connection} header value {@code connection} (null when absent) names
+   * {@code name}. Scans the comma-separated tokens in place, without splitting.
+   */
+  static boolean named(String connection, String name) {
+    if (connection == null) {
+      return false;
+    }
+    int length = connection.length();
+    int i = 0;
+    while (i < length) {
+      int end = connection.indexOf(',', i);
+      if (end < 0) {
+        end = length;
+      }
+      int start = i;
+      int stop = end;
+      while (start < stop && connection.charAt(start) <= ' ') {
+        start++;
+      }
+      while (stop > start && connection.charAt(stop - 1) <= ' ') {
+        stop--;
+      }
+      if (stop - start == name.length() && connection.regionMatches(true, start, name, 0, name.length())) {
+        return true;
+      }
+      i = end + 1;
+    }
+    return false;
   }
 }

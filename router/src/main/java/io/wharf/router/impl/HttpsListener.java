@@ -78,6 +78,7 @@ public final class HttpsListener {
       }
       connection.closeHandler(closed -> perAddress.closed(address));
     }
+    FlushBatching.install(connection);
     if (connection instanceof Http1xServerConnection http1) {
       // Runs on the connection's event loop before it reads a byte of HTTP.
       ChannelPipeline pipeline = http1.channelHandlerContext().pipeline();

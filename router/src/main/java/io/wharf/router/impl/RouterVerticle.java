@@ -6,15 +6,13 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.httpproxy.HttpProxy;
-import io.vertx.httpproxy.ProxyOptions;
 import io.wharf.router.RouterDependencies;
 import io.wharf.router.RouterOptions;
 import io.wharf.router.RouterRole;
@@ -58,7 +56,7 @@ public final class RouterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+    HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions()
         .setConnectTimeout(options.connectTimeoutMillis())
         .setIdleTimeout(options.idleTimeoutSeconds())
         .setKeepAlive(true)
@@ -66,16 +64,14 @@ public final class RouterVerticle extends VerticleBase {
         .setDecompressionSupported(false)
         .setMetricsName(RouterRole.PROXY_CLIENT_METRICS_NAME),
       new PoolOptions().setHttp1MaxSize(options.maxConnectionsPerServer()));
-    BackendOrigin origin = new BackendOrigin(options.cookieName(), dependencies.routes());
-    HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client)
-      .origin(origin)
-      .addInterceptor(new ResponseHeadersInterceptor())
-      .addInterceptor(new TokenParameterInterceptor());
+    NotebookProxy proxy = new NotebookProxy(vertx, client, options.cookieName(),
+      options.backend().responseTimeoutSeconds() * 1000L, options.backend().passCors());
     CookieAuthenticator authenticator = new CookieAuthenticator(dependencies.cookies(), dependencies.revocations(), COOKIE_CACHE_SIZE);
     AccessLog accessLog = options.accessLog() ? new AccessLog(options.instanceId(), authenticator, options.cookieName()) : null;
     TokenAuthenticator tokens = new TokenAuthenticator(dependencies.tokens(), TOKEN_CACHE_SIZE, TOKEN_TTL_MILLIS);
     UserRequestHandler user = new UserRequestHandler(authenticator, tokens, options.cookieName(), dependencies.routes(),
-      new WebSocketTunnel(client, options.cookieName(), options.publicOrigin(), counter, accessLog), origin, proxy,
+      new WebSocketTunnel(client, options.cookieName(), options.publicOrigin(), counter, accessLog,
+        options.backend().maxWebSocketsPerServer(), options.connectTimeoutMillis()), proxy,
       activity.local(vertx, options.activityFlushMillis()));
 
     Router hub = Router.router(vertx);

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.httpproxy.HttpProxy;
 import io.wharf.session.RouteTable;
 import io.wharf.session.ServerRecord;
 import io.wharf.session.TokenAccess;
@@ -28,33 +27,27 @@ import java.nio.charset.StandardCharsets;
  */
 final class UserRequestHandler implements Handler<HttpServerRequest> {
 
-  private static final CharSequence HSTS_HEADER = HttpHeaders.createOptimized("Strict-Transport-Security");
-  private static final CharSequence HSTS = HttpHeaders.createOptimized("max-age=31536000");
-
   private final CookieAuthenticator authenticator;
   private final TokenAuthenticator tokens;
   private final String cookieName;
   private final RouteTable store;
   private final WebSocketTunnel tunnel;
-  private final BackendOrigin origin;
-  private final HttpProxy proxy;
+  private final NotebookProxy proxy;
   private final ActivityRecorder.Local activity;
 
   UserRequestHandler(CookieAuthenticator authenticator, TokenAuthenticator tokens, String cookieName, RouteTable store,
-                     WebSocketTunnel tunnel, BackendOrigin origin, HttpProxy proxy, ActivityRecorder.Local activity) {
+                     WebSocketTunnel tunnel, NotebookProxy proxy, ActivityRecorder.Local activity) {
     this.tokens = tokens;
     this.activity = activity;
     this.authenticator = authenticator;
     this.cookieName = cookieName;
     this.store = store;
     this.tunnel = tunnel;
-    this.origin = origin;
     this.proxy = proxy;
   }
 
   @Override
   public void handle(HttpServerRequest request) {
-    request.response().headers().set(HSTS_HEADER, HSTS);
     String path = request.path();
     String user = UserPath.user(path);
     if (user == null) {
@@ -168,8 +161,7 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
       tunnel.open(request, session, () -> activity.touch(key));
     } else {
       activity.touch(session.key());
-      origin.handOff(session);
-      proxy.handle(request);
+      proxy.handle(request, session);
     }
   }
 }

@@ -116,7 +116,7 @@ class AccessLogTest {
     ServerRecord route = new ServerRecord("alice", "", ServerRecord.State.RUNNING, "test", "c", "127.0.0.1", backend, "token", 0, 0, 100,
       "ready", "");
     WebSocketTunnel tunnel = new WebSocketTunnel(vertx.createHttpClient(), "wharf-session", null, WebSocketGauge.register(null),
-      accessLog);
+      accessLog, 10, 2000);
     int port = serve(request -> tunnel.open(request, route, () -> { }));
     wsClient = vertx.createWebSocketClient();
     WebSocket ws = wsClient.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)

@@ -18,8 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * Stands in for a notebook container on 127.0.0.1: it records every request that reaches it,
- * answers with hop-by-hop headers of its own (which must stop at the router), echoes a POST's
- * body, and echoes WebSocket text messages.
+ * answers with hop-by-hop headers, a {@code Server} header and CORS grants of its own (which must
+ * stop at the router), echoes a POST's body, streams a chunked answer on {@code .../stream}, never
+ * answers on {@code .../slow}, and echoes WebSocket text messages.
  */
 final class FakeNotebook {
 
@@ -30,6 +31,7 @@ final class FakeNotebook {
   private final String name;
   private final String token = Secrets.randomHex(16);
   private final BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
+  private final BlockingQueue<String> abandoned = new LinkedBlockingQueue<>();
   private int port;
 
   private FakeNotebook(String name) {
@@ -51,7 +53,19 @@ final class FakeNotebook {
   private void answer(HttpServerRequest request) {
     request.body().onSuccess(body -> {
       seen.add(new Seen(request.method(), request.uri(), copy(request.headers()), body));
+      if (request.path().endsWith("/slow")) {
+        // Never answers, as a container stuck in a long computation; notes when the router gives up.
+        request.response().closeHandler(v -> abandoned.add(request.uri()));
+        return;
+      }
+      if (request.path().endsWith("/stream")) {
+        stream(request, Integer.parseInt(request.getParam("chunks", "3")));
+        return;
+      }
       request.response()
+        .putHeader("Server", "TornadoServer/6.2")
+        .putHeader("Access-Control-Allow-Origin", request.getHeader("Origin") == null ? "*" : request.getHeader("Origin"))
+        .putHeader("Access-Control-Allow-Credentials", "true")
         .putHeader("Content-Type", "text/plain")
         .putHeader("X-Notebook", name)
         .putHeader("Connection", "keep-alive, X-Hop-Note")
@@ -60,6 +74,20 @@ final class FakeNotebook {
         .putHeader("Proxy-Authenticate", "Basic realm=\"notebook\"")
         .end(request.method() == HttpMethod.POST ? body : Buffer.buffer("notebook " + name));
     });
+  }
+
+  /** A chunked answer, {@code chunks} numbered lines written one per event-loop turn. */
+  private static void stream(HttpServerRequest request, int chunks) {
+    request.response().setChunked(true).putHeader("Content-Type", "text/plain");
+    writeFrom(request, 0, chunks);
+  }
+
+  private static void writeFrom(HttpServerRequest request, int i, int chunks) {
+    if (i == chunks) {
+      request.response().end();
+      return;
+    }
+    request.response().write("line " + i + "\n").onSuccess(v -> writeFrom(request, i + 1, chunks));
   }
 
   private void echo(ServerWebSocket socket) {
@@ -89,6 +117,11 @@ final class FakeNotebook {
     return request;
   }
 
+  /** The URI of the next {@code .../slow} request whose connection the router closed; null after {@code millis}. */
+  String nextAbandoned(long millis) throws InterruptedException {
+    return abandoned.poll(millis, TimeUnit.MILLISECONDS);
+  }
+
   /** Whether no request has reached the container since the last {@link #clear()}. */
   boolean untouched() {
     return seen.isEmpty();
@@ -96,5 +129,6 @@ final class FakeNotebook {
 
   void clear() {
     seen.clear();
+    abandoned.clear();
   }
 }

@@ -49,18 +49,62 @@ class HopByHopHeadersTest {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
       .add("Cookie", "wharf-session=abc.def.ghi; _xsrf=2|x; other=1")
       .add("Authorization", "token forged-by-client")
-      .add("Connection", "keep-alive");
-    BackendOrigin.prepare(headers, "container-token", "wharf-session");
-    assertEquals("_xsrf=2|x; other=1", headers.get("cookie"));
-    assertEquals("token container-token", headers.get("authorization"));
-    assertEquals(1, headers.getAll("authorization").size());
-    assertFalse(headers.contains("connection"));
+      .add("Connection", "keep-alive, X-Client-Hop")
+      .add("X-Client-Hop", "1")
+      .add("Host", "notebooks.example.org")
+      .add("X-Kept", "2");
+    MultiMap sent = MultiMap.caseInsensitiveMultiMap();
+    ProxyHeaders.copyRequest(headers, sent, "container-token", "wharf-session");
+    assertEquals("_xsrf=2|x; other=1", sent.get("cookie"));
+    assertEquals("token container-token", sent.get("authorization"));
+    assertEquals(1, sent.getAll("authorization").size());
+    assertFalse(sent.contains("connection"));
+    assertFalse(sent.contains("x-client-hop"), "named by Connection");
+    assertFalse(sent.contains("host"), "the proxy sets the authority itself");
+    assertEquals("2", sent.get("x-kept"));
   }
 
   @Test
   void cookieHeaderDisappearsWhenOnlyWharfsCookieWasThere() {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Cookie", "wharf-session=abc");
-    BackendOrigin.prepare(headers, "t", "wharf-session");
-    assertFalse(headers.contains("cookie"));
+    MultiMap sent = MultiMap.caseInsensitiveMultiMap();
+    ProxyHeaders.copyRequest(MultiMap.caseInsensitiveMultiMap().add("Cookie", "wharf-session=abc"), sent, "t", "wharf-session");
+    assertFalse(sent.contains("cookie"));
+  }
+
+  @Test
+  void recognisesHopByHopNamesInAnyCaseAndThoseConnectionNames() {
+    for (String name : new String[] {"TE", "trailer", "Upgrade", "CONNECTION", "Keep-Alive", "proxy-connection", "Transfer-Encoding",
+      "Proxy-Authenticate", "proxy-authorization"}) {
+      assertTrue(HopByHopHeaders.isHopByHop(name), name);
+    }
+    for (String name : new String[] {"Content-Type", "Cookie", "X-Upgrade", "tea", "Set-Cookie"}) {
+      assertFalse(HopByHopHeaders.isHopByHop(name), name);
+    }
+    assertTrue(HopByHopHeaders.named("keep-alive, X-Backend-Secret ,x-other", "x-backend-secret"));
+    assertTrue(HopByHopHeaders.named("keep-alive, X-Backend-Secret ,x-other", "X-Other"));
+    assertFalse(HopByHopHeaders.named("keep-alive, X-Backend-Secret-2", "X-Backend-Secret"));
+    assertFalse(HopByHopHeaders.named(null, "X-Other"));
+  }
+
+  @Test
+  void theContainersServerAndCorsGrantsStopAtTheRouterUnlessCorsIsPassed() {
+    MultiMap answer = MultiMap.caseInsensitiveMultiMap()
+      .add("Server", "TornadoServer/6.2")
+      .add("Access-Control-Allow-Origin", "https://evil.example")
+      .add("access-control-allow-credentials", "true")
+      .add("Connection", "keep-alive, X-Hop")
+      .add("X-Hop", "1")
+      .add("Content-Type", "application/json")
+      .add("Set-Cookie", "_xsrf=1");
+    MultiMap sent = MultiMap.caseInsensitiveMultiMap();
+    ProxyHeaders.copyResponse(answer, sent, false);
+    assertEquals(2, sent.size(), sent.toString());
+    assertEquals("application/json", sent.get("content-type"));
+    assertEquals("_xsrf=1", sent.get("set-cookie"));
+    MultiMap passed = MultiMap.caseInsensitiveMultiMap();
+    ProxyHeaders.copyResponse(answer, passed, true);
+    assertEquals("https://evil.example", passed.get("access-control-allow-origin"));
+    assertEquals("true", passed.get("access-control-allow-credentials"));
+    assertNull(passed.get("server"));
   }
 }

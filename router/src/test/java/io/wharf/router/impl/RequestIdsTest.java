@@ -5,7 +5,6 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.httpproxy.HttpProxy;
 import io.wharf.session.ServerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,13 +103,11 @@ class RequestIdsTest {
       .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
     ServerRecord route = new ServerRecord("alice", "", ServerRecord.State.RUNNING, "test", "c", "127.0.0.1", backend, "token", 0, 0, 100,
       "ready", "");
-    BackendOrigin origin = new BackendOrigin("wharf-session", null);
-    HttpProxy proxy = HttpProxy.reverseProxy(vertx.createHttpClient()).origin(origin);
+    NotebookProxy proxy = new NotebookProxy(vertx, vertx.createHttpClient(), "wharf-session", 10_000, false);
     RequestIds ids = RequestIds.create(false);
     int port = vertx.createHttpServer().requestHandler(request -> {
       ids.assign(request);
-      origin.handOff(route);
-      proxy.handle(request);
+      proxy.handle(request, route);
     }).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
     String[] seen = client.request(HttpMethod.GET, port, "127.0.0.1", "/user/alice/")
       .compose(request -> request.putHeader("X-Request-Id", "from-client").send()

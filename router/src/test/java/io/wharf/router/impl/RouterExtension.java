@@ -6,6 +6,9 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
@@ -61,6 +64,10 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
   static final String INSTANCE = "test-instance";
   private static final long FLUSH_MILLIS = 20;
   private static final int TIMEOUT_SECONDS = 5;
+  /** The router's cap of WebSockets per server; its pool towards each container has 4 connections. */
+  static final int MAX_WEBSOCKETS = 250;
+  /** How long the router waits for a container to start answering. */
+  static final int RESPONSE_TIMEOUT_SECONDS = 2;
 
   /** A response as the client received it. */
   record Reply(HttpVersion version, int status, MultiMap headers, Buffer body) {
@@ -92,6 +99,7 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
   private HttpClient client;
   private HttpClient http2;
   private WebSocketClient webSockets;
+  private final List<HttpClientAgent> ownClients = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
@@ -106,7 +114,7 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     // the configuration's one-second steps, so that tests need not wait.
     RouterOptions options = new RouterOptions(INSTANCE, dataDir, "127.0.0.1", port, 0, null, pem[0].toString(), pem[1].toString(),
       1, 2000, 30, 4, FLUSH_MILLIS, null, COOKIE, false, false, headerTimeoutMillis, connectionsPerAddress,
-      tlsReloadMillis);
+      tlsReloadMillis, new RouterOptions.Backend(MAX_WEBSOCKETS, RESPONSE_TIMEOUT_SECONDS, false));
     HttpServerOptions tls = TlsOptions.server(options).setHost(options.host()).setPort(options.httpsPort());
     // Read at each flush, so activity lands in the state of the test that is running.
     ActivitySink activity = batch -> state.shared().activitySink().recordActivity(batch);
@@ -121,7 +129,9 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
       .setDefaultHost("127.0.0.1").setDefaultPort(port));
     http2 = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
       .setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2).setDefaultHost("127.0.0.1").setDefaultPort(port));
-    webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
+    // Above the router's cap, so that tests can open that many at once (the default is 50).
+    webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
+      .setMaxConnections(2 * MAX_WEBSOCKETS));
   }
 
   /** The request-header timeout, for a test class of its own. */
@@ -299,6 +309,36 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     // request timed out waiting for it.
     return await(client.request(options).compose(request -> (body == null ? request.send() : request.send(body))
       .compose(response -> response.body().map(received -> new Reply(response.version(), response.statusCode(), response.headers(), received)))));
+  }
+
+  /** A POST whose body goes out chunked, in {@code chunks}, with no Content-Length; {@code headers} are name, value pairs. */
+  Reply postChunked(String uri, List<String> chunks, String... headers) throws Exception {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(uri);
+    for (int i = 0; i < headers.length; i += 2) {
+      options.addHeader(headers[i], headers[i + 1]);
+    }
+    return await(client.request(options).compose(request -> {
+      request.setChunked(true);
+      for (String chunk : chunks) {
+        request.write(chunk);
+      }
+      return request.end().compose(v -> request.response())
+        .compose(response -> response.body().map(received -> new Reply(response.version(), response.statusCode(), response.headers(), received)));
+    }));
+  }
+
+  /** Sends a GET on a connection of its own, without waiting for the answer, and returns that connection. */
+  HttpConnection sendOnOwnConnection(String uri, String... headers) throws Exception {
+    HttpClientAgent own = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
+      .setDefaultHost("127.0.0.1").setDefaultPort(port));
+    ownClients.add(own);
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI(uri);
+    for (int i = 0; i < headers.length; i += 2) {
+      options.addHeader(headers[i], headers[i + 1]);
+    }
+    HttpClientRequest request = await(own.request(options));
+    request.end();
+    return request.connection();
   }
 
   Reply get(String uri, String... headers) throws Exception {

@@ -17,11 +17,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static io.wharf.router.impl.RouterExtension.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -203,26 +198,7 @@ class UserRequestProxyTest {
   @Test
   void closingAWebSocketClosesTheTunnelAndLogsNoError() throws Exception {
     aliceRuns();
-    List<String> errors = new CopyOnWriteArrayList<>();
-    Handler severe = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
-          errors.add(record.getLoggerName() + ": " + record.getMessage());
-        }
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    };
-    Logger vertxHttp = Logger.getLogger("io.vertx.core.http");
-    vertxHttp.addHandler(severe);
-    try {
+    try (LogCapture log = LogCapture.start()) {
       echoes(await(router.connect("/user/alice/api/kernels/k1/channels", "Origin", router.origin(), "Cookie", router.cookie("alice"))));
       long deadline = System.currentTimeMillis() + 5_000;
       while (router.openWebSockets() > 0 && System.currentTimeMillis() < deadline) {
@@ -231,10 +207,8 @@ class UserRequestProxyTest {
       assertEquals(0, router.openWebSockets(), "the tunnel closed with the client's socket");
       // The container side's close is reported on the router's event loop around the same time.
       Thread.sleep(100);
-    } finally {
-      vertxHttp.removeHandler(severe);
+      assertEquals(List.of(), log.warnings());
     }
-    assertEquals(List.of(), errors);
   }
 
   @Test

@@ -5,7 +5,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
 import io.wharf.session.ServerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,10 +17,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The tunnel's flow control, with no Docker: a backend that writes as fast as it is allowed to,
+ * The tunnel's cap per server, and its flow control, with no Docker: a backend that writes as fast as it is allowed to,
  * and a client that stops reading. If the router buffered without bound, the backend could keep
  * writing; with backpressure its writes stall once the socket buffers are full.
  */
@@ -33,7 +36,7 @@ class WebSocketTunnelTest {
   private final AtomicLong received = new AtomicLong();
   private WebSocketGauge gauge;
   // Held in fields: Vert.x closes a client once nothing references it.
-  private io.vertx.core.http.HttpClient proxyClient;
+  private io.vertx.core.http.HttpClientAgent proxyClient;
   private io.vertx.core.http.WebSocketClient wsClient;
 
   @BeforeEach
@@ -87,12 +90,43 @@ class WebSocketTunnelTest {
   private final java.util.concurrent.atomic.AtomicLong traffic = new java.util.concurrent.atomic.AtomicLong();
 
   @Test
+  void upgradesBeyondTheCapPerServerGet503UntilOneCloses() throws Exception {
+    HttpServer backend = vertx.createHttpServer().webSocketHandler(ws -> ws.handler(ws::write)).listen(0, "127.0.0.1")
+      .await(10, TimeUnit.SECONDS);
+    ServerRecord route = new ServerRecord("alice", "", ServerRecord.State.RUNNING, "test", "c", "127.0.0.1", backend.actualPort(),
+      "token", 0, 0, 100, "ready", "");
+    gauge = WebSocketGauge.register(null);
+    WebSocketTunnel tunnel = new WebSocketTunnel(proxyClient = vertx.createHttpClient(), "wharf-session", null, gauge, null, 2, 2000);
+    HttpServer front = vertx.createHttpServer().requestHandler(request -> tunnel.open(request, route, () -> { }))
+      .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    wsClient = vertx.createWebSocketClient();
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(front.actualPort())
+      .setURI("/user/alice/api/kernels/k/channels").putHeader("Origin", "https://127.0.0.1:" + front.actualPort());
+    WebSocket first = wsClient.connect(options).await(10, TimeUnit.SECONDS);
+    wsClient.connect(options).await(10, TimeUnit.SECONDS);
+    UpgradeRejectedException refused = assertThrows(UpgradeRejectedException.class,
+      () -> wsClient.connect(options).await(10, TimeUnit.SECONDS));
+    assertEquals(503, refused.getStatus());
+    assertEquals(new JsonObject().put("status", 503).put("message", "too many WebSockets to this server"),
+      refused.getBody().toJsonObject());
+    assertEquals(2, gauge.open(route.key()));
+
+    first.close().await(10, TimeUnit.SECONDS);
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (gauge.open(route.key()) > 1 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(10);
+    }
+    wsClient.connect(options).await(10, TimeUnit.SECONDS);
+    assertEquals(2, gauge.open(route.key()), "a closed WebSocket gives its slot back");
+  }
+
+  @Test
   void slowClientStallsTheBackendInsteadOfGrowingTheRouter() throws Exception {
     HttpServer backend = vertx.createHttpServer().webSocketHandler(this::flood).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
     ServerRecord route = new ServerRecord("alice", "", ServerRecord.State.RUNNING, "test", "c", "127.0.0.1", backend.actualPort(),
       "token", 0, 0, 100, "ready", "");
     gauge = WebSocketGauge.register(null);
-    WebSocketTunnel tunnel = new WebSocketTunnel(proxyClient = vertx.createHttpClient(), "wharf-session", null, gauge, null);
+    WebSocketTunnel tunnel = new WebSocketTunnel(proxyClient = vertx.createHttpClient(), "wharf-session", null, gauge, null, 10, 2000);
     HttpServer front = vertx.createHttpServer().requestHandler(request -> tunnel.open(request, route, traffic::incrementAndGet))
       .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
 

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Measures WebSockets through Wharf's router against the container directly, in one run: a
+# WebSocket echo server (build-echo-image.sh) is the "notebook"; bench/ws/load.js drives it
+#   pingpong - CONNECTIONS (50) connections each sending a SIZE-byte (64) message and waiting
+#              for its echo: messages (round trips) per second and p99 round trip
+#   stream   - one connection keeping DEPTH (4) messages of STREAM_SIZE (1 MiB) in flight: MB/s
+# directly (ws://, the published 127.0.0.1 port) and through the router (wss://, with the
+# session cookie), and prints router/direct ratios and the router's CPU time per message.
+# Then IDLE (2000; 0 to skip) WebSockets are opened through the router and held for IDLE_HOLD
+# (10) seconds: the router's RSS and open descriptors before, with them open, and after.
+# Env: DURATION (15, seconds), WARMUP (30, seconds, the router's), WHARF_JAR, JAVA_OPTS.
+# Sends traffic only to 127.0.0.1. Leaves no container, process or temp dir behind.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+DURATION=${DURATION:-15}
+WARMUP=${WARMUP:-30}
+CONNECTIONS=${CONNECTIONS:-50}
+SIZE=${SIZE:-64}
+STREAM_SIZE=${STREAM_SIZE:-1048576}
+DEPTH=${DEPTH:-4}
+JAVA_OPTS=${JAVA_OPTS:--XX:+UseParallelGC}
+IDLE=${IDLE:-2000}
+IDLE_HOLD=${IDLE_HOLD:-10}
+# Each idle WebSocket holds two descriptors in the router; the cap per server must let them in.
+export WHARF_ROUTER_MAX_WEBSOCKETS_PER_SERVER=$(( IDLE > 1000 ? IDLE + 100 : 1000 ))
+WHARF_JAR=${WHARF_JAR:-$repo/server/target/wharf.jar}
+image=${BENCH_ECHO_IMAGE:-wharf/bench-echo:latest}
+instance=bench-ws-$$
+user=admin
+work=$(mktemp -d /tmp/wharf-bench-ws.XXXXXX)
+wharf_pid=''
+jar=$work/cookies.txt
+
+say() { echo "bench: $*" >&2; }
+die() { say "$*"; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$here/lib.sh"
+trap 'rc=$?; set +e; clean_up_wharf "$rc"; exit "$rc"' EXIT
+trap 'exit 130' INT TERM
+
+for tool in node jq curl; do
+  command -v "$tool" >/dev/null 2>&1 || die "$tool is needed"
+done
+"$repo"/scripts/ensure-docker.sh
+"$here"/build-echo-image.sh
+[ -f "$WHARF_JAR" ] || (cd "$repo" && mvn -B -q -DskipTests package)
+
+start_wharf "$WHARF_JAR" "$image" echo
+sign_in
+await_ready
+cid=$(docker ps -q --filter "label=wharf.instance=$instance" | head -n 1)
+backend_port=$(docker port "$cid" 8888/tcp | grep '^127\.0\.0\.1:' | head -n 1 | sed 's/.*://')
+[ -n "$backend_port" ] || die "the container publishes no 127.0.0.1 port"
+ws_path=/user/$user/api/kernels/bench/channels
+direct=ws://127.0.0.1:$backend_port$ws_path
+router=wss://${base#https://}$ws_path
+cookie="wharf-session=$session"
+
+load() { node "$here/ws/load.js" "$1" "$2" "$3" "$cookie" "$base"; }
+ticks() { awk '{ print $14 + $15 }' "/proc/$wharf_pid/stat"; }
+
+say "router: warming up ${WARMUP}s"
+load "$router" "$WARMUP" "pingpong:$CONNECTIONS:$SIZE" >/dev/null
+load "$router" 5 "stream:$STREAM_SIZE:$DEPTH" >/dev/null
+declare -A result cpu
+for mode in "pingpong:$CONNECTIONS:$SIZE" "stream:$STREAM_SIZE:$DEPTH"; do
+  for target in direct router; do
+    url=$direct
+    [ "$target" = router ] && url=$router
+    say "$target: $mode for ${DURATION}s"
+    t0=$(ticks)
+    result[$target,$mode]=$(load "$url" "$DURATION" "$mode")
+    t1=$(ticks)
+    cpu[$target,$mode]=$(( t1 - t0 ))
+  done
+done
+
+hz=$(getconf CLK_TCK)
+field() { jq -r ".$2" <<<"${result[$1]}"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+pp="pingpong:$CONNECTIONS:$SIZE" st="stream:$STREAM_SIZE:$DEPTH"
+echo
+echo "Wharf WebSocket bench: ${DURATION}s per case after ${WARMUP}s of warm-up; $(nproc) cores; echo server: node ($image)"
+printf '%-8s %-26s %12s %8s %8s %8s\n' target case 'messages/s' 'MB/s' 'p50 ms' 'p99 ms'
+for mode in "$pp" "$st"; do
+  for target in direct router; do
+    printf '%-8s %-26s %12s %8s %8s %8s\n' "$target" "$mode" "$(field "$target,$mode" messages_per_s)" \
+      "$(field "$target,$mode" mb_per_s)" "$(field "$target,$mode" p50_ms)" "$(field "$target,$mode" p99_ms)"
+  done
+done
+echo
+echo "router/direct, $pp: messages/s $(ratio "$(field "router,$pp" messages_per_s)" "$(field "direct,$pp" messages_per_s)"), p99 $(ratio "$(field "router,$pp" p99_ms)" "$(field "direct,$pp" p99_ms)")"
+echo "router/direct, $st: MB/s $(ratio "$(field "router,$st" mb_per_s)" "$(field "direct,$st" mb_per_s)")"
+echo "router CPU: $(awk -v t="${cpu[router,$pp]}" -v hz="$hz" -v n="$(field "router,$pp" messages)" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }') us per round trip;" \
+  "$(awk -v t="${cpu[router,$st]}" -v hz="$hz" -v n="$(field "router,$st" messages)" 'BEGIN { printf "%.2f", t * 1000 / hz / n }') ms per MiB echoed (both ways)"
+echo "router CPU while direct ran (idle cost): ${cpu[direct,$pp]} and ${cpu[direct,$st]} ticks"
+
+if [ "$IDLE" -gt 0 ]; then
+  rss() { awk '/^VmRSS/ { print $2 }' "/proc/$wharf_pid/status"; }
+  fds() { ls "/proc/$wharf_pid/fd" | wc -l; }
+  rss0=$(rss) fd0=$(fds)
+  say "idle: opening $IDLE WebSockets through the router, holding them ${IDLE_HOLD}s"
+  node "$here/ws/load.js" "$router" "$IDLE_HOLD" "idle:$IDLE" "$cookie" "$base" >"$work/idle.out" 2>&1 &
+  idle_pid=$!
+  for _ in $(seq 1 600); do
+    grep -q '"open"' "$work/idle.out" && break
+    kill -0 "$idle_pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  grep -q '"open"' "$work/idle.out" || { cat "$work/idle.out" >&2; die "the idle WebSockets did not all open"; }
+  sleep 2
+  rss1=$(rss) fd1=$(fds)
+  wait "$idle_pid" || true
+  sleep 5
+  rss2=$(rss) fd2=$(fds)
+  echo "idle: $IDLE WebSockets through the router: RSS $((rss0 / 1024)) MiB before, $((rss1 / 1024)) MiB open" \
+    "($(( (rss1 - rss0) / IDLE )) KiB each), $((rss2 / 1024)) MiB 5 s after they closed; descriptors $fd0, $fd1, $fd2"
+fi

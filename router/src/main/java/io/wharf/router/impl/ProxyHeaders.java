@@ -1,0 +1,80 @@
+package io.wharf.router.impl;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which headers cross the proxy, each way, copied in one pass without changing the source.
+ *
+ * <p>Towards the container: everything but hop-by-hop headers (and those the client's
+ * {@code Connection} names), {@code Host} (the proxy sets the public authority, so Jupyter's
+ * same-origin checks pass), {@code Expect} (the router answers it), Wharf's own cookie (the other
+ * cookies stay) and the client's {@code Authorization}, replaced by the container's token.
+ *
+ * <p>Towards the client: everything but hop-by-hop headers (and those the container's
+ * {@code Connection} names), {@code Server} (which would tell the world the container's software
+ * and version), and, unless {@code router.pass-cors} is true, CORS grants
+ * ({@code Access-Control-*}): Jupyter answers any {@code Origin} with a matching grant because the
+ * injected token makes every request authenticated, and the router does not pass on grants it
+ * did not decide.
+ */
+final class ProxyHeaders {
+
+  private ProxyHeaders() {
+  }
+
+  /** Copies the client's {@code from} to the container's request headers {@code to}. */
+  static void copyRequest(MultiMap from, MultiMap to, String token, String cookieName) {
+    String connection = connection(from);
+    for (Map.Entry<String, String> header : from) {
+      String name = header.getKey();
+      if (!name.isEmpty() && name.charAt(0) != ':' && !HopByHopHeaders.isHopByHop(name) && !droppedFromRequest(name)
+        && !HopByHopHeaders.named(connection, name)) {
+        to.add(name, header.getValue());
+      }
+    }
+    String cookies = CookieHeader.without(from.get(HttpHeaders.COOKIE), cookieName);
+    if (cookies != null) {
+      to.add(HttpHeaders.COOKIE, cookies);
+    }
+    to.add(HttpHeaders.AUTHORIZATION, "token " + token);
+  }
+
+  /** The {@code Connection} header's tokens, several fields joined; null when there is none. */
+  private static String connection(MultiMap headers) {
+    String connection = headers.get(HttpHeaders.CONNECTION);
+    if (connection == null) {
+      return null;
+    }
+    List<String> all = headers.getAll(HttpHeaders.CONNECTION);
+    return all.size() == 1 ? connection : String.join(",", all);
+  }
+
+  private static boolean droppedFromRequest(String name) {
+    return switch (name.length()) {
+      case 4 -> name.equalsIgnoreCase("host");
+      case 6 -> name.equalsIgnoreCase("cookie") || name.equalsIgnoreCase("expect");
+      case 13 -> name.equalsIgnoreCase("authorization");
+      default -> false;
+    };
+  }
+
+  /** Copies the container's response headers {@code from} to the client's {@code to}. */
+  static void copyResponse(MultiMap from, MultiMap to, boolean passCors) {
+    String connection = connection(from);
+    for (Map.Entry<String, String> header : from) {
+      String name = header.getKey();
+      if (!HopByHopHeaders.isHopByHop(name) && !droppedFromResponse(name, passCors) && !HopByHopHeaders.named(connection, name)) {
+        to.add(name, header.getValue());
+      }
+    }
+  }
+
+  static boolean droppedFromResponse(String name, boolean passCors) {
+    return name.length() == 6 && name.equalsIgnoreCase("server")
+      || !passCors && name.regionMatches(true, 0, "access-control-", 0, 15);
+  }
+}

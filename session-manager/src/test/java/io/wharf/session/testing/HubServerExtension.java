@@ -100,7 +100,7 @@ public final class HubServerExtension implements BeforeAllCallback, AfterAllCall
     router.get("/hub/metrics").handler(hub.requireScope(Scopes.READ_METRICS, ctx -> ctx.response().end("metrics\n")));
     hub.mountHub(router);
     HttpServer server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
-    client = new HubClient(server.actualPort(), HubOptions.COOKIE);
+    client = new HubClient(server.actualPort(), HubOptions.COOKIE, await(OpenApiReplies.load(vertx)));
     adminToken = token(HubOptions.ADMIN, ALL_SCOPES);
   }
 

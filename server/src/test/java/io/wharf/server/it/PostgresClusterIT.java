@@ -77,7 +77,7 @@ class PostgresClusterIT {
           assertEquals(user, whoIs(wharf, tokens.get(user)), user + "'s token on " + wharf.instanceId);
         }
         assertEquals(404, admin.get("/hub/api/users/cy").statusCode(), "cy stays deleted on " + wharf.instanceId);
-        assertEquals("status 401", whoIs(wharf, cysToken));
+        assertEquals("status 403", whoIs(wharf, cysToken));
       }
     } catch (Throwable e) {
       cluster.printLogs();

@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * The hub's routes. Bodies are read only here, under {@code /hub/}; proxied {@code /user/}
@@ -41,7 +42,9 @@ public final class HubRoutes {
   private final ServerApi servers;
   private final ProgressStream progress;
   private final PendingPage pending;
+  private final InfoApi info;
   private final UserApi users;
+  private final UserList userList;
   private final UserAdminApi userAdmin;
   private final InstanceApi instances;
   private final TokenApi tokens;
@@ -55,14 +58,18 @@ public final class HubRoutes {
   public HubRoutes(Vertx vertx, SessionCookies cookies, String cookieName, Accounts accounts, TokenStore tokens,
                    RevocationStore revocations, SharedState state, ServerLifecycle lifecycle, Path staticDir, RateLimitOptions limits) {
     this.vertx = vertx;
-    this.callers = new Callers(cookies, accounts, tokens, cookieName, new ApiLimits(state.rateLimits(), limits), revocations);
+    this.callers = new Callers(cookies, accounts, tokens, cookieName, new ApiLimits(state.rateLimits(), limits), revocations,
+      user -> Set.of());
     this.sessions = new Sessions(callers, accounts, revocations, cookies);
     this.login = new LoginHandler(cookies, cookieName, accounts, lifecycle, new LoginLimits(state.rateLimits(), limits),
       ClientAddress.create(limits.trustedProxies()), callers, sessions);
     this.servers = new ServerApi(callers, accounts, lifecycle);
     this.progress = new ProgressStream(vertx, servers, state.servers(), new Progress(vertx));
     this.pending = new PendingPage(callers, accounts, lifecycle, staticDir);
-    this.users = new UserApi(callers, accounts, state);
+    this.info = new InfoApi(callers);
+    UserModels models = new UserModels(state, user -> Set.of());
+    this.users = new UserApi(callers, accounts, models);
+    this.userList = new UserList(callers, accounts, state, models);
     this.userAdmin = new UserAdminApi(callers, accounts, state.servers(), lifecycle, sessions);
     this.tokens = new TokenApi(callers, accounts, tokens);
     this.instances = new InstanceApi(callers, state.cluster());
@@ -95,8 +102,13 @@ public final class HubRoutes {
     router.get("/hub/spawn-pending/:name").handler(pending::handle);
     router.get("/hub/spawn-pending/:name/:server").handler(pending::handle);
 
+    router.route("/hub/api").handler(InfoApi::versionHeader);
+    router.route("/hub/api/*").handler(InfoApi::versionHeader);
+    router.get("/hub/api").handler(info::root);
+    router.get("/hub/api/").handler(info::root);
+    router.get("/hub/api/info").handler(info::info);
     router.get("/hub/api/user").handler(users::self);
-    router.get("/hub/api/users").handler(users::list);
+    router.get("/hub/api/users").handler(userList::list);
     router.post("/hub/api/users").handler(userAdmin::createMany);
     router.get("/hub/api/users/:name").handler(users::get);
     router.post("/hub/api/users/:name").handler(userAdmin::create);

@@ -57,8 +57,6 @@ import java.util.stream.Stream;
 public final class HubServerExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
 
   private static final Duration AWAIT = Duration.ofSeconds(10);
-  private static final String[] ALL_SCOPES = {
-    Scopes.SERVERS, Scopes.READ_USERS, Scopes.TOKENS, Scopes.ADMIN_USERS, Scopes.READ_METRICS};
 
   private final HubOptions options;
   private SessionManagerOptions sessionOptions;
@@ -101,7 +99,7 @@ public final class HubServerExtension implements BeforeAllCallback, AfterAllCall
     hub.mountHub(router);
     HttpServer server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
     client = new HubClient(server.actualPort(), HubOptions.COOKIE, await(OpenApiReplies.load(vertx)));
-    adminToken = token(HubOptions.ADMIN, ALL_SCOPES);
+    adminToken = token(HubOptions.ADMIN, Scopes.INHERIT);
   }
 
   @Override
@@ -183,7 +181,7 @@ public final class HubServerExtension implements BeforeAllCallback, AfterAllCall
     return cookies.issue(user, account != null ? account.id() : "no-such-account");
   }
 
-  /** An API token of the initial admin holding every scope. */
+  /** An API token of the initial admin holding every scope ({@code inherit}). */
   public String adminToken() {
     return adminToken;
   }

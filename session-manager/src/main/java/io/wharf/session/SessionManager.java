@@ -82,7 +82,7 @@ public final class SessionManager {
           RevocationStore revocations = new WriteThroughRevocations(db.revocations(), state.revocations());
           Lifecycle lifecycle = Lifecycle.create(vertx, state, options, containers, registry);
           HubRoutes hub = new HubRoutes(vertx, cookies, options.cookieName(), accounts, tokens, revocations, state, lifecycle.servers(),
-            options.staticDir(), options.limits());
+            options.staticDir(), options.limits(), options.services());
           return new SessionManager(lifecycle, hub);
         })));
   }
@@ -93,6 +93,14 @@ public final class SessionManager {
    */
   public Handler<RoutingContext> requireScope(String scope, Handler<RoutingContext> handler) {
     return hub.requireScope(scope, handler);
+  }
+
+  /**
+   * What {@code POST /hub/api/shutdown} runs once it has answered: stopping this instance as a
+   * SIGTERM does (notebook servers keep running, to be re-adopted). Unset: the API answers 503.
+   */
+  public void onShutdown(Runnable stop) {
+    hub.onShutdown(stop);
   }
 
   /** Mounts {@code /hub/...} pages and API on {@code router}. */

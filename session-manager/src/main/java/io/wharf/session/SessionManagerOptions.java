@@ -5,6 +5,7 @@ import io.wharf.container.LimitProfiles;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import static io.wharf.config.ConfigValues.requiredInt;
@@ -24,6 +25,7 @@ import static io.wharf.config.ConfigValues.requiredText;
  * @param launchTimeoutMillis how long a launch may take end to end (the readiness timeout and a minute)
  * @param limits              login and API rate limits and the password-hashing pool
  * @param store               where accounts and tokens are kept durably
+ * @param services            the JupyterHub services that may call the API with their tokens
  */
 public record SessionManagerOptions(
   String instanceId, String advertiseAddress, Path dataDir, Path staticDir, boolean localContainers,
@@ -31,7 +33,7 @@ public record SessionManagerOptions(
   String image, LimitProfiles profiles, long launchTimeoutMillis,
   int concurrentLaunches, int launchQueue, int serversPerUser, int namedServersPerUser,
   long cullIdleMillis, long cullMaxAgeMillis, long cullIntervalMillis, long lostTimeoutMillis, RateLimitOptions limits,
-  StoreOptions store) {
+  StoreOptions store, List<ServiceOptions> services) {
 
   /** A cookie name as RFC 6265 allows it (a token). */
   private static final Pattern COOKIE_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
@@ -62,6 +64,7 @@ public record SessionManagerOptions(
       requiredLong(config, "servers.cull-interval-seconds", 1, 86_400) * 1000,
       requiredLong(config, "cluster.lost-timeout-seconds", 1, 86_400) * 1000,
       RateLimitOptions.fromJson(config),
-      StoreOptions.fromJson(config));
+      StoreOptions.fromJson(config),
+      ServiceOptions.fromJson(config));
   }
 }

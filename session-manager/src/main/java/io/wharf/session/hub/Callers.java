@@ -33,11 +33,16 @@ final class Callers {
   private final ApiLimits limits;
   private final SessionRevocations revocations;
   private final Function<String, Set<String>> groupsOf;
+  private final Services services;
 
-  /** @param groupsOf the groups a user belongs to (for {@code !group=} filters) */
+  /**
+   * @param groupsOf the groups a user belongs to (for {@code !group=} filters)
+   * @param services the configured services, whose tokens are checked before users' tokens
+   */
   Callers(SessionCookies cookies, Accounts accounts, TokenStore tokens, String cookieName, ApiLimits limits,
-          SessionRevocations revocations, Function<String, Set<String>> groupsOf) {
+          SessionRevocations revocations, Function<String, Set<String>> groupsOf, Services services) {
     this.groupsOf = groupsOf;
+    this.services = services;
     this.cookies = cookies;
     this.revocations = revocations;
     this.accounts = accounts;
@@ -92,6 +97,10 @@ final class Callers {
     if (secret == null) {
       Account account = cookieAccount(ctx);
       return Future.succeededFuture(account == null ? null : user(account, Scopes.grantable(account), true, null));
+    }
+    Services.Service service = services.byToken(secret);
+    if (service != null) {
+      return Future.succeededFuture(service.caller("service-" + service.options().name()));
     }
     return tokens.tokenByHash(Secrets.sha256Hex(secret)).map(token -> {
       Account owner = token == null || token.expired(System.currentTimeMillis()) ? null : accounts.find(token.user());

@@ -9,6 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CSRFHandler;
 import io.wharf.session.RateLimitOptions;
+import io.wharf.session.ServiceOptions;
 import io.wharf.session.SessionCookies;
 import io.wharf.session.SharedState;
 import io.wharf.session.account.Accounts;
@@ -23,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -42,9 +44,8 @@ public final class HubRoutes {
   private final ServerApi servers;
   private final ProgressStream progress;
   private final PendingPage pending;
-  private final InfoApi info;
+  private final JupyterHubApi jupyterHub;
   private final UserApi users;
-  private final UserList userList;
   private final UserAdminApi userAdmin;
   private final InstanceApi instances;
   private final TokenApi tokens;
@@ -54,27 +55,34 @@ public final class HubRoutes {
   /**
    * @param tokens      the API tokens, written through to the database
    * @param revocations the ended login sessions, written through to the database
+   * @param services    the JupyterHub services configured to call the API
    */
   public HubRoutes(Vertx vertx, SessionCookies cookies, String cookieName, Accounts accounts, TokenStore tokens,
-                   RevocationStore revocations, SharedState state, ServerLifecycle lifecycle, Path staticDir, RateLimitOptions limits) {
+                   RevocationStore revocations, SharedState state, ServerLifecycle lifecycle, Path staticDir, RateLimitOptions limits,
+                   List<ServiceOptions> services) {
     this.vertx = vertx;
+    Services configured = new Services(services);
     this.callers = new Callers(cookies, accounts, tokens, cookieName, new ApiLimits(state.rateLimits(), limits), revocations,
-      user -> Set.of());
+      user -> Set.of(), configured);
     this.sessions = new Sessions(callers, accounts, revocations, cookies);
     this.login = new LoginHandler(cookies, cookieName, accounts, lifecycle, new LoginLimits(state.rateLimits(), limits),
       ClientAddress.create(limits.trustedProxies()), callers, sessions);
     this.servers = new ServerApi(callers, accounts, lifecycle);
     this.progress = new ProgressStream(vertx, servers, state.servers(), new Progress(vertx));
     this.pending = new PendingPage(callers, accounts, lifecycle, staticDir);
-    this.info = new InfoApi(callers);
     UserModels models = new UserModels(state, user -> Set.of());
     this.users = new UserApi(callers, accounts, models);
-    this.userList = new UserList(callers, accounts, state, models);
+    this.jupyterHub = new JupyterHubApi(callers, accounts, tokens, state, models, configured);
     this.userAdmin = new UserAdminApi(callers, accounts, state.servers(), lifecycle, sessions);
     this.tokens = new TokenApi(callers, accounts, tokens);
     this.instances = new InstanceApi(callers, state.cluster());
     this.csrfSecret = cookies.csrfSecret();
     this.staticDir = staticDir;
+  }
+
+  /** What {@code POST /hub/api/shutdown} runs, once answered: stopping this instance cleanly. */
+  public void onShutdown(Runnable stop) {
+    jupyterHub.onShutdown(stop);
   }
 
   public void mount(Router router) {
@@ -102,13 +110,8 @@ public final class HubRoutes {
     router.get("/hub/spawn-pending/:name").handler(pending::handle);
     router.get("/hub/spawn-pending/:name/:server").handler(pending::handle);
 
-    router.route("/hub/api").handler(InfoApi::versionHeader);
-    router.route("/hub/api/*").handler(InfoApi::versionHeader);
-    router.get("/hub/api").handler(info::root);
-    router.get("/hub/api/").handler(info::root);
-    router.get("/hub/api/info").handler(info::info);
+    jupyterHub.mount(router);
     router.get("/hub/api/user").handler(users::self);
-    router.get("/hub/api/users").handler(userList::list);
     router.post("/hub/api/users").handler(userAdmin::createMany);
     router.get("/hub/api/users/:name").handler(users::get);
     router.post("/hub/api/users/:name").handler(userAdmin::create);

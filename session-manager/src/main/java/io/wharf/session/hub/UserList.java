@@ -1,6 +1,7 @@
 package io.wharf.session.hub;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -138,10 +139,10 @@ final class UserList {
       }
     }
 
-    /** The answer, encoded: the items alone, or in the envelope with {@code _pagination}. */
-    String answer(RoutingContext ctx, JsonArray items, int total) {
+    /** The answer, encoded: the items (a list, or the proxy's table) alone, or in the envelope with {@code _pagination}. */
+    String answer(RoutingContext ctx, Object items, int total) {
       if (!envelope) {
-        return items.encode();
+        return Json.encode(items);
       }
       JsonObject next = null;
       if (offset + limit < total) {

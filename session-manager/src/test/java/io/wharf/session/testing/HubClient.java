@@ -137,7 +137,7 @@ public final class HubClient {
     public HubReply send() {
       HttpResponse<String> response = exchange(HttpResponse.BodyHandlers.ofString());
       HubReply reply = new HubReply(response.statusCode(), response.headers(), response.body());
-      spec.check(method, path, reply);
+      spec.check(method, path, headers.get("Accept"), reply);
       return reply;
     }
 

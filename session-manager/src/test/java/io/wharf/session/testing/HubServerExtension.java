@@ -68,6 +68,7 @@ public final class HubServerExtension implements BeforeAllCallback, AfterAllCall
   private SessionCookies cookies;
   private HubClient client;
   private String adminToken;
+  private SessionManager hub;
 
   public HubServerExtension() {
     this(new HubOptions());
@@ -91,7 +92,7 @@ public final class HubServerExtension implements BeforeAllCallback, AfterAllCall
     secret = Secrets.randomHex(32).getBytes(StandardCharsets.US_ASCII);
     cookies = SessionCookies.create(List.of(secret), Duration.ofHours(1));
     sessionOptions = options.build(data, pages);
-    SessionManager hub = await(SessionManager.create(vertx, sessionOptions, state.shared(), cookies, containers,
+    hub = await(SessionManager.create(vertx, sessionOptions, state.shared(), cookies, containers,
       new SimpleMeterRegistry()));
     Router router = Router.router(vertx);
     // A route guarded as the router guards /hub/metrics, mounted before the hub's as there.
@@ -125,6 +126,11 @@ public final class HubServerExtension implements BeforeAllCallback, AfterAllCall
       reportInstance(info.id(), true);
       await(state.cluster().setDraining(info.id(), false));
     }
+  }
+
+  /** What the hub's {@code POST /hub/api/shutdown} runs (the server's boot makes it exit). */
+  public void onShutdown(Runnable stop) {
+    hub.onShutdown(stop);
   }
 
   public Vertx vertx() {

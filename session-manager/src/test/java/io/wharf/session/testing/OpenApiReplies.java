@@ -7,6 +7,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.contract.MediaType;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -39,6 +40,7 @@ public final class OpenApiReplies {
 
   private static final String SPEC = "jupyterhub/rest-api.yml";
   private static final String BASE = "/hub/api";
+  static final String PAGINATION = "application/jupyterhub-pagination+json";
 
   private final OpenAPIContract contract;
 
@@ -82,8 +84,13 @@ public final class OpenApiReplies {
     }
   }
 
-  /** Fails the test when {@code reply} to {@code method pathAndQuery} does not match the description. */
-  public void check(String method, String pathAndQuery, HubReply reply) {
+  /**
+   * Fails the test when {@code reply} to {@code method pathAndQuery} does not match the description.
+   * A request that accepted {@value #PAGINATION} gets JupyterHub's envelope, which the description
+   * names ({@code PaginatedList}) but does not put on its operations: its {@code items} are checked
+   * against the operation's schema, its {@code _pagination} against {@code Pagination}.
+   */
+  public void check(String method, String pathAndQuery, String accept, HubReply reply) {
     Operation operation = operation(method, pathAndQuery);
     if (operation == null || reply.status() < 200 || reply.status() >= 300) {
       return;
@@ -106,7 +113,21 @@ public final class OpenApiReplies {
       fail(where + " with a body that is not JSON: " + reply.body());
       return;
     }
-    OutputUnit result = contract.getSchemaRepository().validator(json.getSchema()).validate(body);
+    if (accept != null && accept.contains(PAGINATION)) {
+      if (!(body instanceof JsonObject envelope) || !envelope.containsKey("items") || !envelope.containsKey("_pagination")) {
+        fail(where + " without the pagination envelope: " + reply.body());
+        return;
+      }
+      validate(where + " (items)", json.getSchema(), envelope.getValue("items"), reply);
+      validate(where + " (_pagination)", JsonSchema.of(contract.getRawContract().getJsonObject("components")
+        .getJsonObject("schemas").getJsonObject("Pagination")), envelope.getValue("_pagination"), reply);
+    } else {
+      validate(where, json.getSchema(), body, reply);
+    }
+  }
+
+  private void validate(String where, JsonSchema schema, Object body, HubReply reply) {
+    OutputUnit result = contract.getSchemaRepository().validator(schema).validate(body);
     if (!Boolean.TRUE.equals(result.getValid())) {
       fail(where + " with a body the description does not allow: " + result.getErrors() + "\nbody: " + reply.body());
     }

@@ -44,27 +44,37 @@ class OpenApiRepliesTest {
 
   @Test
   void acceptsAUserModelWithJupyterHubsNulls() {
-    assertDoesNotThrow(() -> spec.check("GET", "/hub/api/users/ann", reply(200,
+    assertDoesNotThrow(() -> spec.check("GET", "/hub/api/users/ann", null, reply(200,
       "{\"kind\":\"user\",\"name\":\"ann\",\"admin\":false,\"roles\":[\"user\"],\"groups\":[],\"server\":null,"
         + "\"pending\":null,\"last_activity\":null,\"servers\":{}}")));
   }
 
   @Test
   void refusesABodyTheSchemaDoesNotAllow() {
-    assertThrows(AssertionError.class, () -> spec.check("GET", "/hub/api/users/ann", reply(200,
+    assertThrows(AssertionError.class, () -> spec.check("GET", "/hub/api/users/ann", null, reply(200,
       "{\"kind\":\"user\",\"name\":\"ann\",\"admin\":\"no\"}")));
-    assertThrows(AssertionError.class, () -> spec.check("GET", "/hub/api/users", reply(200, "{\"items\":[]}")));
-    assertThrows(AssertionError.class, () -> spec.check("GET", "/hub/api/users/ann", reply(200, "<html>")));
+    assertThrows(AssertionError.class, () -> spec.check("GET", "/hub/api/users", null, reply(200, "{\"items\":[]}")));
+    assertThrows(AssertionError.class, () -> spec.check("GET", "/hub/api/users/ann", null, reply(200, "<html>")));
+  }
+
+  @Test
+  void checksThePaginationEnvelopeWhenTheRequestAskedForIt() {
+    String page = "{\"items\":[{\"kind\":\"user\",\"name\":\"ann\"}],\"_pagination\":{\"offset\":0,\"limit\":1,\"total\":2,"
+      + "\"next\":{\"offset\":1,\"limit\":1,\"url\":\"http://127.0.0.1/hub/api/users?offset=1&limit=1\"}}}";
+    assertDoesNotThrow(() -> spec.check("GET", "/hub/api/users", OpenApiReplies.PAGINATION, reply(200, page)));
+    assertThrows(AssertionError.class, () -> spec.check("GET", "/hub/api/users", OpenApiReplies.PAGINATION, reply(200, "[]")));
+    assertThrows(AssertionError.class, () -> spec.check("GET", "/hub/api/users", OpenApiReplies.PAGINATION,
+      reply(200, "{\"items\":[{\"admin\":1}],\"_pagination\":{}}")));
   }
 
   @Test
   void refusesASuccessStatusTheOperationDoesNotDeclare() {
-    assertThrows(AssertionError.class, () -> spec.check("DELETE", "/hub/api/users/ann", reply(200, "{}")));
-    assertDoesNotThrow(() -> spec.check("DELETE", "/hub/api/users/ann", reply(204, "")));
+    assertThrows(AssertionError.class, () -> spec.check("DELETE", "/hub/api/users/ann", null, reply(200, "{}")));
+    assertDoesNotThrow(() -> spec.check("DELETE", "/hub/api/users/ann", null, reply(204, "")));
   }
 
   @Test
   void leavesErrorsToTheirOwnChecks() {
-    assertDoesNotThrow(() -> spec.check("GET", "/hub/api/users/ann", reply(404, "{\"status\":404,\"message\":\"no such user\"}")));
+    assertDoesNotThrow(() -> spec.check("GET", "/hub/api/users/ann", null, reply(404, "{\"status\":404,\"message\":\"no such user\"}")));
   }
 }

@@ -11,6 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.wharf.session.account.AccountsFile;
 import io.wharf.session.account.AdminAccount;
 import io.wharf.session.account.DurableAccounts;
+import io.wharf.session.account.DurableGroups;
 import io.wharf.session.account.HashingPool;
 import io.wharf.session.account.WriteThroughRevocations;
 import io.wharf.session.account.WriteThroughTokens;
@@ -69,8 +70,14 @@ public final class SessionManager {
     HashingPool hashing = new HashingPool(vertx, options.limits().hashThreads(), options.limits().hashQueue());
     return JdbcStore.open(vertx, options.store(), options.dataDir())
       .compose(db -> AccountsFile.migrate(vertx, options.dataDir().resolve("accounts.json"), db.accounts())
-        .compose(migrated -> Future.all(db.accounts().all(), db.tokens().all()))
-        .compose(loaded -> state.caches().fillOnce(loaded.resultAt(0), loaded.resultAt(1)))
+        .compose(migrated -> Future.all(db.accounts().all(), db.tokens().all(), db.groups().all()))
+        // The instance that fills the accounts and tokens fills the groups too.
+        .compose(loaded -> state.caches().fillOnce(loaded.resultAt(0), loaded.resultAt(1)).map(filled -> {
+          if (filled) {
+            new DurableGroups(db.groups(), state.groups()).fill(loaded.resultAt(2));
+          }
+          return filled;
+        }))
         // Revocations only ever add or move later, so every instance may add the database's to the map.
         .compose(filled -> db.revocations().purge(System.currentTimeMillis()))
         .compose(purged -> db.revocations().current(System.currentTimeMillis()))
@@ -82,7 +89,7 @@ public final class SessionManager {
           RevocationStore revocations = new WriteThroughRevocations(db.revocations(), state.revocations());
           Lifecycle lifecycle = Lifecycle.create(vertx, state, options, containers, registry);
           HubRoutes hub = new HubRoutes(vertx, cookies, options.cookieName(), accounts, tokens, revocations, state, lifecycle.servers(),
-            options.staticDir(), options.limits(), options.services());
+            options.staticDir(), options.limits(), options.services(), new DurableGroups(db.groups(), state.groups()));
           return new SessionManager(lifecycle, hub);
         })));
   }

@@ -13,11 +13,13 @@ import io.wharf.session.ServiceOptions;
 import io.wharf.session.SessionCookies;
 import io.wharf.session.SharedState;
 import io.wharf.session.account.Accounts;
+import io.wharf.session.account.DurableGroups;
 import io.wharf.session.lifecycle.Progress;
 import io.wharf.session.lifecycle.ServerLifecycle;
 import io.wharf.session.limits.ApiLimits;
 import io.wharf.session.limits.ClientAddress;
 import io.wharf.session.limits.LoginLimits;
+import io.wharf.session.store.Account;
 import io.wharf.session.store.RevocationStore;
 import io.wharf.session.store.TokenStore;
 import org.slf4j.Logger;
@@ -26,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The hub's routes. Bodies are read only here, under {@code /hub/}; proxied {@code /user/}
@@ -56,23 +59,28 @@ public final class HubRoutes {
    * @param tokens      the API tokens, written through to the database
    * @param revocations the ended login sessions, written through to the database
    * @param services    the JupyterHub services configured to call the API
+   * @param groups      the groups, written through to the database
    */
   public HubRoutes(Vertx vertx, SessionCookies cookies, String cookieName, Accounts accounts, TokenStore tokens,
                    RevocationStore revocations, SharedState state, ServerLifecycle lifecycle, Path staticDir, RateLimitOptions limits,
-                   List<ServiceOptions> services) {
+                   List<ServiceOptions> services, DurableGroups groups) {
     this.vertx = vertx;
     Services configured = new Services(services);
+    Function<String, Set<String>> groupsOf = user -> {
+      Account account = accounts.find(user);
+      return account == null ? Set.of() : groups.groupsOf(account.id());
+    };
     this.callers = new Callers(cookies, accounts, tokens, cookieName, new ApiLimits(state.rateLimits(), limits), revocations,
-      user -> Set.of(), configured);
+      groupsOf, configured);
     this.sessions = new Sessions(callers, accounts, revocations, cookies);
     this.login = new LoginHandler(cookies, cookieName, accounts, lifecycle, new LoginLimits(state.rateLimits(), limits),
       ClientAddress.create(limits.trustedProxies()), callers, sessions);
     this.servers = new ServerApi(callers, accounts, lifecycle);
     this.progress = new ProgressStream(vertx, servers, state.servers(), new Progress(vertx));
     this.pending = new PendingPage(callers, accounts, lifecycle, staticDir);
-    UserModels models = new UserModels(state, user -> Set.of());
+    UserModels models = new UserModels(state, groupsOf);
     this.users = new UserApi(callers, accounts, models);
-    this.jupyterHub = new JupyterHubApi(callers, accounts, tokens, state, models, configured);
+    this.jupyterHub = new JupyterHubApi(callers, accounts, tokens, state, models, configured, groups);
     this.userAdmin = new UserAdminApi(callers, accounts, state.servers(), lifecycle, sessions);
     this.tokens = new TokenApi(callers, accounts, tokens);
     this.instances = new InstanceApi(callers, state.cluster());

@@ -3,11 +3,12 @@ package io.wharf.session.hub;
 import io.vertx.ext.web.Router;
 import io.wharf.session.SharedState;
 import io.wharf.session.account.Accounts;
+import io.wharf.session.account.DurableGroups;
 import io.wharf.session.store.TokenStore;
 
 /**
  * The parts of JupyterHub's REST API beyond users' servers and tokens: the root and info, the
- * users list and changes, services, the proxy's table, token identification and shutdown. Mounted
+ * users list and changes, groups, services, the proxy's table, token identification and shutdown. Mounted
  * by {@link HubRoutes} before its catch-all.
  */
 final class JupyterHubApi {
@@ -19,8 +20,11 @@ final class JupyterHubApi {
   private final ProxyApi proxy;
   private final AuthorizationsApi authorizations;
   private final ShutdownApi shutdown;
+  private final GroupApi groups;
 
-  JupyterHubApi(Callers callers, Accounts accounts, TokenStore tokens, SharedState state, UserModels models, Services services) {
+  JupyterHubApi(Callers callers, Accounts accounts, TokenStore tokens, SharedState state, UserModels models, Services services,
+                DurableGroups groups) {
+    this.groups = new GroupApi(callers, accounts, groups);
     this.info = new InfoApi(callers);
     this.userList = new UserList(callers, accounts, state, models);
     this.userEdit = new UserEditApi(callers, accounts, state, models);
@@ -51,5 +55,12 @@ final class JupyterHubApi {
     router.get("/hub/api/authorizations/token/:token").handler(authorizations::token);
     router.post("/hub/api/authorizations/token").handler(AuthorizationsApi::removed);
     router.post("/hub/api/shutdown").handler(shutdown::shutdown);
+    router.get("/hub/api/groups").handler(groups::list);
+    router.get("/hub/api/groups/:name").handler(groups::get);
+    router.post("/hub/api/groups/:name").handler(groups::create);
+    router.delete("/hub/api/groups/:name").handler(groups::delete);
+    router.post("/hub/api/groups/:name/users").handler(groups::addUsers);
+    router.delete("/hub/api/groups/:name/users").handler(groups::removeUsers);
+    router.put("/hub/api/groups/:name/properties").handler(groups::properties);
   }
 }

@@ -12,4 +12,6 @@ public interface DurableStore {
   TokenRecords tokens();
 
   RevocationRecords revocations();
+
+  GroupRecords groups();
 }

@@ -37,6 +37,7 @@ public final class JdbcStore implements DurableStore {
   private final JdbcAccounts accounts = new JdbcAccounts(this);
   private final JdbcTokens tokens = new JdbcTokens(this);
   private final JdbcRevocations revocations = new JdbcRevocations(this);
+  private final JdbcGroups groups = new JdbcGroups(this);
 
   private JdbcStore(Vertx vertx, StoreOptions options, Path dataDir) {
     HikariConfig config = new HikariConfig();
@@ -80,6 +81,11 @@ public final class JdbcStore implements DurableStore {
   @Override
   public TokenRecords tokens() {
     return tokens;
+  }
+
+  @Override
+  public GroupRecords groups() {
+    return groups;
   }
 
   @Override

@@ -96,7 +96,7 @@ public final class SessionManager {
 
   /**
    * {@code handler}, run only for callers that hold {@code scope} through an API token or the
-   * session cookie; others get 401, 403 or 503. The router protects {@code /hub/metrics} with it.
+   * session cookie; others get 403 (as JupyterHub), 429 or 503. The router protects {@code /hub/metrics} with it.
    */
   public Handler<RoutingContext> requireScope(String scope, Handler<RoutingContext> handler) {
     return hub.requireScope(scope, handler);

@@ -184,7 +184,7 @@ public final class HubRoutes {
     Replies.error(ctx, status, message);
   }
 
-  /** {@code handler}, run only for callers holding {@code scope} (API token or cookie); others get 401, 403 or 503. */
+  /** {@code handler}, run only for callers holding {@code scope} (API token or cookie); others get 403 (as JupyterHub), 429 or 503. */
   public Handler<RoutingContext> requireScope(String scope, Handler<RoutingContext> handler) {
     return ctx -> callers.require(ctx, scope, null, caller -> handler.handle(ctx));
   }

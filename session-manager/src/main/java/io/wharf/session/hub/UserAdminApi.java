@@ -157,7 +157,7 @@ final class UserAdminApi {
 
   void delete(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    callers.require(ctx, Scopes.ADMIN_USERS, name, caller -> {
+    callers.require(ctx, Scopes.DELETE_USERS, name, caller -> {
       Account account = accounts.find(name);
       if (account == null) {
         Replies.error(ctx, 404, "no such user: " + name);

@@ -111,6 +111,24 @@ class TokenApiTest {
   }
 
   @Test
+  void rolesGiveTheirScopesAndFilteredScopesAreKept() {
+    String alice = hub.token("alice", Scopes.INHERIT);
+    JsonObject viaRole = client.post("/hub/api/users/alice/tokens").token(alice).json("{\"roles\": [\"user\"]}").send().json(201);
+    assertTrue(viaRole.getJsonArray("scopes").contains("servers!user=alice"), viaRole::encode);
+    client.post("/hub/api/users/alice/tokens").token(alice).json("{\"roles\": [\"wizard\"]}").send().assertError(400);
+    client.post("/hub/api/users/alice/tokens").token(alice).json("{\"roles\": [\"admin\"]}").send().assertError(400);
+    client.post("/hub/api/users/alice/tokens").token(alice).json("{\"roles\": [\"user\"], \"scopes\": []}").send().assertError(400);
+    JsonObject one = client.post("/hub/api/users/alice/tokens").token(alice).json("{\"scopes\": [\"servers!server=alice/lab\"]}").send()
+      .json(201);
+    assertTrue(one.getJsonArray("scopes").contains("servers!server=alice/lab"), one::encode);
+    String lab = one.getString("token");
+    client.post("/hub/api/users/alice/servers/lab").token(lab).send().assertStatus(202);
+    client.post("/hub/api/users/alice/server").token(lab).send().assertError(403);
+    client.delete("/hub/api/users/alice/servers/lab").token(lab).send().assertStatus(204);
+    client.post("/hub/api/users/alice/tokens").token(alice).json("{\"scopes\": [\"servers!user=bob\"]}").send().assertError(400);
+  }
+
+  @Test
   void anUnknownTokenIdIs404() {
     String alice = hub.token("alice", Scopes.TOKENS);
     String bobs = client.post("/hub/api/users/bob/tokens").token(hub.token("bob", Scopes.TOKENS)).send().json(201).getString("id");

@@ -34,15 +34,18 @@ final class Callers {
   private final SessionRevocations revocations;
   private final Function<String, Set<String>> groupsOf;
   private final Services services;
+  private final ApiActivity activity;
 
   /**
    * @param groupsOf the groups a user belongs to (for {@code !group=} filters)
    * @param services the configured services, whose tokens are checked before users' tokens
+   * @param activity where a user's and a token's use is recorded ({@code last_activity})
    */
   Callers(SessionCookies cookies, Accounts accounts, TokenStore tokens, String cookieName, ApiLimits limits,
-          SessionRevocations revocations, Function<String, Set<String>> groupsOf, Services services) {
+          SessionRevocations revocations, Function<String, Set<String>> groupsOf, Services services, ApiActivity activity) {
     this.groupsOf = groupsOf;
     this.services = services;
+    this.activity = activity;
     this.cookies = cookies;
     this.revocations = revocations;
     this.accounts = accounts;
@@ -96,6 +99,9 @@ final class Callers {
     String secret = bearer(ctx);
     if (secret == null) {
       Account account = cookieAccount(ctx);
+      if (account != null) {
+        activity.used(account.name(), null);
+      }
       return Future.succeededFuture(account == null ? null : user(account, Scopes.grantable(account), true, null));
     }
     Services.Service service = services.byToken(secret);
@@ -108,6 +114,7 @@ final class Callers {
       if (token == null || !token.ownedBy(owner)) {
         return null;
       }
+      activity.used(owner.name(), token.hash());
       Set<String> owned = Scopes.grantable(owner);
       return user(owner, Scopes.intersect(Scopes.expand(token.scopes(), owner.name(), owned), owned), false, token.id());
     });

@@ -71,7 +71,7 @@ public final class HubRoutes {
       return account == null ? Set.of() : groups.groupsOf(account.id());
     };
     this.callers = new Callers(cookies, accounts, tokens, cookieName, new ApiLimits(state.rateLimits(), limits), revocations,
-      groupsOf, configured);
+      groupsOf, configured, new ApiActivity(state.activity()));
     this.sessions = new Sessions(callers, accounts, revocations, cookies);
     this.login = new LoginHandler(cookies, cookieName, accounts, lifecycle, new LoginLimits(state.rateLimits(), limits),
       ClientAddress.create(limits.trustedProxies()), callers, sessions);
@@ -82,7 +82,7 @@ public final class HubRoutes {
     this.users = new UserApi(callers, accounts, models);
     this.jupyterHub = new JupyterHubApi(callers, accounts, tokens, state, models, configured, groups);
     this.userAdmin = new UserAdminApi(callers, accounts, state.servers(), lifecycle, sessions);
-    this.tokens = new TokenApi(callers, accounts, tokens);
+    this.tokens = new TokenApi(callers, accounts, tokens, state.activity());
     this.instances = new InstanceApi(callers, state.cluster());
     this.csrfSecret = cookies.csrfSecret();
     this.staticDir = staticDir;

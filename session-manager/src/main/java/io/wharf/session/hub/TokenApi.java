@@ -7,6 +7,7 @@ import io.wharf.session.Scopes;
 import io.wharf.session.Secrets;
 import io.wharf.session.account.Accounts;
 import io.wharf.session.store.Account;
+import io.wharf.session.store.ActivityStore;
 import io.wharf.session.store.ApiToken;
 import io.wharf.session.store.TokenStore;
 
@@ -28,11 +29,14 @@ final class TokenApi {
   private final Callers callers;
   private final Accounts accounts;
   private final TokenStore tokens;
+  private final ActivityStore activity;
 
-  TokenApi(Callers callers, Accounts accounts, TokenStore tokens) {
+  /** @param activity where the tokens' last use is recorded ({@link ApiActivity}) */
+  TokenApi(Callers callers, Accounts accounts, TokenStore tokens, ActivityStore activity) {
     this.callers = callers;
     this.accounts = accounts;
     this.tokens = tokens;
+    this.activity = activity;
   }
 
   /** Runs {@code action} with the account of the path's user when the caller may manage its tokens; 404 when there is none. */
@@ -86,7 +90,7 @@ final class TokenApi {
         Secrets.sha256Hex(value), scopes, text, now, seconds.longValue() > 0 ? now + seconds.longValue() * 1000 : 0);
       // Answered 201 only once the database committed it.
       tokens.saveToken(token)
-        .onSuccess(v -> Replies.json(ctx, 201, json(token, account).put("token", value)))
+        .onSuccess(v -> Replies.json(ctx, 201, json(token, account, 0).put("token", value)))
         .onFailure(err -> Replies.error(ctx, 503, "could not store the token"));
     });
   }
@@ -141,16 +145,20 @@ final class TokenApi {
 
   void list(RoutingContext ctx) {
     withAccount(ctx, Scopes.READ_TOKENS, account -> tokens.tokensOf(account.id())
-      .onSuccess(list -> {
+      .compose(list -> activity.activity(list.stream().map(t -> ApiActivity.tokenKey(t.hash())).toList()).map(used -> {
         JsonArray array = new JsonArray();
-        list.stream().sorted((a, b) -> Long.compare(a.createdAt(), b.createdAt())).forEach(t -> array.add(json(t, account)));
-        Replies.json(ctx, 200, new JsonObject().put("api_tokens", array).put("oauth_tokens", new JsonArray()));
-      })
+        list.stream().sorted((a, b) -> Long.compare(a.createdAt(), b.createdAt()))
+          .forEach(t -> array.add(json(t, account, used.getOrDefault(ApiActivity.tokenKey(t.hash()), 0L))));
+        return new JsonObject().put("api_tokens", array).put("oauth_tokens", new JsonArray());
+      }))
+      .onSuccess(body -> Replies.json(ctx, 200, body))
       .onFailure(err -> Replies.error(ctx, 503, "token state unavailable")));
   }
 
   void get(RoutingContext ctx) {
-    withToken(ctx, Scopes.READ_TOKENS, (account, token) -> Replies.json(ctx, 200, json(token, account)));
+    withToken(ctx, Scopes.READ_TOKENS, (account, token) -> activity.activity(List.of(ApiActivity.tokenKey(token.hash())))
+      .onSuccess(used -> Replies.json(ctx, 200, json(token, account, used.getOrDefault(ApiActivity.tokenKey(token.hash()), 0L))))
+      .onFailure(err -> Replies.error(ctx, 503, "token state unavailable")));
   }
 
   void delete(RoutingContext ctx) {
@@ -174,10 +182,10 @@ final class TokenApi {
   /**
    * A token model as JupyterHub shows it, never the secret: its scopes as they take effect now
    * (expanded, within what its owner holds), {@code roles} always empty (JupyterHub's deprecated
-   * field), and no {@code last_activity} or {@code session_id} (Wharf does not track a token's
-   * use, and its tokens come from no OAuth session).
+   * field), {@code last_activity} (to the minute; null if never used) and no {@code session_id}
+   * (Wharf's tokens come from no OAuth session).
    */
-  static JsonObject json(ApiToken token, Account owner) {
+  static JsonObject json(ApiToken token, Account owner, long lastActivity) {
     Set<String> owned = Scopes.grantable(owner);
     return new JsonObject()
       .put("kind", "api_token")
@@ -189,7 +197,7 @@ final class TokenApi {
         .stream().sorted().toList()))
       .put("created", ServerModel.iso(token.createdAt()))
       .put("expires_at", ServerModel.iso(token.expiresAt()))
-      .put("last_activity", null)
+      .put("last_activity", ServerModel.iso(lastActivity))
       .put("session_id", null);
   }
 }

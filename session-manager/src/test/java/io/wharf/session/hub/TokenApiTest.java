@@ -21,6 +21,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -126,6 +127,24 @@ class TokenApiTest {
     client.post("/hub/api/users/alice/server").token(lab).send().assertError(403);
     client.delete("/hub/api/users/alice/servers/lab").token(lab).send().assertStatus(204);
     client.post("/hub/api/users/alice/tokens").token(alice).json("{\"scopes\": [\"servers!user=bob\"]}").send().assertError(400);
+  }
+
+  @Test
+  void aTokensUseSetsItsAndItsOwnersLastActivity() {
+    hub.user("tina");
+    String owner = hub.token("tina", Scopes.TOKENS);
+    JsonObject created = client.post("/hub/api/users/tina/tokens").token(owner).json("{\"scopes\": [\"tokens\"]}").send().json(201);
+    assertNull(created.getValue("last_activity"), "never used");
+    String id = created.getString("id");
+    assertNull(client.get("/hub/api/users/tina/tokens/" + id).token(owner).send().json(200).getValue("last_activity"));
+    client.get("/hub/api/users/tina/tokens").token(created.getString("token")).send().json(200);
+    JsonObject used = client.get("/hub/api/users/tina/tokens/" + id).token(owner).send().json(200);
+    assertTrue(Instant.parse(used.getString("last_activity")).isAfter(Instant.now().minusSeconds(60)), used::encode);
+    JsonObject listed = client.get("/hub/api/users/tina/tokens").token(owner).send().json(200).getJsonArray("api_tokens").stream()
+      .map(JsonObject.class::cast).filter(t -> t.getString("id").equals(id)).findFirst().orElseThrow();
+    assertEquals(used.getString("last_activity"), listed.getString("last_activity"));
+    assertNotNull(client.get("/hub/api/users/tina").token(hub.adminToken()).send().json(200).getString("last_activity"),
+      "the owner was active through the API");
   }
 
   @Test

@@ -8,7 +8,9 @@ import io.wharf.session.store.Account;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** JupyterHub's user and server models, built from Wharf's records. */
 final class ServerModel {
@@ -22,20 +24,40 @@ final class ServerModel {
    * @param origin   the public origin ({@code https://host}) for {@code full_url}; null: none
    * @param state    whether servers show their {@code state} (container and instance: admins only)
    * @param stopped  whether servers that are not active (failed) are included
-   * @param roles    whether the user's roles are shown
-   * @param servers  whether the user's servers are shown
+   * @param keys     the user model's keys the caller may read (JupyterHub's access map)
    */
-  record View(String origin, boolean state, boolean stopped, boolean roles, boolean servers) {
+  record View(String origin, boolean state, boolean stopped, Set<String> keys) {
+
+    private static final Set<String> ALL = Set.of("kind", "name", "admin", "roles", "groups", "server", "pending", "created",
+      "last_activity", "servers");
 
     /** Everything, as a user's creation answers it to an admin. */
     static View full(String origin) {
-      return new View(origin, true, true, true, true);
+      return new View(origin, true, true, ALL);
     }
 
-    /** What {@code caller} may see of {@code user}'s model (JupyterHub filters models by scope). */
+    /** What {@code caller} may see of {@code user}'s model: JupyterHub's access map, key by scope. */
     static View of(Scopes.Caller caller, String user, String origin, boolean stopped) {
-      return new View(origin, caller.may(Scopes.ADMIN_SERVER_STATE, user), stopped,
-        caller.may("read:roles:users", user), caller.may(Scopes.READ_SERVERS, user));
+      Set<String> keys = new HashSet<>(Set.of("kind", "name"));
+      if (caller.may(Scopes.READ_USERS, user)) {
+        keys.addAll(List.of("admin", "roles", "groups", "server", "pending", "created", "last_activity"));
+      }
+      if (caller.may(Scopes.READ_USERS_NAME, user)) {
+        keys.add("admin");
+      }
+      if (caller.may(Scopes.READ_USERS_GROUPS, user)) {
+        keys.add("groups");
+      }
+      if (caller.may(Scopes.READ_USERS_ACTIVITY, user)) {
+        keys.add("last_activity");
+      }
+      if (caller.may(Scopes.READ_SERVERS, user)) {
+        keys.add("servers");
+      }
+      if (caller.may("read:roles:users", user)) {
+        keys.addAll(List.of("roles", "admin"));
+      }
+      return new View(origin, caller.may(Scopes.ADMIN_SERVER_STATE, user), stopped, Set.copyOf(keys));
     }
   }
 
@@ -76,7 +98,7 @@ final class ServerModel {
 
   /** A server of the server record's shape for the API's start answer (the starter may see its own server). */
   static JsonObject of(ServerRecord s) {
-    return of(s, new View(null, false, true, false, true));
+    return of(s, new View(null, false, true, Set.of()));
   }
 
   /**
@@ -107,13 +129,10 @@ final class ServerModel {
       .put("server", primary != null && primary.running() ? primary.url() : null)
       .put("pending", primary != null && primary.pending() ? "spawn" : null)
       .put("created", iso(account.createdAt()))
-      .put("last_activity", iso(lastActivity));
-    if (view.roles()) {
-      model.put("roles", new JsonArray(Scopes.roles(account)));
-    }
-    if (view.servers()) {
-      model.put("servers", servers);
-    }
+      .put("last_activity", iso(lastActivity))
+      .put("roles", new JsonArray(Scopes.roles(account)))
+      .put("servers", servers);
+    model.fieldNames().retainAll(view.keys());
     return model;
   }
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -132,6 +133,16 @@ class UserListTest {
     String one = hub.token(HubOptions.ADMIN, "list:users!user=list-ann", "read:users!user=list-ann");
     assertEquals(List.of("list-ann"), names(client.get("/hub/api/users").token(one).send().array(200)));
     client.get("/hub/api/users/list-bob").token(one).send().assertError(403);
+  }
+
+  @Test
+  void aModelShowsOnlyTheKeysTheCallersScopesRead() {
+    String namesOnly = hub.token(HubOptions.ADMIN, "list:users");
+    JsonObject ann = client.get("/hub/api/users?name_filter=list-ann").token(namesOnly).send().array(200).getJsonObject(0);
+    assertEquals(Set.of("kind", "name", "admin"), ann.fieldNames());
+    String activity = hub.token(HubOptions.ADMIN, "list:users", "read:users:activity", "read:servers");
+    JsonObject bob = client.get("/hub/api/users?name_filter=list-bob").token(activity).send().array(200).getJsonObject(0);
+    assertEquals(Set.of("kind", "name", "admin", "last_activity", "servers"), bob.fieldNames());
   }
 
   @Test

@@ -164,7 +164,7 @@
       var srv = (u.servers && u.servers['']) || null;
       var ready = !!(srv && srv.ready);
       var pending = u.pending || (srv && srv.pending) || null;
-      var stateError = srv && srv.state && srv.state.error;
+      var stateError = srv && (srv.error || (srv.state && srv.state.error));
       var url = (srv && srv.url) || u.server || ('/user/' + encodeURIComponent(u.name) + '/');
 
       var status;
@@ -232,7 +232,7 @@
     }
 
     function refresh() {
-      return api('GET', '/hub/api/user').then(function (resp) {
+      return api('GET', '/hub/api/user?include_stopped_servers').then(function (resp) {
         if (resp.status === 401 || resp.status === 403) {
           location.href = '/hub/login?next=' + encodeURIComponent('/hub/home');
           return null;

@@ -116,6 +116,10 @@ public final class Wharf {
             ? SessionManager.create(vertx, sessionOptions, state, cookies, registry)
             : Future.<SessionManager>succeededFuture(null))
           .compose(sessions -> {
+            if (sessions != null) {
+              // POST /hub/api/shutdown: exit as on SIGTERM, through the shutdown hook; containers keep running.
+              sessions.onShutdown(() -> new Thread(() -> System.exit(0), "wharf-api-shutdown").start());
+            }
             Future<Void> adopted = sessions != null ? sessions.start() : Future.succeededFuture();
             // Functions run with the router, where the session manager (accounts, the durable store) runs too.
             boolean functions = sessions != null && instance.runs(InstanceOptions.ROUTER);

@@ -11,6 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.wharf.session.account.AccountsFile;
 import io.wharf.session.account.AdminAccount;
 import io.wharf.session.account.DurableAccounts;
+import io.wharf.session.account.DurableGroups;
 import io.wharf.session.account.HashingPool;
 import io.wharf.session.account.StoredTokenAccess;
 import io.wharf.session.account.WriteThroughRevocations;
@@ -82,8 +83,14 @@ public final class SessionManager {
     HashingPool hashing = new HashingPool(vertx, options.limits().hashThreads(), options.limits().hashQueue());
     return JdbcStore.open(vertx, options.store(), options.dataDir())
       .compose(db -> AccountsFile.migrate(vertx, options.dataDir().resolve("accounts.json"), db.accounts())
-        .compose(migrated -> Future.all(db.accounts().all(), db.tokens().all()))
-        .compose(loaded -> state.caches().fillOnce(loaded.resultAt(0), loaded.resultAt(1)))
+        .compose(migrated -> Future.all(db.accounts().all(), db.tokens().all(), db.groups().all()))
+        // The instance that fills the accounts and tokens fills the groups too.
+        .compose(loaded -> state.caches().fillOnce(loaded.resultAt(0), loaded.resultAt(1)).map(filled -> {
+          if (filled) {
+            new DurableGroups(db.groups(), state.groups()).fill(loaded.resultAt(2));
+          }
+          return filled;
+        }))
         // Revocations only ever add or move later, so every instance may add the database's to the map.
         .compose(filled -> db.revocations().purge(System.currentTimeMillis()))
         .compose(purged -> db.revocations().current(System.currentTimeMillis()))
@@ -95,17 +102,25 @@ public final class SessionManager {
           RevocationStore revocations = new WriteThroughRevocations(db.revocations(), state.revocations());
           Lifecycle lifecycle = Lifecycle.create(vertx, state, options, containers, db.homeRemovals(), registry);
           HubRoutes hub = new HubRoutes(vertx, cookies, options.cookieName(), accounts, tokens, revocations, state, lifecycle.servers(),
-            options.staticDir(), options.limits(), options.oidc());
+            options.staticDir(), options.limits(), options.oidc(), options.services(), new DurableGroups(db.groups(), state.groups()));
           return new SessionManager(lifecycle, hub, db);
         })));
   }
 
   /**
    * {@code handler}, run only for callers that hold {@code scope} through an API token or the
-   * session cookie; others get 401, 403 or 503. The router protects {@code /hub/metrics} with it.
+   * session cookie; others get 403 (as JupyterHub), 429 or 503. The router protects {@code /hub/metrics} with it.
    */
   public Handler<RoutingContext> requireScope(String scope, Handler<RoutingContext> handler) {
     return hub.requireScope(scope, handler);
+  }
+
+  /**
+   * What {@code POST /hub/api/shutdown} runs once it has answered: stopping this instance as a
+   * SIGTERM does (notebook servers keep running, to be re-adopted). Unset: the API answers 503.
+   */
+  public void onShutdown(Runnable stop) {
+    hub.onShutdown(stop);
   }
 
   /** Mounts {@code /hub/...} pages and API on {@code router}. */

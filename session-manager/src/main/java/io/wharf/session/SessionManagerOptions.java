@@ -5,6 +5,7 @@ import io.wharf.container.LimitProfiles;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import static io.wharf.config.ConfigValues.requiredInt;
@@ -28,6 +29,7 @@ import static io.wharf.config.ConfigValues.requiredText;
  * @param store               where accounts and tokens are kept durably
  * @param oidc                single sign-on with an OpenID Connect provider (off by default)
  * @param homeRetentionMillis how long a deleted user's home volumes are kept; 0 to remove them at once
+ * @param services            the JupyterHub services that may call the API with their tokens
  */
 public record SessionManagerOptions(
   String instanceId, String advertiseAddress, Path dataDir, Path staticDir, boolean localContainers,
@@ -35,7 +37,7 @@ public record SessionManagerOptions(
   String image, LimitProfiles profiles, long launchTimeoutMillis,
   int concurrentLaunches, int launchQueue, int serversPerUser, int namedServersPerUser,
   long cullIdleMillis, long cullMaxAgeMillis, long cullIntervalMillis, long lostTimeoutMillis, RateLimitOptions limits,
-  StoreOptions store, OidcOptions oidc, long homeRetentionMillis) {
+  StoreOptions store, OidcOptions oidc, long homeRetentionMillis, List<ServiceOptions> services) {
 
   /** A cookie name as RFC 6265 allows it (a token). */
   private static final Pattern COOKIE_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
@@ -68,6 +70,7 @@ public record SessionManagerOptions(
       RateLimitOptions.fromJson(config),
       StoreOptions.fromJson(config),
       OidcOptions.fromJson(config),
-      requiredLong(config, "containers.home-retention-seconds", 0, 10L * 366 * 86_400) * 1000);
+      requiredLong(config, "containers.home-retention-seconds", 0, 10L * 366 * 86_400) * 1000,
+      ServiceOptions.fromJson(config));
   }
 }

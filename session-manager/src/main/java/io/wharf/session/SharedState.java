@@ -3,6 +3,7 @@ package io.wharf.session;
 import io.wharf.session.store.AccountStore;
 import io.wharf.session.store.ActivityStore;
 import io.wharf.session.store.CacheFill;
+import io.wharf.session.store.GroupStore;
 import io.wharf.session.store.ClusterView;
 import io.wharf.session.store.RateLimitStore;
 import io.wharf.session.store.RevocationStore;
@@ -17,7 +18,7 @@ import io.wharf.session.store.TokenStore;
  */
 public record SharedState(ServerStore servers, ActivityStore activity, AccountStore accounts, TokenStore tokens,
                           ClusterView cluster, RateLimitStore rateLimits, CacheFill caches,
-                          RevocationStore revocations) {
+                          RevocationStore revocations, GroupStore groups) {
 
   /** The route lookup the router needs. */
   public RouteTable routes() {

@@ -148,9 +148,9 @@ class DurableStoreIT {
     admin = loggedInAdmin();
     assertEquals(404, admin.get("/hub/api/users/eve").statusCode(), "eve stays deleted");
     assertEquals(200, admin.get("/hub/api/users/finn").statusCode(), "finn is back");
-    assertEquals("status 401", whoIs(evesToken));
+    assertEquals("status 403", whoIs(evesToken));
     createUser("eve");
-    assertEquals("status 401", whoIs(evesToken), "a new eve does not get the old eve's token");
+    assertEquals("status 403", whoIs(evesToken), "a new eve does not get the old eve's token");
     assertTrue(Files.exists(wharf.dataDir.resolve("wharf.mv.db")), "the embedded database is in the data directory");
     assertTrue(Files.notExists(wharf.dataDir.resolve("accounts.json")), "no per-instance account file any more");
   }

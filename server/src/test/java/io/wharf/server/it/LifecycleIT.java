@@ -91,7 +91,7 @@ class LifecycleIT {
       assertEquals(200, mira.get("/user/mira/api/status").statusCode());
       assertEquals(403, mira.get("/user/lena/api/status").statusCode(), "another user's server");
 
-      assertEquals(401, scrape(shared.base() + "/hub/metrics", null).statusCode());
+      assertEquals(403, scrape(shared.base() + "/hub/metrics", null).statusCode());
       HttpResponse<String> ownToken = mira.postJson("/hub/api/users/mira/tokens", new JsonObject());
       assertEquals(201, ownToken.statusCode(), ownToken.body());
       HttpResponse<String> refused = scrape(shared.base() + "/hub/metrics", new JsonObject(ownToken.body()).getString("token"));

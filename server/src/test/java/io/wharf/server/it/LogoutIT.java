@@ -64,7 +64,7 @@ class LogoutIT {
 
   private static void assertRefused(String cookie) throws Exception {
     HubClient replay = replaying(cookie);
-    assertEquals(401, apiStatus(replay, "/hub/api/user"));
+    assertEquals(403, apiStatus(replay, "/hub/api/user"));
     assertEquals(401, apiStatus(replay, "/user/admin/api/status"));
     HttpResponse<String> page = replay.navigate("/user/admin/tree");
     assertEquals(302, page.statusCode());

@@ -156,8 +156,8 @@ class PostgresClusterIT {
         }
         assertEquals("ann", whoIs(wharf, lateToken), "the token made just before the kill, on " + wharf.instanceId);
         assertEquals(404, admin.get("/hub/api/users/cy").statusCode(), "cy stays deleted on " + wharf.instanceId);
-        assertEquals("status 401", whoIs(wharf, cysToken));
-        assertEquals(401, status(wharf, loggedOut, "/hub/api/user"), "the logged-out cookie on " + wharf.instanceId);
+        assertEquals("status 403", whoIs(wharf, cysToken));
+        assertEquals(403, status(wharf, loggedOut, "/hub/api/user"), "the logged-out cookie on " + wharf.instanceId);
         assertEquals(401, status(wharf, loggedOut, "/user/admin/api/status"), "and on its router");
       }
     } catch (Throwable e) {

@@ -158,8 +158,8 @@ class WalkingSkeletonIT {
       JsonObject last = user.awaitProgress("admin");
       assertTrue(last.getBoolean("failed", false), last.encode());
       assertTrue(last.getString("message").contains("wharf/not-built-here:1"), last.getString("message"));
-      JsonObject model = new JsonObject(user.get("/hub/api/user").body());
-      assertEquals(last.getString("message"), model.getJsonObject("servers").getJsonObject("").getJsonObject("state").getString("error"));
+      JsonObject model = new JsonObject(user.get("/hub/api/user?include_stopped_servers").body());
+      assertEquals(last.getString("message"), model.getJsonObject("servers").getJsonObject("").getString("error"));
       assertTrue(Docker.containersOf(broken.instanceId).isEmpty(), "no container left behind");
 
       // Retrying is offered and fails the same clear way, still leaving nothing.

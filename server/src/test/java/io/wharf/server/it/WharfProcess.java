@@ -146,6 +146,11 @@ final class WharfProcess implements AutoCloseable {
     }
   }
 
+  /** Waits for the process to exit by itself; its exit code, or -1 if it is still running after {@code timeout}. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+  }
+
   boolean isAlive() {
     return process != null && process.isAlive();
   }

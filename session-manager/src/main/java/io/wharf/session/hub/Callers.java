@@ -12,14 +12,17 @@ import io.wharf.session.limits.ApiLimits;
 import io.wharf.session.store.Account;
 import io.wharf.session.store.TokenStore;
 
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Who is calling the hub: an API token ({@code Authorization: token …} or {@code Bearer …}),
- * limited to its scopes, or the session cookie, with every scope the account allows. Every API
- * route answers the same way when it cannot tell: 503 when the shared state does not answer,
- * 401 when nothing valid authenticates the request, 403 when the caller lacks the scope, and 429
- * with {@code Retry-After} when the caller is past its API rate ({@link ApiLimits}).
+ * limited to its scopes and its owner's, or the session cookie, with every scope the account's
+ * roles give ({@link Scopes}). Every API route answers the same way when it cannot tell: 503 when
+ * the shared state does not answer, 403 when nothing valid authenticates the request (as
+ * JupyterHub answers, which its clients expect) or the caller lacks the scope, and 429 with
+ * {@code Retry-After} when the caller is past its API rate ({@link ApiLimits}).
  */
 final class Callers {
 
@@ -29,9 +32,20 @@ final class Callers {
   private final String cookieName;
   private final ApiLimits limits;
   private final SessionRevocations revocations;
+  private final Function<String, Set<String>> groupsOf;
+  private final Services services;
+  private final ApiActivity activity;
 
+  /**
+   * @param groupsOf the groups a user belongs to (for {@code !group=} filters)
+   * @param services the configured services, whose tokens are checked before users' tokens
+   * @param activity where a user's and a token's use is recorded ({@code last_activity})
+   */
   Callers(SessionCookies cookies, Accounts accounts, TokenStore tokens, String cookieName, ApiLimits limits,
-          SessionRevocations revocations) {
+          SessionRevocations revocations, Function<String, Set<String>> groupsOf, Services services, ApiActivity activity) {
+    this.groupsOf = groupsOf;
+    this.services = services;
+    this.activity = activity;
     this.cookies = cookies;
     this.revocations = revocations;
     this.accounts = accounts;
@@ -85,22 +99,38 @@ final class Callers {
     String secret = bearer(ctx);
     if (secret == null) {
       Account account = cookieAccount(ctx);
-      return Future.succeededFuture(account == null ? null : new Scopes.Caller(account, Scopes.grantable(account), true));
+      if (account != null) {
+        activity.used(account.name(), null);
+      }
+      return Future.succeededFuture(account == null ? null : user(account, Scopes.grantable(account), true, null));
+    }
+    Services.Service service = services.byToken(secret);
+    if (service != null) {
+      return Future.succeededFuture(service.caller("service-" + service.options().name()));
     }
     return tokens.tokenByHash(Secrets.sha256Hex(secret)).map(token -> {
       Account owner = token == null || token.expired(System.currentTimeMillis()) ? null : accounts.find(token.user());
       // A token belongs to an account, not a name: a re-created account of that name does not get it.
-      return token != null && token.ownedBy(owner) ? new Scopes.Caller(owner, token.scopes(), false) : null;
+      if (token == null || !token.ownedBy(owner)) {
+        return null;
+      }
+      activity.used(owner.name(), token.hash());
+      Set<String> owned = Scopes.grantable(owner);
+      return user(owner, Scopes.intersect(Scopes.expand(token.scopes(), owner.name(), owned), owned), false, token.id());
     });
   }
 
-  /** Runs {@code action} for an authenticated caller within its API rate; otherwise answers 503, 401 or 429. */
+  private Scopes.Caller user(Account account, Set<String> scopes, boolean viaCookie, String tokenId) {
+    return new Scopes.Caller(account.name(), account, scopes, viaCookie, tokenId, groupsOf);
+  }
+
+  /** Runs {@code action} for an authenticated caller within its API rate; otherwise answers 503, 403 or 429. */
   void authenticated(RoutingContext ctx, Consumer<Scopes.Caller> action) {
     caller(ctx).onComplete(ar -> {
       if (ar.failed()) {
         Replies.error(ctx, 503, "authentication state unavailable");
       } else if (ar.result() == null) {
-        Replies.error(ctx, 401, "authentication required");
+        Replies.error(ctx, 403, "authentication required: a valid API token or session cookie");
       } else {
         withinRate(ctx, ar.result(), action);
       }
@@ -121,7 +151,7 @@ final class Callers {
     });
   }
 
-  /** Runs {@code action} when the caller may use {@code scope} on {@code user} (null: on anyone); otherwise 503, 401 or 403. */
+  /** Runs {@code action} when the caller may use {@code scope} on {@code user} (null: on anyone); otherwise 503, 403 or 429. */
   void require(RoutingContext ctx, String scope, String user, Consumer<Scopes.Caller> action) {
     authenticated(ctx, caller -> {
       if (caller.may(scope, user)) {

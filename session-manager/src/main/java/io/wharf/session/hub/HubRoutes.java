@@ -11,9 +11,11 @@ import io.vertx.ext.web.handler.CSRFHandler;
 import io.wharf.session.OidcOptions;
 import io.wharf.session.Pages;
 import io.wharf.session.RateLimitOptions;
+import io.wharf.session.ServiceOptions;
 import io.wharf.session.SessionCookies;
 import io.wharf.session.SharedState;
 import io.wharf.session.account.Accounts;
+import io.wharf.session.account.DurableGroups;
 import io.wharf.session.lifecycle.Progress;
 import io.wharf.session.lifecycle.ServerLifecycle;
 import io.wharf.session.limits.ApiLimits;
@@ -27,6 +29,9 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The hub's routes. Bodies are read only here, under {@code /hub/}; proxied {@code /user/}
@@ -47,6 +52,7 @@ public final class HubRoutes {
   private final ServerApi servers;
   private final ProgressStream progress;
   private final PendingPage pending;
+  private final JupyterHubApi jupyterHub;
   private final UserApi users;
   private final UserAdminApi userAdmin;
   private final InstanceApi instances;
@@ -59,12 +65,20 @@ public final class HubRoutes {
    * @param tokens      the API tokens, written through to the database
    * @param revocations the ended login sessions, written through to the database
    * @param oidcOptions single sign-on through an OpenID Connect provider, when enabled
+   * @param services    the JupyterHub services configured to call the API
+   * @param groups      the groups, written through to the database
    */
   public HubRoutes(Vertx vertx, SessionCookies cookies, String cookieName, Accounts accounts, TokenStore tokens,
                    RevocationStore revocations, SharedState state, ServerLifecycle lifecycle, Path staticDir, RateLimitOptions limits,
-                   OidcOptions oidcOptions) {
+                   OidcOptions oidcOptions, List<ServiceOptions> services, DurableGroups groups) {
     this.vertx = vertx;
-    this.callers = new Callers(cookies, accounts, tokens, cookieName, new ApiLimits(state.rateLimits(), limits), revocations);
+    Services configured = new Services(services);
+    Function<String, Set<String>> groupsOf = user -> {
+      Account account = accounts.find(user);
+      return account == null ? Set.of() : groups.groupsOf(account.id());
+    };
+    this.callers = new Callers(cookies, accounts, tokens, cookieName, new ApiLimits(state.rateLimits(), limits), revocations,
+      groupsOf, configured, new ApiActivity(state.activity()));
     this.sessions = new Sessions(callers, accounts, revocations, cookies);
     LoginLimits loginLimits = new LoginLimits(state.rateLimits(), limits);
     ClientAddress clients = ClientAddress.create(limits.trustedProxies());
@@ -74,13 +88,20 @@ public final class HubRoutes {
     this.servers = new ServerApi(callers, accounts, lifecycle);
     this.progress = new ProgressStream(vertx, servers, state.servers(), new Progress(vertx));
     this.pending = new PendingPage(callers, accounts, lifecycle, staticDir);
-    this.users = new UserApi(callers, accounts, state);
+    UserModels models = new UserModels(state, groupsOf);
+    this.users = new UserApi(callers, accounts, models);
+    this.jupyterHub = new JupyterHubApi(callers, accounts, tokens, state, models, configured, groups);
     this.userAdmin = new UserAdminApi(callers, accounts, state.servers(), lifecycle, sessions);
-    this.tokens = new TokenApi(callers, accounts, tokens);
+    this.tokens = new TokenApi(callers, accounts, tokens, state.activity());
     this.instances = new InstanceApi(callers, state.cluster());
     this.csrfSecret = cookies.csrfSecret();
     this.staticDir = staticDir;
     this.accounts = accounts;
+  }
+
+  /** What {@code POST /hub/api/shutdown} runs, once answered: stopping this instance cleanly. */
+  public void onShutdown(Runnable stop) {
+    jupyterHub.onShutdown(stop);
   }
 
   /** @param api another module's routes under {@code /hub/api/}, mounted before the answer to unknown API paths */
@@ -112,8 +133,8 @@ public final class HubRoutes {
     router.get("/hub/spawn-pending/:name").handler(pending::handle);
     router.get("/hub/spawn-pending/:name/:server").handler(pending::handle);
 
+    jupyterHub.mount(router);
     router.get("/hub/api/user").handler(users::self);
-    router.get("/hub/api/users").handler(users::list);
     router.post("/hub/api/users").handler(userAdmin::createMany);
     router.get("/hub/api/users/:name").handler(users::get);
     router.post("/hub/api/users/:name").handler(userAdmin::create);
@@ -180,7 +201,7 @@ public final class HubRoutes {
     Replies.error(ctx, status, message);
   }
 
-  /** {@code handler}, run only for callers holding {@code scope} (API token or cookie); others get 401, 403 or 503. */
+  /** {@code handler}, run only for callers holding {@code scope} (API token or cookie); others get 403 (as JupyterHub), 429 or 503. */
   public Handler<RoutingContext> requireScope(String scope, Handler<RoutingContext> handler) {
     return ctx -> callers.require(ctx, scope, null, caller -> handler.handle(ctx));
   }

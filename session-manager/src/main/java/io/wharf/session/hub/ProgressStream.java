@@ -5,6 +5,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.wharf.session.Scopes;
 import io.wharf.session.ServerRecord;
 import io.wharf.session.lifecycle.Progress;
 import io.wharf.session.store.ServerStore;
@@ -31,7 +32,7 @@ final class ProgressStream {
   }
 
   void handle(RoutingContext ctx) {
-    servers.withServer(ctx, (caller, server) -> stream(ctx, ServerRecord.key(ctx.pathParam("name"), server)));
+    servers.withServer(ctx, Scopes.READ_SERVERS, (caller, server) -> stream(ctx, ServerRecord.key(ctx.pathParam("name"), server)));
   }
 
   private void stream(RoutingContext ctx, String key) {

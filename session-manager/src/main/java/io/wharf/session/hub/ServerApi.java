@@ -43,15 +43,17 @@ final class ServerApi {
     return server;
   }
 
-  /** Runs {@code action} with the user and server the path names, for a caller holding {@code servers} on that user. */
-  void withServer(RoutingContext ctx, BiConsumer<Scopes.Caller, String> action) {
+  /** Runs {@code action} with the user and server the path names, for a caller holding {@code scope} on that server. */
+  void withServer(RoutingContext ctx, String scope, BiConsumer<Scopes.Caller, String> action) {
     String name = ctx.pathParam("name");
     String server = server(ctx);
     if (server == null) {
       return;
     }
-    callers.require(ctx, Scopes.SERVERS, name, caller -> {
-      if (accounts.find(name) == null) {
+    callers.authenticated(ctx, caller -> {
+      if (!caller.mayOnServer(scope, name, server)) {
+        Replies.error(ctx, 403, "missing scope " + scope + " for " + name + "/" + server);
+      } else if (accounts.find(name) == null) {
         Replies.error(ctx, 404, "no such user: " + name);
       } else {
         action.accept(caller, server);
@@ -61,10 +63,10 @@ final class ServerApi {
 
   void start(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    withServer(ctx, (caller, server) -> {
+    withServer(ctx, Scopes.SERVERS, (caller, server) -> {
       String profile;
       try {
-        profile = ProfileChoice.of(ctx.body().buffer(), lifecycle.profiles(), name, caller.account().admin());
+        profile = ProfileChoice.of(ctx.body().buffer(), lifecycle.profiles(), name, admin(caller));
       } catch (StartRefused refused) {
         Replies.error(ctx, refused.status(), refused.getMessage());
         return;
@@ -99,9 +101,14 @@ final class ServerApi {
 
   void stop(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    withServer(ctx, (caller, server) -> lifecycle.stop(name, server)
+    withServer(ctx, Scopes.DELETE_SERVERS, (caller, server) -> lifecycle.stop(name, server)
       .onSuccess(v -> Replies.noContent(ctx))
       .onFailure(err -> Replies.error(ctx, 503, "could not stop the server: " + err.getMessage())));
+  }
+
+  /** Whether the caller is an admin's (an admin's token or cookie), who may choose admins' profiles. */
+  static boolean admin(Scopes.Caller caller) {
+    return caller.account() != null && caller.account().admin();
   }
 
   /** {@code GET /hub/api/users/{name}/profiles}: the limit profiles {@code name}'s servers may be started with. */
@@ -109,7 +116,7 @@ final class ServerApi {
     String name = ctx.pathParam("name");
     callers.require(ctx, Scopes.SERVERS, name, caller -> {
       JsonArray list = new JsonArray();
-      lifecycle.profiles().availableTo(name, caller.account().admin()).forEach(p -> list.add(p.toJson()));
+      lifecycle.profiles().availableTo(name, admin(caller)).forEach(p -> list.add(p.toJson()));
       Replies.json(ctx, 200, list);
     });
   }

@@ -94,7 +94,7 @@ final class UserAdminApi {
       }
       Future.all(fresh.stream().map(user -> accounts.save(user, password != null ? password : Secrets.randomHex(24), admin)).toList())
         .onSuccess(saved -> Replies.json(ctx, 201, new JsonArray(saved.<Account>list().stream()
-          .map(account -> ServerModel.user(account, List.of())).toList())))
+          .map(account -> ServerModel.created(account)).toList())))
         .onFailure(err -> saveFailed(ctx, err, "could not save the accounts"));
     });
   }
@@ -118,7 +118,7 @@ final class UserAdminApi {
         return;
       }
       accounts.save(name, password, admin)
-        .onSuccess(account -> Replies.json(ctx, 201, ServerModel.user(account, List.of())))
+        .onSuccess(account -> Replies.json(ctx, 201, ServerModel.created(account)))
         .onFailure(err -> saveFailed(ctx, err, "could not save the account"));
     });
   }
@@ -157,7 +157,7 @@ final class UserAdminApi {
 
   void delete(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    callers.require(ctx, Scopes.ADMIN_USERS, name, caller -> {
+    callers.require(ctx, Scopes.DELETE_USERS, name, caller -> {
       Account account = accounts.find(name);
       if (account == null) {
         Replies.error(ctx, 404, "no such user: " + name);

@@ -17,4 +17,6 @@ public interface DurableStore {
   IdentityRecords identities();
 
   HomeRemovalRecords homeRemovals();
+
+  GroupRecords groups();
 }

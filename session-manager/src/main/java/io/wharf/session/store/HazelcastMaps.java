@@ -23,6 +23,7 @@ public final class HazelcastMaps {
   // Named before servers were called servers; kept so that a rolling upgrade shares one map.
   static final String SERVERS = "wharf-sessions";
   static final String ACCOUNTS = "wharf-accounts";
+  static final String GROUPS = "wharf-groups";
   static final String INSTANCES = "wharf-instances";
   static final String DRAINING = "wharf-draining";
   static final String TOMBSTONES = "wharf-tombstones";
@@ -44,7 +45,7 @@ public final class HazelcastMaps {
     return new SharedState(new HazelcastServers(vertx, hazelcast), new HazelcastActivity(vertx, hazelcast),
       new HazelcastAccounts(hazelcast), new HazelcastTokens(vertx, hazelcast), new HazelcastCluster(vertx, hazelcast),
       new HazelcastRateLimits(vertx, hazelcast), new HazelcastCacheFill(vertx, hazelcast),
-      new HazelcastRevocations(vertx, hazelcast));
+      new HazelcastRevocations(vertx, hazelcast), new HazelcastGroups(hazelcast));
   }
 
   /** Adds the map settings the adapters rely on; call before the Hazelcast instance starts. */
@@ -78,6 +79,7 @@ public final class HazelcastMaps {
     // Bucket4j's own compact serializers for its entry processors, instead of Java serialization.
     HazelcastProxyManager.addCustomSerializers(config.getSerializationConfig(), BUCKET4J_TYPE_IDS);
     config.addReplicatedMapConfig(new ReplicatedMapConfig(ACCOUNTS).setInMemoryFormat(InMemoryFormat.OBJECT));
+    config.addReplicatedMapConfig(new ReplicatedMapConfig(GROUPS).setInMemoryFormat(InMemoryFormat.OBJECT));
     // Ended sessions: on every member, so that the router checks a cookie with a local read.
     config.addReplicatedMapConfig(new ReplicatedMapConfig(REVOCATIONS).setInMemoryFormat(InMemoryFormat.OBJECT));
   }

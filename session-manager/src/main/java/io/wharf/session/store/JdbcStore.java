@@ -39,6 +39,7 @@ public final class JdbcStore implements DurableStore {
   private final JdbcRevocations revocations = new JdbcRevocations(this);
   private final JdbcIdentities identities = new JdbcIdentities(this);
   private final JdbcHomeRemovals homeRemovals = new JdbcHomeRemovals(this);
+  private final JdbcGroups groups = new JdbcGroups(this);
 
   private JdbcStore(Vertx vertx, StoreOptions options, Path dataDir) {
     HikariConfig config = new HikariConfig();
@@ -82,6 +83,11 @@ public final class JdbcStore implements DurableStore {
   @Override
   public TokenRecords tokens() {
     return tokens;
+  }
+
+  @Override
+  public GroupRecords groups() {
+    return groups;
   }
 
   @Override

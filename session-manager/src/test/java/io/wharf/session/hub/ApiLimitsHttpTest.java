@@ -70,10 +70,10 @@ class ApiLimitsHttpTest {
   }
 
   @Test
-  void madeUpTokensAre401AndLeaveNoBucket() {
+  void madeUpTokensAre403AndLeaveNoBucket() {
     String madeUp = Secrets.randomHex(32);
     for (int i = 0; i < 5; i++) {
-      self(madeUp).assertError(401);
+      self(madeUp).assertError(403);
     }
     assertNull(hub.state().rateLimits().available("api-token:" + Secrets.sha256Hex(madeUp)));
   }

@@ -1,5 +1,6 @@
 package io.wharf.session.hub;
 
+import io.vertx.core.json.JsonArray;
 import io.wharf.session.Scopes;
 import io.wharf.session.Secrets;
 import io.wharf.session.SessionCookies;
@@ -18,7 +19,7 @@ import java.util.function.UnaryOperator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Who may call the hub's API: 401 without valid credentials, 403 without the right, 503 when the store is down. */
+/** Who may call the hub's API: 403 without valid credentials (as JupyterHub) or without the right, 503 when the store is down. */
 class CallersTest {
 
   @RegisterExtension
@@ -46,39 +47,39 @@ class CallersTest {
   }
 
   @Test
-  void withoutCredentialsEveryRouteAnswers401() {
-    assertEveryRoute(request -> request, 401);
+  void withoutCredentialsEveryRouteAnswers403() {
+    assertEveryRoute(request -> request, 403);
     // A state-changing request that passes the CSRF check but carries no credentials.
-    client.post("/hub/api/users/alice/server").xsrf().send().assertError(401);
-    client.delete("/hub/api/users/alice").xsrf().send().assertError(401);
+    client.post("/hub/api/users/alice/server").xsrf().send().assertError(403);
+    client.delete("/hub/api/users/alice").xsrf().send().assertError(403);
   }
 
   @Test
-  void aForgedOrExpiredCookieIs401() {
+  void aForgedOrExpiredCookieIs403() {
     client.get("/hub/api/user").session(hub.cookie("alice")).send().json(200);
     byte[] otherKey = Secrets.randomHex(32).getBytes(StandardCharsets.US_ASCII);
     String forged = SessionCookies.create(List.of(otherKey), Duration.ofHours(1)).issue("alice", "id-of-alice");
     String expired = hub.cookies(Duration.ofHours(-1)).issue("alice", "id-of-alice");
     for (String cookie : List.of(forged, expired, "not-a-signed-cookie")) {
-      assertEveryRoute(request -> request.session(cookie), 401);
+      assertEveryRoute(request -> request.session(cookie), 403);
     }
   }
 
   @Test
-  void aCookieOfADeletedAccountIs401() {
+  void aCookieOfADeletedAccountIs403() {
     String cookie = hub.cookie(hub.user("gone"));
     client.delete("/hub/api/users/gone").token(hub.adminToken()).send().assertStatus(204);
-    client.get("/hub/api/user").session(cookie).send().assertError(401);
+    client.get("/hub/api/user").session(cookie).send().assertError(403);
   }
 
   @Test
-  void anUnknownOrExpiredTokenIs401() {
+  void anUnknownOrExpiredTokenIs403() {
     String valid = hub.token("alice", Scopes.READ_USERS);
     assertEquals("alice", client.get("/hub/api/user").header("Authorization", "Bearer " + valid).send().json(200).getString("name"));
     String unknown = Secrets.randomHex(32);
     String expired = hub.expiredToken("alice", Scopes.READ_USERS, Scopes.SERVERS, Scopes.TOKENS);
     for (String token : List.of(unknown, expired)) {
-      assertEveryRoute(request -> request.token(token), 401);
+      assertEveryRoute(request -> request.token(token), 403);
     }
   }
 
@@ -86,7 +87,9 @@ class CallersTest {
   void aTokenLackingTheScopeIs403() {
     String tokensOnly = hub.token("alice", Scopes.TOKENS);
     client.get("/hub/api/users/alice/tokens").token(tokensOnly).send().json(200);
-    client.get("/hub/api/user").token(tokensOnly).send().assertError(403);
+    // Any valid token may ask who it is (JupyterHub's /user needs no scope): it sees its own scopes.
+    assertEquals(new JsonArray().add("read:tokens!user=alice").add("tokens!user=alice"),
+      client.get("/hub/api/user").token(tokensOnly).send().json(200).getJsonArray("scopes"));
     client.get("/hub/api/users").token(tokensOnly).send().assertError(403);
     String message = client.get("/hub/api/users/alice").token(tokensOnly).send().assertError(403);
     assertTrue(message.contains(Scopes.READ_USERS), message);

@@ -44,7 +44,7 @@ class SessionsTest {
   }
 
   private static void refused(String cookie) {
-    client.get("/hub/api/user").session(cookie).send().assertError(401);
+    client.get("/hub/api/user").session(cookie).send().assertError(403);
     client.get("/hub/home").session(cookie).send().assertRedirect("/hub/login?next=/hub/home");
   }
 

@@ -68,7 +68,7 @@ class StartRefusalTest {
     ServerRecord failed = hub.state().server("carol", "");
     assertTrue(failed.failed(), "the user can read why on the home page");
     assertEquals(0, hub.containers().launches().stream().filter(l -> l.user().equals("carol")).count());
-    JsonObject model = client.get("/hub/api/users/carol").token(hub.adminToken()).send().json(200).getJsonObject("servers")
+    JsonObject model = client.get("/hub/api/users/carol?include_stopped_servers").token(hub.adminToken()).send().json(200).getJsonObject("servers")
       .getJsonObject("");
     assertEquals(true, model.getValue("stopped"));
     assertEquals(message, model.getJsonObject("state").getString("error"));

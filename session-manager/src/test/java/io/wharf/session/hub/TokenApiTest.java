@@ -21,6 +21,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,13 +58,18 @@ class TokenApiTest {
     assertEquals("api_token", created.getString("kind"));
     assertEquals("alice", created.getString("user"));
     assertEquals("ci", created.getString("note"));
-    assertEquals(new JsonArray().add("servers"), created.getJsonArray("scopes"));
+    // Shown as it takes effect: the owner's own servers, with the scopes servers implies.
+    assertEquals(new JsonArray().add("delete:servers!user=alice").add("read:servers!user=alice").add("read:users:name!user=alice")
+      .add("servers!user=alice"), created.getJsonArray("scopes"));
+    assertEquals(new JsonArray(), created.getJsonArray("roles"));
+    assertTrue(created.containsKey("last_activity") && created.containsKey("session_id"), created::encode);
     long expires = Instant.parse(created.getString("expires_at")).toEpochMilli();
     assertTrue(expires >= before + 3_600_000 && expires <= System.currentTimeMillis() + 3_600_000, created::encode);
 
     // It holds what it was given, and no more.
     client.post("/hub/api/users/alice/servers/viatoken").token(secret).send().assertStatus(202);
-    client.get("/hub/api/user").token(secret).send().assertError(403);
+    client.get("/hub/api/users/alice/tokens").token(secret).send().assertError(403);
+    client.post("/hub/api/users/bob/servers/viatoken").token(secret).send().assertError(403);
 
     String id = created.getString("id");
     HubReply list = client.get("/hub/api/users/alice/tokens").session(hub.cookie("alice")).send();
@@ -80,11 +86,16 @@ class TokenApiTest {
   @Test
   void aPostWithoutABodyGrantsWhatTheCallerHolds() {
     JsonObject all = client.post("/hub/api/users/alice/tokens").session(hub.cookie("alice")).xsrf().send().json(201);
-    assertEquals(new JsonArray().add(Scopes.READ_USERS).add(Scopes.SERVERS).add(Scopes.TOKENS), all.getJsonArray("scopes"));
+    // inherit: everything alice holds, on herself only.
+    List<String> inherited = all.getJsonArray("scopes").stream().map(String.class::cast).toList();
+    assertTrue(inherited.containsAll(List.of("servers!user=alice", "tokens!user=alice", "read:users!user=alice",
+      "access:servers!user=alice", "users:activity!user=alice")), inherited::toString);
+    assertTrue(inherited.stream().allMatch(s -> s.endsWith("!user=alice")), inherited::toString);
     assertNull(all.getValue("expires_at"), "no expiry asked: none");
     String narrow = hub.token("alice", Scopes.TOKENS, Scopes.READ_USERS);
     JsonObject derived = client.post("/hub/api/users/alice/tokens").token(narrow).send().json(201);
-    assertEquals(new JsonArray().add(Scopes.READ_USERS).add(Scopes.TOKENS), derived.getJsonArray("scopes"));
+    assertEquals(new JsonArray().add("read:tokens!user=alice").add("read:users!user=alice").add("read:users:activity!user=alice")
+      .add("read:users:groups!user=alice").add("read:users:name!user=alice").add("tokens!user=alice"), derived.getJsonArray("scopes"));
   }
 
   @Test
@@ -92,11 +103,48 @@ class TokenApiTest {
     String admin = hub.adminToken();
     JsonObject made = client.post("/hub/api/users/bob/tokens").token(admin).json("{}").send().json(201);
     assertEquals("bob", made.getString("user"));
-    assertEquals(new JsonArray().add(Scopes.READ_USERS).add(Scopes.SERVERS).add(Scopes.TOKENS), made.getJsonArray("scopes"));
+    List<String> bobs = made.getJsonArray("scopes").stream().map(String.class::cast).toList();
+    assertTrue(bobs.contains("servers!user=bob") && bobs.stream().allMatch(s -> s.endsWith("!user=bob")), bobs::toString);
     assertTrue(listed("bob", admin).stream().anyMatch(t -> ((JsonObject) t).getString("id").equals(made.getString("id"))));
     client.post("/hub/api/users/bob/tokens").token(admin).json("{\"scopes\": [\"admin:users\"]}").send().assertError(400);
     client.post("/hub/api/users/" + HubOptions.ADMIN + "/tokens").token(admin).json("{\"scopes\": [\"admin:users\"]}").send()
       .json(201);
+  }
+
+  @Test
+  void rolesGiveTheirScopesAndFilteredScopesAreKept() {
+    String alice = hub.token("alice", Scopes.INHERIT);
+    JsonObject viaRole = client.post("/hub/api/users/alice/tokens").token(alice).json("{\"roles\": [\"user\"]}").send().json(201);
+    assertTrue(viaRole.getJsonArray("scopes").contains("servers!user=alice"), viaRole::encode);
+    client.post("/hub/api/users/alice/tokens").token(alice).json("{\"roles\": [\"wizard\"]}").send().assertError(400);
+    client.post("/hub/api/users/alice/tokens").token(alice).json("{\"roles\": [\"admin\"]}").send().assertError(400);
+    client.post("/hub/api/users/alice/tokens").token(alice).json("{\"roles\": [\"user\"], \"scopes\": []}").send().assertError(400);
+    JsonObject one = client.post("/hub/api/users/alice/tokens").token(alice).json("{\"scopes\": [\"servers!server=alice/lab\"]}").send()
+      .json(201);
+    assertTrue(one.getJsonArray("scopes").contains("servers!server=alice/lab"), one::encode);
+    String lab = one.getString("token");
+    client.post("/hub/api/users/alice/servers/lab").token(lab).send().assertStatus(202);
+    client.post("/hub/api/users/alice/server").token(lab).send().assertError(403);
+    client.delete("/hub/api/users/alice/servers/lab").token(lab).send().assertStatus(204);
+    client.post("/hub/api/users/alice/tokens").token(alice).json("{\"scopes\": [\"servers!user=bob\"]}").send().assertError(400);
+  }
+
+  @Test
+  void aTokensUseSetsItsAndItsOwnersLastActivity() {
+    hub.user("tina");
+    String owner = hub.token("tina", Scopes.TOKENS);
+    JsonObject created = client.post("/hub/api/users/tina/tokens").token(owner).json("{\"scopes\": [\"tokens\"]}").send().json(201);
+    assertNull(created.getValue("last_activity"), "never used");
+    String id = created.getString("id");
+    assertNull(client.get("/hub/api/users/tina/tokens/" + id).token(owner).send().json(200).getValue("last_activity"));
+    client.get("/hub/api/users/tina/tokens").token(created.getString("token")).send().json(200);
+    JsonObject used = client.get("/hub/api/users/tina/tokens/" + id).token(owner).send().json(200);
+    assertTrue(Instant.parse(used.getString("last_activity")).isAfter(Instant.now().minusSeconds(60)), used::encode);
+    JsonObject listed = client.get("/hub/api/users/tina/tokens").token(owner).send().json(200).getJsonArray("api_tokens").stream()
+      .map(JsonObject.class::cast).filter(t -> t.getString("id").equals(id)).findFirst().orElseThrow();
+    assertEquals(used.getString("last_activity"), listed.getString("last_activity"));
+    assertNotNull(client.get("/hub/api/users/tina").token(hub.adminToken()).send().json(200).getString("last_activity"),
+      "the owner was active through the API");
   }
 
   @Test
@@ -118,7 +166,7 @@ class TokenApiTest {
     client.get("/hub/api/users/bob/tokens").token(secret).send().json(200);
 
     client.delete("/hub/api/users/bob/tokens/" + created.getString("id")).token(owner).send().assertStatus(204);
-    client.get("/hub/api/users/bob/tokens").token(secret).send().assertError(401);
+    client.get("/hub/api/users/bob/tokens").token(secret).send().assertError(403);
     client.get("/hub/api/users/bob/tokens/" + created.getString("id")).token(owner).send().assertError(404);
     client.get("/hub/api/users/bob/tokens").token(owner).send().json(200);
   }
@@ -162,7 +210,7 @@ class TokenApiTest {
       try (ResultSet row = query.executeQuery()) {
         assertTrue(row.next(), "committed before the 201");
         assertEquals(hub.accountId("bob"), row.getString(1));
-        assertEquals(Scopes.TOKENS, row.getString(2));
+        assertEquals("read:tokens!user=bob tokens!user=bob", row.getString(2), "what the creating token held of bob's");
         assertEquals("kept", row.getString(3));
       }
       client.delete("/hub/api/users/bob/tokens/" + created.getString("id")).token(owner).send().assertStatus(204);

@@ -167,7 +167,7 @@ class UserAdminApiTest {
     String old = hub.token("liam", Scopes.READ_USERS);
     client.delete("/hub/api/users/liam").token(admin).send().assertStatus(204);
     hub.user("liam");
-    client.get("/hub/api/user").token(old).send().assertError(401);
+    client.get("/hub/api/user").token(old).send().assertError(403);
   }
 
   @Test
@@ -194,7 +194,7 @@ class UserAdminApiTest {
 
     String lingering = cachedToken("noah", oldId);
     String current = cachedToken("noah", newId);
-    client.get("/hub/api/user").token(lingering).send().assertError(401);
+    client.get("/hub/api/user").token(lingering).send().assertError(403);
     assertEquals("noah", client.get("/hub/api/user").token(current).send().json(200).getString("name"));
   }
 

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,13 +41,17 @@ class UserApiTest {
 
   @Test
   void aUserModelHasJupyterHubsShape() {
-    JsonObject bob = client.get("/hub/api/users/bob").token(hub.token("bob", Scopes.READ_USERS)).send().json(200);
+    hub.user("bonnie");
+    assertNull(client.get("/hub/api/users/bonnie").token(hub.adminToken()).send().json(200).getValue("last_activity"),
+      "no server and no call: no activity");
+    JsonObject bob = client.get("/hub/api/users/bonnie").token(hub.token("bonnie", Scopes.READ_USERS)).send().json(200);
     assertEquals("user", bob.getString("kind"));
-    assertEquals("bob", bob.getString("name"));
+    assertEquals("bonnie", bob.getString("name"));
     assertEquals(false, bob.getValue("admin"));
-    assertEquals(new JsonObject(), bob.getJsonObject("servers"));
-    assertTrue(bob.containsKey("last_activity"));
-    assertNull(bob.getValue("last_activity"), "no server, no activity");
+    assertFalse(bob.containsKey("servers"), "read:users without read:servers shows no servers");
+    assertEquals(new JsonObject(), client.get("/hub/api/users/bonnie").token(hub.token("bonnie", Scopes.READ_USERS, Scopes.READ_SERVERS))
+      .send().json(200).getJsonObject("servers"));
+    assertNotNull(Instant.parse(bob.getString("last_activity")), "the call itself is activity, as in JupyterHub");
     assertNull(bob.getValue("server"));
     assertNull(bob.getValue("pending"));
     assertNotNull(Instant.parse(bob.getString("created")));
@@ -82,22 +87,24 @@ class UserApiTest {
   @Test
   void anAdminListsEveryUserByNameInPages() {
     String admin = hub.adminToken();
-    List<String> all = names(client.get("/hub/api/users").token(admin).send().array(200));
+    List<String> all = names(client.get("/hub/api/users?sort=name").token(admin).send().array(200));
     assertTrue(all.containsAll(USERS) && all.contains(HubOptions.ADMIN), all::toString);
     assertEquals(all.stream().sorted().toList(), all);
 
-    assertEquals(all.subList(1, 3), names(client.get("/hub/api/users?offset=1&limit=2").token(admin).send().array(200)));
+    assertEquals(all.subList(1, 3), names(client.get("/hub/api/users?sort=name&offset=1&limit=2").token(admin).send().array(200)));
     assertEquals(all.subList(all.size() - 1, all.size()),
-      names(client.get("/hub/api/users?offset=" + (all.size() - 1)).token(admin).send().array(200)));
-    assertEquals(List.of(), names(client.get("/hub/api/users?offset=1000").token(admin).send().array(200)));
-    assertEquals(all.subList(0, 1), names(client.get("/hub/api/users?limit=0").token(admin).send().array(200)));
+      names(client.get("/hub/api/users?sort=name&offset=" + (all.size() - 1)).token(admin).send().array(200)));
+    assertEquals(List.of(), names(client.get("/hub/api/users?sort=name&offset=1000").token(admin).send().array(200)));
+    assertEquals(all.subList(0, 1), names(client.get("/hub/api/users?sort=name&limit=0").token(admin).send().array(200)));
   }
 
   @Test
-  void aUserListsOnlyThemself() {
+  void aUserMayNotListUsersAsInJupyterHub() {
+    // self holds no list:users: a user reads themself, not the list.
     String erin = hub.token("erin", Scopes.READ_USERS);
-    assertEquals(List.of("erin"), names(client.get("/hub/api/users").token(erin).send().array(200)));
-    assertEquals(List.of(), names(client.get("/hub/api/users?offset=1").token(erin).send().array(200)));
+    client.get("/hub/api/users").token(erin).send().assertError(403);
+    client.get("/hub/api/users").session(hub.cookie("erin")).send().assertError(403);
+    client.get("/hub/api/users/erin").token(erin).send().json(200);
   }
 
   @Test

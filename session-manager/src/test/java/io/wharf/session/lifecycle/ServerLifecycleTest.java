@@ -106,7 +106,7 @@ class ServerLifecycleTest {
     SharedState state = fixture.state;
     return new SharedState((ServerStore) Proxy.newProxyInstance(ServerStore.class.getClassLoader(),
       new Class<?>[] {ServerStore.class}, gated), state.activity(), state.accounts(), state.tokens(), state.cluster(),
-      state.rateLimits(), state.caches(), state.revocations());
+      state.rateLimits(), state.caches(), state.revocations(), state.groups());
   }
 
   @Test

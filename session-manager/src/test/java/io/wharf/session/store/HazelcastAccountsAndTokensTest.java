@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The Hazelcast caches of accounts, tokens and session revocations against a real (embedded,
+ * The Hazelcast caches of accounts, tokens, groups and session revocations against a real (embedded,
  * single-member) Hazelcast: queries by account id on the token records, filling from the
  * database once, and revocations that only move later.
  */
@@ -53,6 +53,19 @@ class HazelcastAccountsAndTokensTest {
   private static ApiToken token(Account owner) {
     String hash = UUID.randomUUID().toString();
     return new ApiToken("id", owner.name(), owner.id(), hash, Set.of("servers"), "", 1, 0);
+  }
+
+  @Test
+  void groupsAreKeptWholeInTheReplicatedMap() {
+    Group lab = new Group("lab-" + UUID.randomUUID(), Set.of("a1", "a2"), "{\"room\":\"B2\"}", 5);
+    state.groups().saveGroup(lab);
+    assertEquals(lab, state.groups().group(lab.name()));
+    assertTrue(state.groups().groups().contains(lab));
+    Group fewer = new Group(lab.name(), Set.of("a2"), lab.properties(), lab.createdAt());
+    state.groups().saveGroup(fewer);
+    assertEquals(Set.of("a2"), state.groups().group(lab.name()).memberIds());
+    state.groups().removeGroup(lab.name());
+    assertNull(state.groups().group(lab.name()));
   }
 
   @Test

@@ -96,7 +96,7 @@ abstract class JdbcStoreContract {
     try (Connection connection = StoreDatabases.connect(options, dataDir);
          ResultSet history = connection.createStatement().executeQuery(
            "SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")) {
-      for (String version : List.of("1", "2", "3", "4", "6", "7")) {
+      for (String version : List.of("1", "2", "3", "4", "5", "6", "7")) {
         assertTrue(history.next());
         assertEquals(version, history.getString(1));
         assertTrue(history.getBoolean(2));
@@ -106,6 +106,27 @@ abstract class JdbcStoreContract {
     assertEquals(List.of(), await(store.accounts().all()));
     assertEquals(List.of(), await(store.tokens().all()));
     assertEquals(List.of(), await(store.revocations().current(0)));
+    assertEquals(List.of(), await(store.groups().all()));
+  }
+
+  @Test
+  void groupsKeepTheirMembersAndPropertiesAndLoseDeletedAccounts() throws Exception {
+    Account ann = account("ann");
+    Account bob = account("bob");
+    await(store.accounts().insert(ann));
+    await(store.accounts().insert(bob));
+    await(store.groups().insert(new Group("lab", Set.of(ann.id()), "{}", 1L)));
+    assertInstanceOf(NameTakenException.class,
+      assertThrows(Exception.class, () -> await(store.groups().insert(new Group("lab", Set.of(), "{}", 2L)))));
+    assertTrue(await(store.groups().members("lab", Set.of(bob.id(), ann.id()), Set.of())));
+    assertTrue(await(store.groups().properties("lab", "{\"room\":\"B2\"}")));
+    assertEquals(List.of(new Group("lab", Set.of(ann.id(), bob.id()), "{\"room\":\"B2\"}", 1L)), await(store.groups().all()));
+    assertTrue(await(store.groups().members("lab", Set.of(), Set.of(ann.id()))));
+    assertTrue(await(store.accounts().delete(bob.id())));
+    assertEquals(Set.of(), await(store.groups().all()).get(0).memberIds(), "a deleted account leaves its groups");
+    assertFalse(await(store.groups().members("nope", Set.of(ann.id()), Set.of())));
+    assertTrue(await(store.groups().delete("lab")));
+    assertFalse(await(store.groups().delete("lab")));
   }
 
   @Test

@@ -37,10 +37,13 @@ public final class HubClient {
     .build();
   private final String base;
   private final String sessionCookie;
+  private final OpenApiReplies spec;
 
-  HubClient(int port, String sessionCookie) {
+  /** @param spec JupyterHub's API description, which every reply is checked against */
+  HubClient(int port, String sessionCookie, OpenApiReplies spec) {
     this.base = "http://127.0.0.1:" + port;
     this.sessionCookie = sessionCookie;
+    this.spec = spec;
   }
 
   public Request get(String path) {
@@ -53,6 +56,14 @@ public final class HubClient {
 
   public Request delete(String path) {
     return new Request("DELETE", path);
+  }
+
+  public Request patch(String path) {
+    return new Request("PATCH", path);
+  }
+
+  public Request put(String path) {
+    return new Request("PUT", path);
   }
 
   /** A fresh CSRF token, as a browser receives one with any hub page. */
@@ -125,7 +136,9 @@ public final class HubClient {
 
     public HubReply send() {
       HttpResponse<String> response = exchange(HttpResponse.BodyHandlers.ofString());
-      return new HubReply(response.statusCode(), response.headers(), response.body());
+      HubReply reply = new HubReply(response.statusCode(), response.headers(), response.body());
+      spec.check(method, path, headers.get("Accept"), reply);
+      return reply;
     }
 
     /** The response once its head arrives, its body read line by line as it comes (for event streams). */

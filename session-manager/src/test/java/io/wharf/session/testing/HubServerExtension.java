@@ -57,8 +57,6 @@ import java.util.stream.Stream;
 public final class HubServerExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
 
   private static final Duration AWAIT = Duration.ofSeconds(10);
-  private static final String[] ALL_SCOPES = {
-    Scopes.SERVERS, Scopes.READ_USERS, Scopes.TOKENS, Scopes.ADMIN_USERS, Scopes.READ_METRICS};
 
   private final HubOptions options;
   private SessionManagerOptions sessionOptions;
@@ -70,6 +68,7 @@ public final class HubServerExtension implements BeforeAllCallback, AfterAllCall
   private SessionCookies cookies;
   private HubClient client;
   private String adminToken;
+  private SessionManager hub;
 
   public HubServerExtension() {
     this(new HubOptions());
@@ -93,15 +92,15 @@ public final class HubServerExtension implements BeforeAllCallback, AfterAllCall
     secret = Secrets.randomHex(32).getBytes(StandardCharsets.US_ASCII);
     cookies = SessionCookies.create(List.of(secret), Duration.ofHours(1));
     sessionOptions = options.build(data, pages);
-    SessionManager hub = await(SessionManager.create(vertx, sessionOptions, state.shared(), cookies, containers,
+    hub = await(SessionManager.create(vertx, sessionOptions, state.shared(), cookies, containers,
       new SimpleMeterRegistry()));
     Router router = Router.router(vertx);
     // A route guarded as the router guards /hub/metrics, mounted before the hub's as there.
     router.get("/hub/metrics").handler(hub.requireScope(Scopes.READ_METRICS, ctx -> ctx.response().end("metrics\n")));
     hub.mountHub(router);
     HttpServer server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
-    client = new HubClient(server.actualPort(), HubOptions.COOKIE);
-    adminToken = token(HubOptions.ADMIN, ALL_SCOPES);
+    client = new HubClient(server.actualPort(), HubOptions.COOKIE, await(OpenApiReplies.load(vertx)));
+    adminToken = token(HubOptions.ADMIN, Scopes.INHERIT);
   }
 
   @Override
@@ -127,6 +126,11 @@ public final class HubServerExtension implements BeforeAllCallback, AfterAllCall
       reportInstance(info.id(), true);
       await(state.cluster().setDraining(info.id(), false));
     }
+  }
+
+  /** What the hub's {@code POST /hub/api/shutdown} runs (the server's boot makes it exit). */
+  public void onShutdown(Runnable stop) {
+    hub.onShutdown(stop);
   }
 
   public Vertx vertx() {
@@ -183,7 +187,7 @@ public final class HubServerExtension implements BeforeAllCallback, AfterAllCall
     return cookies.issue(user, account != null ? account.id() : "no-such-account");
   }
 
-  /** An API token of the initial admin holding every scope. */
+  /** An API token of the initial admin holding every scope ({@code inherit}). */
   public String adminToken() {
     return adminToken;
   }

@@ -8,6 +8,8 @@ import io.wharf.session.store.AccountStore;
 import io.wharf.session.store.ActivityStore;
 import io.wharf.session.store.ApiToken;
 import io.wharf.session.store.CacheFill;
+import io.wharf.session.store.Group;
+import io.wharf.session.store.GroupStore;
 import io.wharf.session.store.Revocation;
 import io.wharf.session.store.RevocationStore;
 import io.wharf.session.store.TokenStore;
@@ -71,8 +73,34 @@ public final class InMemoryState {
   }
 
   /** The {@link SharedState} over this memory. */
+  /** Like the replicated map: reads are local and never fail. */
+  private final GroupStore groups = new GroupStore() {
+    private final Map<String, Group> all = new ConcurrentHashMap<>();
+
+    @Override
+    public Group group(String name) {
+      return all.get(name);
+    }
+
+    @Override
+    public Collection<Group> groups() {
+      return List.copyOf(all.values());
+    }
+
+    @Override
+    public void saveGroup(Group group) {
+      all.put(group.name(), group);
+    }
+
+    @Override
+    public void removeGroup(String name) {
+      all.remove(name);
+    }
+  };
+
   public SharedState shared() {
-    return new SharedState(servers, new Activity(), new Accounts(), new Tokens(), cluster, rateLimits, new Fill(), new Revocations());
+    return new SharedState(servers, new Activity(), new Accounts(), new Tokens(), cluster, rateLimits, new Fill(), new Revocations(),
+      groups);
   }
 
   /** Like the replicated map: reads are local and never fail; writes keep the later time. */

@@ -79,8 +79,8 @@ class PasswordApiTest {
     String renewed = reply.setCookie(HubOptions.COOKIE);
     assertNotNull(renewed, "the caller gets a new cookie");
 
-    client.get("/hub/api/user").session(other).send().assertError(401);
-    client.get("/hub/api/user").session(mine).send().assertError(401);
+    client.get("/hub/api/user").session(other).send().assertError(403);
+    client.get("/hub/api/user").session(mine).send().assertError(403);
     assertEquals("pw-self", client.get("/hub/api/user").session(renewed).send().json(200).getString("name"));
     assertEquals(null, login("pw-self", password("pw-self")), "the old password is refused");
     assertNotNull(login("pw-self", "a-new-password"));
@@ -93,7 +93,7 @@ class PasswordApiTest {
     String admin = login(HubOptions.ADMIN, HubOptions.ADMIN_PASSWORD);
     change("pw-target", admin, new JsonObject().put("password", "set-by-admin")).assertStatus(204);
 
-    client.get("/hub/api/user").session(target).send().assertError(401);
+    client.get("/hub/api/user").session(target).send().assertError(403);
     assertEquals(null, login("pw-target", password("pw-target")));
     assertNotNull(login("pw-target", "set-by-admin"));
     assertEquals(HubOptions.ADMIN, client.get("/hub/api/user").session(admin).send().json(200).getString("name"),

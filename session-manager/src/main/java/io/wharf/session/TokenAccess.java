@@ -17,7 +17,8 @@ public interface TokenAccess {
    *
    * @param user            the owner's name
    * @param admin           whether the owner is an admin now
-   * @param scopes          the token's scopes, in JupyterHub's names
+   * @param scopes          what the token holds now: its scopes in JupyterHub's names, expanded
+   *                        ({@link Scopes#expand}) and within what its owner holds ({@link Scopes#intersect})
    * @param expiresAtMillis epoch millis; 0 for never
    */
   record Grant(String user, boolean admin, Set<String> scopes, long expiresAtMillis) {

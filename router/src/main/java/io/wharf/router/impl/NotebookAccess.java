@@ -5,17 +5,18 @@ import io.wharf.session.TokenAccess;
 import java.util.Set;
 
 /**
- * Whether an API token may reach a user's notebook server, in JupyterHub's terms: a user's own
- * token reaches the user's servers; another's reaches them when it holds {@code access:servers},
- * {@code access:servers!user={name}}, {@code access:servers!server={name}/{server}} or
- * {@code inherit}. As in JupyterHub, a token never holds more than its owner: the owner's
- * scopes are intersected with the token's at each use, and a Wharf account that is not an admin
- * holds access to its own servers only, so only an admin's token reaches another user's server.
+ * Whether an API token may reach a user's notebook server, in JupyterHub's terms: when what it
+ * holds (its scopes expanded, within its owner's, as {@link TokenAccess.Grant#scopes} gives them)
+ * includes {@code access:servers}, {@code access:servers!user={name}} or
+ * {@code access:servers!server={name}/{server}} ({@code {name}/} for the default server). A user
+ * holds {@code access:servers!user=} their own name (the {@code user} role's {@code self}), so a
+ * token made without scopes ({@code inherit}) reaches its owner's servers, and a token made with
+ * only, say, {@code read:users} does not; only an admin holds {@code access:servers} for everyone.
+ * {@code !group=} filters are not resolved here: such a token does not reach the server.
  */
 final class NotebookAccess {
 
   static final String ACCESS_SERVERS = "access:servers";
-  static final String INHERIT = "inherit";
 
   /** The outcome for one request. */
   enum Decision {
@@ -40,14 +41,8 @@ final class NotebookAccess {
     if (grant == null || grant.expired(now)) {
       return Decision.UNAUTHENTICATED;
     }
-    if (grant.user().equals(user)) {
-      return Decision.ALLOWED;
-    }
-    if (!grant.admin()) {
-      return Decision.FORBIDDEN;
-    }
     Set<String> scopes = grant.scopes();
-    return scopes.contains(ACCESS_SERVERS) || scopes.contains(INHERIT)
+    return scopes.contains(ACCESS_SERVERS)
       || scopes.contains(ACCESS_SERVERS + "!user=" + user)
       || scopes.contains(ACCESS_SERVERS + "!server=" + user + "/" + server)
       ? Decision.ALLOWED : Decision.FORBIDDEN;

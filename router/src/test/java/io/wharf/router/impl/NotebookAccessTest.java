@@ -1,7 +1,9 @@
 package io.wharf.router.impl;
 
 import io.wharf.router.impl.NotebookAccess.Decision;
+import io.wharf.session.Scopes;
 import io.wharf.session.TokenAccess.Grant;
+import io.wharf.session.store.Account;
 import org.junit.jupiter.api.Test;
 
 import java.util.Set;
@@ -14,17 +16,34 @@ class NotebookAccessTest {
   private static final long NOW = 1_000_000;
 
   private static Grant user(String name, String... scopes) {
-    return new Grant(name, false, Set.of(scopes), 0);
+    return grant(name, false, 0, scopes);
   }
 
   private static Grant admin(String name, String... scopes) {
-    return new Grant(name, true, Set.of(scopes), 0);
+    return grant(name, true, 0, scopes);
+  }
+
+  /** The grant the session manager gives for a token with these scopes (none: inherit), as the hub's API judges it. */
+  private static Grant grant(String name, boolean admin, long expiresAt, String... scopes) {
+    Account owner = new Account("id-" + name, name, admin, "", 0);
+    Set<String> owned = Scopes.grantable(owner);
+    Set<String> asked = scopes.length == 0 ? Set.of(Scopes.INHERIT) : Set.of(scopes);
+    return new Grant(name, admin, Scopes.intersect(Scopes.expand(asked, name, owned), owned), expiresAt);
   }
 
   @Test
   void aUsersOwnTokenReachesTheirDefaultAndNamedServers() {
-    assertEquals(Decision.ALLOWED, decide(user("alice", "read:users"), "alice", "", NOW));
+    assertEquals(Decision.ALLOWED, decide(user("alice"), "alice", "", NOW));
     assertEquals(Decision.ALLOWED, decide(user("alice"), "alice", "lab", NOW));
+    assertEquals(Decision.ALLOWED, decide(user("alice", "access:servers"), "alice", "lab", NOW));
+    assertEquals(Decision.ALLOWED, decide(user("alice", "self"), "alice", "", NOW));
+  }
+
+  @Test
+  void aUsersOwnTokenWithoutAccessServersDoesNotReachTheirServer() {
+    // As in JupyterHub: a token made for reading the API only does not drive the notebook.
+    assertEquals(Decision.FORBIDDEN, decide(user("alice", "read:users"), "alice", "", NOW));
+    assertEquals(Decision.FORBIDDEN, decide(user("alice", "servers", "tokens"), "alice", "", NOW));
   }
 
   @Test
@@ -70,7 +89,7 @@ class NotebookAccessTest {
 
   @Test
   void anExpiredTokenIsNoCredentialEvenForItsOwner() {
-    Grant expired = new Grant("alice", true, Set.of("access:servers"), NOW);
+    Grant expired = grant("alice", true, NOW, "access:servers");
     assertEquals(Decision.UNAUTHENTICATED, decide(expired, "alice", "", NOW));
     assertEquals(Decision.UNAUTHENTICATED, decide(expired, "bob", "", NOW + 1));
     assertEquals(Decision.ALLOWED, decide(expired, "alice", "", NOW - 1));

@@ -48,7 +48,7 @@ class NotebookTokenTest {
 
   @Test
   void aUsersOwnTokenReachesTheServerAndTheContainerSeesOnlyItsOwnToken() throws Exception {
-    String token = router.token("alice", false, 0, "read:users");
+    String token = router.token("alice", false, 0);
     for (String scheme : List.of("token ", "Bearer ")) {
       router.notebook().clear();
       assertReached(router.get("/user/alice/api/status?x=1", "Authorization", scheme + token,
@@ -87,6 +87,13 @@ class NotebookTokenTest {
     await(socket.writeTextMessage("ping"));
     assertEquals("ping", await(echoed.future()));
     await(socket.close());
+  }
+
+  @Test
+  void aUsersOwnTokenMadeOnlyToReadTheApiDoesNotReachTheirServer() throws Exception {
+    String reader = router.token("alice", false, 0, "read:users");
+    assertError(router.get("/user/alice/api/status", "Authorization", "token " + reader), 403,
+      "this token does not grant access to this server");
   }
 
   @Test

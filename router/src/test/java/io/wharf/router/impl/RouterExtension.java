@@ -227,6 +227,7 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
    * A new API token of {@code user} (whose account is made when missing, an admin or not) with
    * {@code scopes}, expiring at {@code expiresAt} (0: never), in the shared state; its secret.
    */
+  /** A token of {@code user} with {@code scopes}; none means {@code inherit}, as the hub gives a token made without scopes. */
   String token(String user, boolean admin, long expiresAt, String... scopes) throws Exception {
     AccountStore accounts = state.shared().accounts();
     Account account = accounts.account(user);
@@ -236,7 +237,7 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     }
     String secret = Secrets.randomHex(32);
     await(state.shared().tokens().saveToken(new ApiToken(secret.substring(0, 8), user, account.id(), Secrets.sha256Hex(secret),
-      Set.of(scopes), "", System.currentTimeMillis(), expiresAt)));
+      scopes.length == 0 ? Set.of("inherit") : Set.of(scopes), "", System.currentTimeMillis(), expiresAt)));
     return secret;
   }
 

@@ -1,10 +1,13 @@
 package io.wharf.session.account;
 
 import io.vertx.core.Future;
+import io.wharf.session.Scopes;
 import io.wharf.session.TokenAccess;
 import io.wharf.session.store.Account;
 import io.wharf.session.store.AccountStore;
 import io.wharf.session.store.TokenStore;
+
+import java.util.Set;
 
 /**
  * {@link TokenAccess} over the cluster's token and account caches: the token by its hash (a
@@ -29,7 +32,13 @@ public final class StoredTokenAccess implements TokenAccess {
       }
       Account owner = accounts.account(token.user());
       // A token belongs to an account, not a name: a re-created account of that name does not get it.
-      return token.ownedBy(owner) ? new Grant(owner.name(), owner.admin(), token.scopes(), token.expiresAt()) : null;
+      if (!token.ownedBy(owner)) {
+        return null;
+      }
+      // What the token holds now, as the hub's API judges it: its scopes expanded, within its owner's.
+      Set<String> owned = Scopes.grantable(owner);
+      return new Grant(owner.name(), owner.admin(), Scopes.intersect(Scopes.expand(token.scopes(), owner.name(), owned), owned),
+        token.expiresAt());
     });
   }
 }

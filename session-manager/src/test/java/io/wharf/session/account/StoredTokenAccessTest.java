@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,15 +27,26 @@ class StoredTokenAccessTest {
   }
 
   @Test
-  void aTokenGrantsItsScopesWithItsOwnersCurrentNameAndAdminFlag() {
+  void aTokenGrantsWhatItHoldsWithinItsOwnersCurrentScopes() {
     Account alice = new Account("a1", "alice", false, null, 0);
     state.accounts().saveAccount(alice);
-    String hash = token(alice, 42, "access:servers!user=bob");
+    String hash = token(alice, 42, "access:servers!user=bob", "access:servers!user=alice");
     TokenAccess.Grant grant = access.grant(hash).result();
-    assertEquals(new TokenAccess.Grant("alice", false, Set.of("access:servers!user=bob"), 42), grant);
+    assertEquals(new TokenAccess.Grant("alice", false, Set.of("access:servers!user=alice"), 42), grant,
+      "a user does not hold another user's servers, so neither does their token");
 
     state.accounts().saveAccount(new Account("a1", "alice", true, null, 0));
-    assertTrue(access.grant(hash).result().admin(), "made an admin since the token was issued");
+    TokenAccess.Grant promoted = access.grant(hash).result();
+    assertTrue(promoted.admin(), "made an admin since the token was issued");
+    assertEquals(Set.of("access:servers!user=bob", "access:servers!user=alice"), promoted.scopes());
+  }
+
+  @Test
+  void aTokenWithoutScopesInheritsItsOwnersAccessToTheirOwnServers() {
+    Account alice = new Account("a1", "alice", false, null, 0);
+    state.accounts().saveAccount(alice);
+    assertTrue(access.grant(token(alice, 0, "inherit")).result().scopes().contains("access:servers!user=alice"));
+    assertFalse(access.grant(token(alice, 0, "read:users")).result().scopes().contains("access:servers!user=alice"));
   }
 
   @Test

@@ -131,14 +131,16 @@ final class DockerFunctions {
   }
 
   /**
-   * Copies {@code folder} of the default server's home of {@code user} (account id {@code account}) into {@code snapshotRoot/<sha256>} and returns the
+   * Copies {@code folder} of the default server's home of {@code user} (account id {@code account})
+   * into {@code snapshotRoot/<sha256>} and returns the
    * SHA-256; an identical folder gives the same snapshot.
    */
   String snapshot(String user, String account, String folder) throws IOException {
     if (!options.homes()) {
       throw ContainerFailure.badRequest("users have no homes on this server (containers.home-volume is empty)");
     }
-    if (user == null || !NAME.matcher(user).matches() || account == null || account.isEmpty() || folder == null || folder.isEmpty() || folder.startsWith("/")
+    if (user == null || !NAME.matcher(user).matches() || account == null || account.isEmpty()
+      || folder == null || folder.isEmpty() || folder.startsWith("/")
       || Arrays.asList(folder.split("/")).contains("..")) {
       throw ContainerFailure.badRequest("a snapshot needs a user and a folder inside the home");
     }

@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.wharf.functions.AsyncHandoff;
 import io.wharf.functions.FunctionsOptions;
+import io.wharf.functions.async.AsyncCallOptions;
 import io.wharf.functions.impl.FunctionMetrics;
 import io.wharf.functions.impl.invoke.Dispatcher;
 import io.wharf.functions.impl.invoke.InvocationHandler;
@@ -41,8 +42,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The hub's function API and the {@code /fn/} path over HTTP, with stub runtimes: keys, errors, call forms. */
 class FunctionRoutesTest {
 
-  private static final FunctionsOptions OPTIONS = new FunctionsOptions("local", 2, 4, Duration.ofSeconds(60), Duration.ofSeconds(5),
-    Duration.ofSeconds(5), 10, 1024, 1, 6, Duration.ofSeconds(5));
+  /** Async calls retried quickly and polled often, for the tests that run them. */
+  static final AsyncCallOptions ASYNC = new AsyncCallOptions(3, Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(30),
+    Duration.ofHours(1), 100, 8, Duration.ofMillis(20), Duration.ofSeconds(10));
+  static final FunctionsOptions OPTIONS = new FunctionsOptions("local", 2, 4, Duration.ofSeconds(60), Duration.ofSeconds(5),
+    Duration.ofSeconds(5), 10, 1024, 1, 6, Duration.ofSeconds(5), ASYNC);
 
   private final Vertx vertx = Vertx.vertx();
   private final HttpClient http = HttpClient.newHttpClient();

@@ -24,9 +24,9 @@ public interface FunctionContainers {
       }
 
       @Override
-      public Future<String> snapshot(String user, String path) {
+      public Future<String> snapshot(String user, String account, String path) {
         return vertx.eventBus().<JsonObject>request(ContainerAddresses.snapshot(instance),
-          new JsonObject().put("user", user).put("path", path), snapshot).map(msg -> msg.body().getString("version"));
+          new JsonObject().put("user", user).put("account", account).put("path", path), snapshot).map(msg -> msg.body().getString("version"));
       }
 
       @Override
@@ -40,10 +40,11 @@ public interface FunctionContainers {
   Future<ContainerInfo> launch(FunctionLaunchSpec spec);
 
   /**
-   * Copies {@code path} (a folder relative to {@code user}'s home) into an immutable snapshot named by
+   * Copies {@code path} (a folder relative to the home of {@code user}, whose account id {@code account} names
+   * the home volume) into an immutable snapshot named by
    * the SHA-256 of its content; fails with BAD_REQUEST when there is no such folder.
    */
-  Future<String> snapshot(String user, String path);
+  Future<String> snapshot(String user, String account, String path);
 
   /** Stops and removes a function container; succeeds when it is already gone. */
   Future<Void> stop(String containerId);

@@ -54,7 +54,7 @@ class AsyncFunctionRoutesTest {
     pools = new Pools(vertx, new FakeBackends(vertx, 10), new ScalingPolicy(Duration.ofSeconds(5), Duration.ofSeconds(5), 10), metrics,
       System::nanoTime, 100);
     FunctionApi api = new FunctionApi(FunctionRoutesTest.OPTIONS, registry,
-      (user, path) -> Future.succeededFuture(Secrets.sha256Hex(user + "/" + path)), pools, handler -> ctx -> {
+      (user, account, path) -> Future.succeededFuture(Secrets.sha256Hex(user + "/" + path)), pools, handler -> ctx -> {
         ctx.put(FunctionApi.ACCOUNT_ID, "acct-" + ctx.pathParam("name"));
         handler.handle(ctx);
       }, System::currentTimeMillis);

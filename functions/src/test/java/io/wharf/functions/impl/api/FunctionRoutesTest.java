@@ -61,8 +61,10 @@ class FunctionRoutesTest {
     FunctionMetrics metrics = new FunctionMetrics(new SimpleMeterRegistry());
     pools = new Pools(vertx, new FakeBackends(vertx, 10), new ScalingPolicy(Duration.ofSeconds(5), Duration.ofSeconds(5), 10), metrics,
       System::nanoTime, 100);
-    Snapshots snapshots = (user, path) -> path.equals("missing")
-      ? Future.failedFuture(new Snapshots.SnapshotFailure(400, "there is no folder missing"))
+    // The home volume is named by the account id, so the snapshot must be given the owner's.
+    Snapshots snapshots = (user, account, path) -> !account.equals("acct-" + user)
+      ? Future.failedFuture(new Snapshots.SnapshotFailure(500, "the snapshot got account " + account + " for " + user))
+      : path.equals("missing") ? Future.failedFuture(new Snapshots.SnapshotFailure(400, "there is no folder missing"))
       : Future.succeededFuture(Secrets.sha256Hex(user + "/" + path));
     // Every caller here is alice, account acct-1.
     FunctionApi api = new FunctionApi(OPTIONS, registry, snapshots, pools, handler -> ctx -> {

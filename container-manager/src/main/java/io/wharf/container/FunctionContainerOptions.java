@@ -19,9 +19,12 @@ import static io.wharf.config.ConfigValues.requiredText;
  * @param runtimeDir   directory holding {@code wharf_runtime.py}; null: the copy in the jar, extracted under the data directory
  * @param dataDir      the instance's data directory
  * @param runtimePort  port the runtime listens on inside its container
+ * @param testMount    for tests only: a host directory mounted read-write at {@code /wharf-test} in every function
+ *                     container, where a test function leaves its side effects; null (the default): none, and a
+ *                     function container has nothing writable but its {@code /tmp}
  */
 public record FunctionContainerOptions(Path snapshotRoot, Path runtimeDir, Path dataDir, int runtimePort, long memoryBytes,
-                                       long nanoCpus, long pidsLimit) {
+                                       long nanoCpus, long pidsLimit, Path testMount) {
 
   /** @param config the whole configuration */
   public static FunctionContainerOptions fromJson(JsonObject config) {
@@ -32,6 +35,18 @@ public record FunctionContainerOptions(Path snapshotRoot, Path runtimeDir, Path 
       requiredInt(config, "functions.runtime-port", 1, 65535),
       requiredMemory(config, "functions.memory"),
       LimitProfiles.nanoCpus("functions.cpus", required(config, "functions.cpus")),
-      requiredLong(config, "functions.pids", 1, Long.MAX_VALUE));
+      requiredLong(config, "functions.pids", 1, Long.MAX_VALUE),
+      testMount(requiredString(config, "functions.test-writable-mount")));
+  }
+
+  private static Path testMount(String dir) {
+    if (dir.isBlank()) {
+      return null;
+    }
+    Path path = Path.of(dir);
+    if (!path.isAbsolute()) {
+      throw new IllegalArgumentException("functions.test-writable-mount must be an absolute path or empty, got '" + dir + "'");
+    }
+    return path;
   }
 }

@@ -40,7 +40,8 @@ public interface FunctionContainers {
   Future<ContainerInfo> launch(FunctionLaunchSpec spec);
 
   /**
-   * Copies {@code path} (a folder relative to the home of {@code user}, whose account id is {@code account}) into an immutable snapshot named by
+   * Copies {@code path} (a folder relative to the home of {@code user}, whose account id {@code account} names
+   * the home volume) into an immutable snapshot named by
    * the SHA-256 of its content; fails with BAD_REQUEST when there is no such folder.
    */
   Future<String> snapshot(String user, String account, String path);

@@ -8,6 +8,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.wharf.container.ContainerAddresses;
 import io.wharf.container.FunctionContainers;
+import io.wharf.functions.async.AsyncCalls;
+import io.wharf.functions.impl.AsyncWiring;
 import io.wharf.functions.impl.ContainerBackends;
 import io.wharf.functions.impl.FunctionMetrics;
 import io.wharf.functions.impl.api.FunctionApi;
@@ -26,7 +28,8 @@ import io.wharf.session.SharedState;
 /**
  * The functions role: the registry (durable store, with the cluster's cache in front), the hub's
  * function API, the {@code /fn/} path, and this instance's pools of function containers, started by
- * its own container manager. It runs with the router, where the session manager runs too.
+ * its own container manager, and the durable async calls (kept in the session manager's database, run by a
+ * worker on each instance). It runs with the router, where the session manager runs too.
  */
 public final class Functions {
 
@@ -34,12 +37,14 @@ public final class Functions {
   private final InvocationHandler invocations;
   private final Dispatcher dispatcher;
   private final Pools pools;
+  private final AsyncCalls asyncCalls;
 
-  private Functions(FunctionApi api, InvocationHandler invocations, Dispatcher dispatcher, Pools pools) {
+  private Functions(FunctionApi api, InvocationHandler invocations, Dispatcher dispatcher, Pools pools, AsyncCalls asyncCalls) {
     this.api = api;
     this.invocations = invocations;
     this.dispatcher = dispatcher;
     this.pools = pools;
+    this.asyncCalls = asyncCalls;
   }
 
   /**
@@ -63,8 +68,10 @@ public final class Functions {
     });
     FunctionApi api = new FunctionApi(options, functions, backends, pools,
       handler -> sessions.requireUserScope(Scopes.SERVERS, handler), System::currentTimeMillis);
-    return Future.succeededFuture(new Functions(api, new InvocationHandler(options, functions, dispatcher, state.rateLimits()),
-      dispatcher, pools));
+    InvocationHandler invocations = new InvocationHandler(options, functions, dispatcher, state.rateLimits());
+    // Async calls are kept in the store's database and run here by a worker through the dispatcher.
+    return AsyncWiring.start(vertx, sessions.database(), dispatcher, invocations, options.async(), registry)
+      .map(calls -> new Functions(api, invocations, dispatcher, pools, calls));
   }
 
   /** Calls functions without a key: for the durable async calls. */
@@ -82,13 +89,17 @@ public final class Functions {
     router.route(InvocationHandler.PREFIX + "*").handler(invocations);
   }
 
-  /** Hands async calls ({@code ?async=1}, {@code /fn/calls/{id}}) to {@code handoff} after the key and body checks. */
+  /**
+   * Hands async calls ({@code ?async=1}, {@code /fn/calls/{id}}) to {@code handoff} after the key and body checks, instead of
+   * the durable async calls {@link #create} wired.
+   */
   public void handAsyncTo(AsyncHandoff handoff) {
     invocations.handAsyncTo(handoff);
   }
 
-  /** Drains every function container of this instance. */
+  /** Stops this instance's async worker (its running calls are taken over once their leases run out) and drains every function container. */
   public void close() {
+    asyncCalls.stop();
     pools.close();
   }
 }

@@ -1,6 +1,7 @@
 package io.wharf.functions;
 
 import io.vertx.core.json.JsonObject;
+import io.wharf.functions.async.AsyncCallOptions;
 
 import java.time.Duration;
 
@@ -24,10 +25,12 @@ import static io.wharf.config.ConfigValues.requiredText;
  * @param callsPerSecondPerKey    per-key refill rate
  * @param keyBurst                per-key bucket size
  * @param startTimeout            the longest wait for a function container to start
+ * @param async                   durable async calls ({@code functions.async})
  */
 public record FunctionsOptions(String instanceId, int perUser, int maxContainersPerFunction, Duration maxTimeout,
                                Duration scaleDownWindow, Duration idle, int queuePerFunction, long maxBodyBytes,
-                               int callsPerSecondPerKey, int keyBurst, Duration startTimeout) {
+                               int callsPerSecondPerKey, int keyBurst, Duration startTimeout,
+                               AsyncCallOptions async) {
 
   /** @param config the whole configuration, as {@code WharfConfig} loads it */
   public static FunctionsOptions fromJson(JsonObject config) {
@@ -42,6 +45,7 @@ public record FunctionsOptions(String instanceId, int perUser, int maxContainers
       requiredLong(config, "functions.max-body-bytes", 1, 1L << 30),
       requiredInt(config, "functions.calls-per-second-per-key", 0, 1_000_000),
       requiredInt(config, "functions.key-burst", 1, 1_000_000),
-      Duration.ofSeconds(requiredLong(config, "functions.start-timeout-seconds", 1, 3_600)));
+      Duration.ofSeconds(requiredLong(config, "functions.start-timeout-seconds", 1, 3_600)),
+      AsyncCallOptions.fromJson(config));
   }
 }

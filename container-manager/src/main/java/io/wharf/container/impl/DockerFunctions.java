@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -62,6 +63,16 @@ final class DockerFunctions {
     this.runtimePort = ExposedPort.tcp(functions.runtimePort());
   }
 
+  /** The runtime and the snapshot, read-only; and only where a test configured one, its writable directory. */
+  private List<Bind> binds(Path snapshot) {
+    List<Bind> binds = new ArrayList<>(List.of(new Bind(runtimeDir().toString(), new Volume("/runtime"), AccessMode.ro),
+      new Bind(snapshot.toString(), new Volume("/snapshot"), AccessMode.ro)));
+    if (functions.testMount() != null) {
+      binds.add(new Bind(functions.testMount().toString(), new Volume("/wharf-test"), AccessMode.rw));
+    }
+    return binds;
+  }
+
   /** Creates and starts a function container attached to {@code networkId} only; removed again if it fails to start. */
   String start(FunctionLaunchSpec spec, String networkId) {
     if (spec.owner() == null || !NAME.matcher(spec.owner()).matches() || spec.function() == null
@@ -85,8 +96,7 @@ final class DockerFunctions {
       .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,size=64m"))
       .withRestartPolicy(RestartPolicy.noRestart())
       .withPortBindings(new PortBinding(Ports.Binding.bindIp(options.publishHost()), runtimePort))
-      .withBinds(new Bind(runtimeDir().toString(), new Volume("/runtime"), AccessMode.ro),
-        new Bind(snapshot.toString(), new Volume("/snapshot"), AccessMode.ro))
+      .withBinds(binds(snapshot))
       .withNetworkMode(networkId);
     Map<String, String> labels = new HashMap<>(Map.of(LaunchPlan.LABEL_MANAGED, "true", LaunchPlan.LABEL_INSTANCE, options.instanceId(),
       LaunchPlan.LABEL_OWNER, spec.owner(), LABEL_KIND, KIND_FUNCTION, LABEL_FUNCTION, spec.function(),
@@ -131,21 +141,21 @@ final class DockerFunctions {
   }
 
   /**
-   * Copies {@code folder} of the default server's home of {@code user} (account id {@code account})
-   * into {@code snapshotRoot/<sha256>} and returns the
+   * Copies {@code folder} of {@code user}'s home into {@code snapshotRoot/<sha256>} and returns the
    * SHA-256; an identical folder gives the same snapshot.
    */
   String snapshot(String user, String account, String folder) throws IOException {
     if (!options.homes()) {
       throw ContainerFailure.badRequest("users have no homes on this server (containers.home-volume is empty)");
     }
-    if (user == null || !NAME.matcher(user).matches() || account == null || account.isEmpty()
-      || folder == null || folder.isEmpty() || folder.startsWith("/")
+    if (user == null || !NAME.matcher(user).matches() || folder == null || folder.isEmpty() || folder.startsWith("/")
       || Arrays.asList(folder.split("/")).contains("..")) {
       throw ContainerFailure.badRequest("a snapshot needs a user and a folder inside the home");
     }
-    // The same name the notebook's launch gives the default server's home: keyed by the account id.
-    String volume = LaunchPlan.homeVolume(options.homeVolume(), Map.of("user", user, "account", account, "server", "", "base_url", ""));
+    if (account == null || !LaunchPlan.ACCOUNT.matcher(account).matches()) {
+      throw ContainerFailure.badRequest("a snapshot needs the owner's account id, matching " + LaunchPlan.ACCOUNT.pattern());
+    }
+    String volume = LaunchPlan.substitute(options.homeVolume(), Map.of("user", user, "account", account, "server", "", "base_url", ""));
     try {
       client.inspectVolumeCmd(volume).exec();
     } catch (NotFoundException e) {

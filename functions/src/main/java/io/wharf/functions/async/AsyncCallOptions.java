@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 
 import static io.wharf.config.ConfigValues.requiredInt;
+import static io.wharf.config.ConfigValues.requiredSection;
 
 /**
  * How durable async calls are retried, leased, kept and bounded, from {@code functions.async}.
@@ -49,6 +50,7 @@ public record AsyncCallOptions(int maxAttempts, Duration backoffInitial, Duratio
 
   /** The options under {@code functions.async} of the whole configuration. */
   public static AsyncCallOptions fromJson(JsonObject config) {
+    requiredSection(config, "functions.async");
     String p = "functions.async.";
     return new AsyncCallOptions(
       requiredInt(config, p + "max-attempts", 1, 100),

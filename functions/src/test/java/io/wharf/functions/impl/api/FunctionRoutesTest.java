@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.wharf.functions.AsyncHandoff;
 import io.wharf.functions.FunctionsOptions;
+import io.wharf.functions.async.AsyncCallOptions;
 import io.wharf.functions.impl.FunctionMetrics;
 import io.wharf.functions.impl.invoke.Dispatcher;
 import io.wharf.functions.impl.invoke.InvocationHandler;
@@ -41,8 +42,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The hub's function API and the {@code /fn/} path over HTTP, with stub runtimes: keys, errors, call forms. */
 class FunctionRoutesTest {
 
-  private static final FunctionsOptions OPTIONS = new FunctionsOptions("local", 2, 4, Duration.ofSeconds(60), Duration.ofSeconds(5),
-    Duration.ofSeconds(5), 10, 1024, 1, 6, Duration.ofSeconds(5));
+  /** Async calls retried quickly and polled often, for the tests that run them. */
+  static final AsyncCallOptions ASYNC = new AsyncCallOptions(3, Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(30),
+    Duration.ofHours(1), 100, 8, Duration.ofMillis(20), Duration.ofSeconds(10));
+  static final FunctionsOptions OPTIONS = new FunctionsOptions("local", 2, 4, Duration.ofSeconds(60), Duration.ofSeconds(5),
+    Duration.ofSeconds(5), 10, 1024, 1, 6, Duration.ofSeconds(5), ASYNC);
 
   private final Vertx vertx = Vertx.vertx();
   private final HttpClient http = HttpClient.newHttpClient();
@@ -57,8 +61,10 @@ class FunctionRoutesTest {
     FunctionMetrics metrics = new FunctionMetrics(new SimpleMeterRegistry());
     pools = new Pools(vertx, new FakeBackends(vertx, 10), new ScalingPolicy(Duration.ofSeconds(5), Duration.ofSeconds(5), 10), metrics,
       System::nanoTime, 100);
-    Snapshots snapshots = (user, account, path) -> path.equals("missing")
-      ? Future.failedFuture(new Snapshots.SnapshotFailure(400, "there is no folder missing"))
+    // The home volume is named by the account id, so the snapshot must be given the owner's.
+    Snapshots snapshots = (user, account, path) -> !account.equals("acct-" + user)
+      ? Future.failedFuture(new Snapshots.SnapshotFailure(500, "the snapshot got account " + account + " for " + user))
+      : path.equals("missing") ? Future.failedFuture(new Snapshots.SnapshotFailure(400, "there is no folder missing"))
       : Future.succeededFuture(Secrets.sha256Hex(user + "/" + path));
     // Every caller here is alice, account acct-1.
     FunctionApi api = new FunctionApi(OPTIONS, registry, snapshots, pools, handler -> ctx -> {

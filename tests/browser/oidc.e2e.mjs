@@ -146,7 +146,7 @@ async function eve(page, base, issuer) {
   const refusal = (await page.locator('#oidc-error').textContent()).trim();
   if (!/not allowed/.test(refusal)) { throw new Error(`eve saw '${refusal}'`); }
   const status = await page.evaluate(async () => (await fetch('/hub/api/user')).status);
-  if (status !== 401) { throw new Error(`eve's /hub/api/user answered ${status}`); }
+  if (status !== 403) { throw new Error(`eve's /hub/api/user answered ${status}`); }
   await shot(page, 'refused-sso-eve');
   log(`eve refused: ${refusal}`);
 }
@@ -178,7 +178,7 @@ async function changePassword(page, browser, base) {
     await shot(page, 'password-changed');
     const mine = await page.evaluate(async () => (await fetch('/hub/api/user')).status);
     const theirs = await other.evaluate(async () => (await fetch('/hub/api/user')).status);
-    if (mine !== 200 || theirs !== 401) { throw new Error(`after the change: this browser ${mine}, the other ${theirs}`); }
+    if (mine !== 200 || theirs !== 403) { throw new Error(`after the change: this browser ${mine}, the other ${theirs}`); }
     step = 'the old password no longer signs in, the new one does';
     if (await passwordLogin(other, base, 'admin', adminPassword)) { throw new Error('the old password still works'); }
     if (!await passwordLogin(other, base, 'admin', 'a-changed-admin-password')) { throw new Error('the new password was refused'); }

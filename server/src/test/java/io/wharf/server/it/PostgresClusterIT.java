@@ -1,5 +1,6 @@
 package io.wharf.server.it;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -100,6 +101,10 @@ class PostgresClusterIT {
       tokens.put("ben", token(admins.get(2), "ben"));
       tokens.put("admin", token(admins.get(0), "admin"));
       String cysToken = token(admins.get(1), "cy");
+      // A group with members and properties, made through one instance and changed through another.
+      assertEquals(201, admins.get(2).postJson("/hub/api/groups/lab", new JsonObject()).statusCode());
+      assertEquals(200, admins.get(0).postJson("/hub/api/groups/lab/users",
+        new JsonObject().put("users", new JsonArray().add("ann").add("cy"))).statusCode());
       assertEquals(204, admins.get(0).delete("/hub/api/users/cy").statusCode(), "deleted through another instance");
 
       // The admin's server (started by the first login) gives every router a route to serve after the restart.
@@ -156,6 +161,9 @@ class PostgresClusterIT {
         }
         assertEquals("ann", whoIs(wharf, lateToken), "the token made just before the kill, on " + wharf.instanceId);
         assertEquals(404, admin.get("/hub/api/users/cy").statusCode(), "cy stays deleted on " + wharf.instanceId);
+        HttpResponse<String> lab = admin.get("/hub/api/groups/lab");
+        assertEquals(200, lab.statusCode(), "the group on " + wharf.instanceId);
+        assertEquals(List.of("ann"), new JsonObject(lab.body()).getJsonArray("users").getList(), "its members, without deleted cy");
         assertEquals("status 403", whoIs(wharf, cysToken));
         assertEquals(403, status(wharf, loggedOut, "/hub/api/user"), "the logged-out cookie on " + wharf.instanceId);
         assertEquals(401, status(wharf, loggedOut, "/user/admin/api/status"), "and on its router");

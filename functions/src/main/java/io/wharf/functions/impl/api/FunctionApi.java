@@ -29,6 +29,9 @@ import java.util.regex.Pattern;
  */
 public final class FunctionApi {
 
+  /** The most versions a function's read lists, newest first. */
+  static final int VERSIONS_SHOWN = 20;
+
   static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
   private final FunctionsOptions options;
@@ -112,7 +115,15 @@ public final class FunctionApi {
   }
 
   private void get(RoutingContext ctx) {
-    withFunction(ctx, fn -> HttpReplies.json(ctx.response(), 200, model(fn).encode()));
+    withFunction(ctx, fn -> registry.versions(fn.owner(), fn.name(), VERSIONS_SHOWN).onComplete(ar -> {
+      if (ar.failed()) {
+        HttpReplies.error(ctx.response(), 503, "the function registry is unavailable");
+        return;
+      }
+      JsonArray versions = new JsonArray();
+      ar.result().forEach(v -> versions.add(new JsonObject().put("version", v.version()).put("published_at", v.publishedAt())));
+      HttpReplies.json(ctx.response(), 200, model(fn).put("versions", versions).encode());
+    }));
   }
 
   private void delete(RoutingContext ctx) {

@@ -35,7 +35,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The hub's view of a function's activity: its recent invocations and its containers' log tail. */
+/** The hub's view of a function for its page: its versions, recent invocations and its containers' log tail. */
 class FunctionActivityTest {
 
   private static final FunctionsOptions OPTIONS = new FunctionsOptions("local", 2, 4, Duration.ofSeconds(60), Duration.ofSeconds(5),
@@ -143,5 +143,15 @@ class FunctionActivityTest {
     publishWithKey("broken");
     assertEquals(503, send("GET", "/hub/api/users/alice/functions/broken/logs", null, null).statusCode());
     assertEquals(404, send("GET", "/hub/api/users/alice/functions/none/logs", null, null).statusCode());
+  }
+
+  @Test
+  void aFunctionsReadListsItsPublishedVersionsNewestFirst() throws Exception {
+    publishWithKey("stats");
+    assertEquals(200, send("POST", "/hub/api/users/alice/functions/stats", "{\"path\": \"functions/other\"}", null).statusCode());
+    JsonArray versions = new JsonObject(send("GET", "/hub/api/users/alice/functions/stats", null, null).body()).getJsonArray("versions");
+    assertEquals(2, versions.size());
+    assertEquals(Secrets.sha256Hex("alice/functions/other"), versions.getJsonObject(0).getString("version"));
+    assertEquals(Secrets.sha256Hex("alice/functions/stats"), versions.getJsonObject(1).getString("version"));
   }
 }

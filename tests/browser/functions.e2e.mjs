@@ -171,7 +171,12 @@ async function main() {
     await page.fill('#fn-timeout', '60');
     await page.fill('#fn-max', '2');
     await page.click('#publish-button');
-    await page.locator('#publish-status', { hasText: `Published ${fnName}` }).waitFor({ timeout: 120000 });
+    await page.waitForFunction(() => !document.getElementById('fn-error').hidden
+      || document.getElementById('publish-status').textContent.startsWith('Published'), null, { timeout: 120000, polling: 200 });
+    if (await page.locator('#fn-error').isVisible()) {
+      await shot(page, 'publish-failed');
+      fail(`the page reports: ${await page.locator('#fn-error').textContent()}`);
+    }
     await page.locator(`#functions-body tr[data-function="${fnName}"]`).waitFor();
     await page.locator('#versions-body tr').first().waitFor();
     await shot(page, 'published');

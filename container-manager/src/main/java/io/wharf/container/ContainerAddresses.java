@@ -64,7 +64,7 @@ public final class ContainerAddresses {
     return "wharf.containers." + instance + ".function-logs";
   }
 
-  /** Snapshots a folder of a home: body {@code {"user", "path"}}; reply {@code {"version": "<sha256>"}}. */
+  /** Snapshots a folder of a home: body {@code {"user", "account", "path"}}; reply {@code {"version": "<sha256>"}}. */
   public static String snapshot(String instance) {
     return "wharf.containers." + instance + ".snapshot";
   }

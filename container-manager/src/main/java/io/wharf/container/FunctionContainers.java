@@ -25,9 +25,9 @@ public interface FunctionContainers {
       }
 
       @Override
-      public Future<String> snapshot(String user, String path) {
+      public Future<String> snapshot(String user, String account, String path) {
         return vertx.eventBus().<JsonObject>request(ContainerAddresses.snapshot(instance),
-          new JsonObject().put("user", user).put("path", path), snapshot).map(msg -> msg.body().getString("version"));
+          new JsonObject().put("user", user).put("account", account).put("path", path), snapshot).map(msg -> msg.body().getString("version"));
       }
 
       @Override
@@ -48,10 +48,10 @@ public interface FunctionContainers {
   Future<ContainerInfo> launch(FunctionLaunchSpec spec);
 
   /**
-   * Copies {@code path} (a folder relative to {@code user}'s home) into an immutable snapshot named by
+   * Copies {@code path} (a folder relative to the home of {@code user}, whose account id is {@code account}) into an immutable snapshot named by
    * the SHA-256 of its content; fails with BAD_REQUEST when there is no such folder.
    */
-  Future<String> snapshot(String user, String path);
+  Future<String> snapshot(String user, String account, String path);
 
   /**
    * The last {@code lines} lines (at most 500, each cut at 2,000 characters) of the output of each of

@@ -134,7 +134,7 @@ final class DockerFunctions {
    * Copies {@code folder} of {@code user}'s home into {@code snapshotRoot/<sha256>} and returns the
    * SHA-256; an identical folder gives the same snapshot.
    */
-  String snapshot(String user, String folder) throws IOException {
+  String snapshot(String user, String account, String folder) throws IOException {
     if (!options.homes()) {
       throw ContainerFailure.badRequest("users have no homes on this server (containers.home-volume is empty)");
     }
@@ -142,7 +142,10 @@ final class DockerFunctions {
       || Arrays.asList(folder.split("/")).contains("..")) {
       throw ContainerFailure.badRequest("a snapshot needs a user and a folder inside the home");
     }
-    String volume = LaunchPlan.substitute(options.homeVolume(), Map.of("user", user, "server", "", "base_url", ""));
+    if (account == null || !LaunchPlan.ACCOUNT.matcher(account).matches()) {
+      throw ContainerFailure.badRequest("a snapshot needs the user's account id, matching " + LaunchPlan.ACCOUNT.pattern());
+    }
+    String volume = LaunchPlan.substitute(options.homeVolume(), Map.of("user", user, "server", "", "base_url", "", "account", account));
     try {
       client.inspectVolumeCmd(volume).exec();
     } catch (NotFoundException e) {

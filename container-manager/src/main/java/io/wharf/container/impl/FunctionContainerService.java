@@ -78,8 +78,9 @@ final class FunctionContainerService {
 
   Future<JsonObject> snapshot(JsonObject body) {
     String user = body == null ? null : body.getString("user");
+    String account = body == null ? null : body.getString("account");
     String path = body == null ? null : body.getString("path");
-    return blocking(() -> new JsonObject().put("version", docker.snapshot(user, path)));
+    return blocking(() -> new JsonObject().put("version", docker.snapshot(user, account, path)));
   }
 
   /**

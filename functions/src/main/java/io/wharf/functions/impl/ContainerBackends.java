@@ -37,8 +37,8 @@ public final class ContainerBackends implements Backends, Snapshots, FunctionLog
   }
 
   @Override
-  public Future<String> snapshot(String user, String path) {
-    return containers.snapshot(user, path).recover(failure -> {
+  public Future<String> snapshot(String user, String account, String path) {
+    return containers.snapshot(user, account, path).recover(failure -> {
       if (failure instanceof ReplyException reply && reply.failureCode() == FailureCodes.BAD_REQUEST) {
         return Future.failedFuture(new SnapshotFailure(400, reply.getMessage()));
       }

@@ -160,7 +160,7 @@ public final class FunctionApi {
       if (previous == null && mine >= options.perUser()) {
         return Future.failedFuture(new Snapshots.SnapshotFailure(403, "at most " + options.perUser() + " functions per user"));
       }
-      return snapshots.snapshot(owner, request.path()).compose(version -> {
+      return snapshots.snapshot(owner, accountId, request.path()).compose(version -> {
         long now = clock.get();
         FunctionRecord fn = new FunctionRecord(owner, accountId, name, request.path(), request.open(), request.timeoutSeconds(),
           request.maxContainers(), request.minContainers(), request.concurrency(), version,

@@ -6,10 +6,11 @@ import io.vertx.core.Future;
 public interface Snapshots {
 
   /**
-   * @param path a folder relative to the home, already checked to stay inside it
+   * @param account the user's account id, which names her home volume
+   * @param path    a folder relative to the home, already checked to stay inside it
    * @return the snapshot's version (hex SHA-256 of its content); fails with a {@link SnapshotFailure}
    */
-  Future<String> snapshot(String user, String path);
+  Future<String> snapshot(String user, String account, String path);
 
   /** Why a snapshot was not taken, with the status the publish request gets. */
   final class SnapshotFailure extends RuntimeException {

@@ -54,7 +54,7 @@ class FunctionActivityTest {
     pools = new Pools(vertx, new FakeBackends(vertx, 10), new ScalingPolicy(Duration.ofSeconds(5), Duration.ofSeconds(5), 10), metrics,
       System::nanoTime, 100);
     InvocationLog log = new InvocationLog(3);
-    FunctionApi api = new FunctionApi(OPTIONS, registry, (user, path) -> Future.succeededFuture(Secrets.sha256Hex(user + "/" + path)),
+    FunctionApi api = new FunctionApi(OPTIONS, registry, (user, account, path) -> Future.succeededFuture(Secrets.sha256Hex(user + "/" + path)),
       pools, handler -> ctx -> {
         ctx.put(FunctionApi.ACCOUNT_ID, "acct-" + ctx.pathParam("name"));
         handler.handle(ctx);

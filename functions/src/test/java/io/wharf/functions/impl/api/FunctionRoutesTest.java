@@ -57,7 +57,7 @@ class FunctionRoutesTest {
     FunctionMetrics metrics = new FunctionMetrics(new SimpleMeterRegistry());
     pools = new Pools(vertx, new FakeBackends(vertx, 10), new ScalingPolicy(Duration.ofSeconds(5), Duration.ofSeconds(5), 10), metrics,
       System::nanoTime, 100);
-    Snapshots snapshots = (user, path) -> path.equals("missing")
+    Snapshots snapshots = (user, account, path) -> path.equals("missing")
       ? Future.failedFuture(new Snapshots.SnapshotFailure(400, "there is no folder missing"))
       : Future.succeededFuture(Secrets.sha256Hex(user + "/" + path));
     // Every caller here is alice, account acct-1.

@@ -13,7 +13,8 @@
 # contents API, as a user would.
 #
 # Env: DURATION (15s), WARMUP (15s; through Wharf, for the JIT), CONNECTIONS (32), THREADS (2),
-#      ROUNDS (3), COLD_ROUNDS (10), IDLE (2; functions.idle-seconds), JAVA_OPTS (-XX:+UseParallelGC),
+#      ROUNDS (3), COLD_ROUNDS (10; 0 skips the cold start), IDLE (2; functions.idle-seconds),
+#      WORK_MS (0): milliseconds of CPU the function spends on each call, JAVA_OPTS (-XX:+UseParallelGC),
 #      WHARF_JAR (server/target/wharf.jar), BUILD=1 to rebuild it.
 # Sends traffic only to 127.0.0.1. Leaves no container, volume, process or temp dir behind.
 set -euo pipefail
@@ -27,6 +28,7 @@ THREADS=${THREADS:-2}
 ROUNDS=${ROUNDS:-3}
 COLD_ROUNDS=${COLD_ROUNDS:-10}
 IDLE=${IDLE:-2}
+WORK_MS=${WORK_MS:-0}
 JAVA_OPTS=${JAVA_OPTS:--XX:+UseParallelGC}
 WHARF_JAR=${WHARF_JAR:-$repo/server/target/wharf.jar}
 image=wharf/jupyter:latest
@@ -92,7 +94,8 @@ for dir in functions functions/bench; do
   code=$(contents "$dir" '{"type": "directory"}')
   [ "$code" = 200 ] || [ "$code" = 201 ] || die "PUT $dir answered $code"
 done
-code=$(contents functions/bench/main.py "$(jq -n --arg c $'def echo(x=0):\n    return x\n' \
+main_py=$'import time\n\n\ndef echo(x=0, ms=0):\n    end = time.thread_time() + ms / 1000\n    while time.thread_time() < end:\n        pass\n    return x\n'
+code=$(contents functions/bench/main.py "$(jq -n --arg c "$main_py" \
   '{type: "file", format: "text", content: $c}')")
 [ "$code" = 200 ] || [ "$code" = 201 ] || die "PUT functions/bench/main.py answered $code"
 
@@ -104,7 +107,7 @@ publish() { # publish NAME MIN MAX CONCURRENCY -> prints the key
   out=$(hub POST "/hub/api/users/$user/functions/$1/keys" '{"note": "bench"}')
   jq -er .key <<<"$out" || die "no key for $1: $out"
 }
-body='{"args": [], "kwargs": {"x": 1}}'
+body="{\"args\": [], \"kwargs\": {\"x\": 1, \"ms\": $WORK_MS}}"
 call() { # call NAME KEY -> status
   curl -sk -o /dev/null -m 60 -w '%{http_code}' -X POST -H "Authorization: Bearer $2" -H 'Content-Type: application/json' \
     --data "$body" "$base/fn/$user/$1/echo"
@@ -141,6 +144,9 @@ names=(direct wharf)
 urls=("http://127.0.0.1:$fn_port/invoke/echo" "$base/fn/$user/warm/echo")
 headers=("X-Bench: direct" "Authorization: Bearer $warm_key")
 declare -A rps_all p50_all p99_all errs
+hz=$(getconf CLK_TCK)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$wharf_pid/stat"; }
+cpu_all=""
 say "warming up through Wharf for $WARMUP, directly for 5s"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$work/post.lua" -H "${headers[1]}" "${urls[1]}" >/dev/null
 wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s "$work/post.lua" "${urls[0]}" >/dev/null
@@ -148,7 +154,13 @@ for round in $(seq 1 "$ROUNDS"); do
   for i in 0 1; do
     name=${names[$i]}
     say "warm $name: $DURATION (round $round of $ROUNDS)"
+    ticks0=$(cpu_ticks)
     out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$work/post.lua" -H "${headers[$i]}" "${urls[$i]}")
+    ticks1=$(cpu_ticks)
+    if [ "$name" = wharf ]; then
+      cpu_all+=" $(awk -v t=$(( ticks1 - ticks0 )) -v hz="$hz" -v n="$(awk '/requests in/ { print $1 }' <<<"$out")" \
+        'BEGIN { printf "%.0f", t * 1e6 / hz / n }')"
+    fi
     grep -q '^Requests/sec: *[1-9]' <<<"$out" || { echo "$out" >&2; die "$name served nothing"; }
     rps_all[$name]+=" $(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")"
     p50_all[$name]+=" $(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
@@ -161,7 +173,7 @@ done
 hub DELETE "/hub/api/users/$user/functions/warm" >/dev/null
 
 # --------------------------------------------------------------------------- cold
-cold_key=$(publish cold 0 1 1)
+[ "$COLD_ROUNDS" -gt 0 ] && cold_key=$(publish cold 0 1 1)
 cat >"$work/cold.py" <<'PY'
 """One cold start, printed in ms. wharf URL KEY BODY: on an open TLS connection to Wharf, the time
 from sending the call to its answer. bare TEMPLATE INSTANCE BODY: the time from creating the same
@@ -263,8 +275,8 @@ for name in direct wharf; do
   eval "p50_$name=\$(median <<<\"\${p50_all[$name]}\")"
   eval "p99_$name=\$(median <<<\"\${p99_all[$name]}\")"
 done
-cw=$(median <<<"${cold_wharf[*]}")
-cb=$(median <<<"${cold_bare[*]}")
+cw=$(median <<<"${cold_wharf[*]:-}")
+cb=$(median <<<"${cold_bare[*]:-}")
 echo
 echo "Functions bench: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 echo "warm: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, POST $body; $ROUNDS round(s) in turn, medians"
@@ -272,8 +284,10 @@ printf '%-8s %12s %10s %10s %8s\n' target 'requests/s' 'p50 ms' 'p99 ms' errors
 printf '%-8s %12s %10s %10s %8s\n' direct "$rps_direct" "$p50_direct" "$p99_direct" "${errs[direct]}"
 printf '%-8s %12s %10s %10s %8s\n' wharf "$rps_wharf" "$p50_wharf" "$p99_wharf" "${errs[wharf]}"
 echo "rounds: direct req/s${rps_all[direct]}, p50 ms${p50_all[direct]}; wharf req/s${rps_all[wharf]}, p50 ms${p50_all[wharf]}"
+echo "Wharf's CPU per call through it (user + system, µs):$cpu_all"
 echo "throughput ratio wharf/direct: $(awk -v a="$rps_wharf" -v b="$rps_direct" 'BEGIN { printf "%.3f", a / b }') (target >= 0.85)"
 echo "added p50: $(awk -v a="$p50_wharf" -v b="$p50_direct" 'BEGIN { printf "%.3f", a - b }') ms (target <= 0.5 ms)"
+[ "$COLD_ROUNDS" -gt 0 ] || exit 0
 echo "cold start, $COLD_ROUNDS interleaved rounds: wharf p50 $cw ms, bare container p50 $cb ms," \
   "added $(awk -v a="$cw" -v b="$cb" 'BEGIN { printf "%.1f", a - b }') ms (target <= 150 ms)"
 echo "cold rounds: wharf ${cold_wharf[*]}; bare ${cold_bare[*]}"

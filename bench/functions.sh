@@ -275,8 +275,11 @@ for name in direct wharf; do
   eval "p50_$name=\$(median <<<\"\${p50_all[$name]}\")"
   eval "p99_$name=\$(median <<<\"\${p99_all[$name]}\")"
 done
-cw=$(median <<<"${cold_wharf[*]:-}")
-cb=$(median <<<"${cold_bare[*]:-}")
+cw='' cb=''
+if [ "$COLD_ROUNDS" -gt 0 ]; then
+  cw=$(median <<<"${cold_wharf[*]}")
+  cb=$(median <<<"${cold_bare[*]}")
+fi
 echo
 echo "Functions bench: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 echo "warm: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, POST $body; $ROUNDS round(s) in turn, medians"

@@ -1,8 +1,9 @@
 // Browser test of the Functions page: the user signs in (which starts her notebook server), writes
 // functions/stats/main.py through the proxied Jupyter contents API, publishes that folder on
 // /hub/functions, creates a key there (shown once), calls the function through Wharf with the key,
-// sees the calls listed with their status and the container's log tail, revokes the key (a call
-// with it is then refused), deletes the function and the folder.
+// sees the calls listed with their status and the container's log tail, changes main.py and
+// republishes it with Edit (a second version is listed and the new command answers), revokes the
+// key (a call with it is then refused), deletes the function and the folder.
 //
 // Env: WHARF_URL (https://127.0.0.1:8443), WHARF_USER, WHARF_PASSWORD,
 //      SCREENSHOT_DIR (default ./screenshots; files are named functions-NN-*.png),
@@ -145,15 +146,19 @@ async function main() {
     await waitForNotebook(page);
     await page.waitForLoadState('domcontentloaded');
     log(`notebook at ${page.url().replace(base, '')}`);
+    // The notebook stays open in a tab of its own: Jupyter's _xsrf cookie is scoped to its path.
+    const nb = await context.newPage();
+    nb.on('pageerror', () => {});
+    await goto(nb, `${base}${userPrefix}tree`);
 
     step = 'write functions/stats/main.py through the contents API';
     for (const dir of ['functions', `functions/${fnName}`]) {
-      const s = await contents(page, 'PUT', dir, { type: 'directory' });
+      const s = await contents(nb, 'PUT', dir, { type: 'directory' });
       if (s !== 200 && s !== 201) {
         fail(`PUT ${dir} (directory) answered ${s}`);
       }
     }
-    const written = await contents(page, 'PUT', `functions/${fnName}/main.py`, { type: 'file', format: 'text', content: mainPy });
+    const written = await contents(nb, 'PUT', `functions/${fnName}/main.py`, { type: 'file', format: 'text', content: mainPy });
     if (written !== 200 && written !== 201) {
       fail(`PUT functions/${fnName}/main.py answered ${written}`);
     }
@@ -218,6 +223,31 @@ async function main() {
     await page.locator('#logs pre.log', { hasText: 'stats loaded' }).first().waitFor({ timeout: 15000 });
     await shot(page, 'invocations-and-logs');
 
+    step = 'republish a changed folder';
+    const changed = await contents(nb, 'PUT', `functions/${fnName}/main.py`,
+      { type: 'file', format: 'text', content: `${mainPy}\n\ndef total(xs: list) -> float:\n    return sum(xs)\n` });
+    if (changed !== 200 && changed !== 201) {
+      fail(`changing main.py answered ${changed}`);
+    }
+    await page.locator(`#functions-body tr[data-function="${fnName}"] button[data-action="edit"]`).click();
+    if (await page.inputValue('#fn-path') !== `functions/${fnName}` || await page.inputValue('#fn-timeout') !== '60') {
+      fail('Edit did not fill the form with the function\'s settings');
+    }
+    await page.click('#publish-button');
+    await page.waitForFunction(() => document.querySelectorAll('#versions-body tr').length === 2, null, { timeout: 120000 });
+    // The old version serves until a container of the new one is ready: the new command may
+    // answer 404 for a moment.
+    let total = await call(caller.request, 'POST', 'total', key, { xs: [1, 2, 3] });
+    for (let i = 0; i < 60 && total.status === 404; i++) {
+      await page.waitForTimeout(500);
+      total = await call(caller.request, 'POST', 'total', key, { xs: [1, 2, 3] });
+    }
+    if (total.status !== 200 || JSON.parse(total.body).result !== 6) {
+      fail(`POST total on the new version answered ${total.status} ${total.body}`);
+    }
+    log(`republished: two versions listed, total ${total.body}`);
+    await shot(page, 'republished');
+
     step = 'revoke the key';
     await page.locator('#keys-body button[data-action="revoke"]').first().click();
     await page.locator('#keys-empty').waitFor({ state: 'visible' });
@@ -235,9 +265,8 @@ async function main() {
     await shot(page, 'deleted');
 
     step = 'remove the folder';
-    await goto(page, `${base}${userPrefix}tree`);
     for (const p of [`functions/${fnName}/main.py`, `functions/${fnName}`]) {
-      const s = await contents(page, 'DELETE', p);
+      const s = await contents(nb, 'DELETE', p);
       if (s !== 204) {
         log(`DELETE ${p} answered ${s}`);
       }

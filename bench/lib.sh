@@ -22,7 +22,9 @@ start_wharf() {
     export WHARF_INSTANCE_ID=$instance WHARF_INSTANCE_DATA_DIR=$work/data WHARF_ROUTER_HOST=127.0.0.1
     export WHARF_ROUTER_HTTPS_PORT=$port WHARF_ROUTER_HTTP_PORT=0 WHARF_CLUSTER_PORT=${WHARF_CLUSTER_PORT:-$(free_port)}
     export WHARF_AUTH_ADMIN_USER=$user WHARF_AUTH_ADMIN_PASSWORD=$password WHARF_AUTH_PASSWORD_ITERATIONS=10000
-    export WHARF_CONTAINERS_IMAGE=$image WHARF_CONTAINERS_ALLOWED_IMAGES=$image WHARF_CONTAINERS_HOME_VOLUME=
+    export WHARF_CONTAINERS_IMAGE=$image WHARF_CONTAINERS_ALLOWED_IMAGES=$image
+    # No home unless the caller names its volume (bench/functions.sh publishes from a home).
+    export WHARF_CONTAINERS_HOME_VOLUME=${BENCH_HOME_VOLUME:-}
     if [ "$light" = 1 ]; then
       export WHARF_CONTAINERS_COMMAND=/usr/sbin/nginx,-c,/etc/nginx/nginx.conf WHARF_CONTAINERS_READY_PATH=/
     elif [ "$light" = echo ]; then

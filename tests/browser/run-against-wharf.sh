@@ -85,6 +85,18 @@ else
   echo "admin browser test: passed"
 fi
 
+# The Functions page (functions.e2e.mjs), against the same Wharf.
+functions_status=0
+WHARF_URL="https://127.0.0.1:$port" WHARF_USER=admin WHARF_PASSWORD=$password \
+  SCREENSHOT_DIR="${SCREENSHOT_DIR:-$home/tests/browser/screenshots}" bash tests/browser/run.sh functions.e2e.mjs || functions_status=$?
+if [ $functions_status -ne 0 ]; then
+  tail -30 "$data/wharf.log" >&2
+  echo "functions browser test: failed"
+  status=$functions_status
+else
+  echo "functions browser test: passed"
+fi
+
 # Single sign-on against a real OpenID Connect provider: its own Wharf and provider, no containers.
 oidc_status=0
 WHARF_JAR="$home/$jar" SCREENSHOT_DIR="${SCREENSHOT_DIR:-$home/tests/browser/screenshots}/oidc" \

@@ -56,7 +56,15 @@ public final class ContainerAddresses {
     return "wharf.containers." + instance + ".launch-function";
   }
 
-  /** Snapshots a folder of a home: body {@code {"user", "path"}}; reply {@code {"version": "<sha256>"}}. */
+  /**
+   * The last lines of a function's containers' output on an instance: body {@code {"owner", "function", "lines"}};
+   * reply {@code {"containers": [{"id", "lines": [...]}]}}, bounded (see {@link FunctionContainers#logs}).
+   */
+  public static String functionLogs(String instance) {
+    return "wharf.containers." + instance + ".function-logs";
+  }
+
+  /** Snapshots a folder of a home: body {@code {"user", "account", "path"}}; reply {@code {"version": "<sha256>"}}. */
   public static String snapshot(String instance) {
     return "wharf.containers." + instance + ".snapshot";
   }

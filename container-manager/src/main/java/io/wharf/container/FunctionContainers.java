@@ -3,6 +3,7 @@ package io.wharf.container;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -30,6 +31,13 @@ public interface FunctionContainers {
       }
 
       @Override
+      public Future<JsonArray> logs(String owner, String function, int lines) {
+        return vertx.eventBus().<JsonObject>request(ContainerAddresses.functionLogs(instance),
+          new JsonObject().put("owner", owner).put("function", function).put("lines", lines), stop)
+          .map(msg -> msg.body().getJsonArray("containers", new JsonArray()));
+      }
+
+      @Override
       public Future<Void> stop(String containerId) {
         return vertx.eventBus().request(ContainerAddresses.stop(instance), new JsonObject().put("id", containerId), stop).mapEmpty();
       }
@@ -40,11 +48,17 @@ public interface FunctionContainers {
   Future<ContainerInfo> launch(FunctionLaunchSpec spec);
 
   /**
-   * Copies {@code path} (a folder relative to the home of {@code user}, whose account id {@code account} names
-   * the home volume) into an immutable snapshot named by
+   * Copies {@code path} (a folder relative to the home of {@code user}, whose account id is {@code account}) into an immutable snapshot named by
    * the SHA-256 of its content; fails with BAD_REQUEST when there is no such folder.
    */
   Future<String> snapshot(String user, String account, String path);
+
+  /**
+   * The last {@code lines} lines (at most 500, each cut at 2,000 characters) of the output of each of
+   * {@code owner}'s {@code function}'s containers on this instance (at most 16):
+   * {@code [{"id", "lines": [...]}]}.
+   */
+  Future<JsonArray> logs(String owner, String function, int lines);
 
   /** Stops and removes a function container; succeeds when it is already gone. */
   Future<Void> stop(String containerId);

@@ -15,6 +15,7 @@ import io.wharf.functions.impl.FunctionMetrics;
 import io.wharf.functions.impl.api.FunctionApi;
 import io.wharf.functions.impl.invoke.Dispatcher;
 import io.wharf.functions.impl.invoke.InvocationHandler;
+import io.wharf.functions.impl.invoke.InvocationLog;
 import io.wharf.functions.impl.invoke.RuntimeClient;
 import io.wharf.functions.impl.registry.HazelcastFunctionCache;
 import io.wharf.functions.impl.registry.JdbcFunctionStore;
@@ -32,6 +33,9 @@ import io.wharf.session.SharedState;
  * worker on each instance). It runs with the router, where the session manager runs too.
  */
 public final class Functions {
+
+  /** Recent calls kept per function (in memory, per instance) for the hub's {@code .../invocations}. */
+  static final int RECENT_CALLS = 50;
 
   private final FunctionApi api;
   private final InvocationHandler invocations;
@@ -60,14 +64,15 @@ public final class Functions {
       options.startTimeout().toMillis()));
     Pools pools = new Pools(vertx, backends, new ScalingPolicy(options.scaleDownWindow(), options.idle(), options.queuePerFunction()),
       metrics);
-    Dispatcher dispatcher = new Dispatcher(functions, pools, new RuntimeClient(vertx), metrics);
+    InvocationLog recent = new InvocationLog(RECENT_CALLS);
+    Dispatcher dispatcher = new Dispatcher(functions, pools, new RuntimeClient(vertx), metrics, recent);
     vertx.eventBus().<JsonObject>consumer(ContainerAddresses.functionEvents(), msg -> {
       if (options.instanceId().equals(msg.body().getString("instance"))) {
         pools.lost(msg.body().getString("owner"), msg.body().getString("function"), msg.body().getString("id"));
       }
     });
     FunctionApi api = new FunctionApi(options, functions, backends, pools,
-      handler -> sessions.requireUserScope(Scopes.SERVERS, handler), System::currentTimeMillis);
+      handler -> sessions.requireUserScope(Scopes.SERVERS, handler), System::currentTimeMillis, recent, backends);
     InvocationHandler invocations = new InvocationHandler(options, functions, dispatcher, state.rateLimits());
     // Async calls are kept in the store's database and run here by a worker through the dispatcher.
     return AsyncWiring.start(vertx, sessions.database(), dispatcher, invocations, options.async(), registry)

@@ -126,7 +126,9 @@ public final class ContainerManagerVerticle extends VerticleBase {
       bus.<JsonObject>consumer(ContainerAddresses.launchFunction(instance), m -> reply(m, functions != null ? functions.launch(m.body())
         : Future.failedFuture(ContainerFailure.badRequest("this instance runs no function containers")))).completion(),
       bus.<JsonObject>consumer(ContainerAddresses.snapshot(instance), m -> reply(m, functions != null ? functions.snapshot(m.body())
-        : Future.failedFuture(ContainerFailure.badRequest("this instance keeps no function snapshots")))).completion()));
+        : Future.failedFuture(ContainerFailure.badRequest("this instance keeps no function snapshots")))).completion(),
+      bus.<JsonObject>consumer(ContainerAddresses.functionLogs(instance), m -> reply(m, functions != null ? functions.logs(m.body(), docker)
+        : Future.failedFuture(ContainerFailure.badRequest("this instance runs no function containers")))).completion()));
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.wharf.container.impl;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.wharf.container.ContainerAddresses.FailureCodes;
 import io.wharf.container.ContainerInfo;
@@ -80,6 +81,46 @@ final class FunctionContainerService {
     String account = body == null ? null : body.getString("account");
     String path = body == null ? null : body.getString("path");
     return blocking(() -> new JsonObject().put("version", docker.snapshot(user, account, path)));
+  }
+
+  /**
+   * The tail of the output of {@code owner}'s {@code function}'s containers of this instance, bounded:
+   * at most {@link #MAX_LOG_CONTAINERS} containers, {@link #MAX_LOG_LINES} lines each, each line cut
+   * at {@link #MAX_LOG_LINE_CHARS} characters.
+   */
+  Future<JsonObject> logs(JsonObject body, DockerContainers containers) {
+    String owner = body == null ? null : body.getString("owner");
+    String function = body == null ? null : body.getString("function");
+    if (owner == null || owner.isEmpty() || function == null || function.isEmpty()) {
+      return Future.failedFuture(ContainerFailure.badRequest("a logs request needs owner and function"));
+    }
+    int lines = logLines(body.getValue("lines"));
+    return blocking(() -> {
+      java.util.List<String> ids = containers.listIds(java.util.Map.of(LaunchPlan.LABEL_MANAGED, "true",
+        LaunchPlan.LABEL_INSTANCE, options.instanceId(), LaunchPlan.LABEL_OWNER, owner,
+        DockerFunctions.LABEL_KIND, DockerFunctions.KIND_FUNCTION, DockerFunctions.LABEL_FUNCTION, function));
+      JsonArray out = new JsonArray();
+      ids.stream().limit(MAX_LOG_CONTAINERS).forEach(id -> out.add(new JsonObject().put("id", id)
+        .put("lines", bounded(containers.tailLogs(id, lines)))));
+      return new JsonObject().put("containers", out);
+    });
+  }
+
+  static final int MAX_LOG_CONTAINERS = 16;
+  static final int MAX_LOG_LINES = 500;
+  static final int MAX_LOG_LINE_CHARS = 2_000;
+
+  /** The lines asked for, within 1 and {@link #MAX_LOG_LINES}; 100 when not a number. */
+  static int logLines(Object asked) {
+    return asked instanceof Number n ? (int) Math.max(1, Math.min(MAX_LOG_LINES, n.longValue())) : 100;
+  }
+
+  /** The last {@link #MAX_LOG_LINES} lines, each cut at {@link #MAX_LOG_LINE_CHARS} characters. */
+  static JsonArray bounded(java.util.List<String> lines) {
+    JsonArray out = new JsonArray();
+    lines.stream().skip(Math.max(0, lines.size() - MAX_LOG_LINES))
+      .forEach(line -> out.add(line.length() > MAX_LOG_LINE_CHARS ? line.substring(0, MAX_LOG_LINE_CHARS) + "…" : line));
+    return out;
   }
 
   private Future<Integer> awaitReady(int port, long deadline) {

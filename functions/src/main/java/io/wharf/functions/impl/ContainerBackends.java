@@ -2,6 +2,7 @@ package io.wharf.functions.impl;
 
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.wharf.container.ContainerAddresses.FailureCodes;
 import io.wharf.container.FunctionContainers;
 import io.wharf.container.FunctionLaunchSpec;
@@ -11,7 +12,7 @@ import io.wharf.functions.impl.scaling.Backends;
 import io.wharf.functions.impl.scaling.PoolSpec;
 
 /** Function containers and snapshots from a container manager, over the event bus. */
-public final class ContainerBackends implements Backends, Snapshots {
+public final class ContainerBackends implements Backends, Snapshots, FunctionLogs {
 
   private final FunctionContainers containers;
 
@@ -28,6 +29,11 @@ public final class ContainerBackends implements Backends, Snapshots {
   @Override
   public Future<Void> stop(Backend backend) {
     return containers.stop(backend.id());
+  }
+
+  @Override
+  public Future<JsonArray> tail(String owner, String function, int lines) {
+    return containers.logs(owner, function, lines);
   }
 
   @Override

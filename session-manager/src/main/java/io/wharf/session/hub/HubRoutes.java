@@ -129,6 +129,7 @@ public final class HubRoutes {
     router.get("/hub/logout").handler(ctx -> page(ctx, "logout.html"));
     router.get("/hub/home").handler(ctx -> authedPage(ctx, "home.html"));
     router.get("/hub/token").handler(ctx -> authedPage(ctx, "token.html"));
+    router.get("/hub/functions").handler(ctx -> authedPage(ctx, "functions.html"));
     router.get("/hub/admin").handler(this::adminPage);
     router.get("/hub/spawn-pending/:name").handler(pending::handle);
     router.get("/hub/spawn-pending/:name/:server").handler(pending::handle);

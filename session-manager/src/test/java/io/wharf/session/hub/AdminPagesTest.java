@@ -43,4 +43,12 @@ class AdminPagesTest {
     assertTrue(page.body().contains("<title>token</title>"), page.body());
     client.get("/hub/token").send().assertRedirect("/hub/login?next=/hub/token");
   }
+
+  @Test
+  void theFunctionsPageIsServedToAnyoneSignedIn() {
+    HubReply page = client.get("/hub/functions").session(hub.cookie("alice")).send().assertStatus(200);
+    assertTrue(page.body().contains("<title>functions</title>"), page.body());
+    assertEquals("no-store", page.header("Cache-Control"));
+    client.get("/hub/functions").send().assertRedirect("/hub/login?next=/hub/functions");
+  }
 }

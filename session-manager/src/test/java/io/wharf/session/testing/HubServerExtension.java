@@ -83,7 +83,7 @@ public final class HubServerExtension implements BeforeAllCallback, AfterAllCall
     dir = Files.createTempDirectory("wharf-hub-test");
     Path data = Files.createDirectories(dir.resolve("data"));
     Path pages = Files.createDirectories(dir.resolve("static"));
-    for (String page : List.of("login", "home", "spawn-pending", "logout", "admin", "token", "forbidden")) {
+    for (String page : List.of("login", "home", "spawn-pending", "logout", "admin", "token", "functions", "forbidden")) {
       Files.writeString(pages.resolve(page + ".html"), "<!doctype html><title>" + page + "</title>\n");
     }
     vertx = Vertx.vertx();

@@ -7,6 +7,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.wharf.functions.FunctionsOptions;
+import io.wharf.functions.impl.FunctionLogs;
+import io.wharf.functions.impl.invoke.InvocationLog;
 import io.wharf.functions.impl.registry.FunctionKey;
 import io.wharf.functions.impl.registry.FunctionRecord;
 import io.wharf.functions.impl.registry.FunctionStore;
@@ -22,9 +24,13 @@ import java.util.regex.Pattern;
 /**
  * The hub's function API: publish ({@code POST /hub/api/users/{name}/functions/{fn}}, again to
  * republish), list, read and delete functions, and create, list and revoke their keys. A key's
- * secret is shown once; only its SHA-256 is kept.
+ * secret is shown once; only its SHA-256 is kept. {@code .../{fn}/invocations} and {@code .../{fn}/logs}
+ * give this instance's recent calls and its containers' log tail.
  */
 public final class FunctionApi {
+
+  /** The most versions a function's read lists, newest first. */
+  static final int VERSIONS_SHOWN = 20;
 
   static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
@@ -34,13 +40,20 @@ public final class FunctionApi {
   private final Pools pools;
   private final Function<Handler<RoutingContext>, Handler<RoutingContext>> guard;
   private final Supplier<Long> clock;
+  private final InvocationLog invocations;
+  private final FunctionLogs logs;
 
   /**
    * @param guard admits only callers that may manage the path's user's functions, and puts that
    *              account's id in the context under {@link #ACCOUNT_ID}
+   * @param invocations the recent calls this instance made, which the dispatcher records
+   * @param logs        the tail of the function containers' output on this instance
    */
   public FunctionApi(FunctionsOptions options, FunctionStore registry, Snapshots snapshots, Pools pools,
-                     Function<Handler<RoutingContext>, Handler<RoutingContext>> guard, Supplier<Long> clock) {
+                     Function<Handler<RoutingContext>, Handler<RoutingContext>> guard, Supplier<Long> clock,
+                     InvocationLog invocations, FunctionLogs logs) {
+    this.invocations = invocations;
+    this.logs = logs;
     this.options = options;
     this.registry = registry;
     this.snapshots = snapshots;
@@ -61,6 +74,31 @@ public final class FunctionApi {
     router.post(base + "/:fn/keys").handler(guard.apply(this::createKey));
     router.get(base + "/:fn/keys").handler(guard.apply(this::listKeys));
     router.delete(base + "/:fn/keys/:id").handler(guard.apply(this::revokeKey));
+    router.get(base + "/:fn/invocations").handler(guard.apply(this::recentInvocations));
+    router.get(base + "/:fn/logs").handler(guard.apply(this::logTail));
+  }
+
+  /** The function's last calls through this instance, newest first (a bounded ring in memory). */
+  private void recentInvocations(RoutingContext ctx) {
+    withFunction(ctx, fn -> HttpReplies.json(ctx.response(), 200, new JsonObject().put("instance", options.instanceId())
+      .put("capacity", invocations.capacity()).put("invocations", invocations.recent(fn.key())).encode()));
+  }
+
+  /** The tail of the output of the function's containers on this instance; {@code ?lines=} 1 to 500, default 100. */
+  private void logTail(RoutingContext ctx) {
+    String asked = ctx.request().getParam("lines", "100");
+    if (!asked.matches("\\d{1,6}")) {
+      HttpReplies.error(ctx.response(), 400, "lines must be a whole number");
+      return;
+    }
+    int lines = Math.max(1, Math.min(500, Integer.parseInt(asked)));
+    withFunction(ctx, fn -> logs.tail(fn.owner(), fn.name(), lines).onComplete(ar -> {
+      if (ar.failed()) {
+        HttpReplies.error(ctx.response(), 503, "the function's logs could not be read: " + ar.cause().getMessage());
+      } else {
+        HttpReplies.json(ctx.response(), 200, new JsonObject().put("instance", options.instanceId()).put("containers", ar.result()).encode());
+      }
+    }));
   }
 
   private void list(RoutingContext ctx) {
@@ -77,7 +115,15 @@ public final class FunctionApi {
   }
 
   private void get(RoutingContext ctx) {
-    withFunction(ctx, fn -> HttpReplies.json(ctx.response(), 200, model(fn).encode()));
+    withFunction(ctx, fn -> registry.versions(fn.owner(), fn.name(), VERSIONS_SHOWN).onComplete(ar -> {
+      if (ar.failed()) {
+        HttpReplies.error(ctx.response(), 503, "the function registry is unavailable");
+        return;
+      }
+      JsonArray versions = new JsonArray();
+      ar.result().forEach(v -> versions.add(new JsonObject().put("version", v.version()).put("published_at", v.publishedAt())));
+      HttpReplies.json(ctx.response(), 200, model(fn).put("versions", versions).encode());
+    }));
   }
 
   private void delete(RoutingContext ctx) {
@@ -87,6 +133,7 @@ public final class FunctionApi {
         return;
       }
       pools.remove(fn.owner(), fn.name());
+      invocations.forget(fn.key());
       ctx.response().setStatusCode(204).end();
     }));
   }

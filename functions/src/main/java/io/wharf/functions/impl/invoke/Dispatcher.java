@@ -27,8 +27,15 @@ public final class Dispatcher implements FunctionInvoker {
   private final Pools pools;
   private final RuntimeClient runtime;
   private final FunctionMetrics metrics;
+  private final InvocationLog log;
 
   public Dispatcher(FunctionStore registry, Pools pools, RuntimeClient runtime, FunctionMetrics metrics) {
+    this(registry, pools, runtime, metrics, new InvocationLog(50));
+  }
+
+  /** @param log where each call's status and duration are recorded */
+  public Dispatcher(FunctionStore registry, Pools pools, RuntimeClient runtime, FunctionMetrics metrics, InvocationLog log) {
+    this.log = log;
     this.registry = registry;
     this.pools = pools;
     this.runtime = runtime;
@@ -48,6 +55,8 @@ public final class Dispatcher implements FunctionInvoker {
   public Future<Invocation.Result> invoke(FunctionRecord fn, String command, JsonObject call, Duration timeout) {
     long start = System.nanoTime();
     if (!COMMAND.matcher(command).matches()) {
+      log.record(fn.key(), new InvocationLog.Entry(System.currentTimeMillis(), command.length() > 128 ? command.substring(0, 128) : command,
+        404, "not_found", (System.nanoTime() - start) / 1e6));
       return Future.succeededFuture(Problems.result(404, "no such command", "'" + command + "' is not a command name"));
     }
     long limit = Math.min(timeout.toMillis(), fn.timeoutSeconds() * 1000L);
@@ -62,7 +71,10 @@ public final class Dispatcher implements FunctionInvoker {
       })
       .recover(failure -> Future.succeededFuture(refused(failure)))
       .map(outcome -> {
-        metrics.invoked(fn.key(), outcome.outcome(), System.nanoTime() - start);
+        long took = System.nanoTime() - start;
+        metrics.invoked(fn.key(), outcome.outcome(), took);
+        log.record(fn.key(), new InvocationLog.Entry(System.currentTimeMillis(), command, outcome.result().status(), outcome.outcome(),
+          took / 1e6));
         return outcome.result();
       });
   }

@@ -31,4 +31,11 @@ public interface FunctionStore {
 
   /** Removes the key with that id of that function; true when it was there. */
   Future<Boolean> deleteKey(String owner, String function, String id);
+
+  /** The function's published versions, newest first, at most {@code limit}. */
+  Future<List<Version>> versions(String owner, String name, int limit);
+
+  /** A published snapshot: its hex SHA-256 and when it was first published (epoch ms). */
+  record Version(String version, long publishedAt) {
+  }
 }

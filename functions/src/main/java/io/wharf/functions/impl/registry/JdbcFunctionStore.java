@@ -92,6 +92,24 @@ public final class JdbcFunctionStore implements FunctionStore {
   }
 
   @Override
+  public Future<List<Version>> versions(String owner, String name, int limit) {
+    return store.call(connection -> {
+      try (PreparedStatement select = connection.prepareStatement(
+        "SELECT version, published_at FROM function_versions WHERE owner = ? AND name = ? ORDER BY published_at DESC, version")) {
+        set(select, owner, name);
+        select.setMaxRows(limit);
+        List<Version> out = new java.util.ArrayList<>();
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            out.add(new Version(rows.getString(1), rows.getLong(2)));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
   public Future<FunctionKey> keyByHash(String hash) {
     return store.call(connection -> {
       List<FunctionKey> found = keys(connection, "SELECT " + KEY_COLUMNS + " FROM function_keys WHERE key_hash = ?", hash);

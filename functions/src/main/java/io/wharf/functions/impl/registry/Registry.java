@@ -49,6 +49,11 @@ public final class Registry implements FunctionStore {
   }
 
   @Override
+  public Future<List<Version>> versions(String owner, String name, int limit) {
+    return database.versions(owner, name, limit);
+  }
+
+  @Override
   public Future<FunctionKey> keyByHash(String hash) {
     return cache.key(hash).compose(cached -> cached != null ? Future.succeededFuture(cached)
       : database.keyByHash(hash).compose(stored -> stored == null ? Future.succeededFuture(null)

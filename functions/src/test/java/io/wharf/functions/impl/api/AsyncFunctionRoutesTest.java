@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -11,6 +12,7 @@ import io.wharf.functions.impl.AsyncWiring;
 import io.wharf.functions.impl.FunctionMetrics;
 import io.wharf.functions.impl.invoke.Dispatcher;
 import io.wharf.functions.impl.invoke.InvocationHandler;
+import io.wharf.functions.impl.invoke.InvocationLog;
 import io.wharf.functions.impl.invoke.RuntimeClient;
 import io.wharf.functions.impl.registry.InMemoryFunctionStore;
 import io.wharf.functions.impl.scaling.FakeBackends;
@@ -57,7 +59,7 @@ class AsyncFunctionRoutesTest {
       (user, account, path) -> Future.succeededFuture(Secrets.sha256Hex(user + "/" + path)), pools, handler -> ctx -> {
         ctx.put(FunctionApi.ACCOUNT_ID, "acct-" + ctx.pathParam("name"));
         handler.handle(ctx);
-      }, System::currentTimeMillis);
+      }, System::currentTimeMillis, new InvocationLog(10), (owner, fn, lines) -> Future.succeededFuture(new JsonArray()));
     Router router = Router.router(vertx);
     router.route("/hub/*").handler(BodyHandler.create(false));
     api.mount(router);

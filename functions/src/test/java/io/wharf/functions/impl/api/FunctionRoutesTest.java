@@ -70,7 +70,7 @@ class FunctionRoutesTest {
     FunctionApi api = new FunctionApi(OPTIONS, registry, snapshots, pools, handler -> ctx -> {
       ctx.put(FunctionApi.ACCOUNT_ID, "acct-" + ctx.pathParam("name"));
       handler.handle(ctx);
-    }, clock::get);
+    }, clock::get, new io.wharf.functions.impl.invoke.InvocationLog(10), (owner, fn, lines) -> Future.succeededFuture(new JsonArray()));
     Router router = Router.router(vertx);
     router.route("/hub/*").handler(BodyHandler.create(false));
     api.mount(router);

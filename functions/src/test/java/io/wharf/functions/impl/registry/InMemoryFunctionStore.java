@@ -11,7 +11,7 @@ public final class InMemoryFunctionStore implements FunctionStore {
 
   private final Map<String, FunctionRecord> functions = new ConcurrentHashMap<>();
   private final Map<String, FunctionKey> keys = new ConcurrentHashMap<>();
-  private final Map<String, List<String>> versions = new ConcurrentHashMap<>();
+  private final Map<String, List<Version>> versions = new ConcurrentHashMap<>();
 
   @Override
   public Future<FunctionRecord> find(String owner, String name) {
@@ -32,13 +32,23 @@ public final class InMemoryFunctionStore implements FunctionStore {
   @Override
   public Future<Boolean> delete(String owner, String name) {
     keys.values().removeIf(k -> k.owner().equals(owner) && k.function().equals(name));
+    versions.remove(owner + "/" + name);
     return Future.succeededFuture(functions.remove(owner + "/" + name) != null);
   }
 
   @Override
   public Future<Void> addVersion(String owner, String name, String version, long at) {
-    versions.computeIfAbsent(owner + "/" + name, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(version);
+    versions.computeIfAbsent(owner + "/" + name, k -> new java.util.concurrent.CopyOnWriteArrayList<>());
+    List<Version> list = versions.get(owner + "/" + name);
+    if (list.stream().noneMatch(v -> v.version().equals(version))) {
+      list.add(0, new Version(version, at));
+    }
     return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<List<Version>> versions(String owner, String name, int limit) {
+    return Future.succeededFuture(versions.getOrDefault(owner + "/" + name, List.of()).stream().limit(limit).toList());
   }
 
   @Override

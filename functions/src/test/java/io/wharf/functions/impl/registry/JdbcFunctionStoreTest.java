@@ -44,6 +44,10 @@ class JdbcFunctionStoreTest {
     store.put(function("acct-1", "b".repeat(64))).await();
     store.addVersion("alice", "stats", "b".repeat(64), 3L).await();
     store.addVersion("alice", "stats", "b".repeat(64), 4L).await();
+    store.addVersion("alice", "stats", "a".repeat(64), 2L).await();
+    assertEquals(List.of(new FunctionStore.Version("b".repeat(64), 3L), new FunctionStore.Version("a".repeat(64), 2L)),
+      store.versions("alice", "stats", 10).await(), "newest first, each version once with its first publication");
+    assertEquals(1, store.versions("alice", "stats", 1).await().size());
     assertEquals(function("acct-1", "b".repeat(64)), store.find("alice", "stats").await());
     assertEquals(List.of(function("acct-1", "b".repeat(64))), store.ownedBy("alice").await());
 

@@ -199,21 +199,24 @@ async function main() {
     const kernelItem = page.locator('#new-menu li[id^="kernel-"] a', { hasText: /Python 3/ }).first();
     await kernelItem.waitFor({ state: 'visible' });
     await shot(page, 'new-menu');
+    // Chromium aborts navigations in flight with ERR_NETWORK_CHANGED when the host's interfaces
+    // change, as they do when Docker attaches a container; such a navigation is made again. The
+    // listener is on the context, before the click, as the new page's first navigation can fail
+    // before the page is handed to the test.
+    let interrupted = null;
+    const onFailed = (r) => {
+      if (r.isNavigationRequest() && /\/notebooks\/.+\.ipynb/.test(r.url())
+        && r.failure() && r.failure().errorText === 'net::ERR_NETWORK_CHANGED') {
+        interrupted = r.url();
+      }
+    };
+    context.on('requestfailed', onFailed);
     const [popup] = await Promise.all([
       context.waitForEvent('page', { timeout: 30000 }),
       kernelItem.click(),
     ]);
     nbPage = popup;
     nbPage.on('pageerror', (e) => log(`notebook page error: ${e.message}`));
-    // Chromium aborts navigations in flight with ERR_NETWORK_CHANGED when the host's interfaces
-    // change, as they do when Docker attaches a container; such a navigation is made again.
-    let interrupted = null;
-    nbPage.on('requestfailed', (r) => {
-      if (r.isNavigationRequest() && r.frame() === nbPage.mainFrame()
-        && r.failure() && r.failure().errorText === 'net::ERR_NETWORK_CHANGED') {
-        interrupted = r.url();
-      }
-    });
     for (let attempt = 1; ; attempt++) {
       try {
         await nbPage.waitForURL(/\/notebooks\/.+\.ipynb/, { timeout: 30000 });
@@ -228,6 +231,7 @@ async function main() {
         await nbPage.goto(url, { waitUntil: 'commit' }).catch(() => {});
       }
     }
+    context.off('requestfailed', onFailed);
     log(`notebook opened at ${nbPage.url().replace(base, '')}`);
 
     step = 'wait for kernel';

@@ -106,4 +106,17 @@ class UsageTest {
     assertEquals("lost", runs.get(1).reason());
     assertTrue(runs.get(2).open(), "another instance's runs are that instance's to judge");
   }
+
+  @Test
+  void aUsageWriteThatFailsNeitherFailsTheStartNorTheStop() {
+    fixture.usage.failing(true);
+    ServerLifecycle servers = fixture.servers();
+
+    await(servers.ensureStarted("erin", "", StartRequest.implied()));
+    assertTrue(fixture.record("erin").running());
+    await(servers.stop("erin", ""));
+
+    assertEquals(null, fixture.record("erin"));
+    assertEquals(List.of(), fixture.usage.all());
+  }
 }

@@ -12,9 +12,18 @@ import java.util.List;
 public final class InMemoryUsage implements UsageRecords {
 
   private final List<UsageRun> runs = new ArrayList<>();
+  private volatile boolean failing;
+
+  /** From now on every write fails (or succeeds again), as a database that does not answer. */
+  public void failing(boolean fail) {
+    failing = fail;
+  }
 
   @Override
   public synchronized Future<Void> opened(UsageRun run) {
+    if (failing) {
+      return Future.failedFuture(new IllegalStateException("the database does not answer"));
+    }
     boolean open = runs.stream().anyMatch(r -> r.open() && same(r, run.accountId(), run.server(), run.containerId()));
     if (!open) {
       runs.add(run);
@@ -24,6 +33,9 @@ public final class InMemoryUsage implements UsageRecords {
 
   @Override
   public synchronized Future<Void> closed(String accountId, String server, String containerId, long stoppedAt, String reason) {
+    if (failing) {
+      return Future.failedFuture(new IllegalStateException("the database does not answer"));
+    }
     runs.replaceAll(r -> r.open() && same(r, accountId, server, containerId) ? close(r, stoppedAt, reason) : r);
     return Future.succeededFuture();
   }

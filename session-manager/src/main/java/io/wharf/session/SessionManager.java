@@ -100,7 +100,7 @@ public final class SessionManager {
         .compose(accounts -> AdminAccount.ensure(accounts, options.adminUser(), options.adminPassword()).map(v -> {
           TokenStore tokens = new WriteThroughTokens(db.tokens(), state.tokens());
           RevocationStore revocations = new WriteThroughRevocations(db.revocations(), state.revocations());
-          Lifecycle lifecycle = Lifecycle.create(vertx, state, options, containers, db.homeRemovals(), registry);
+          Lifecycle lifecycle = Lifecycle.create(vertx, state, options, containers, db.homeRemovals(), db.usage(), registry);
           HubRoutes hub = new HubRoutes(vertx, cookies, options.cookieName(), accounts, tokens, revocations, state, lifecycle.servers(),
             options.staticDir(), options.limits(), options.oidc(), options.services(), new DurableGroups(db.groups(), state.groups()));
           return new SessionManager(lifecycle, hub, db);

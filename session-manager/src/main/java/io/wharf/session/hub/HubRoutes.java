@@ -11,6 +11,7 @@ import io.vertx.ext.web.handler.CSRFHandler;
 import io.wharf.session.OidcOptions;
 import io.wharf.session.Pages;
 import io.wharf.session.RateLimitOptions;
+import io.wharf.session.Scopes;
 import io.wharf.session.ServiceOptions;
 import io.wharf.session.SessionCookies;
 import io.wharf.session.SharedState;
@@ -55,6 +56,7 @@ public final class HubRoutes {
   private final JupyterHubApi jupyterHub;
   private final UserApi users;
   private final UserAdminApi userAdmin;
+  private final UsageApi usage;
   private final InstanceApi instances;
   private final TokenApi tokens;
   private final String csrfSecret;
@@ -92,6 +94,7 @@ public final class HubRoutes {
     this.users = new UserApi(callers, accounts, models);
     this.jupyterHub = new JupyterHubApi(callers, accounts, tokens, state, models, configured, groups);
     this.userAdmin = new UserAdminApi(callers, accounts, state.servers(), lifecycle, sessions);
+    this.usage = new UsageApi(lifecycle.usage().records());
     this.tokens = new TokenApi(callers, accounts, tokens, state.activity());
     this.instances = new InstanceApi(callers, state.cluster());
     this.csrfSecret = cookies.csrfSecret();
@@ -153,6 +156,7 @@ public final class HubRoutes {
     router.delete("/hub/api/users/:name/servers/:server").handler(servers::stop);
     router.get("/hub/api/users/:name/servers/:server/progress").handler(progress::handle);
     router.get("/hub/api/users/:name/profiles").handler(servers::profiles);
+    router.get("/hub/api/users/:name/usage").handler(requireUserScope(Scopes.READ_USERS, UsageApi.ACCOUNT_ID, usage::get));
     router.get("/hub/api/instances").handler(instances::list);
     router.post("/hub/api/instances/:id/drain").handler(instances::drain);
     router.delete("/hub/api/instances/:id/drain").handler(instances::undrain);

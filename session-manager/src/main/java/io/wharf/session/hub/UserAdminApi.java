@@ -9,6 +9,7 @@ import io.wharf.session.Secrets;
 import io.wharf.session.UserNames;
 import io.wharf.session.account.Accounts;
 import io.wharf.session.lifecycle.ServerLifecycle;
+import io.wharf.session.lifecycle.Usage;
 import io.wharf.session.store.Account;
 import io.wharf.session.store.NameTakenException;
 import io.wharf.session.store.ServerStore;
@@ -167,7 +168,7 @@ final class UserAdminApi {
       // a cookie of this account that a router would still take.
       sessions.endAll(account.id())
         .compose(v -> servers.serversOf(name))
-        .compose(all -> Future.all(all.stream().map(s -> lifecycle.stop(s.user(), s.server())).toList()))
+        .compose(all -> Future.all(all.stream().map(s -> lifecycle.stop(s.user(), s.server(), Usage.DELETED)).toList()))
         // Recorded before the account goes, so its home volumes are removed even if this instance stops now.
         .compose(v -> lifecycle.homes().schedule(account))
         .compose(v -> accounts.delete(name))

@@ -22,8 +22,10 @@ final class Adoption {
   private final SharedState state;
   private final String instance;
   private final ContainerManager containers;
+  private final Usage usage;
 
-  Adoption(SharedState state, String instance, ContainerManager containers) {
+  Adoption(SharedState state, String instance, ContainerManager containers, Usage usage) {
+    this.usage = usage;
     this.state = state;
     this.instance = instance;
     this.containers = containers;
@@ -48,7 +50,8 @@ final class Adoption {
       ServerRecord record = ServerRecord.adopted(info.user(), info.server(), instance, info.id(), info.host(), info.port(),
         info.token(), existing != null ? existing.startedAt() : now, now, info.profile());
       log.info("Re-adopted {} in container {}", key, shortId(info));
-      return state.servers().put(record);
+      // The run keeps the usage record it opened before the restart (opened here if that write was lost).
+      return state.servers().put(record).compose(v -> usage.ready(record, record.startedAt()));
     }));
   }
 
@@ -56,7 +59,9 @@ final class Adoption {
     return state.servers().serversOn(instance).compose(records -> Future.join(records.stream()
       .filter(s -> s.running() && live.stream().noneMatch(c -> c.running() && c.id().equals(s.containerId())))
       .map(s -> state.servers().remove(s.key()))
-      .toList())).mapEmpty();
+      .toList()))
+      // Runs whose containers went while this instance was away (its engine or host restarted) end as lost.
+      .compose(v -> usage.lost(instance, live.stream().filter(ContainerInfo::running).map(ContainerInfo::id).toList()));
   }
 
   static String shortId(ContainerInfo info) {

@@ -88,6 +88,6 @@ final class Culler {
 
   private Future<Void> stop(ServerRecord record, String why, Counter counter) {
     log.info("Culling {}: {}", record.key(), why);
-    return lifecycle.stop(record.user(), record.server()).onSuccess(v -> counter.increment());
+    return lifecycle.stop(record.user(), record.server(), Usage.CULLED).onSuccess(v -> counter.increment());
   }
 }

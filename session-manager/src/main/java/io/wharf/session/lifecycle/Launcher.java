@@ -32,12 +32,14 @@ final class Launcher {
   private final ContainerManagers containers;
   private final String image;
   private final SpawnQueue queue;
+  private final Usage usage;
   private final Timer succeeded;
   private final Timer failed;
 
   Launcher(ServerStore servers, AccountStore accounts, Progress progress, ContainerManagers containers, String image,
-           int concurrency, int bound, MeterRegistry registry) {
+           int concurrency, int bound, Usage usage, MeterRegistry registry) {
     this.servers = servers;
+    this.usage = usage;
     this.accounts = accounts;
     this.progress = progress;
     this.containers = containers;
@@ -124,8 +126,9 @@ final class Launcher {
   }
 
   private void onLaunched(ServerRecord pending, ContainerInfo info) {
-    ServerRecord ready = pending.ready(info.id(), info.host(), info.port(), System.currentTimeMillis());
-    recordReady(pending, ready, 3).compose(recorded -> recorded ? Future.<Void>succeededFuture()
+    long now = System.currentTimeMillis();
+    ServerRecord ready = pending.ready(info.id(), info.host(), info.port(), now);
+    recordReady(pending, ready, 3).compose(recorded -> recorded ? usage.ready(ready, now)
         // Stopped, failed or replaced while launching: this container belongs to nobody.
         : containers.on(pending.instance()).stop(info.id()))
       .onFailure(err -> log.warn("Could not record {} as ready", pending.key(), err));

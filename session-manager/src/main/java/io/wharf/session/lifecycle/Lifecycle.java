@@ -12,6 +12,7 @@ import io.wharf.session.SessionManagerOptions;
 import io.wharf.session.SharedState;
 import io.wharf.session.lifecycle.ServerLifecycle.Limits;
 import io.wharf.session.store.HomeRemovalRecords;
+import io.wharf.session.store.UsageRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,14 +53,15 @@ public final class Lifecycle {
 
   /** @param containers the container manager of each instance; {@link #eventBus} outside tests */
   public static Lifecycle create(Vertx vertx, SharedState state, SessionManagerOptions options, ContainerManagers containers,
-                                 HomeRemovalRecords homeRemovals, MeterRegistry registry) {
+                                 HomeRemovalRecords homeRemovals, UsageRecords usageRecords, MeterRegistry registry) {
     Progress progress = new Progress(vertx);
+    Usage usage = new Usage(usageRecords, state.accounts());
     NotebookProbe probe = NotebookProbe.create(vertx);
     Launcher launcher = new Launcher(state.servers(), state.accounts(), progress, containers, options.image(), options.concurrentLaunches(),
-      options.launchQueue(), registry);
+      options.launchQueue(), usage, registry);
     ServerLifecycle servers = new ServerLifecycle(state, options.instanceId(), containers, options.profiles(),
       new Limits(options.serversPerUser(), options.namedServersPerUser()), progress, launcher,
-      new Homes(state, homeRemovals, containers, options.instanceId(), options.homeRetentionMillis()));
+      new Homes(state, homeRemovals, containers, options.instanceId(), options.homeRetentionMillis()), usage);
     LeaderDuties leader = new LeaderDuties(state, progress, probe, options.lostTimeoutMillis(), options.launchTimeoutMillis() + 30_000);
     if (!options.localContainers()) {
       return new Lifecycle(vertx, options, servers, leader, null, null, null);
@@ -71,7 +73,7 @@ public final class Lifecycle {
       .register(registry);
     Culler culler = new Culler(state, servers, probe, options.instanceId(), options.cullIdleMillis(), options.cullMaxAgeMillis(),
       registry);
-    return new Lifecycle(vertx, options, servers, leader, reporter, culler, new Adoption(state, options.instanceId(), local));
+    return new Lifecycle(vertx, options, servers, leader, reporter, culler, new Adoption(state, options.instanceId(), local, usage));
   }
 
   /** Container managers reached over the clustered event bus. */

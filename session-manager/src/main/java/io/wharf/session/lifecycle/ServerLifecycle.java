@@ -39,6 +39,7 @@ public final class ServerLifecycle {
   private final Progress progress;
   private final Launcher launcher;
   private final Homes homes;
+  private final Usage usage;
 
   /**
    * @param serversPerUser      servers (default and named, in any state) one user may have
@@ -48,7 +49,8 @@ public final class ServerLifecycle {
   }
 
   ServerLifecycle(SharedState state, String instance, ContainerManagers containers, LimitProfiles profiles, Limits limits,
-                  Progress progress, Launcher launcher, Homes homes) {
+                  Progress progress, Launcher launcher, Homes homes, Usage usage) {
+    this.usage = usage;
     this.state = state;
     this.instance = instance;
     this.containers = containers;
@@ -62,6 +64,11 @@ public final class ServerLifecycle {
   /** Deleted accounts' home volumes. */
   public Homes homes() {
     return homes;
+  }
+
+  /** The usage records of server runs. */
+  public Usage usage() {
+    return usage;
   }
 
   /** The limit profiles servers may be started with. */
@@ -178,6 +185,11 @@ public final class ServerLifecycle {
    * instead of re-adopting it when it returns.
    */
   public Future<Void> stop(String user, String server) {
+    return stop(user, server, Usage.STOPPED);
+  }
+
+  /** {@link #stop(String, String)}, recording {@code reason} (a {@link Usage} constant) as why its run ended. */
+  public Future<Void> stop(String user, String server, String reason) {
     String key = ServerRecord.key(user, server);
     launcher.cancel(key);
     return state.servers().get(key).compose(record -> {
@@ -189,7 +201,8 @@ public final class ServerLifecycle {
       }
       return containers.on(record.instance()).stop(record.containerId())
         .recover(err -> unreachable(err) ? state.cluster().tombstone(record.containerId()) : Future.failedFuture(err))
-        .compose(v -> state.servers().remove(key));
+        .compose(v -> state.servers().remove(key))
+        .compose(v -> usage.ended(record, reason));
     });
   }
 
@@ -208,6 +221,7 @@ public final class ServerLifecycle {
         marked = state.servers().replace(record, failed).map(replaced -> {
           if (replaced) {
             progress.publish(failed);
+            usage.ended(record, Usage.DIED);
           }
           return null;
         });

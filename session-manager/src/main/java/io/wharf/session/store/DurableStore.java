@@ -19,4 +19,7 @@ public interface DurableStore {
   HomeRemovalRecords homeRemovals();
 
   GroupRecords groups();
+
+  /** One record per server run, kept after its account is deleted. */
+  UsageRecords usage();
 }

@@ -40,6 +40,7 @@ public final class JdbcStore implements DurableStore {
   private final JdbcIdentities identities = new JdbcIdentities(this);
   private final JdbcHomeRemovals homeRemovals = new JdbcHomeRemovals(this);
   private final JdbcGroups groups = new JdbcGroups(this);
+  private final JdbcUsage usage = new JdbcUsage(this);
 
   private JdbcStore(Vertx vertx, StoreOptions options, Path dataDir) {
     HikariConfig config = new HikariConfig();
@@ -103,6 +104,11 @@ public final class JdbcStore implements DurableStore {
   @Override
   public HomeRemovalRecords homeRemovals() {
     return homeRemovals;
+  }
+
+  @Override
+  public UsageRecords usage() {
+    return usage;
   }
 
   /**

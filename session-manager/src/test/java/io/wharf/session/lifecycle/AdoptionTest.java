@@ -84,6 +84,6 @@ class AdoptionTest {
   }
 
   private void adopt() {
-    await(new Adoption(fixture.state, HERE, fixture.containers.on(HERE)).run());
+    await(new Adoption(fixture.state, HERE, fixture.containers.on(HERE), new Usage(fixture.usage, fixture.state.accounts())).run());
   }
 }

@@ -12,6 +12,7 @@ import io.wharf.session.testing.FakeContainerManager;
 import io.wharf.session.testing.HubOptions;
 import io.wharf.session.testing.InMemoryHomeRemovals;
 import io.wharf.session.testing.InMemoryState;
+import io.wharf.session.testing.InMemoryUsage;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -37,6 +38,7 @@ final class LifecycleFixture implements AutoCloseable {
   final FakeContainerManager containers = new FakeContainerManager();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final InMemoryHomeRemovals homeRemovals = new InMemoryHomeRemovals();
+  final InMemoryUsage usage = new InMemoryUsage();
 
   LifecycleFixture() {
     // The users the lifecycle tests start servers for: a launch needs its owner's account.
@@ -53,7 +55,7 @@ final class LifecycleFixture implements AutoCloseable {
   /** The same over {@code shared}, a view of this fixture's state. */
   Lifecycle lifecycle(SharedState shared, HubOptions options) {
     return Lifecycle.create(vertx, shared, options.build(Path.of("target"), Path.of("target")), containers, homeRemovals,
-      registry);
+      usage, registry);
   }
 
   /** The server lifecycle with the default options. */

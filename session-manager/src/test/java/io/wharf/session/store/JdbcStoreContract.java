@@ -60,6 +60,7 @@ abstract class JdbcStoreContract {
     await(store.call(connection -> {
       connection.createStatement().executeUpdate("DELETE FROM api_tokens");
       connection.createStatement().executeUpdate("DELETE FROM session_revocations");
+      connection.createStatement().executeUpdate("DELETE FROM usage_runs");
       return connection.createStatement().executeUpdate("DELETE FROM accounts");
     }));
   }
@@ -96,7 +97,7 @@ abstract class JdbcStoreContract {
     try (Connection connection = StoreDatabases.connect(options, dataDir);
          ResultSet history = connection.createStatement().executeQuery(
            "SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")) {
-      for (String version : List.of("1", "2", "3", "4", "5", "6", "7")) {
+      for (String version : List.of("1", "2", "3", "4", "5", "6", "7", "8")) {
         assertTrue(history.next());
         assertEquals(version, history.getString(1));
         assertTrue(history.getBoolean(2));
@@ -107,6 +108,51 @@ abstract class JdbcStoreContract {
     assertEquals(List.of(), await(store.tokens().all()));
     assertEquals(List.of(), await(store.revocations().current(0)));
     assertEquals(List.of(), await(store.groups().all()));
+  }
+
+  static UsageRun run(String accountId, String container, long startedAt) {
+    return new UsageRun(accountId, "ann", "lab", "small", "i-1", container, startedAt, 0, null);
+  }
+
+  @Test
+  void aUsageRunIsOpenedOnceClosedOnceAndOutlivesItsAccount() throws Exception {
+    Account ann = account("ann");
+    await(store.accounts().insert(ann));
+    await(store.usage().opened(run(ann.id(), "c-1", 1_000)));
+    await(store.usage().opened(run(ann.id(), "c-1", 5_000)));
+    assertEquals(List.of(run(ann.id(), "c-1", 1_000)), await(store.usage().runsOf(ann.id(), 0, Long.MAX_VALUE)),
+      "a re-adopted run keeps the row it opened");
+
+    await(store.usage().closed(ann.id(), "lab", "c-1", 61_000, "culled"));
+    await(store.usage().closed(ann.id(), "lab", "c-1", 99_000, "stopped"));
+    UsageRun closed = new UsageRun(ann.id(), "ann", "lab", "small", "i-1", "c-1", 1_000, 61_000, "culled");
+    assertEquals(List.of(closed), await(store.usage().runsOf(ann.id(), 0, Long.MAX_VALUE)), "the first close stands");
+
+    assertTrue(await(store.accounts().delete(ann.id())));
+    assertEquals(List.of(closed), await(store.usage().runsOf(ann.id(), 0, Long.MAX_VALUE)), "kept for accounting");
+    Account again = account("ann");
+    await(store.accounts().insert(again));
+    assertEquals(List.of(), await(store.usage().runsOf(again.id(), 0, Long.MAX_VALUE)), "a new account of the name sees none");
+  }
+
+  @Test
+  void usageRunsAreFoundByTheWindowTheyOverlapAndLostOnesAreClosed() throws Exception {
+    await(store.usage().opened(run("a", "c-1", 1_000)));
+    await(store.usage().closed("a", "lab", "c-1", 2_000, "stopped"));
+    await(store.usage().opened(run("a", "c-2", 3_000)));
+    await(store.usage().opened(run("a", "c-3", 4_000)));
+    await(store.usage().opened(new UsageRun("a", "ann", "x", "", "i-2", "c-4", 4_500, 0, null)));
+
+    assertEquals(List.of("c-2", "c-3", "c-4"),
+      await(store.usage().runsOf("a", 2_000, Long.MAX_VALUE)).stream().map(UsageRun::containerId).toList());
+    assertEquals(List.of("c-1"), await(store.usage().runsOf("a", 0, 3_000)).stream().map(UsageRun::containerId).toList());
+
+    assertEquals(1, await(store.usage().closeLost("i-1", List.of("c-3"), 9_000)));
+    List<UsageRun> runs = await(store.usage().runsOf("a", 0, Long.MAX_VALUE));
+    assertEquals("lost", runs.get(1).reason());
+    assertEquals(9_000, runs.get(1).stoppedAt());
+    assertTrue(runs.get(2).open(), "its container is still there");
+    assertTrue(runs.get(3).open(), "another instance's run");
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.wharf.functions.async.AsyncCalls;
 import io.wharf.functions.impl.AsyncWiring;
 import io.wharf.functions.impl.FunctionMetrics;
 import io.wharf.functions.impl.invoke.Dispatcher;
@@ -48,6 +49,8 @@ class AsyncFunctionRoutesTest {
   private Pools pools;
   private HttpServer server;
 
+  private AsyncCalls calls;
+
   @BeforeEach
   void start(@TempDir Path dataDir) {
     InMemoryFunctionStore registry = new InMemoryFunctionStore();
@@ -68,12 +71,14 @@ class AsyncFunctionRoutesTest {
       new InMemoryState().rateLimits());
     router.route("/fn/*").handler(invocations);
     JdbcStore store = JdbcStore.open(vertx, new StoreOptions("", "", "", 4), dataDir).await();
-    AsyncWiring.start(vertx, store, dispatcher, invocations, FunctionRoutesTest.ASYNC, meters).await();
+    calls = AsyncWiring.start(vertx, store, dispatcher, invocations, FunctionRoutesTest.ASYNC, meters).await();
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
   }
 
   @AfterEach
   void stop() {
+    // The worker first, so that no database call is in flight when the store closes with Vert.x.
+    calls.stop().await();
     pools.close();
     vertx.close().await();
   }

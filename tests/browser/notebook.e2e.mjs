@@ -222,6 +222,10 @@ async function main() {
         await nbPage.waitForURL(/\/notebooks\/.+\.ipynb/, { timeout: 30000 });
         break;
       } catch (e) {
+        if (!interrupted && String(e.message).includes('ERR_NETWORK_CHANGED')) {
+          // The failed request's event can arrive just after the wait gives up.
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
         if (!interrupted || attempt > 3) {
           throw e;
         }

@@ -8,15 +8,9 @@
 
   function $(id) { return document.getElementById(id); }
 
-  function show(node, on) { if (node) { node.hidden = !on; } }
-
-  /* A new element with text content and attributes; never innerHTML, so names cannot inject markup. */
-  function el(tag, text, attrs) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = text; }
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    return node;
-  }
+  // The DOM helpers the pages share (wharf.js).
+  var show = window.Wharf.show;
+  var el = window.Wharf.el;
 
   function time(millis) {
     if (!millis) { return '—'; }

@@ -421,7 +421,17 @@
 
   var pages = { login: loginPage, home: homePage, 'spawn-pending': spawnPendingPage };
 
+  /* A new element with text content and attributes; never innerHTML, so names cannot inject markup. */
+  function el(tag, text, attrs) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    return node;
+  }
+
   window.Wharf = {
+    show: show,
+    el: el,
     cookie: cookie,
     csrfToken: csrfToken,
     api: api,

@@ -6,7 +6,7 @@
 # Sourced, after setup.sh:
 #   wharf_postgres_start DIR PORT NAME   exports WHARF_POSTGRES_URL, _USER and _PASSWORD
 #   wharf_postgres_stop DIR
-#   wharf_free_port FROM                 prints the first port from FROM that nothing listens on
+#   wharf_free_port FROM                 prints the first port from FROM that no socket listens on or holds
 # The password is made once and kept in DIR/../NAME.password (mode 0600).
 
 wharf_postgres_bin() {
@@ -74,7 +74,10 @@ wharf_postgres_stop() {
 
 wharf_free_port() {
   local port=$1
-  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+  # Not listened on, and not held by any socket either: a client connection's local port (in
+  # TIME-WAIT, say) also stops the server from binding it.
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null \
+    || { command -v ss >/dev/null 2>&1 && [ -n "$(ss -Htan "( sport = :$port )")" ]; }; do
     port=$((port + 1))
   done
   echo "$port"

@@ -12,7 +12,7 @@ cd "$WHARF_HOME"
 pg_parent=$(mktemp -d /tmp/wharf-test-postgres.XXXXXX)
 chmod 755 "$pg_parent"
 trap 'wharf_postgres_stop "$pg_parent/data"; rm -rf "$pg_parent"' EXIT
-wharf_postgres_start "$pg_parent/data" "$(wharf_free_port 55432)" wharf
+wharf_postgres_start "$pg_parent/data" "$(wharf_free_port 25432)" wharf
 export WHARF_TEST_POSTGRES_URL=$WHARF_POSTGRES_URL WHARF_TEST_POSTGRES_USER=$WHARF_POSTGRES_USER \
   WHARF_TEST_POSTGRES_PASSWORD=$WHARF_POSTGRES_PASSWORD
 echo "wharf: PostgreSQL for the tests at $WHARF_TEST_POSTGRES_URL" >&2

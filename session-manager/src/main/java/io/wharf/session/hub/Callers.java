@@ -13,6 +13,7 @@ import io.wharf.session.store.Account;
 import io.wharf.session.store.TokenStore;
 
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -158,6 +159,22 @@ final class Callers {
         action.accept(caller);
       } else {
         Replies.error(ctx, 403, "missing scope " + scope + (user == null ? "" : " for " + user));
+      }
+    });
+  }
+
+  /**
+   * Runs {@code action} with the account named by the path's {@code name} when the caller may use
+   * {@code scope} on it; 404 when there is no such account, otherwise as {@link #require}.
+   */
+  void requireAccount(RoutingContext ctx, String scope, BiConsumer<Scopes.Caller, Account> action) {
+    String name = ctx.pathParam("name");
+    require(ctx, scope, name, caller -> {
+      Account account = accounts.find(name);
+      if (account == null) {
+        Replies.error(ctx, 404, "no such user: " + name);
+      } else {
+        action.accept(caller, account);
       }
     });
   }

@@ -81,7 +81,7 @@ public final class HubRoutes {
     };
     this.callers = new Callers(cookies, accounts, tokens, cookieName, new ApiLimits(state.rateLimits(), limits), revocations,
       groupsOf, configured, new ApiActivity(state.activity()));
-    this.sessions = new Sessions(callers, accounts, revocations, cookies);
+    this.sessions = new Sessions(callers, revocations, cookies);
     LoginLimits loginLimits = new LoginLimits(state.rateLimits(), limits);
     ClientAddress clients = ClientAddress.create(limits.trustedProxies());
     this.login = new LoginHandler(cookies, cookieName, accounts, lifecycle, loginLimits, clients, callers, sessions);
@@ -95,7 +95,7 @@ public final class HubRoutes {
     this.jupyterHub = new JupyterHubApi(callers, accounts, tokens, state, models, configured, groups);
     this.userAdmin = new UserAdminApi(callers, accounts, state.servers(), lifecycle, sessions);
     this.usage = new UsageApi(lifecycle.usage().records());
-    this.tokens = new TokenApi(callers, accounts, tokens, state.activity());
+    this.tokens = new TokenApi(callers, tokens, state.activity());
     this.instances = new InstanceApi(callers, state.cluster());
     this.csrfSecret = cookies.csrfSecret();
     this.staticDir = staticDir;
@@ -216,18 +216,10 @@ public final class HubRoutes {
    * exists; its id goes into the routing context under {@code accountIdKey}.
    */
   public Handler<RoutingContext> requireUserScope(String scope, String accountIdKey, Handler<RoutingContext> handler) {
-    return ctx -> {
-      String name = ctx.pathParam("name");
-      callers.require(ctx, scope, name, caller -> {
-        Account account = accounts.find(name);
-        if (account == null) {
-          Replies.error(ctx, 404, "no such user: " + name);
-        } else {
-          ctx.put(accountIdKey, account.id());
-          handler.handle(ctx);
-        }
-      });
-    };
+    return ctx -> callers.requireAccount(ctx, scope, (caller, account) -> {
+      ctx.put(accountIdKey, account.id());
+      handler.handle(ctx);
+    });
   }
 
   private void page(RoutingContext ctx, String file) {

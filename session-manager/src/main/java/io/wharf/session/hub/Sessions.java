@@ -5,8 +5,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.wharf.session.Scopes;
 import io.wharf.session.SessionCookies;
 import io.wharf.session.SessionRevocations;
-import io.wharf.session.account.Accounts;
-import io.wharf.session.store.Account;
 import io.wharf.session.store.Revocation;
 import io.wharf.session.store.RevocationStore;
 
@@ -19,13 +17,11 @@ import io.wharf.session.store.RevocationStore;
 final class Sessions {
 
   private final Callers callers;
-  private final Accounts accounts;
   private final RevocationStore revocations;
   private final long cookieTtlMillis;
 
-  Sessions(Callers callers, Accounts accounts, RevocationStore revocations, SessionCookies cookies) {
+  Sessions(Callers callers, RevocationStore revocations, SessionCookies cookies) {
     this.callers = callers;
-    this.accounts = accounts;
     this.revocations = revocations;
     this.cookieTtlMillis = cookies.ttl().toMillis();
   }
@@ -51,12 +47,7 @@ final class Sessions {
    */
   void endAllOf(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    callers.require(ctx, Scopes.TOKENS, name, caller -> {
-      Account account = accounts.find(name);
-      if (account == null) {
-        Replies.error(ctx, 404, "no such user: " + name);
-        return;
-      }
+    callers.requireAccount(ctx, Scopes.TOKENS, (caller, account) -> {
       endAll(account.id())
         .onSuccess(v -> Replies.noContent(ctx))
         .onFailure(err -> Replies.error(ctx, 503, "could not end the sessions of " + name + ": " + err.getMessage()));

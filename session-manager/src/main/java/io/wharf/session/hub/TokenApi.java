@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.wharf.session.Scopes;
 import io.wharf.session.Secrets;
-import io.wharf.session.account.Accounts;
 import io.wharf.session.store.Account;
 import io.wharf.session.store.ActivityStore;
 import io.wharf.session.store.ApiToken;
@@ -27,39 +26,23 @@ import java.util.function.Consumer;
 final class TokenApi {
 
   private final Callers callers;
-  private final Accounts accounts;
   private final TokenStore tokens;
   private final ActivityStore activity;
 
   /** @param activity where the tokens' last use is recorded ({@link ApiActivity}) */
-  TokenApi(Callers callers, Accounts accounts, TokenStore tokens, ActivityStore activity) {
+  TokenApi(Callers callers, TokenStore tokens, ActivityStore activity) {
     this.callers = callers;
-    this.accounts = accounts;
     this.tokens = tokens;
     this.activity = activity;
   }
 
   /** Runs {@code action} with the account of the path's user when the caller may manage its tokens; 404 when there is none. */
   private void withAccount(RoutingContext ctx, String scope, Consumer<Account> action) {
-    String name = ctx.pathParam("name");
-    callers.require(ctx, scope, name, caller -> {
-      Account account = accounts.find(name);
-      if (account == null) {
-        Replies.error(ctx, 404, "no such user: " + name);
-      } else {
-        action.accept(account);
-      }
-    });
+    callers.requireAccount(ctx, scope, (caller, account) -> action.accept(account));
   }
 
   void create(RoutingContext ctx) {
-    String name = ctx.pathParam("name");
-    callers.require(ctx, Scopes.TOKENS, name, caller -> {
-      Account account = accounts.find(name);
-      if (account == null) {
-        Replies.error(ctx, 404, "no such user: " + name);
-        return;
-      }
+    callers.requireAccount(ctx, Scopes.TOKENS, (caller, account) -> {
       JsonObject body = UserAdminApi.body(ctx);
       if (body == null) {
         return;
@@ -86,7 +69,7 @@ final class TokenApi {
       }
       long now = System.currentTimeMillis();
       String value = Secrets.randomHex(32);
-      ApiToken token = new ApiToken(value.substring(0, 8) + Long.toHexString(now & 0xffff), name, account.id(),
+      ApiToken token = new ApiToken(value.substring(0, 8) + Long.toHexString(now & 0xffff), account.name(), account.id(),
         Secrets.sha256Hex(value), scopes, text, now, seconds.longValue() > 0 ? now + seconds.longValue() * 1000 : 0);
       // Answered 201 only once the database committed it.
       tokens.saveToken(token)

@@ -158,12 +158,7 @@ final class UserAdminApi {
 
   void delete(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    callers.require(ctx, Scopes.DELETE_USERS, name, caller -> {
-      Account account = accounts.find(name);
-      if (account == null) {
-        Replies.error(ctx, 404, "no such user: " + name);
-        return;
-      }
+    callers.requireAccount(ctx, Scopes.DELETE_USERS, (caller, account) -> {
       // Sessions end first: if that fails nothing is deleted, and a re-created name never meets
       // a cookie of this account that a router would still take.
       sessions.endAll(account.id())

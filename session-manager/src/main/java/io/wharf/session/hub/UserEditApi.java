@@ -7,7 +7,6 @@ import io.wharf.session.Scopes;
 import io.wharf.session.ServerRecord;
 import io.wharf.session.SharedState;
 import io.wharf.session.account.Accounts;
-import io.wharf.session.store.Account;
 
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -36,12 +35,7 @@ final class UserEditApi {
 
   void patch(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    callers.require(ctx, Scopes.ADMIN_USERS, name, caller -> {
-      Account account = accounts.find(name);
-      if (account == null) {
-        Replies.error(ctx, 404, "no such user: " + name);
-        return;
-      }
+    callers.requireAccount(ctx, Scopes.ADMIN_USERS, (caller, account) -> {
       JsonObject body = UserAdminApi.body(ctx);
       if (body == null) {
         return;
@@ -72,11 +66,7 @@ final class UserEditApi {
    */
   void activity(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    callers.require(ctx, Scopes.USERS_ACTIVITY, name, caller -> {
-      if (accounts.find(name) == null) {
-        Replies.error(ctx, 404, "no such user: " + name);
-        return;
-      }
+    callers.requireAccount(ctx, Scopes.USERS_ACTIVITY, (caller, account) -> {
       JsonObject body = UserAdminApi.body(ctx);
       if (body == null) {
         return;

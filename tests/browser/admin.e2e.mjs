@@ -7,55 +7,11 @@
 //      SCREENSHOT_DIR (default ./screenshots; files are named admin-NN-*.png),
 //      CHROMIUM (default /usr/bin/chromium), SPAWN_TIMEOUT_MS (default 90000).
 // Exits 0 on success, 1 with a message naming the failed step otherwise.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { base, user as admin, password, spawnTimeout, harness } from './harness.mjs';
 
-const base = (process.env.WHARF_URL || 'https://127.0.0.1:8443').replace(/\/+$/, '');
-const admin = process.env.WHARF_USER || 'admin';
-const password = process.env.WHARF_PASSWORD || '';
-const shotDir = process.env.SCREENSHOT_DIR || 'screenshots';
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
-const spawnTimeout = Number(process.env.SPAWN_TIMEOUT_MS || 90000);
+const h = harness('admin-');
+const { log, shot, fail, goto } = h;
 const newUser = `e2e-${Date.now().toString(36)}`;
-
-mkdirSync(shotDir, { recursive: true });
-
-let step = 'start';
-let shotCount = 0;
-const t0 = Date.now();
-
-function log(msg) {
-  console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${msg}`);
-}
-
-async function shot(page, name) {
-  shotCount += 1;
-  const file = join(shotDir, `admin-${String(shotCount).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true }).then(() => log(`screenshot ${file}`),
-    (e) => log(`screenshot ${file} failed: ${e.message.split('\n')[0]}`));
-}
-
-function fail(msg) {
-  const err = new Error(msg);
-  err.wharfStep = step;
-  throw err;
-}
-
-// Docker attaching or detaching a container changes the host's interfaces, and Chromium then
-// aborts requests in flight (ERR_NETWORK_CHANGED): a navigation so interrupted is made again.
-async function goto(page, url) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await page.goto(url, { waitUntil: 'domcontentloaded' });
-    } catch (e) {
-      if (!String(e.message).includes('ERR_NETWORK_CHANGED') || attempt > 3) {
-        throw e;
-      }
-      log(`loading ${url.replace(base, '')} was interrupted by a network change; again (attempt ${attempt + 1})`);
-    }
-  }
-}
 
 // The state cell of the user's default server (the page refreshes it every few seconds).
 function stateOf(page, name) {
@@ -69,16 +25,7 @@ async function whoIsToken(request, token) {
 }
 
 async function main() {
-  if (!password) {
-    fail('WHARF_PASSWORD is not set');
-  }
-  step = 'launch chromium';
-  const browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await h.launch();
   const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1360, height: 900 } });
   context.setDefaultTimeout(30000);
   context.on('requestfailed', (r) => {
@@ -92,7 +39,7 @@ async function main() {
   // Deleting a user and revoking a token ask for a confirmation first.
   page.on('dialog', (d) => { log(`confirm: ${d.message()}`); d.accept(); });
   try {
-    step = 'sign in';
+    h.step = 'sign in';
     await goto(page, `${base}/hub/login`);
     await page.fill('#username', admin);
     await page.fill('#password', password);
@@ -103,7 +50,7 @@ async function main() {
     }
     await goto(page, `${base}/hub/admin`);
 
-    step = 'admin page lists users and instances';
+    h.step = 'admin page lists users and instances';
     await page.locator(`#users-body tr[data-user="${admin}"]`).first().waitFor();
     await page.locator('#instances-body tr').first().waitFor();
     const instances = await page.locator('#instances-body tr').count();
@@ -114,7 +61,7 @@ async function main() {
     }
     await shot(page, 'admin');
 
-    step = `add user ${newUser}`;
+    h.step = `add user ${newUser}`;
     await page.click('#add-users summary');
     await page.fill('#new-usernames', newUser);
     await page.fill('#new-password', 'e2e-password-123');
@@ -123,7 +70,7 @@ async function main() {
     await stateOf(page, newUser).waitFor();
     await shot(page, 'user-added');
 
-    step = 'filter';
+    h.step = 'filter';
     await page.fill('#user-filter', newUser);
     await page.waitForFunction((name) => {
       const rows = [...document.querySelectorAll('#users-body tr')];
@@ -131,7 +78,7 @@ async function main() {
     }, newUser);
     await shot(page, 'filtered');
 
-    step = `start ${newUser}'s server`;
+    h.step = `start ${newUser}'s server`;
     await page.locator(`#users-body tr[data-user="${newUser}"][data-server=""] button[data-action="start"]`).click();
     await page.waitForFunction((name) => {
       const s = document.querySelector(`#users-body tr[data-user="${name}"][data-server=""] .status`);
@@ -140,7 +87,7 @@ async function main() {
     log(`${newUser}'s server runs`);
     await shot(page, 'started');
 
-    step = `stop ${newUser}'s server`;
+    h.step = `stop ${newUser}'s server`;
     await page.locator(`#users-body tr[data-user="${newUser}"][data-server=""] button[data-action="stop"]`).click();
     await page.waitForFunction((name) => {
       const s = document.querySelector(`#users-body tr[data-user="${name}"][data-server=""] .status`);
@@ -149,7 +96,7 @@ async function main() {
     log(`${newUser}'s server stopped`);
     await shot(page, 'stopped');
 
-    step = `${newUser} (not an admin) gets the 403 page`;
+    h.step = `${newUser} (not an admin) gets the 403 page`;
     const other = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1360, height: 900 } });
     const otherPage = await other.newPage();
     await goto(otherPage, `${base}/hub/login`);
@@ -164,7 +111,7 @@ async function main() {
     await shot(otherPage, 'not-admin');
     await other.close();
 
-    step = 'token page: create a token';
+    h.step = 'token page: create a token';
     await goto(page, `${base}/hub/token`);
     await page.locator('#user-name', { hasText: admin }).waitFor();
     await page.fill('#token-note', 'browser test');
@@ -184,7 +131,7 @@ async function main() {
     log('the new token authenticates');
     await shot(page, 'token-created');
 
-    step = 'token page: revoke it';
+    h.step = 'token page: revoke it';
     await row.locator('button[data-action="revoke"]').click();
     await row.waitFor({ state: 'detached' });
     const after = await whoIsToken(context.request, token);
@@ -194,7 +141,7 @@ async function main() {
     log(`the revoked token gets HTTP ${after.status}`);
     await shot(page, 'token-revoked');
 
-    step = `delete user ${newUser}`;
+    h.step = `delete user ${newUser}`;
     await goto(page, `${base}/hub/admin`);
     await page.locator(`#users-body tr[data-user="${newUser}"] button[data-action="delete"]`).click();
     await page.locator(`#users-body tr[data-user="${newUser}"]`).first().waitFor({ state: 'detached' });
@@ -212,7 +159,4 @@ async function main() {
   }
 }
 
-main().then((code) => process.exit(code), (e) => {
-  console.error(`FAIL at step "${e.wharfStep || step}": ${e.message.split('\n')[0]}`);
-  process.exit(1);
-});
+h.run(main);

@@ -9,16 +9,10 @@
 //      SCREENSHOT_DIR (default ./screenshots; files are named functions-NN-*.png),
 //      CHROMIUM (default /usr/bin/chromium), SPAWN_TIMEOUT_MS (default 90000).
 // Exits 0 on success, 1 with a message naming the failed step otherwise.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { base, user, password, spawnTimeout, harness } from './harness.mjs';
 
-const base = (process.env.WHARF_URL || 'https://127.0.0.1:8443').replace(/\/+$/, '');
-const user = process.env.WHARF_USER || 'admin';
-const password = process.env.WHARF_PASSWORD || '';
-const shotDir = process.env.SCREENSHOT_DIR || 'screenshots';
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
-const spawnTimeout = Number(process.env.SPAWN_TIMEOUT_MS || 90000);
+const h = harness('functions-');
+const { log, shot, fail, goto } = h;
 const userPrefix = `/user/${encodeURIComponent(user)}/`;
 const fnName = 'stats';
 const mainPy = [
@@ -34,44 +28,6 @@ const mainPy = [
   'print("stats loaded", flush=True)',
   '',
 ].join('\n');
-
-mkdirSync(shotDir, { recursive: true });
-
-let step = 'start';
-let shotCount = 0;
-const t0 = Date.now();
-
-function log(msg) {
-  console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${msg}`);
-}
-
-async function shot(page, name) {
-  shotCount += 1;
-  const file = join(shotDir, `functions-${String(shotCount).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true }).then(() => log(`screenshot ${file}`),
-    (e) => log(`screenshot ${file} failed: ${e.message.split('\n')[0]}`));
-}
-
-function fail(msg) {
-  const err = new Error(msg);
-  err.wharfStep = step;
-  throw err;
-}
-
-// Docker attaching or detaching a container changes the host's interfaces, and Chromium then
-// aborts requests in flight (ERR_NETWORK_CHANGED): a navigation so interrupted is made again.
-async function goto(page, url) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await page.goto(url, { waitUntil: 'domcontentloaded' });
-    } catch (e) {
-      if (!String(e.message).includes('ERR_NETWORK_CHANGED') || attempt > 3) {
-        throw e;
-      }
-      log(`loading ${url.replace(base, '')} was interrupted by a network change; again (attempt ${attempt + 1})`);
-    }
-  }
-}
 
 // Signing in starts the user's server and goes through its progress page to the notebook.
 async function waitForNotebook(page) {
@@ -120,25 +76,15 @@ async function call(request, method, path, key, body) {
 }
 
 async function main() {
-  if (!password) {
-    fail('WHARF_PASSWORD is not set');
-  }
-  step = 'launch chromium';
-  const browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await h.launch();
   const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1360, height: 900 } });
   context.setDefaultTimeout(30000);
   const page = await context.newPage();
   page.on('pageerror', (e) => log(`page error: ${e.message}`));
   page.on('dialog', (d) => { log(`confirm: ${d.message()}`); d.accept(); });
-  const caller = await (await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] }))
-    .newContext({ ignoreHTTPSErrors: true });
+  const caller = await (await h.launch()).newContext({ ignoreHTTPSErrors: true });
   try {
-    step = 'sign in and open the notebook';
+    h.step = 'sign in and open the notebook';
     await goto(page, `${base}/hub/login`);
     await page.fill('#username', user);
     await page.fill('#password', password);
@@ -151,7 +97,7 @@ async function main() {
     nb.on('pageerror', () => {});
     await goto(nb, `${base}${userPrefix}tree`);
 
-    step = 'write functions/stats/main.py through the contents API';
+    h.step = 'write functions/stats/main.py through the contents API';
     for (const dir of ['functions', `functions/${fnName}`]) {
       const s = await contents(nb, 'PUT', dir, { type: 'directory' });
       if (s !== 200 && s !== 201) {
@@ -164,13 +110,13 @@ async function main() {
     }
     log('main.py written');
 
-    step = 'the Functions page is linked from the home page';
+    h.step = 'the Functions page is linked from the home page';
     await goto(page, `${base}/hub/home`);
     await Promise.all([page.waitForNavigation({ waitUntil: 'domcontentloaded' }), page.click('nav a[href="/hub/functions"]')]);
     await page.locator('#functions-empty').waitFor({ state: 'attached' });
     await shot(page, 'empty');
 
-    step = 'publish';
+    h.step = 'publish';
     await page.fill('#fn-name', fnName);
     await page.fill('#fn-path', `functions/${fnName}`);
     await page.fill('#fn-timeout', '60');
@@ -186,7 +132,7 @@ async function main() {
     await page.locator('#versions-body tr').first().waitFor();
     await shot(page, 'published');
 
-    step = 'create a key';
+    h.step = 'create a key';
     await page.fill('#key-note', 'e2e caller');
     await page.click('#key-create');
     await page.locator('#key-shown').waitFor({ state: 'visible' });
@@ -197,7 +143,7 @@ async function main() {
     await page.locator('#keys-body tr', { hasText: 'e2e caller' }).waitFor();
     await shot(page, 'key-created');
 
-    step = 'call the function through Wharf with the key';
+    h.step = 'call the function through Wharf with the key';
     const mean = await call(caller.request, 'POST', 'mean', key, { xs: [1, 2, 3] });
     if (mean.status !== 200 || JSON.parse(mean.body).result !== 2) {
       fail(`POST mean answered ${mean.status} ${mean.body}`);
@@ -213,7 +159,7 @@ async function main() {
       fail(`a call without a key answered ${noKey.status}`);
     }
 
-    step = 'the calls are listed on the page';
+    h.step = 'the calls are listed on the page';
     await page.waitForFunction(() => document.querySelectorAll('#invocations-body tr').length >= 3, null, { timeout: 15000 });
     const statuses = await page.locator('#invocations-body tr').evaluateAll((rows) => rows.map((r) => r.dataset.status));
     log(`invocations listed: ${statuses.join(', ')}`);
@@ -223,7 +169,7 @@ async function main() {
     await page.locator('#logs pre.log', { hasText: 'stats loaded' }).first().waitFor({ timeout: 15000 });
     await shot(page, 'invocations-and-logs');
 
-    step = 'republish a changed folder';
+    h.step = 'republish a changed folder';
     const changed = await contents(nb, 'PUT', `functions/${fnName}/main.py`,
       { type: 'file', format: 'text', content: `${mainPy}\n\ndef total(xs: list) -> float:\n    return sum(xs)\n` });
     if (changed !== 200 && changed !== 201) {
@@ -248,7 +194,7 @@ async function main() {
     log(`republished: two versions listed, total ${total.body}`);
     await shot(page, 'republished');
 
-    step = 'revoke the key';
+    h.step = 'revoke the key';
     await page.locator('#keys-body button[data-action="revoke"]').first().click();
     await page.locator('#keys-empty').waitFor({ state: 'visible' });
     const revoked = await call(caller.request, 'POST', 'mean', key, { xs: [1] });
@@ -257,14 +203,14 @@ async function main() {
     }
     await shot(page, 'key-revoked');
 
-    step = 'delete the function';
+    h.step = 'delete the function';
     await page.locator(`#functions-body tr[data-function="${fnName}"] button[data-action="delete"]`).click();
     await page.locator('#functions-empty').waitFor({ state: 'visible' });
     const gone = await call(caller.request, 'POST', 'mean', key, { xs: [1] });
     log(`after delete: ${gone.status}`);
     await shot(page, 'deleted');
 
-    step = 'remove the folder';
+    h.step = 'remove the folder';
     for (const p of [`functions/${fnName}/main.py`, `functions/${fnName}`]) {
       const s = await contents(nb, 'DELETE', p);
       if (s !== 204) {
@@ -278,7 +224,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(`FAILED at step "${e.wharfStep || step}": ${e.message.split('\n')[0]}`);
-  process.exit(1);
-});
+h.run(main);

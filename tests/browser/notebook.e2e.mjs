@@ -6,48 +6,14 @@
 //      SPAWN_TIMEOUT_MS (default 90000), WHARF_PROFILE (a limit profile to restart the server
 //      with from the home page afterwards; none: that step is skipped).
 // Exits 0 on success, 1 with a message naming the failed step otherwise.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { base, user, password, spawnTimeout, harness } from './harness.mjs';
 
-const base = (process.env.WHARF_URL || 'https://127.0.0.1:8443').replace(/\/+$/, '');
-const user = process.env.WHARF_USER || 'admin';
-const password = process.env.WHARF_PASSWORD || '';
-const shotDir = process.env.SCREENSHOT_DIR || 'screenshots';
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
-const spawnTimeout = Number(process.env.SPAWN_TIMEOUT_MS || 90000);
+const h = harness('');
+const { log, shot, fail, goto } = h;
 const userPrefix = `/user/${encodeURIComponent(user)}/`;
-
-mkdirSync(shotDir, { recursive: true });
-
-let step = 'start';
-let shotCount = 0;
-const t0 = Date.now();
-
-function log(msg) {
-  const s = ((Date.now() - t0) / 1000).toFixed(1).padStart(6);
-  console.log(`[${s}s] ${msg}`);
-}
-
-async function shot(page, name) {
-  shotCount += 1;
-  const file = join(shotDir, `${String(shotCount).padStart(2, '0')}-${name}.png`);
-  try {
-    await page.screenshot({ path: file, fullPage: true });
-    log(`screenshot ${file}`);
-  } catch (e) {
-    log(`screenshot ${file} failed: ${e.message.split('\n')[0]}`);
-  }
-}
 
 function oneLine(text) {
   return String(text || '').replace(/\s+/g, ' ').trim();
-}
-
-function fail(msg) {
-  const err = new Error(msg);
-  err.wharfStep = step;
-  throw err;
 }
 
 // Waits until the sign-in redirect chain reaches the notebook tree, or the spawn page
@@ -113,32 +79,8 @@ async function loadWithRetries(page, label, ready) {
   }
 }
 
-// Chromium aborts requests in flight with ERR_NETWORK_CHANGED when the host's interfaces change,
-// as they do each time Docker attaches or detaches a container; such a navigation is made again.
-async function goto(page, url) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await page.goto(url, { waitUntil: 'domcontentloaded' });
-    } catch (e) {
-      if (!String(e.message).includes('ERR_NETWORK_CHANGED') || attempt > 3) {
-        throw e;
-      }
-      log(`loading ${url.replace(base, '')} was interrupted by a network change; again (attempt ${attempt + 1})`);
-    }
-  }
-}
-
 async function main() {
-  if (!password) {
-    fail('WHARF_PASSWORD is not set');
-  }
-  step = 'launch chromium';
-  const browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await h.launch();
   const context = await browser.newContext({
     ignoreHTTPSErrors: true,
     viewport: { width: 1280, height: 860 },
@@ -161,7 +103,7 @@ async function main() {
   page.on('pageerror', (e) => log(`page error: ${e.message}`));
   let nbPage = null;
   try {
-    step = 'open login page';
+    h.step = 'open login page';
     const resp = await goto(page, `${base}/hub/login`);
     if (!resp || resp.status() !== 200) {
       fail(`GET /hub/login answered ${resp ? resp.status() : 'nothing'}`);
@@ -173,7 +115,7 @@ async function main() {
     }
     await shot(page, 'login');
 
-    step = 'sign in';
+    h.step = 'sign in';
     await page.fill('#username', user);
     await page.fill('#password', password);
     await Promise.all([
@@ -183,7 +125,7 @@ async function main() {
     await page.waitForLoadState('domcontentloaded');
     await shot(page, 'after-login');
 
-    step = 'wait for notebook server';
+    h.step = 'wait for notebook server';
     await waitForTree(page);
     // Ready means the scripts ran and the kernel list (GET api/kernelspecs) filled the New menu.
     await loadWithRetries(page, 'tree',
@@ -194,7 +136,7 @@ async function main() {
     log('notebook tree is up');
     await shot(page, 'tree');
 
-    step = 'create notebook (New -> Python 3)';
+    h.step = 'create notebook (New -> Python 3)';
     await page.click('#new-dropdown-button');
     const kernelItem = page.locator('#new-menu li[id^="kernel-"] a', { hasText: /Python 3/ }).first();
     await kernelItem.waitFor({ state: 'visible' });
@@ -238,7 +180,7 @@ async function main() {
     context.off('requestfailed', onFailed);
     log(`notebook opened at ${nbPage.url().replace(base, '')}`);
 
-    step = 'wait for kernel';
+    h.step = 'wait for kernel';
     await loadWithRetries(nbPage, 'notebook', () => window.Jupyter && window.Jupyter.notebook);
     await nbPage.locator('.cell.code_cell .CodeMirror').first().waitFor();
     await nbPage.waitForFunction(
@@ -248,7 +190,7 @@ async function main() {
     log('kernel connected');
     await shot(nbPage, 'notebook');
 
-    step = 'run 1+1';
+    h.step = 'run 1+1';
     const cell = nbPage.locator('.cell.code_cell').first();
     await cell.locator('.CodeMirror').click();
     await nbPage.keyboard.type('1+1');
@@ -262,7 +204,7 @@ async function main() {
     log('cell output is 2');
     await shot(nbPage, 'result');
 
-    step = 'clean up notebook';
+    h.step = 'clean up notebook';
     const path = decodeURIComponent(new URL(nbPage.url()).pathname.split('/notebooks/')[1]);
     const cleanup = await cleanUp(nbPage, path);
     log(`cleaned up ${path}: ${cleanup.join(', ')}`);
@@ -293,7 +235,7 @@ async function main() {
 // On the home page: stop the server, choose another limit profile, start it again, and read
 // the choice back once the notebook is up.
 async function restartWithProfile(page, profile) {
-  step = 'home page shows the default profile';
+  h.step = 'home page shows the default profile';
   await goto(page, `${base}/hub/home`);
   await page.locator('#stop-button').waitFor({ state: 'visible' });
   const before = oneLine(await page.locator('#server-profile').textContent());
@@ -302,13 +244,13 @@ async function restartWithProfile(page, profile) {
   }
   log(`resources: ${before}`);
 
-  step = 'stop the server';
+  h.step = 'stop the server';
   await page.click('#stop-button');
   await page.locator('#start-button').waitFor({ state: 'visible', timeout: 30000 });
   await page.locator('#profile-select').waitFor({ state: 'visible' });
   await shot(page, 'choose-profile');
 
-  step = `start with profile ${profile}`;
+  h.step = `start with profile ${profile}`;
   await page.selectOption('#profile-select', profile);
   await Promise.all([
     page.waitForURL(/\/hub\/spawn-pending\//, { timeout: 30000 }),
@@ -317,7 +259,7 @@ async function restartWithProfile(page, profile) {
   await waitForTree(page);
   log(`notebook is back with profile ${profile}`);
 
-  step = 'home page shows the chosen profile';
+  h.step = 'home page shows the chosen profile';
   await goto(page, `${base}/hub/home`);
   await page.locator('#stop-button').waitFor({ state: 'visible' });
   const after = oneLine(await page.locator('#server-profile').textContent());
@@ -356,10 +298,4 @@ async function cleanUp(nbPage, path) {
   return result.out;
 }
 
-main().then((code) => process.exit(code), (e) => {
-  console.error(`FAIL at step "${e.wharfStep || step}": ${e.message.split('\n')[0]}`);
-  if (!e.wharfStep && e.stack) {
-    console.error(e.stack.split('\n').slice(1, 4).join('\n'));
-  }
-  process.exit(1);
-});
+h.run(main);

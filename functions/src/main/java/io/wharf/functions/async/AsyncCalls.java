@@ -21,8 +21,10 @@ import java.util.function.LongSupplier;
  * them through the {@link FunctionInvoker}; a call whose instance stops is taken over by another
  * (or the restarted one) when its lease runs out. A call therefore ends (succeeded, failed or
  * cancelled) exactly once. Each attempt carries the call's id ({@code call_id} in the call's
- * JSON), so a runtime that still runs or has run the call answers a take-over's attempt without
- * running it again; where the container running it is gone too, the call runs again: at least once.
+ * JSON), so a runtime that still runs or has run the call answers a repeated attempt without
+ * running it again; the attempt's container is recorded before it is sent, and a take-over after
+ * a restart asks that container again (see {@link CallWorker}). Where that container is gone, or
+ * another instance takes the call over, the call runs again: at least once.
  */
 public final class AsyncCalls {
 

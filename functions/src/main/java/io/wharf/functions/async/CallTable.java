@@ -18,7 +18,8 @@ import java.util.Map;
  * The {@code function_calls} table (migration V7 in the session manager's store). Each method
  * is one transaction. Every change to a running call names the claim ({@code lease_token}) it
  * was made under, so a worker whose lease ran out and was taken over can no longer end the call:
- * a call ends once, whatever the number of workers that ran it.
+ * a call ends once, whatever the number of workers that ran it. The container an attempt is sent
+ * to is written under the claim before it is sent ({@link #place}, migration V9).
  */
 final class CallTable {
 

@@ -167,6 +167,7 @@ class CallRecoveryTest {
     eventuallyEnded(calls, submitted.id());
     assertEquals(List.of("c-new"), containers.recordedWhenSent);
     assertEquals(CallState.SUCCEEDED, state(calls, submitted.id()).state());
+    await(calls.stop());
 
     Containers failing = new Containers(NEW, List.of(), true);
     AsyncCalls retrying = started(failing);

@@ -64,6 +64,16 @@ public final class ContainerAddresses {
     return "wharf.containers." + instance + ".function-logs";
   }
 
+  /**
+   * The function containers an earlier run of this instance left running, which the container manager keeps at its start for
+   * the functions role (their runtimes may hold the answers of async calls the killed run had sent them): body {@code {}};
+   * reply {@code {"containers": [ContainerInfo…]}} (the function's name in {@code server}), handed over once: the asker
+   * removes them (with {@code stop}) when no call needs them. Those not asked for within 10 minutes of the start are removed.
+   */
+  public static String functionLeftovers(String instance) {
+    return "wharf.containers." + instance + ".function-leftovers";
+  }
+
   /** Snapshots a folder of a home: body {@code {"user", "account", "path"}}; reply {@code {"version": "<sha256>"}}. */
   public static String snapshot(String instance) {
     return "wharf.containers." + instance + ".snapshot";

@@ -38,6 +38,13 @@ public interface FunctionContainers {
       }
 
       @Override
+      public Future<java.util.List<ContainerInfo>> leftovers() {
+        return vertx.eventBus().<JsonObject>request(ContainerAddresses.functionLeftovers(instance), new JsonObject(), stop)
+          .map(msg -> msg.body().getJsonArray("containers", new JsonArray()).stream()
+            .map(json -> ContainerInfo.fromJson((JsonObject) json)).toList());
+      }
+
+      @Override
       public Future<Void> stop(String containerId) {
         return vertx.eventBus().request(ContainerAddresses.stop(instance), new JsonObject().put("id", containerId), stop).mapEmpty();
       }
@@ -59,6 +66,13 @@ public interface FunctionContainers {
    * {@code [{"id", "lines": [...]}]}.
    */
   Future<JsonArray> logs(String owner, String function, int lines);
+
+  /**
+   * The running function containers an earlier run of this instance left (id, owner in {@code user}, function in
+   * {@code server}, the runtime's host and port), handed over once (see {@link ContainerAddresses#functionLeftovers}): the
+   * caller removes them with {@link #stop}.
+   */
+  Future<java.util.List<ContainerInfo>> leftovers();
 
   /** Stops and removes a function container; succeeds when it is already gone. */
   Future<Void> stop(String containerId);

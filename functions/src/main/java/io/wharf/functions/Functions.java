@@ -60,8 +60,8 @@ public final class Functions {
                                          HazelcastInstance hazelcast, MeterRegistry registry) {
     FunctionMetrics metrics = new FunctionMetrics(registry);
     Registry functions = new Registry(new JdbcFunctionStore(sessions.database()), new HazelcastFunctionCache(vertx, hazelcast));
-    ContainerBackends backends = new ContainerBackends(FunctionContainers.client(vertx, options.instanceId(),
-      options.startTimeout().toMillis()));
+    FunctionContainers containers = FunctionContainers.client(vertx, options.instanceId(), options.startTimeout().toMillis());
+    ContainerBackends backends = new ContainerBackends(containers);
     Pools pools = new Pools(vertx, backends, new ScalingPolicy(options.scaleDownWindow(), options.idle(), options.queuePerFunction()),
       metrics);
     InvocationLog recent = new InvocationLog(RECENT_CALLS);
@@ -75,7 +75,7 @@ public final class Functions {
       handler -> sessions.requireUserScope(Scopes.SERVERS, handler), System::currentTimeMillis, recent, backends);
     InvocationHandler invocations = new InvocationHandler(options, functions, dispatcher, state.rateLimits());
     // Async calls are kept in the store's database and run here by a worker through the dispatcher.
-    return AsyncWiring.start(vertx, sessions.database(), dispatcher, invocations, options.async(), registry)
+    return AsyncWiring.start(vertx, sessions.database(), dispatcher, containers, invocations, options.async(), registry)
       .map(calls -> new Functions(api, invocations, dispatcher, pools, calls));
   }
 

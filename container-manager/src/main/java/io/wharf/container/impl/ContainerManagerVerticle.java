@@ -75,10 +75,10 @@ public final class ContainerManagerVerticle extends VerticleBase {
       functions = new FunctionContainerService(vertx, options, new DockerFunctions(options, functionOptions, docker.client()), isolation,
         probe, () -> docker.running(ownLabels()).size());
     }
-    return isolate().compose(v -> functions == null ? Future.succeededFuture() : blocking(() -> functions.removeLeftovers(docker))
+    return isolate().compose(v -> functions == null ? Future.succeededFuture() : functions.keepLeftovers(docker)
         .onSuccess(n -> {
           if (n > 0) {
-            LOG.info("removed {} function containers of an earlier run", n);
+            LOG.info("kept {} function containers of an earlier run until the async calls they ran are answered", n);
           }
         }).otherwiseEmpty())
       .compose(v -> serve()).onFailure(failure -> stop());
@@ -128,7 +128,9 @@ public final class ContainerManagerVerticle extends VerticleBase {
       bus.<JsonObject>consumer(ContainerAddresses.snapshot(instance), m -> reply(m, functions != null ? functions.snapshot(m.body())
         : Future.failedFuture(ContainerFailure.badRequest("this instance keeps no function snapshots")))).completion(),
       bus.<JsonObject>consumer(ContainerAddresses.functionLogs(instance), m -> reply(m, functions != null ? functions.logs(m.body(), docker)
-        : Future.failedFuture(ContainerFailure.badRequest("this instance runs no function containers")))).completion()));
+        : Future.failedFuture(ContainerFailure.badRequest("this instance runs no function containers")))).completion(),
+      bus.<JsonObject>consumer(ContainerAddresses.functionLeftovers(instance), m -> reply(m, Future.succeededFuture(functions != null
+        ? functions.handOverLeftovers() : new JsonObject().put("containers", new JsonArray())))).completion()));
   }
 
   @Override

@@ -28,6 +28,10 @@ final class FunctionContainerService {
   private final IntSupplier running;
   private final String probeHost;
   private int launching;
+  /** Kept function containers of an earlier run, until handed over; on the verticle's context. */
+  private final java.util.List<ContainerInfo> leftovers = new java.util.ArrayList<>();
+  /** How long the function containers of an earlier run are kept for the functions role to ask for them. */
+  static final long LEFTOVER_HANDOVER_MS = 600_000;
 
   /** @param running this instance's running containers (blocking) */
   FunctionContainerService(Vertx vertx, ContainerManagerOptions options, DockerFunctions docker, NotebookIsolation isolation,
@@ -66,14 +70,54 @@ final class FunctionContainerService {
   }
 
   /**
-   * Removes this instance's function containers left by an earlier run: the pools that used them
-   * went with it, and a new run starts its own. Blocking.
+   * Finds this instance's function containers left by an earlier run: those still running are kept for the functions role,
+   * which asks for them ({@link #handOverLeftovers}) and removes them once the async calls that run killed while they ran on
+   * them have their answers; the others are removed now, and so are the kept ones not asked for within
+   * {@link #LEFTOVER_HANDOVER_MS}. Gives how many were kept.
    */
-  int removeLeftovers(DockerContainers containers) {
+  Future<Integer> keepLeftovers(DockerContainers containers) {
+    return blocking(() -> runningLeftovers(containers)).map(kept -> {
+      leftovers.addAll(kept);
+      if (!kept.isEmpty()) {
+        vertx.setTimer(LEFTOVER_HANDOVER_MS, t -> {
+          java.util.List<ContainerInfo> unclaimed = java.util.List.copyOf(leftovers);
+          leftovers.clear();
+          blocking(() -> {
+            unclaimed.forEach(info -> docker.remove(info.id()));
+            return null;
+          });
+        });
+      }
+      return kept.size();
+    });
+  }
+
+  /** The running function containers of this instance, after removing the stopped ones; blocking. */
+  private java.util.List<ContainerInfo> runningLeftovers(DockerContainers containers) {
     java.util.List<String> ids = containers.listIds(java.util.Map.of(LaunchPlan.LABEL_MANAGED, "true",
       LaunchPlan.LABEL_INSTANCE, options.instanceId(), DockerFunctions.LABEL_KIND, DockerFunctions.KIND_FUNCTION));
-    ids.forEach(docker::remove);
-    return ids.size();
+    java.util.List<ContainerInfo> kept = new java.util.ArrayList<>();
+    for (String id : ids) {
+      var inspection = containers.inspect(id).filter(DockerContainers.Inspection::running);
+      int port = inspection.isPresent() ? docker.hostPort(id) : 0;
+      if (port == 0) {
+        docker.remove(id);
+        continue;
+      }
+      java.util.Map<String, String> labels = inspection.get().labels();
+      kept.add(new ContainerInfo(inspection.get().id(), labels.getOrDefault(LaunchPlan.LABEL_OWNER, ""),
+        labels.getOrDefault(DockerFunctions.LABEL_FUNCTION, ""), options.instanceId(), options.advertiseAddress(), port, "", true,
+        inspection.get().createdAt(), ""));
+    }
+    return kept;
+  }
+
+  /** The function containers {@link #keepLeftovers} kept, handed over once: the asker removes them. */
+  JsonObject handOverLeftovers() {
+    JsonArray out = new JsonArray();
+    leftovers.forEach(info -> out.add(info.toJson()));
+    leftovers.clear();
+    return new JsonObject().put("containers", out);
   }
 
   Future<JsonObject> snapshot(JsonObject body) {

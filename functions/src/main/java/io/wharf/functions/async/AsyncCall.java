@@ -9,11 +9,13 @@ import io.vertx.core.json.JsonObject;
  *
  * @param error     why the call failed, or why its last attempt is being retried; null otherwise
  * @param timeoutMs how long one attempt may take
+ * @param container the id of the function container the attempt in progress was sent to (recorded before it was sent);
+ *                  null while queued, or before the attempt reached a container
  */
 public record AsyncCall(String id, String owner, String function, String command, JsonObject call, String callerKeyId,
                         CallState state, int attempts, long nextAttemptAt, long createdAt, long startedAt,
                         long finishedAt, long expiresAt, int resultStatus, String resultBody, String error,
-                        long timeoutMs) {
+                        long timeoutMs, String container) {
 
   /** The call as {@code GET /fn/calls/{id}} shows it: state, and the function's answer once it ended. */
   public JsonObject toJson() {

@@ -21,8 +21,10 @@ import java.util.function.LongSupplier;
  * them through the {@link FunctionInvoker}; a call whose instance stops is taken over by another
  * (or the restarted one) when its lease runs out. A call therefore ends (succeeded, failed or
  * cancelled) exactly once. Each attempt carries the call's id ({@code call_id} in the call's
- * JSON), so a runtime that still runs or has run the call answers a take-over's attempt without
- * running it again; where the container running it is gone too, the call runs again: at least once.
+ * JSON), so a runtime that still runs or has run the call answers a repeated attempt without
+ * running it again; the attempt's container is recorded before it is sent, and a take-over after
+ * a restart asks that container again (see {@link CallWorker}). Where that container is gone, or
+ * another instance takes the call over, the call runs again: at least once.
  */
 public final class AsyncCalls {
 
@@ -37,7 +39,7 @@ public final class AsyncCalls {
   private final Counter refused;
   private String deployment;
 
-  private AsyncCalls(Vertx vertx, JdbcStore store, FunctionInvoker invoker, AsyncCallOptions options, MeterRegistry registry,
+  private AsyncCalls(Vertx vertx, JdbcStore store, AsyncInvoker invoker, AsyncCallOptions options, MeterRegistry registry,
                      LongSupplier clock) {
     this.vertx = vertx;
     this.table = new CallTable(store);
@@ -49,16 +51,31 @@ public final class AsyncCalls {
       .register(registry);
   }
 
-  /** Async calls kept in {@code store}'s database; call {@link #start} to run them on this instance too. */
-  public static AsyncCalls create(Vertx vertx, JdbcStore store, FunctionInvoker invoker, AsyncCallOptions options,
+  /**
+   * Async calls kept in {@code store}'s database, run through {@code invoker}, which names the containers attempts go to and
+   * the earlier run's (see {@link CallWorker}); call {@link #start} to run them on this instance too.
+   */
+  public static AsyncCalls create(Vertx vertx, JdbcStore store, AsyncInvoker invoker, AsyncCallOptions options,
                                   MeterRegistry registry) {
     return new AsyncCalls(vertx, store, invoker, options, registry, System::currentTimeMillis);
+  }
+
+  /** Async calls run through {@code invoker}, which names no container: a call taken over from a killed run runs again. */
+  public static AsyncCalls create(Vertx vertx, JdbcStore store, FunctionInvoker invoker, AsyncCallOptions options,
+                                  MeterRegistry registry) {
+    return create(vertx, store, AsyncInvoker.of(invoker), options, registry);
+  }
+
+  /** As {@link #create(Vertx, JdbcStore, AsyncInvoker, AsyncCallOptions, MeterRegistry)}, on a clock of the caller's. */
+  static AsyncCalls create(Vertx vertx, JdbcStore store, AsyncInvoker invoker, AsyncCallOptions options,
+                           MeterRegistry registry, LongSupplier clock) {
+    return new AsyncCalls(vertx, store, invoker, options, registry, clock);
   }
 
   /** As {@link #create(Vertx, JdbcStore, FunctionInvoker, AsyncCallOptions, MeterRegistry)}, on a clock of the caller's. */
   static AsyncCalls create(Vertx vertx, JdbcStore store, FunctionInvoker invoker, AsyncCallOptions options,
                            MeterRegistry registry, LongSupplier clock) {
-    return new AsyncCalls(vertx, store, invoker, options, registry, clock);
+    return create(vertx, store, AsyncInvoker.of(invoker), options, registry, clock);
   }
 
   /** Starts this instance's worker (until {@link #stop}, or until Vert.x closes). */
@@ -95,7 +112,7 @@ public final class AsyncCalls {
                                   String callerKeyId, Duration timeout) {
     long now = clock.getAsLong();
     AsyncCall fresh = new AsyncCall(newId(), owner, function, command, call, callerKeyId, CallState.QUEUED, 0, now, now,
-      0, 0, 0, 0, null, null, timeout.toMillis());
+      0, 0, 0, 0, null, null, timeout.toMillis(), null);
     return table.insert(fresh, idempotencyKey, options.maxQueuedPerFunction())
       .recover(e -> duplicate(e) ? table.byIdempotencyKey(owner, function, callerKeyId, idempotencyKey) : Future.failedFuture(e))
       .andThen(stored -> {
@@ -130,6 +147,11 @@ public final class AsyncCalls {
   /** One round of the worker's housekeeping now (fail abandoned calls, delete expired ones); how many were deleted. */
   Future<Integer> houseKeeping() {
     return worker.houseKeepingNow();
+  }
+
+  /** One round of removing the earlier run's containers no call needs; how many are still kept. */
+  Future<Integer> releaseLeftovers() {
+    return worker.onLoop(worker::releaseLeftovers);
   }
 
   /** Wakes the worker, as a submission does. */

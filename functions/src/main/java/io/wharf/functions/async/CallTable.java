@@ -10,18 +10,23 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code function_calls} table (migration V7 in the session manager's store). Each method
  * is one transaction. Every change to a running call names the claim ({@code lease_token}) it
  * was made under, so a worker whose lease ran out and was taken over can no longer end the call:
- * a call ends once, whatever the number of workers that ran it.
+ * a call ends once, whatever the number of workers that ran it. The container an attempt is sent
+ * to is written under the claim before it is sent ({@link #place}, migration V9).
  */
 final class CallTable {
 
   private static final String COLUMNS = "id, owner, function_name, command, call_body, caller_key_id, state, attempts,"
     + " next_attempt_at, created_at, started_at, finished_at, expires_at, result_status, result_body, error";
+  /** What a read gives: the stored columns, then the attempt's timeout and its container (V9). */
+  private static final String SELECTED = COLUMNS + ", timeout_ms, attempt_container";
   private static final String DUE = "((state = 'queued' AND next_attempt_at <= ?) OR (state = 'running' AND lease_until < ?))"
     + " AND attempts < ?";
   private static final String CLAIM_SET = "state = 'running', lease_token = ?, lease_until = ?, attempts = attempts + 1,"
@@ -104,7 +109,7 @@ final class CallTable {
       if (connection.getMetaData().getDatabaseProductName().equals("PostgreSQL")) {
         try (PreparedStatement claim = connection.prepareStatement("UPDATE function_calls SET " + CLAIM_SET
           + " WHERE id IN (SELECT id FROM function_calls WHERE " + DUE + " ORDER BY next_attempt_at LIMIT ?"
-          + " FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS + ", timeout_ms")) {
+          + " FOR UPDATE SKIP LOCKED) RETURNING " + SELECTED)) {
           int i = claimSet(claim, token, now, leaseUntil);
           dueParameters(claim, i, now, maxAttempts);
           claim.setInt(i + 3, max);
@@ -170,11 +175,46 @@ final class CallTable {
     });
   }
 
+  /**
+   * Records, under the claim {@code token}, the container the call's attempt is about to be sent to; false if the claim was
+   * lost (then the attempt must not be sent). Written before the attempt is sent: a crash before it means it was not.
+   */
+  Future<Boolean> place(String id, String token, Placement container) {
+    return store.call(connection -> {
+      try (PreparedStatement update = connection.prepareStatement("UPDATE function_calls SET attempt_container = ?,"
+        + " attempt_address = ? WHERE id = ? AND lease_token = ? AND state = 'running'")) {
+        update.setString(1, container.containerId());
+        update.setString(2, container.address());
+        update.setString(3, id);
+        update.setString(4, token);
+        return update.executeUpdate() == 1;
+      }
+    });
+  }
+
+  /**
+   * The containers that running calls' attempts were sent to, each with the longest timeout of those calls: the containers a
+   * call may still need (its attempt runs there, or its lease ran out and a take-over will ask there).
+   */
+  Future<Map<String, Long>> runningOn() {
+    return store.call(connection -> {
+      Map<String, Long> containers = new HashMap<>();
+      try (PreparedStatement select = connection.prepareStatement("SELECT attempt_container, MAX(timeout_ms) FROM function_calls"
+        + " WHERE state = 'running' AND attempt_container IS NOT NULL GROUP BY attempt_container");
+           ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          containers.put(rows.getString(1), rows.getLong(2));
+        }
+      }
+      return containers;
+    });
+  }
+
   /** Puts a call held under {@code token} back in the queue until {@code nextAttemptAt}; false if the claim was lost. */
   Future<Boolean> retry(String id, String token, long nextAttemptAt, String error) {
     return store.call(connection -> {
       try (PreparedStatement update = connection.prepareStatement("UPDATE function_calls SET state = 'queued',"
-        + " lease_token = NULL, lease_until = NULL, next_attempt_at = ?, error = ?"
+        + " lease_token = NULL, lease_until = NULL, attempt_container = NULL, attempt_address = NULL, next_attempt_at = ?, error = ?"
         + " WHERE id = ? AND lease_token = ? AND state = 'running'")) {
         update.setLong(1, nextAttemptAt);
         update.setString(2, error);
@@ -227,7 +267,7 @@ final class CallTable {
 
   private static AsyncCall byIdempotencyKey(Connection connection, String owner, String function, String callerKeyId,
                                             String idempotencyKey) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + ", timeout_ms FROM function_calls"
+    try (PreparedStatement select = connection.prepareStatement("SELECT " + SELECTED + " FROM function_calls"
       + " WHERE owner = ? AND function_name = ? AND caller_key_id = ? AND idempotency_key = ?")) {
       select.setString(1, owner);
       select.setString(2, function);
@@ -239,7 +279,7 @@ final class CallTable {
   }
 
   private static AsyncCall get(Connection connection, String id) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + ", timeout_ms FROM function_calls WHERE id = ?")) {
+    try (PreparedStatement select = connection.prepareStatement("SELECT " + SELECTED + " FROM function_calls WHERE id = ?")) {
       select.setString(1, id);
       List<AsyncCall> calls = list(select);
       return calls.isEmpty() ? null : calls.get(0);
@@ -253,7 +293,7 @@ final class CallTable {
         calls.add(new AsyncCall(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
           new JsonObject(rows.getString(5)), rows.getString(6), CallState.of(rows.getString(7)), rows.getInt(8),
           rows.getLong(9), rows.getLong(10), rows.getLong(11), rows.getLong(12), rows.getLong(13), rows.getInt(14),
-          rows.getString(15), rows.getString(16), rows.getLong(17)));
+          rows.getString(15), rows.getString(16), rows.getLong(17), rows.getString(18)));
       }
     }
     return calls;

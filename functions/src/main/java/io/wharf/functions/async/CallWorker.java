@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
-import io.wharf.functions.FunctionInvoker;
 import io.wharf.functions.Invocation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +27,17 @@ import java.util.function.Supplier;
  * lease, renews the leases while they run, invokes the function, and records the outcome: done,
  * retried later with backoff, or failed. Any number of instances may run one each; the table's
  * claims keep a call on one worker at a time. All its state is on its own event loop.
+ *
+ * <p>Exactly once across a kill of this instance: an attempt's container is recorded under the
+ * call's claim before the attempt is sent to it ({@link CallTable#place}; a crash before the
+ * write means nothing was sent). At start the worker takes over the function containers its
+ * instance's earlier run left running ({@link AsyncInvoker#leftovers}; the container manager keeps
+ * them instead of removing them at once). A call taken over from that run (its lease ran out)
+ * whose recorded container is one of them is sent again to that container itself, outside any
+ * pool: its runtime runs a call id once, so it answers from memory, or waits for the run still
+ * going, instead of running it again. A leftover is removed once no running call names it, and
+ * at the latest after the lease plus twice the longest timeout of the calls that did. A call
+ * whose recorded container is gone (it died) goes through the pools again: it may run twice.
  */
 final class CallWorker extends VerticleBase {
 
@@ -36,19 +46,23 @@ final class CallWorker extends VerticleBase {
   private static final long INVOKER_GRACE_MS = 1000;
 
   private final CallTable table;
-  private final FunctionInvoker invoker;
+  private final AsyncInvoker invoker;
   private final AsyncCallOptions options;
   private final LongSupplier clock;
   private final AtomicInteger running = new AtomicInteger();
   /** Claims with calls still running here, and how many: their leases are renewed. */
   private final Map<String, Integer> claims = new HashMap<>();
   private final Counter retried;
+  private final Counter recovered;
   private final MeterRegistry registry;
   private boolean polling;
   private boolean pollAgain;
   private boolean stopped;
+  /** The earlier run's containers still kept, by id; removed once no call needs them or at {@link #leftoversDeadline}. */
+  private final Map<String, Placement> leftovers = new HashMap<>();
+  private long leftoversDeadline = Long.MAX_VALUE;
 
-  CallWorker(CallTable table, FunctionInvoker invoker, AsyncCallOptions options, MeterRegistry registry, LongSupplier clock) {
+  CallWorker(CallTable table, AsyncInvoker invoker, AsyncCallOptions options, MeterRegistry registry, LongSupplier clock) {
     this.table = table;
     this.invoker = invoker;
     this.options = options;
@@ -56,17 +70,28 @@ final class CallWorker extends VerticleBase {
     this.registry = registry;
     this.retried = Counter.builder("wharf.functions.async.retries").description("Async call attempts retried")
       .register(registry);
+    this.recovered = Counter.builder("wharf.functions.async.recovered")
+      .description("Async call attempts sent again to the container of an earlier run that the call's attempt was sent to")
+      .register(registry);
     Gauge.builder("wharf.functions.async.running", running, AtomicInteger::get)
       .description("Async calls this instance is running").register(registry);
   }
 
   @Override
   public Future<?> start() {
-    vertx.setPeriodic(options.pollInterval().toMillis(), id -> poll());
-    vertx.setPeriodic(Math.max(options.lease().toMillis() / 3, 1), id -> renew());
-    vertx.setPeriodic(Math.max(options.pollInterval().toMillis() * 10, 1000), id -> houseKeeping());
-    poll();
-    return Future.succeededFuture();
+    // The leftovers are known before the first claim, so a take-over cannot miss its container.
+    return guarded(invoker::leftovers).otherwise(failure -> {
+      log.warn("the function containers of an earlier run are unknown; calls they ran are run again: {}", failure.toString());
+      return List.of();
+    }).map(found -> {
+      found.forEach(container -> leftovers.put(container.containerId(), container));
+      vertx.setPeriodic(options.pollInterval().toMillis(), id -> poll());
+      vertx.setPeriodic(Math.max(options.lease().toMillis() / 3, 1), id -> renew());
+      vertx.setPeriodic(Math.max(options.pollInterval().toMillis() * 10, 1000), id -> houseKeeping());
+      poll();
+      houseKeeping();
+      return null;
+    });
   }
 
   @Override
@@ -84,6 +109,13 @@ final class CallWorker extends VerticleBase {
 
   int running() {
     return running.get();
+  }
+
+  /** Runs {@code action} on the worker's event loop, where its state lives (tests). */
+  <T> Future<T> onLoop(Supplier<Future<T>> action) {
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> action.get().onComplete(promise));
+    return promise.future();
   }
 
   private void poll() {
@@ -121,7 +153,7 @@ final class CallWorker extends VerticleBase {
 
   private void run(AsyncCall call, String token) {
     running.incrementAndGet();
-    invoke(call).transform(answer -> stopped ? Future.<Void>succeededFuture()
+    invoke(call, token).transform(answer -> stopped ? Future.<Void>succeededFuture()
         : record(call, token, answer.succeeded() ? answer.result() : null, answer.cause()))
       .onComplete(recorded -> {
         if (recorded.failed()) {
@@ -134,7 +166,7 @@ final class CallWorker extends VerticleBase {
       });
   }
 
-  private Future<Invocation.Result> invoke(AsyncCall call) {
+  private Future<Invocation.Result> invoke(AsyncCall call, String token) {
     Promise<Invocation.Result> answer = Promise.promise();
     long guard = vertx.setTimer(call.timeoutMs() + INVOKER_GRACE_MS,
       id -> answer.tryFail(new TimeoutException("no answer within " + call.timeoutMs() + " ms")));
@@ -142,7 +174,18 @@ final class CallWorker extends VerticleBase {
     try {
       // The call id lets a runtime answer a repeated attempt without running it again (PROTOCOL.md, call_id).
       JsonObject body = call.call().copy().put("call_id", call.id());
-      invoked = invoker.invoke(call.owner(), call.function(), call.command(), body, Duration.ofMillis(call.timeoutMs()));
+      Duration timeout = Duration.ofMillis(call.timeoutMs());
+      Placement earlier = call.container() == null ? null : leftovers.get(call.container());
+      if (earlier != null) {
+        // Taken over from the killed run, whose attempt went to this container: it answers the call id it ran or runs.
+        log.info("async call {} taken over: asking container {} of the earlier run, which it was sent to", call.id(),
+          earlier.containerId());
+        recovered.increment();
+        invoked = invoker.invokeOn(earlier, call.command(), body, timeout);
+      } else {
+        invoked = invoker.invoke(call.owner(), call.function(), call.command(), body, timeout,
+          container -> guarded(() -> table.place(call.id(), token, container)));
+      }
     } catch (RuntimeException e) {
       invoked = Future.failedFuture(e);
     }
@@ -219,6 +262,34 @@ final class CallWorker extends VerticleBase {
 
   private void houseKeeping() {
     guarded(this::houseKeepingNow).onFailure(e -> log.warn("async call housekeeping failed: {}", e.toString()));
+    releaseLeftovers().onFailure(e -> log.warn("could not tell which function containers of the earlier run calls still need: {}",
+      e.toString()));
+  }
+
+  /**
+   * Removes the earlier run's containers that no running call names any more (all of them once past the deadline, set at
+   * the first round: the lease plus twice the longest timeout of the calls that named them); how many are still kept.
+   */
+  Future<Integer> releaseLeftovers() {
+    if (leftovers.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return guarded(table::runningOn).map(needed -> {
+      long now = clock.getAsLong();
+      if (leftoversDeadline == Long.MAX_VALUE) {
+        long longest = leftovers.keySet().stream().mapToLong(id -> needed.getOrDefault(id, 0L)).max().orElse(0);
+        leftoversDeadline = now + options.lease().toMillis() + 2 * longest + INVOKER_GRACE_MS;
+      }
+      for (Placement container : List.copyOf(leftovers.values())) {
+        if (now >= leftoversDeadline || !needed.containsKey(container.containerId())) {
+          leftovers.remove(container.containerId());
+          log.info("removing function container {} of the earlier run: no call needs it", container.containerId());
+          guarded(() -> invoker.remove(container)).onFailure(e -> log.warn("function container {} of the earlier run was not removed: {}",
+            container.containerId(), e.toString()));
+        }
+      }
+      return leftovers.size();
+    });
   }
 
   /** Fails the calls abandoned on their last attempt and deletes the ended calls past retention; how many were deleted. */

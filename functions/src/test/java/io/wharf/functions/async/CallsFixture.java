@@ -83,6 +83,13 @@ final class CallsFixture implements AutoCloseable {
     return calls;
   }
 
+  /** Async calls whose invoker names containers (see {@link CallRecoveryTest}). */
+  AsyncCalls calls(AsyncInvoker invoker, AsyncCallOptions options) {
+    AsyncCalls calls = AsyncCalls.create(vertx, store, invoker, options, new SimpleMeterRegistry(), clock::get);
+    opened.add(calls);
+    return calls;
+  }
+
   AsyncCalls started(FunctionInvoker invoker, AsyncCallOptions options) throws Exception {
     AsyncCalls calls = calls(invoker, options);
     await(calls.start());

@@ -7,10 +7,13 @@ import io.wharf.functions.Invocation;
 import io.wharf.functions.impl.FunctionMetrics;
 import io.wharf.functions.impl.registry.FunctionRecord;
 import io.wharf.functions.impl.registry.FunctionStore;
+import io.wharf.functions.impl.scaling.Backend;
+import io.wharf.functions.impl.scaling.FunctionPool;
 import io.wharf.functions.impl.scaling.Pools;
 import io.wharf.functions.impl.scaling.Refusal;
 
 import java.time.Duration;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -44,15 +47,30 @@ public final class Dispatcher implements FunctionInvoker {
 
   @Override
   public Future<Invocation.Result> invoke(String owner, String function, String command, JsonObject call, Duration timeout) {
+    return invoke(owner, function, command, call, timeout, null);
+  }
+
+  /**
+   * As {@link #invoke(String, String, String, JsonObject, Duration)}; when {@code placing} is not null it is given the
+   * container the call got a place on before the call is sent there, and the call is sent only if its future succeeds with
+   * true (an async call records its container durably first), else the place is given back and the call answered 503 unsent.
+   */
+  public Future<Invocation.Result> invoke(String owner, String function, String command, JsonObject call, Duration timeout,
+                                          Function<Backend, Future<Boolean>> placing) {
     return registry.find(owner, function)
       .compose(fn -> fn == null
           ? Future.succeededFuture(Problems.result(404, "no such function", "there is no function " + owner + "/" + function))
-          : invoke(fn, command, call, timeout),
+          : invoke(fn, command, call, timeout, placing),
         failure -> Future.succeededFuture(Problems.result(503, "the function registry is unavailable", "try again")));
   }
 
   /** A call of a function already looked up (the router's path, which checked the key against it). */
   public Future<Invocation.Result> invoke(FunctionRecord fn, String command, JsonObject call, Duration timeout) {
+    return invoke(fn, command, call, timeout, null);
+  }
+
+  private Future<Invocation.Result> invoke(FunctionRecord fn, String command, JsonObject call, Duration timeout,
+                                           Function<Backend, Future<Boolean>> placing) {
     long start = System.nanoTime();
     if (!COMMAND.matcher(command).matches()) {
       log.record(fn.key(), new InvocationLog.Entry(System.currentTimeMillis(), command.length() > 128 ? command.substring(0, 128) : command,
@@ -62,13 +80,8 @@ public final class Dispatcher implements FunctionInvoker {
     long limit = Math.min(timeout.toMillis(), fn.timeoutSeconds() * 1000L);
     long deadline = start + limit * 1_000_000L;
     return pools.acquire(fn.poolSpec(), limit)
-      .compose(lease -> {
-        long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000L);
-        return runtime.invoke(lease.backend(), command, call.toBuffer(), left).map(outcome -> {
-          lease.release(outcome.broken());
-          return outcome;
-        });
-      })
+      .compose(lease -> placing == null ? send(lease, command, call, deadline) : placing.apply(lease.backend()).otherwise(false)
+        .compose(placed -> placed ? send(lease, command, call, deadline) : unsent(lease)))
       .recover(failure -> Future.succeededFuture(refused(failure)))
       .map(outcome -> {
         long took = System.nanoTime() - start;
@@ -77,6 +90,21 @@ public final class Dispatcher implements FunctionInvoker {
           took / 1e6));
         return outcome.result();
       });
+  }
+
+  private Future<RuntimeClient.Outcome> send(FunctionPool.Lease lease, String command, JsonObject call, long deadline) {
+    long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000L);
+    return runtime.invoke(lease.backend(), command, call.toBuffer(), left).map(outcome -> {
+      lease.release(outcome.broken());
+      return outcome;
+    });
+  }
+
+  /** A call whose container could not be recorded: not sent. */
+  private static Future<RuntimeClient.Outcome> unsent(FunctionPool.Lease lease) {
+    lease.release(false);
+    return Future.succeededFuture(new RuntimeClient.Outcome(Problems.result(503, "the call could not be placed",
+      "where it was to run could not be recorded; it was not sent"), "rejected", false));
   }
 
   /** The runtime's {@code /describe} of the function's current version, from one of its containers (started if need be). */

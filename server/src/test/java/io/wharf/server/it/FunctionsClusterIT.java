@@ -33,8 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Hazelcast cluster, one PostgreSQL database, one Docker engine, one snapshot directory they
  * share). A function published through instance A is called through instance B's router, which
  * finds it in the shared registry and runs it on a container its own container manager starts from
- * the shared snapshot; a key revoked through A is refused by B, and a function deleted through A
- * is gone from B. The measured times are printed with a "functions-cluster:" prefix.
+ * the shared snapshot; a republish through A is served by B, a key revoked through A is refused by
+ * B, and a function deleted through A is gone from B. The measured times are printed with a
+ * "functions-cluster:" prefix.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -49,6 +50,9 @@ class FunctionsClusterIT {
     "",
     "def host():",
     "    return socket.gethostname()",
+    "",
+    "def version():",
+    "    return 'v1'",
     "");
 
   private WharfCluster cluster;
@@ -83,11 +87,14 @@ class FunctionsClusterIT {
       wharf.with("WHARF_CONTAINERS_HOME_VOLUME", homes)
         .with("WHARF_FUNCTIONS_SNAPSHOT_DIR", snapshots.toString())
         .with("WHARF_FUNCTIONS_IDLE_SECONDS", "3")
-        .with("WHARF_FUNCTIONS_SCALE_DOWN_WINDOW_SECONDS", "1");
+        .with("WHARF_FUNCTIONS_SCALE_DOWN_WINDOW_SECONDS", "1")
+        // Two members known in advance: the master need not wait the default 5 to 20 s for more joiners.
+        .with("JAVA_TOOL_OPTIONS", "-Dhazelcast.wait.seconds.before.join=1 -Dhazelcast.max.wait.seconds.before.join=3");
     }
     long started = System.nanoTime();
     try {
       cluster.start();
+      System.out.println("functions-cluster: two instances joined in " + (System.nanoTime() - started) / 1_000_000 + " ms");
       assertEquals(201, cluster.admin.postJson("/hub/api/users/alice", new JsonObject().put("password", PASSWORD)).statusCode());
       aliceOnA = new HubClient(a.base());
       assertEquals(302, aliceOnA.login("alice", PASSWORD).statusCode());
@@ -169,6 +176,35 @@ class FunctionsClusterIT {
 
   @Test
   @Order(3)
+  void aRepublishThroughOneInstanceIsServedByTheOther() throws Exception {
+    assertEquals("v1", new JsonObject(call(b, "GET", "/fn/alice/stats/version", null, kept).body()).getString("result"));
+    String v1 = new JsonObject(aliceOnA.get("/hub/api/users/alice/functions/stats").body()).getString("version");
+    HttpResponse<String> file = put("/user/alice/api/contents/functions/stats/main.py",
+      new JsonObject().put("type", "file").put("format", "text").put("content", MAIN.replace("'v1'", "'v2'")));
+    assertEquals(200, file.statusCode(), file.body());
+    HttpResponse<String> republished = aliceOnA.postJson("/hub/api/users/alice/functions/stats",
+      new JsonObject().put("path", "functions/stats").put("max_containers", 1).put("timeout_seconds", 30));
+    assertEquals(200, republished.statusCode(), republished.body());
+    String v2 = new JsonObject(republished.body()).getString("version");
+    long at = System.nanoTime();
+
+    // B learns of the new version at its next call; its calls switch once a v2 container is ready, none failing meanwhile.
+    String answer = "v1";
+    while (!answer.equals("v2") && System.nanoTime() - at < Duration.ofSeconds(10).toNanos()) {
+      HttpResponse<String> response = call(b, "GET", "/fn/alice/stats/version", null, kept);
+      assertEquals(200, response.statusCode(), response.body());
+      answer = new JsonObject(response.body()).getString("result");
+      assertTrue(answer.equals("v1") || answer.equals("v2"), answer);
+    }
+    System.out.println("functions-cluster: B answered with the version republished through A after " + (System.nanoTime() - at) / 1_000_000
+      + " ms");
+    assertEquals("v2", answer, "B serves the new version within 10 s");
+    assertEquals(1, containersOf(b, v2).size(), "B runs the new version on a container of its own");
+    WharfCluster.await(Duration.ofSeconds(5), () -> containersOf(b, v1).isEmpty(), "B's container of v1 is removed");
+  }
+
+  @Test
+  @Order(4)
   void aFunctionDeletedThroughOneInstanceIsGoneFromTheOther() throws Exception {
     HttpResponse<String> published = aliceOnA.postJson("/hub/api/users/alice/functions/other",
       new JsonObject().put("path", "functions/stats").put("max_containers", 1));
@@ -205,6 +241,11 @@ class FunctionsClusterIT {
     HttpResponse<String> file = put("/user/alice/api/contents/functions/stats/main.py",
       new JsonObject().put("type", "file").put("format", "text").put("content", MAIN));
     assertEquals(201, file.statusCode(), file.body());
+  }
+
+  private static List<String> containersOf(WharfProcess wharf, String version) {
+    return functionContainers(wharf).stream().filter(id -> version.equals(new JsonArray(Docker.run("docker", "inspect", id))
+      .getJsonObject(0).getJsonObject("Config").getJsonObject("Labels").getString("wharf.version"))).toList();
   }
 
   private String newKey(String function) throws Exception {

@@ -37,7 +37,7 @@ class FunctionsRepublishIT {
   private static final String PASSWORD = "correct-horse-battery";
   private static final int CALLERS = 8;
   /** How long after the republish answered every call may still get the old version. */
-  private static final Duration SWITCH_WITHIN = Duration.ofSeconds(5);
+  private static final Duration SWITCH_WITHIN = Duration.ofSeconds(8);
   /** How long calls go on after that, all of which must get the new version. */
   private static final Duration THEN_CALL = Duration.ofSeconds(2);
 

@@ -15,7 +15,9 @@ import static io.wharf.config.ConfigValues.requiredText;
  * How the container manager runs function containers and keeps their snapshots, read at boot from
  * the {@code functions} section of {@code conf/wharf.yaml} and {@code instance.data-dir}.
  *
- * @param snapshotRoot where published snapshots live, one directory per SHA-256
+ * @param snapshotRoot where published snapshots live, one directory per SHA-256: {@code functions.snapshot-dir}, or
+ *                     {@code instance.data-dir/functions/snapshots} when that is empty. Instances that run each
+ *                     other's functions must all see the same directory.
  * @param runtimeDir   directory holding {@code wharf_runtime.py}; null: the copy in the jar, extracted under the data directory
  * @param dataDir      the instance's data directory
  * @param runtimePort  port the runtime listens on inside its container
@@ -30,7 +32,9 @@ public record FunctionContainerOptions(Path snapshotRoot, Path runtimeDir, Path 
   public static FunctionContainerOptions fromJson(JsonObject config) {
     Path dataDir = Path.of(requiredText(config, "instance.data-dir")).toAbsolutePath();
     String runtime = requiredString(config, "functions.runtime-dir");
-    return new FunctionContainerOptions(dataDir.resolve("functions").resolve("snapshots"),
+    String snapshots = requiredString(config, "functions.snapshot-dir");
+    return new FunctionContainerOptions(snapshots.isBlank() ? dataDir.resolve("functions").resolve("snapshots")
+        : Path.of(snapshots).toAbsolutePath(),
       runtime.isBlank() ? null : Path.of(runtime).toAbsolutePath(), dataDir,
       requiredInt(config, "functions.runtime-port", 1, 65535),
       requiredMemory(config, "functions.memory"),

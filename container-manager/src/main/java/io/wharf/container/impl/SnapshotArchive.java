@@ -9,7 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -45,13 +45,14 @@ final class SnapshotArchive {
       readable(incoming);
       String digest = digest(incoming);
       Path target = root.resolve(digest);
-      if (Files.isDirectory(target)) {
-        deleteTree(incoming);
-        return digest;
-      }
       try {
         Files.move(incoming, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException e) {
+      } catch (FileSystemException e) {
+        // The same content is there already: stored before, or just now by another store (in a
+        // directory instances share, another instance's). Linux refuses the rename as "not empty".
+        if (!Files.isDirectory(target)) {
+          throw e;
+        }
         deleteTree(incoming);
       }
       return digest;

@@ -3,6 +3,8 @@ package io.wharf.functions.impl.registry;
 import io.vertx.core.Future;
 
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The functions and keys, written through to the database and then the cluster's cache; reads of
@@ -22,8 +24,7 @@ public final class Registry implements FunctionStore {
   @Override
   public Future<FunctionRecord> find(String owner, String name) {
     return cache.find(owner + "/" + name).compose(cached -> cached != null ? Future.succeededFuture(cached)
-      : database.find(owner, name).compose(stored -> stored == null ? Future.succeededFuture(null)
-        : cache.put(stored).map(stored)));
+      : fill(() -> database.find(owner, name), cache::put, () -> cache.remove(owner + "/" + name)));
   }
 
   @Override
@@ -56,8 +57,7 @@ public final class Registry implements FunctionStore {
   @Override
   public Future<FunctionKey> keyByHash(String hash) {
     return cache.key(hash).compose(cached -> cached != null ? Future.succeededFuture(cached)
-      : database.keyByHash(hash).compose(stored -> stored == null ? Future.succeededFuture(null)
-        : cache.putKey(stored).map(stored)));
+      : fill(() -> database.keyByHash(hash), cache::putKey, () -> cache.removeKey(hash)));
   }
 
   @Override
@@ -79,5 +79,17 @@ public final class Registry implements FunctionStore {
       }
       return database.deleteKey(owner, function, id).compose(deleted -> cache.removeKey(key.hash()).map(deleted));
     });
+  }
+
+  /**
+   * A cache miss: puts what the database holds into the cache, then reads the database again. A
+   * delete, revocation or republish that committed between the first read and the put (and so
+   * removed or replaced nothing in the cache) takes the put back out; else the cache would keep a
+   * revoked key or a deleted function for good. Nothing found costs one read and no write.
+   */
+  private static <T> Future<T> fill(Supplier<Future<T>> read, Function<T, Future<Void>> put, Supplier<Future<Void>> remove) {
+    return read.get().compose(stored -> stored == null ? Future.succeededFuture(null)
+      : put.apply(stored).compose(v -> read.get()).compose(again -> stored.equals(again) ? Future.succeededFuture(stored)
+        : remove.get().map(again)));
   }
 }

@@ -72,8 +72,8 @@ public final class ContainerManagerVerticle extends VerticleBase {
       options.isolation().firewall() == IsolationOptions.Firewall.IPTABLES ? Iptables.onHost(options.isolation()) : null);
     launcher = new NotebookLauncher(vertx, options, docker, probe, isolation);
     if (functionOptions != null) {
-      functions = new FunctionContainerService(vertx, options, new DockerFunctions(options, functionOptions, docker.client()), isolation,
-        probe, () -> docker.running(ownLabels()).size());
+      functions = new FunctionContainerService(vertx, options, functionOptions, new DockerFunctions(options, functionOptions, docker.client()),
+        isolation, probe, () -> docker.running(ownLabels()).size());
     }
     return isolate().compose(v -> functions == null ? Future.succeededFuture() : blocking(() -> functions.removeLeftovers(docker))
         .onSuccess(n -> {
@@ -125,6 +125,10 @@ public final class ContainerManagerVerticle extends VerticleBase {
 
       bus.<JsonObject>consumer(ContainerAddresses.launchFunction(instance), m -> reply(m, functions != null ? functions.launch(m.body())
         : Future.failedFuture(ContainerFailure.badRequest("this instance runs no function containers")))).completion(),
+      bus.<JsonObject>consumer(ContainerAddresses.launchWarmFunction(instance), m -> reply(m, functions != null ? functions.launchWarm()
+        : Future.failedFuture(ContainerFailure.badRequest("this instance runs no function containers")))).completion(),
+      bus.<JsonObject>consumer(ContainerAddresses.claimWarmFunction(instance), m -> reply(m, functions != null ? functions.claimWarm(m.body())
+        : Future.failedFuture(ContainerFailure.badRequest("this instance runs no function containers")))).completion(),
       bus.<JsonObject>consumer(ContainerAddresses.snapshot(instance), m -> reply(m, functions != null ? functions.snapshot(m.body())
         : Future.failedFuture(ContainerFailure.badRequest("this instance keeps no function snapshots")))).completion(),
       bus.<JsonObject>consumer(ContainerAddresses.functionLogs(instance), m -> reply(m, functions != null ? functions.logs(m.body(), docker)
@@ -174,7 +178,14 @@ public final class ContainerManagerVerticle extends VerticleBase {
           "instance " + options.instanceId() + " is at capacity (" + (reserved >> 20) + " of "
             + (options.maxMemoryBytes() >> 20) + " MiB of memory reserved)"));
       }
-      return launcher.launch(spec);
+      // Notebooks first: the places of unclaimed warm-pool containers (not counted above) are given up for this one.
+      int over = running + load.getInteger("releasable") + launching - options.maxContainers();
+      long memoryOver = options.maxMemoryBytes() <= 0 ? 0 : reserved + load.getLong("releasableMemory") + launchingMemory
+        - options.maxMemoryBytes();
+      int needed = Math.max(over, memoryOver <= 0 || functionOptions == null ? 0
+        : (int) ((memoryOver + functionOptions.memoryBytes() - 1) / Math.max(1, functionOptions.memoryBytes())));
+      return (needed > 0 && functions != null ? functions.releaseWarm(needed) : Future.succeededFuture(0))
+        .compose(released -> launcher.launch(spec));
     }).onComplete(ar -> {
       launching--;
       launchingMemory -= memory;
@@ -190,16 +201,29 @@ public final class ContainerManagerVerticle extends VerticleBase {
     reply(message, blocking(this::loadNow));
   }
 
-  /** Running containers and the memory they reserve; blocking. */
+  /**
+   * Running containers and the memory they reserve; blocking. With notebooks first, unclaimed warm-pool containers are
+   * counted apart ({@code releasable}): a notebook may take their places, so placement sees them as free.
+   */
   private JsonObject loadNow() {
+    Set<String> releasable = functions == null ? Set.of() : functions.releasable();
     int running = 0;
     long reserved = 0;
+    int warm = 0;
+    long warmMemory = 0;
     for (var container : docker.running(ownLabels())) {
-      running++;
-      reserved += LaunchPlan.memoryOf(container.getLabels(), options.defaultProfile().memoryBytes());
+      long memory = LaunchPlan.memoryOf(container.getLabels(), options.defaultProfile().memoryBytes());
+      if (releasable.contains(container.getId())) {
+        warm++;
+        warmMemory += memory;
+      } else {
+        running++;
+        reserved += memory;
+      }
     }
     return new JsonObject().put("instance", options.instanceId()).put("running", running).put("memoryReserved", reserved)
-      .put("maxContainers", options.maxContainers()).put("maxMemory", options.maxMemoryBytes());
+      .put("maxContainers", options.maxContainers()).put("maxMemory", options.maxMemoryBytes())
+      .put("releasable", warm).put("releasableMemory", warmMemory);
   }
 
   private void stop(Message<JsonObject> message) {
@@ -225,6 +249,9 @@ public final class ContainerManagerVerticle extends VerticleBase {
       stopping.add(fullId);
       return blocking(() -> {
         docker.stopAndRemove(fullId);
+        if (functions != null) {
+          functions.forget(fullId);
+        }
         return new JsonObject();
       }).onComplete(ar -> vertx.setTimer(5_000, t -> stopping.remove(fullId)));
     }));

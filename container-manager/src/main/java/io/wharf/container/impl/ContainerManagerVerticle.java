@@ -179,11 +179,9 @@ public final class ContainerManagerVerticle extends VerticleBase {
             + (options.maxMemoryBytes() >> 20) + " MiB of memory reserved)"));
       }
       // Notebooks first: the places of unclaimed warm-pool containers (not counted above) are given up for this one.
-      int over = running + load.getInteger("releasable") + launching - options.maxContainers();
-      long memoryOver = options.maxMemoryBytes() <= 0 ? 0 : reserved + load.getLong("releasableMemory") + launchingMemory
-        - options.maxMemoryBytes();
-      int needed = Math.max(over, memoryOver <= 0 || functionOptions == null ? 0
-        : (int) ((memoryOver + functionOptions.memoryBytes() - 1) / Math.max(1, functionOptions.memoryBytes())));
+      int needed = functionOptions == null ? 0 : Capacity.warmToRelease(running, load.getInteger("releasable"), launching,
+        options.maxContainers(), reserved, load.getLong("releasableMemory"), launchingMemory, options.maxMemoryBytes(),
+        functionOptions.memoryBytes());
       return (needed > 0 && functions != null ? functions.releaseWarm(needed) : Future.succeededFuture(0))
         .compose(released -> launcher.launch(spec));
     }).onComplete(ar -> {

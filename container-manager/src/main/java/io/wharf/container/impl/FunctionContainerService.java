@@ -74,10 +74,6 @@ final class FunctionContainerService {
     this.loader = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false), new PoolOptions());
   }
 
-  /** Places function containers may not take: with notebooks first, the last free one stays a notebook's. */
-  private int reserve() {
-    return notebooksFirst ? 1 : 0;
-  }
 
   Future<JsonObject> launch(JsonObject body) {
     if (body == null) {
@@ -103,7 +99,7 @@ final class FunctionContainerService {
 
   /** Refuses a function container the instance has no place for (blocking). */
   private void checkCapacity() {
-    if (running.getAsInt() + launching > options.maxContainers() - reserve()) {
+    if (!Capacity.functionFits(running.getAsInt(), launching, options.maxContainers(), notebooksFirst)) {
       throw new ContainerFailure(FailureCodes.AT_CAPACITY, "instance " + options.instanceId() + " is at capacity"
         + (notebooksFirst ? " for function containers (its last place is kept for a notebook)" : ""));
     }

@@ -46,6 +46,7 @@ class FunctionsWarmPoolIT {
   private String otherKey;
   private List<String> warmAtStart;
   private String claimed;
+  private String spare;
 
   @BeforeAll
   void start() throws Exception {
@@ -85,6 +86,14 @@ class FunctionsWarmPoolIT {
     return containers("wharf.warm=true");
   }
 
+  private String metrics() {
+    try {
+      return admin.get("/hub/metrics").body();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static void await(BooleanSupplier condition, long millis, String what) throws InterruptedException {
     long deadline = System.currentTimeMillis() + millis;
     while (!condition.getAsBoolean()) {
@@ -121,6 +130,7 @@ class FunctionsWarmPoolIT {
     key = publish("echo", MAIN);
     otherKey = publish("other", OTHER);
     await(() -> warm().size() == 2, 30_000, "two warm containers within 30 s: " + warm());
+    await(() -> metrics().contains("wharf_function_warm_pool_size 2.0"), 30_000, "both ready");
     warmAtStart = warm();
     for (String id : warmAtStart) {
       assertEquals("", Docker.run("docker", "exec", id, "ls", "-A", "/snapshots").trim(), "a warm container's /snapshots is empty");
@@ -139,12 +149,14 @@ class FunctionsWarmPoolIT {
     System.out.println("first answer of a cold function from the warm pool: " + millis + " ms");
     assertTrue(millis < 1_000, "a claim is no container start: " + millis + " ms");
 
-    List<String> stillWarm = warm().stream().filter(warmAtStart::contains).toList();
-    assertEquals(1, stillWarm.size(), "one of the two warm containers was claimed: " + warm());
-    claimed = warmAtStart.stream().filter(id -> !stillWarm.contains(id)).findFirst().orElseThrow();
+    // A claimed container keeps its labels: what it sees tells it from the unclaimed one.
     String version = new JsonObject(alice.get("/hub/api/users/alice/functions/echo").body()).getString("version");
-    assertEquals(version, Docker.run("docker", "exec", claimed, "ls", "-A", "/snapshots").trim(), "only its own snapshot");
-    assertEquals("", Docker.run("docker", "exec", stillWarm.get(0), "ls", "-A", "/snapshots").trim(), "the other sees none");
+    List<String> seen = warmAtStart.stream().map(id -> Docker.run("docker", "exec", id, "ls", "-A", "/snapshots").trim()).toList();
+    assertEquals(List.of("", version), seen.stream().sorted().toList(), "one sees only its own snapshot, the other none");
+    claimed = warmAtStart.get(seen.indexOf(version));
+    spare = warmAtStart.get(seen.indexOf(""));
+    assertEquals(java.util.Set.copyOf(warmAtStart), java.util.Set.copyOf(containers("wharf.kind=function")),
+      "no function container was started for the call (and none into the last place since)");
     JsonObject inspected = new JsonArray(Docker.run("docker", "inspect", claimed)).getJsonObject(0);
     assertTrue(inspected.getJsonObject("HostConfig").getBoolean("ReadonlyRootfs"));
     for (Object mount : inspected.getJsonArray("Mounts")) {
@@ -154,7 +166,7 @@ class FunctionsWarmPoolIT {
     HttpResponse<String> logs = alice.get("/hub/api/users/alice/functions/echo/logs");
     assertEquals(200, logs.statusCode(), logs.body());
     assertTrue(logs.body().contains(claimed), "the claimed container's log is the function's: " + logs.body());
-    String metrics = admin.get("/hub/metrics").body();
+    String metrics = metrics();
     assertTrue(metrics.contains("wharf_function_warm_pool_claims_total{outcome=\"claimed\"} 1.0"), metrics);
   }
 
@@ -163,15 +175,18 @@ class FunctionsWarmPoolIT {
   void notebooksComeFirstOnAFullInstance() throws Exception {
     // alice's notebook, echo's container and one warm one: the pool is not topped up into the last place.
     Thread.sleep(2_000);
-    assertEquals(1, warm().size(), "no function container takes the last place: " + warm());
-    assertEquals(3, containers().size());
+    assertEquals(3, containers().size(), "no function container takes the last place: " + containers());
+    assertTrue(metrics().contains("wharf_function_warm_pool_size 1.0"));
 
     user("bob");
     assertEquals(4, containers().size());
     // Full: carol's notebook takes the warm container's place.
     user("carol");
-    assertEquals(List.of(), warm(), "the warm container made room for carol's notebook");
-    assertEquals(4, containers().size());
+    List<String> now = containers();
+    assertFalse(now.contains(spare), "the warm container made room for carol's notebook: " + now);
+    assertTrue(now.contains(claimed), "the function's container stays");
+    assertEquals(4, now.size());
+    await(() -> metrics().contains("wharf_function_warm_pool_size 0.0"), 5_000, "the warm pool learnt it");
 
     HttpResponse<String> refused = call("/fn/alice/other/hello", otherKey);
     assertEquals(503, refused.statusCode(), refused.body());

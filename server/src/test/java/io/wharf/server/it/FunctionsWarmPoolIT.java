@@ -82,6 +82,12 @@ class FunctionsWarmPoolIT {
     return Arrays.stream(Docker.run(command.toArray(String[]::new)).split("\\s+")).filter(s -> !s.isBlank()).toList();
   }
 
+  /** The instance's containers with their names and states, for a failure's message. */
+  private String described() {
+    return Docker.run("docker", "ps", "-a", "--filter", "label=wharf.instance=" + wharf.instanceId, "--format",
+      "{{.ID}} {{.Names}} {{.Status}} {{.CreatedAt}}");
+  }
+
   private List<String> warm() {
     return containers("wharf.warm=true");
   }
@@ -175,7 +181,7 @@ class FunctionsWarmPoolIT {
   void notebooksComeFirstOnAFullInstance() throws Exception {
     // alice's notebook, echo's container and one warm one: the pool is not topped up into the last place.
     Thread.sleep(2_000);
-    assertEquals(3, containers().size(), "no function container takes the last place: " + containers());
+    assertEquals(3, containers().size(), "no function container takes the last place: " + described());
     assertTrue(metrics().contains("wharf_function_warm_pool_size 1.0"));
 
     user("bob");

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The warm pool on the real engine and image: a function with no container is served by a generic
  * container claimed from the pool, which sees only its own function's snapshot; and notebooks first
- * on an instance of four places (alice's notebook and two warm containers at the start): a function
+ * on an instance of five places (the notebooks of admin and alice, who log in, and two warm containers at the start): a function
  * container never takes the last place, a notebook start on a full instance removes a warm container,
  * a function that would need a new container on a full instance gets 503 with Retry-After, and a
  * restart removes the warm containers of the run before.
@@ -51,7 +51,7 @@ class FunctionsWarmPoolIT {
   @BeforeAll
   void start() throws Exception {
     wharf = new WharfProcess("fnwarm", Map.of("WHARF_FUNCTIONS_WARM_POOL_SIZE", "2", "WHARF_FUNCTIONS_NOTEBOOKS_FIRST", "true",
-      "WHARF_CONTAINERS_MAX_CONTAINERS", "4")).start();
+      "WHARF_CONTAINERS_MAX_CONTAINERS", "5")).start();
     admin = new HubClient(wharf.base());
     assertEquals(302, admin.login("admin", WharfProcess.ADMIN_PASSWORD).statusCode());
     alice = user("alice");
@@ -179,19 +179,19 @@ class FunctionsWarmPoolIT {
   @Test
   @Order(3)
   void notebooksComeFirstOnAFullInstance() throws Exception {
-    // alice's notebook, echo's container and one warm one: the pool is not topped up into the last place.
+    // admin's and alice's notebooks, echo's container and one warm one: the pool is not topped up into the last place.
     Thread.sleep(2_000);
-    assertEquals(3, containers().size(), "no function container takes the last place: " + described());
+    assertEquals(4, containers().size(), "no function container takes the last place: " + described());
     assertTrue(metrics().contains("wharf_function_warm_pool_size 1.0"));
 
     user("bob");
-    assertEquals(4, containers().size());
+    assertEquals(5, containers().size(), described());
     // Full: carol's notebook takes the warm container's place.
     user("carol");
     List<String> now = containers();
     assertFalse(now.contains(spare), "the warm container made room for carol's notebook: " + now);
     assertTrue(now.contains(claimed), "the function's container stays");
-    assertEquals(4, now.size());
+    assertEquals(5, now.size(), described());
     await(() -> metrics().contains("wharf_function_warm_pool_size 0.0"), 5_000, "the warm pool learnt it");
 
     HttpResponse<String> refused = call("/fn/alice/other/hello", otherKey);

@@ -182,8 +182,11 @@ public final class ContainerManagerVerticle extends VerticleBase {
       int needed = functionOptions == null ? 0 : Capacity.warmToRelease(running, load.getInteger("releasable"), launching,
         options.maxContainers(), reserved, load.getLong("releasableMemory"), launchingMemory, options.maxMemoryBytes(),
         functionOptions.memoryBytes());
+      // A warm container claimed since the count above is no longer there to give up: then the instance is full.
       return (needed > 0 && functions != null ? functions.releaseWarm(needed) : Future.succeededFuture(0))
-        .compose(released -> launcher.launch(spec));
+        .compose(released -> released < needed ? Future.failedFuture(new ContainerFailure(FailureCodes.AT_CAPACITY,
+          "instance " + options.instanceId() + " is at capacity (" + options.maxContainers() + " containers)"))
+          : launcher.launch(spec));
     }).onComplete(ar -> {
       launching--;
       launchingMemory -= memory;

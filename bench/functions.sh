@@ -16,6 +16,9 @@
 #      ROUNDS (3), COLD_ROUNDS (10; 0 skips the cold start), IDLE (2; functions.idle-seconds),
 #      WORK_MS (0): milliseconds of CPU the function spends on each call, JAVA_OPTS (-XX:+UseParallelGC),
 #      WHARF_JAR (server/target/wharf.jar), BUILD=1 to rebuild it.
+#      WARM_POOL (0): with N > 0, Wharf keeps N generic containers warm (functions.warm-pool-size),
+#      so the cold rounds through Wharf are served from the warm pool; the report then says how
+#      many of them were (the pool's claim counters) and their p50 against the 100 ms target.
 # Sends traffic only to 127.0.0.1. Leaves no container, volume, process or temp dir behind.
 set -euo pipefail
 
@@ -70,6 +73,8 @@ export BENCH_HOME_VOLUME="$instance-home-{account}"
 export WHARF_FUNCTIONS_IDLE_SECONDS=$IDLE WHARF_FUNCTIONS_SCALE_DOWN_WINDOW_SECONDS=1
 # One key drives the whole load: no per-key rate limit in the way.
 export WHARF_FUNCTIONS_CALLS_PER_SECOND_PER_KEY=0
+WARM_POOL=${WARM_POOL:-0}
+export WHARF_FUNCTIONS_WARM_POOL_SIZE=$WARM_POOL
 start_wharf "$WHARF_JAR" "$image" 0
 sign_in
 await_ready
@@ -113,7 +118,10 @@ call() { # call NAME KEY -> status
     --data "$body" "$base/fn/$user/$1/echo"
 }
 fn_containers() { # the running containers of function NAME that Wharf started
-  docker ps -q --filter "label=wharf.instance=$instance" --filter "label=wharf.kind=function" --filter "label=wharf.function=$1"
+  { docker ps -q --filter "label=wharf.instance=$instance" --filter "label=wharf.kind=function" --filter "label=wharf.function=$1"
+    # A claimed warm container's labels name no function: the hub's log tail lists it.
+    [ "$WARM_POOL" = 0 ] || hub GET "/hub/api/users/$user/functions/$1/logs?lines=1" | jq -r '.containers[]?.id' | cut -c1-12
+  } | sort -u
 }
 
 # --------------------------------------------------------------------------- warm
@@ -179,7 +187,7 @@ cat >"$work/cold.py" <<'PY'
 from sending the call to its answer. bare TEMPLATE INSTANCE BODY: the time from creating the same
 container on the Docker API (what the template, a Wharf-made one's inspect, shows) to its
 runtime's first answer to the same call, polled every 5 ms."""
-import http.client, json, socket, ssl, sys, time
+import http.client, json, os, socket, ssl, sys, time
 
 def wharf(url, key, body):
     host, port = url.split("//")[1].split(":")
@@ -217,6 +225,14 @@ def bare(template, instance, body):
             "HostConfig": {k: h[k] for k in ("Binds", "ReadonlyRootfs", "Tmpfs", "CapDrop", "SecurityOpt", "Memory", "NanoCpus",
                                              "PidsLimit", "NetworkMode") if h.get(k) is not None}}
     spec["HostConfig"]["PortBindings"] = {port: [{"HostIp": "127.0.0.1", "HostPort": ""}]}
+    if "WHARF_SNAPSHOT_DIR=" in c["Env"]:
+        # A claimed warm container (WARM_POOL): start its snapshot as a container of its own would. Every function
+        # here is published from the same folder, so the data directory holds one snapshot.
+        warm = next(b.split(":")[0] for b in h["Binds"] if b.split(":")[1] == "/snapshots")
+        root = os.path.join(os.path.dirname(os.path.dirname(warm)), "snapshots")
+        sha = next(d for d in sorted(os.listdir(root)) if len(d) == 64)
+        spec["HostConfig"]["Binds"] = [b for b in h["Binds"] if b.split(":")[1] != "/snapshots"] + [f"{root}/{sha}:/snapshot:ro"]
+        spec["Env"] = [e for e in c["Env"] if not e.startswith("WHARF_SNAPSHOT_DIR=")] + ["WHARF_SNAPSHOT_DIR=/snapshot"]
     t0 = time.perf_counter()
     cid = api("POST", "/containers/create", spec)["Id"]
     api("POST", f"/containers/{cid}/start")
@@ -269,6 +285,20 @@ for round in $(seq 1 "$COLD_ROUNDS"); do
   say "cold round $round of $COLD_ROUNDS: wharf ${cold_wharf[-1]} ms, bare ${cold_bare[-1]} ms"
 done
 
+# ------------------------------------------------------ cold, from the warm pool
+# With WARM_POOL, the cold rounds above were from the warm pool wherever it had a container:
+# the claim counters say how many were, and how many found it empty (a normal start).
+warm_pool_claims() { # warm_pool_claims OUTCOME -> the counter's value, 0 when absent
+  hub GET /hub/metrics | awk -v o="$1" '$1 == "wharf_function_warm_pool_claims_total{outcome=\"" o "\"}" { v = $2 }
+    END { printf "%d", v + 0 }'
+}
+warm_report=''
+if [ "$WARM_POOL" -gt 0 ] && [ "$COLD_ROUNDS" -gt 0 ]; then
+  warm_report="cold start from the warm pool (functions.warm-pool-size $WARM_POOL): wharf p50 $(median <<<"${cold_wharf[*]}") ms"
+  warm_report+=" (target <= 100 ms); claimed $(warm_pool_claims claimed), empty pool $(warm_pool_claims miss),"
+  warm_report+=" failed loads $(warm_pool_claims failed) of $COLD_ROUNDS rounds"
+fi
+
 # ------------------------------------------------------------------------ report
 for name in direct wharf; do
   eval "rps_$name=\$(median <<<\"\${rps_all[$name]}\")"
@@ -294,3 +324,4 @@ echo "added p50: $(awk -v a="$p50_wharf" -v b="$p50_direct" 'BEGIN { printf "%.3
 echo "cold start, $COLD_ROUNDS interleaved rounds: wharf p50 $cw ms, bare container p50 $cb ms," \
   "added $(awk -v a="$cw" -v b="$cb" 'BEGIN { printf "%.1f", a - b }') ms (target <= 150 ms)"
 echo "cold rounds: wharf ${cold_wharf[*]}; bare ${cold_bare[*]}"
+[ -z "$warm_report" ] || echo "$warm_report"

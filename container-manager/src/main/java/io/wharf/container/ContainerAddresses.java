@@ -57,6 +57,22 @@ public final class ContainerAddresses {
   }
 
   /**
+   * Starts a generic function container for the warm pool (its runtime loads nothing until claimed): body {@code {}};
+   * reply {@link ContainerInfo#toJson()} (no user) once its runtime answers.
+   */
+  public static String launchWarmFunction(String instance) {
+    return "wharf.containers." + instance + ".launch-warm-function";
+  }
+
+  /**
+   * Claims a warm container for a function: body {@code {"id"}} and {@link FunctionLaunchSpec#toJson()}; reply
+   * {@link ContainerInfo#toJson()} once its runtime loaded the snapshot. A failed load removes the container.
+   */
+  public static String claimWarmFunction(String instance) {
+    return "wharf.containers." + instance + ".claim-warm-function";
+  }
+
+  /**
    * The last lines of a function's containers' output on an instance: body {@code {"owner", "function", "lines"}};
    * reply {@code {"containers": [{"id", "lines": [...]}]}}, bounded (see {@link FunctionContainers#logs}).
    */
@@ -80,7 +96,9 @@ public final class ContainerAddresses {
   }
 
   /**
-   * Load of an instance: reply {@code {"instance", "running", "memoryReserved", "maxContainers", "maxMemory"}}.
+   * Load of an instance: reply {@code {"instance", "running", "memoryReserved", "maxContainers", "maxMemory", "releasable",
+   * "releasableMemory"}}; with notebooks first, unclaimed warm-pool containers are counted in {@code releasable}, not
+   * {@code running}.
    */
   public static String load(String instance) {
     return "wharf.containers." + instance + ".load";

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 
 import static io.wharf.config.ConfigValues.required;
+import static io.wharf.config.ConfigValues.requiredBoolean;
 import static io.wharf.config.ConfigValues.requiredInt;
 import static io.wharf.config.ConfigValues.requiredLong;
 import static io.wharf.config.ConfigValues.requiredMemory;
@@ -24,9 +25,14 @@ import static io.wharf.config.ConfigValues.requiredText;
  * @param testMount    for tests only: a host directory mounted read-write at {@code /wharf-test} in every function
  *                     container, where a test function leaves its side effects; null (the default): none, and a
  *                     function container has nothing writable but its {@code /tmp}
+ * @param warmRoot     where each warm-pool container has its own directory, mounted read-only at {@code /snapshots}, into
+ *                     which the snapshot of the function that claims it is linked
+ * @param notebooksFirst whether notebooks come first when the instance is full: a function container never takes the
+ *                     instance's last free place, and a notebook launch on a full instance removes unclaimed warm-pool
+ *                     containers to make room
  */
 public record FunctionContainerOptions(Path snapshotRoot, Path runtimeDir, Path dataDir, int runtimePort, long memoryBytes,
-                                       long nanoCpus, long pidsLimit, Path testMount) {
+                                       long nanoCpus, long pidsLimit, Path testMount, Path warmRoot, boolean notebooksFirst) {
 
   /** @param config the whole configuration */
   public static FunctionContainerOptions fromJson(JsonObject config) {
@@ -40,7 +46,9 @@ public record FunctionContainerOptions(Path snapshotRoot, Path runtimeDir, Path 
       requiredMemory(config, "functions.memory"),
       LimitProfiles.nanoCpus("functions.cpus", required(config, "functions.cpus")),
       requiredLong(config, "functions.pids", 1, Long.MAX_VALUE),
-      testMount(requiredString(config, "functions.test-writable-mount")));
+      testMount(requiredString(config, "functions.test-writable-mount")),
+      dataDir.resolve("functions").resolve("warm"),
+      requiredBoolean(config, "functions.notebooks-first"));
   }
 
   private static Path testMount(String dir) {

@@ -21,6 +21,7 @@ import io.wharf.functions.impl.registry.HazelcastFunctionCache;
 import io.wharf.functions.impl.registry.JdbcFunctionStore;
 import io.wharf.functions.impl.registry.Registry;
 import io.wharf.functions.impl.scaling.Pools;
+import io.wharf.functions.impl.scaling.WarmPool;
 import io.wharf.functions.impl.scaling.ScalingPolicy;
 import io.wharf.session.Scopes;
 import io.wharf.session.SessionManager;
@@ -42,13 +43,16 @@ public final class Functions {
   private final Dispatcher dispatcher;
   private final Pools pools;
   private final AsyncCalls asyncCalls;
+  private final WarmPool warm;
 
-  private Functions(FunctionApi api, InvocationHandler invocations, Dispatcher dispatcher, Pools pools, AsyncCalls asyncCalls) {
+  private Functions(FunctionApi api, InvocationHandler invocations, Dispatcher dispatcher, Pools pools, AsyncCalls asyncCalls,
+                    WarmPool warm) {
     this.api = api;
     this.invocations = invocations;
     this.dispatcher = dispatcher;
     this.pools = pools;
     this.asyncCalls = asyncCalls;
+    this.warm = warm;
   }
 
   /**
@@ -62,13 +66,18 @@ public final class Functions {
     Registry functions = new Registry(new JdbcFunctionStore(sessions.database()), new HazelcastFunctionCache(vertx, hazelcast));
     FunctionContainers containers = FunctionContainers.client(vertx, options.instanceId(), options.startTimeout().toMillis());
     ContainerBackends backends = new ContainerBackends(containers);
-    Pools pools = new Pools(vertx, backends, new ScalingPolicy(options.scaleDownWindow(), options.idle(), options.queuePerFunction()),
+    // Pools take containers from the warm pool (functions.warm-pool-size, 0: none), which starts them when it has none.
+    WarmPool warm = new WarmPool(vertx, backends, options.warmPoolSize(), metrics.registry(), 1_000, 5_000);
+    Pools pools = new Pools(vertx, warm, new ScalingPolicy(options.scaleDownWindow(), options.idle(), options.queuePerFunction()),
       metrics);
     InvocationLog recent = new InvocationLog(RECENT_CALLS);
     Dispatcher dispatcher = new Dispatcher(functions, pools, new RuntimeClient(vertx), metrics, recent);
     vertx.eventBus().<JsonObject>consumer(ContainerAddresses.functionEvents(), msg -> {
       if (options.instanceId().equals(msg.body().getString("instance"))) {
-        pools.lost(msg.body().getString("owner"), msg.body().getString("function"), msg.body().getString("id"));
+        String id = msg.body().getString("id");
+        // A claimed warm container's labels name no function: the warm pool knows it.
+        warm.lost(id).onSuccess(claimed -> pools.lost(claimed == null ? msg.body().getString("owner") : claimed.owner(),
+          claimed == null ? msg.body().getString("function") : claimed.function(), id));
       }
     });
     FunctionApi api = new FunctionApi(options, functions, backends, pools,
@@ -76,7 +85,7 @@ public final class Functions {
     InvocationHandler invocations = new InvocationHandler(options, functions, dispatcher, state.rateLimits());
     // Async calls are kept in the store's database and run here by a worker through the dispatcher.
     return AsyncWiring.start(vertx, sessions.database(), dispatcher, containers, invocations, options.async(), registry)
-      .map(calls -> new Functions(api, invocations, dispatcher, pools, calls));
+      .map(calls -> new Functions(api, invocations, dispatcher, pools, calls, warm));
   }
 
   /** Calls functions without a key: for the durable async calls. */
@@ -102,9 +111,13 @@ public final class Functions {
     invocations.handAsyncTo(handoff);
   }
 
-  /** Stops this instance's async worker (its running calls are taken over once their leases run out) and drains every function container. */
+  /**
+   * Stops this instance's async worker (its running calls are taken over once their leases run out), drains every function
+   * container and stops the warm pool's.
+   */
   public void close() {
     asyncCalls.stop();
     pools.close();
+    warm.close();
   }
 }

@@ -26,11 +26,20 @@ import static io.wharf.config.ConfigValues.requiredText;
  * @param keyBurst                per-key bucket size
  * @param startTimeout            the longest wait for a function container to start
  * @param async                   durable async calls ({@code functions.async})
+ * @param warmPoolSize            generic containers this instance keeps started for functions to claim; 0: none
  */
 public record FunctionsOptions(String instanceId, int perUser, int maxContainersPerFunction, Duration maxTimeout,
                                Duration scaleDownWindow, Duration idle, int queuePerFunction, long maxBodyBytes,
                                int callsPerSecondPerKey, int keyBurst, Duration startTimeout,
-                               AsyncCallOptions async) {
+                               AsyncCallOptions async, int warmPoolSize) {
+
+  /** Without a warm pool. */
+  public FunctionsOptions(String instanceId, int perUser, int maxContainersPerFunction, Duration maxTimeout,
+                          Duration scaleDownWindow, Duration idle, int queuePerFunction, long maxBodyBytes,
+                          int callsPerSecondPerKey, int keyBurst, Duration startTimeout, AsyncCallOptions async) {
+    this(instanceId, perUser, maxContainersPerFunction, maxTimeout, scaleDownWindow, idle, queuePerFunction, maxBodyBytes,
+      callsPerSecondPerKey, keyBurst, startTimeout, async, 0);
+  }
 
   /** @param config the whole configuration, as {@code WharfConfig} loads it */
   public static FunctionsOptions fromJson(JsonObject config) {
@@ -46,6 +55,7 @@ public record FunctionsOptions(String instanceId, int perUser, int maxContainers
       requiredInt(config, "functions.calls-per-second-per-key", 0, 1_000_000),
       requiredInt(config, "functions.key-burst", 1, 1_000_000),
       Duration.ofSeconds(requiredLong(config, "functions.start-timeout-seconds", 1, 3_600)),
-      AsyncCallOptions.fromJson(config));
+      AsyncCallOptions.fromJson(config),
+      requiredInt(config, "functions.warm-pool-size", 0, 1_000));
   }
 }

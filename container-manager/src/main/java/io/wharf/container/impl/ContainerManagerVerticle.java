@@ -72,8 +72,8 @@ public final class ContainerManagerVerticle extends VerticleBase {
       options.isolation().firewall() == IsolationOptions.Firewall.IPTABLES ? Iptables.onHost(options.isolation()) : null);
     launcher = new NotebookLauncher(vertx, options, docker, probe, isolation);
     if (functionOptions != null) {
-      functions = new FunctionContainerService(vertx, options, new DockerFunctions(options, functionOptions, docker.client()), isolation,
-        probe, () -> docker.running(ownLabels()).size());
+      functions = new FunctionContainerService(vertx, options, functionOptions, new DockerFunctions(options, functionOptions, docker.client()),
+        isolation, probe, () -> docker.running(ownLabels()).size());
     }
     return isolate().compose(v -> functions == null ? Future.succeededFuture() : functions.keepLeftovers(docker)
         .onSuccess(n -> {
@@ -124,6 +124,10 @@ public final class ContainerManagerVerticle extends VerticleBase {
       bus.<JsonObject>consumer(ContainerAddresses.removeHomes(instance), this::removeHomes).completion(),
 
       bus.<JsonObject>consumer(ContainerAddresses.launchFunction(instance), m -> reply(m, functions != null ? functions.launch(m.body())
+        : Future.failedFuture(ContainerFailure.badRequest("this instance runs no function containers")))).completion(),
+      bus.<JsonObject>consumer(ContainerAddresses.launchWarmFunction(instance), m -> reply(m, functions != null ? functions.launchWarm()
+        : Future.failedFuture(ContainerFailure.badRequest("this instance runs no function containers")))).completion(),
+      bus.<JsonObject>consumer(ContainerAddresses.claimWarmFunction(instance), m -> reply(m, functions != null ? functions.claimWarm(m.body())
         : Future.failedFuture(ContainerFailure.badRequest("this instance runs no function containers")))).completion(),
       bus.<JsonObject>consumer(ContainerAddresses.snapshot(instance), m -> reply(m, functions != null ? functions.snapshot(m.body())
         : Future.failedFuture(ContainerFailure.badRequest("this instance keeps no function snapshots")))).completion(),
@@ -176,7 +180,15 @@ public final class ContainerManagerVerticle extends VerticleBase {
           "instance " + options.instanceId() + " is at capacity (" + (reserved >> 20) + " of "
             + (options.maxMemoryBytes() >> 20) + " MiB of memory reserved)"));
       }
-      return launcher.launch(spec);
+      // Notebooks first: the places of unclaimed warm-pool containers (not counted above) are given up for this one.
+      int needed = functionOptions == null ? 0 : Capacity.warmToRelease(running, load.getInteger("releasable"), launching,
+        options.maxContainers(), reserved, load.getLong("releasableMemory"), launchingMemory, options.maxMemoryBytes(),
+        functionOptions.memoryBytes());
+      // A warm container claimed since the count above is no longer there to give up: then the instance is full.
+      return (needed > 0 && functions != null ? functions.releaseWarm(needed) : Future.succeededFuture(0))
+        .compose(released -> released < needed ? Future.failedFuture(new ContainerFailure(FailureCodes.AT_CAPACITY,
+          "instance " + options.instanceId() + " is at capacity (" + options.maxContainers() + " containers)"))
+          : launcher.launch(spec));
     }).onComplete(ar -> {
       launching--;
       launchingMemory -= memory;
@@ -192,16 +204,29 @@ public final class ContainerManagerVerticle extends VerticleBase {
     reply(message, blocking(this::loadNow));
   }
 
-  /** Running containers and the memory they reserve; blocking. */
+  /**
+   * Running containers and the memory they reserve; blocking. With notebooks first, unclaimed warm-pool containers are
+   * counted apart ({@code releasable}): a notebook may take their places, so placement sees them as free.
+   */
   private JsonObject loadNow() {
+    Set<String> releasable = functions == null ? Set.of() : functions.releasable();
     int running = 0;
     long reserved = 0;
+    int warm = 0;
+    long warmMemory = 0;
     for (var container : docker.running(ownLabels())) {
-      running++;
-      reserved += LaunchPlan.memoryOf(container.getLabels(), options.defaultProfile().memoryBytes());
+      long memory = LaunchPlan.memoryOf(container.getLabels(), options.defaultProfile().memoryBytes());
+      if (releasable.contains(container.getId())) {
+        warm++;
+        warmMemory += memory;
+      } else {
+        running++;
+        reserved += memory;
+      }
     }
     return new JsonObject().put("instance", options.instanceId()).put("running", running).put("memoryReserved", reserved)
-      .put("maxContainers", options.maxContainers()).put("maxMemory", options.maxMemoryBytes());
+      .put("maxContainers", options.maxContainers()).put("maxMemory", options.maxMemoryBytes())
+      .put("releasable", warm).put("releasableMemory", warmMemory);
   }
 
   private void stop(Message<JsonObject> message) {
@@ -227,6 +252,9 @@ public final class ContainerManagerVerticle extends VerticleBase {
       stopping.add(fullId);
       return blocking(() -> {
         docker.stopAndRemove(fullId);
+        if (functions != null) {
+          functions.forget(fullId);
+        }
         return new JsonObject();
       }).onComplete(ar -> vertx.setTimer(5_000, t -> stopping.remove(fullId)));
     }));

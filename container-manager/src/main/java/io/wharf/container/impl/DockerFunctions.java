@@ -42,6 +42,10 @@ final class DockerFunctions {
   static final String KIND_FUNCTION = "function";
   static final String LABEL_FUNCTION = "wharf.function";
   static final String LABEL_VERSION = "wharf.version";
+  /** A warm-pool container: started generic, given its function's snapshot when claimed. */
+  static final String LABEL_WARM = "wharf.warm";
+  /** The name of a warm container's own directory under the warm root, so a later run can keep it with the container. */
+  static final String LABEL_WARM_DIR = "wharf.warm-dir";
   static final String RUNTIME_RESOURCE = "wharf-function-runtime/wharf_runtime.py";
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
@@ -63,18 +67,21 @@ final class DockerFunctions {
     this.runtimePort = ExposedPort.tcp(functions.runtimePort());
   }
 
-  /** The runtime and the snapshot, read-only; and only where a test configured one, its writable directory. */
-  private List<Bind> binds(Path snapshot) {
+  /**
+   * The runtime and the snapshot (or, for a warm container, its own directory where a claim puts one), read-only; and
+   * only where a test configured one, its writable directory.
+   */
+  private List<Bind> binds(Path snapshot, String mountPoint) {
     List<Bind> binds = new ArrayList<>(List.of(new Bind(runtimeDir().toString(), new Volume("/runtime"), AccessMode.ro),
-      new Bind(snapshot.toString(), new Volume("/snapshot"), AccessMode.ro)));
+      new Bind(snapshot.toString(), new Volume(mountPoint), AccessMode.ro)));
     if (functions.testMount() != null) {
       binds.add(new Bind(functions.testMount().toString(), new Volume("/wharf-test"), AccessMode.rw));
     }
     return binds;
   }
 
-  /** Creates and starts a function container attached to {@code networkId} only; removed again if it fails to start. */
-  String start(FunctionLaunchSpec spec, String networkId) {
+  /** Refuses a spec whose owner, function or version could not name a container or a snapshot. */
+  static void validate(FunctionLaunchSpec spec) {
     if (spec.owner() == null || !NAME.matcher(spec.owner()).matches() || spec.function() == null
       || !NAME.matcher(spec.function()).matches()) {
       throw ContainerFailure.badRequest("owner and function must match " + NAME.pattern());
@@ -82,10 +89,36 @@ final class DockerFunctions {
     if (spec.version() == null || !VERSION.matcher(spec.version()).matches()) {
       throw ContainerFailure.badRequest("version must be a snapshot's SHA-256 in hex");
     }
-    Path snapshot = functions.snapshotRoot().resolve(spec.version());
+  }
+
+  /** The directory of a published snapshot; BAD_REQUEST when this instance has none of that version. */
+  Path snapshotDir(String version) {
+    Path snapshot = functions.snapshotRoot().resolve(version);
     if (!Files.isDirectory(snapshot)) {
-      throw ContainerFailure.badRequest("there is no snapshot " + spec.version() + " on instance " + options.instanceId());
+      throw ContainerFailure.badRequest("there is no snapshot " + version + " on instance " + options.instanceId());
     }
+    return snapshot;
+  }
+
+  /** Creates and starts a function container attached to {@code networkId} only; removed again if it fails to start. */
+  String start(FunctionLaunchSpec spec, String networkId) {
+    validate(spec);
+    Path snapshot = snapshotDir(spec.version());
+    Map<String, String> labels = new HashMap<>(Map.of(LaunchPlan.LABEL_OWNER, spec.owner(), LABEL_FUNCTION, spec.function(),
+      LABEL_VERSION, spec.version()));
+    return create(spec.owner() + "-" + spec.function(), labels, binds(snapshot, "/snapshot"), "/snapshot", networkId);
+  }
+
+  /**
+   * Creates and starts a generic container for the warm pool: its runtime loads nothing (an empty
+   * {@code WHARF_SNAPSHOT_DIR}) and sees only {@code dir}, its own, at {@code /snapshots}.
+   */
+  String startWarm(Path dir, String networkId) {
+    return create("warm", new HashMap<>(Map.of(LABEL_WARM, "true", LABEL_WARM_DIR, dir.getFileName().toString())), binds(dir, "/snapshots"), "",
+      networkId);
+  }
+
+  private String create(String what, Map<String, String> labels, List<Bind> binds, String snapshotDir, String networkId) {
     HostConfig host = HostConfig.newHostConfig()
       .withMemory(functions.memoryBytes())
       .withNanoCPUs(functions.nanoCpus())
@@ -96,12 +129,11 @@ final class DockerFunctions {
       .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,size=64m"))
       .withRestartPolicy(RestartPolicy.noRestart())
       .withPortBindings(new PortBinding(Ports.Binding.bindIp(options.publishHost()), runtimePort))
-      .withBinds(binds(snapshot))
+      .withBinds(binds)
       .withNetworkMode(networkId);
-    Map<String, String> labels = new HashMap<>(Map.of(LaunchPlan.LABEL_MANAGED, "true", LaunchPlan.LABEL_INSTANCE, options.instanceId(),
-      LaunchPlan.LABEL_OWNER, spec.owner(), LABEL_KIND, KIND_FUNCTION, LABEL_FUNCTION, spec.function(),
-      LABEL_VERSION, spec.version(), LaunchPlan.LABEL_MEMORY, Long.toString(functions.memoryBytes())));
-    String name = NOT_IN_DOCKER_NAME.matcher("wharf-" + options.instanceId() + "-fn-" + spec.owner() + "-" + spec.function() + "-"
+    labels.putAll(Map.of(LaunchPlan.LABEL_MANAGED, "true", LaunchPlan.LABEL_INSTANCE, options.instanceId(), LABEL_KIND, KIND_FUNCTION,
+      LaunchPlan.LABEL_MEMORY, Long.toString(functions.memoryBytes())));
+    String name = NOT_IN_DOCKER_NAME.matcher("wharf-" + options.instanceId() + "-fn-" + what + "-"
       + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24))).replaceAll("_");
     String id;
     try {
@@ -109,7 +141,7 @@ final class DockerFunctions {
         .withName(name)
         .withLabels(labels)
         .withUser(USER)
-        .withEnv("WHARF_RUNTIME_PORT=" + functions.runtimePort(), "WHARF_SNAPSHOT_DIR=/snapshot", "HOME=/tmp",
+        .withEnv("WHARF_RUNTIME_PORT=" + functions.runtimePort(), "WHARF_SNAPSHOT_DIR=" + snapshotDir, "HOME=/tmp",
           "PYTHONDONTWRITEBYTECODE=1", "PYTHONUNBUFFERED=1")
         .withCmd("python3", "/runtime/wharf_runtime.py")
         .withExposedPorts(runtimePort)
@@ -117,14 +149,14 @@ final class DockerFunctions {
         .exec()
         .getId();
     } catch (RuntimeException e) {
-      throw DockerFailures.translate(e, "create a container for function " + spec.owner() + "/" + spec.function());
+      throw DockerFailures.translate(e, "create a container for function " + what);
     }
     try {
       client.startContainerCmd(id).exec();
       return id;
     } catch (RuntimeException e) {
       remove(id);
-      throw DockerFailures.translate(e, "start a container for function " + spec.owner() + "/" + spec.function());
+      throw DockerFailures.translate(e, "start a container for function " + what);
     }
   }
 

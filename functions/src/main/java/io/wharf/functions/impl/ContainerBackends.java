@@ -27,6 +27,17 @@ public final class ContainerBackends implements Backends, Snapshots, FunctionLog
   }
 
   @Override
+  public Future<Backend> startGeneric() {
+    return containers.launchWarm().map(info -> new Backend(info.id(), info.host(), info.port(), ""));
+  }
+
+  @Override
+  public Future<Backend> load(Backend generic, PoolSpec spec) {
+    return containers.claimWarm(generic.id(), new FunctionLaunchSpec(spec.owner(), spec.function(), spec.version()))
+      .map(info -> new Backend(info.id(), info.host(), info.port(), spec.version()));
+  }
+
+  @Override
   public Future<Void> stop(Backend backend) {
     return containers.stop(backend.id());
   }

@@ -10,4 +10,20 @@ public interface Backends {
 
   /** Stops and removes it; succeeds when it is already gone. */
   Future<Void> stop(Backend backend);
+
+  /**
+   * Starts a generic container for the warm pool: its runtime listens and serves nothing until {@link #load}; its
+   * backend's version is empty. Backends without a warm pool fail.
+   */
+  default Future<Backend> startGeneric() {
+    return Future.failedFuture(new UnsupportedOperationException("these backends have no generic containers"));
+  }
+
+  /**
+   * Has generic container {@code generic} load {@code spec}'s version, and only that; completes with the backend now
+   * serving it. A failed load leaves nothing behind: the container is removed.
+   */
+  default Future<Backend> load(Backend generic, PoolSpec spec) {
+    return Future.failedFuture(new UnsupportedOperationException("these backends have no generic containers"));
+  }
 }

@@ -10,6 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes the usage records of server runs as the lifecycle moves them: opened when a server
@@ -27,6 +29,8 @@ public final class Usage {
   private static final Logger log = LoggerFactory.getLogger(Usage.class);
 
   private final UsageRecords records;
+  /** The open writes in flight, by container: a close waits for its run's open. */
+  private final Map<String, Future<Void>> opening = new ConcurrentHashMap<>();
   private final AccountStore accounts;
 
   Usage(UsageRecords records, AccountStore accounts) {
@@ -47,7 +51,10 @@ public final class Usage {
     }
     UsageRun run = new UsageRun(owner.id(), record.user(), record.server(), record.profile(), record.instance(),
       record.containerId(), startedAt, 0, null);
-    return logged(records.opened(run), record);
+    Future<Void> write = logged(records.opened(run), record);
+    opening.put(record.containerId(), write);
+    write.onComplete(ar -> opening.remove(record.containerId(), write));
+    return write;
   }
 
   /** {@code record}'s run ended now, for {@code reason}. */
@@ -56,7 +63,10 @@ public final class Usage {
     if (owner == null || record.containerId() == null) {
       return Future.succeededFuture();
     }
-    return logged(records.closed(owner.id(), record.server(), record.containerId(), System.currentTimeMillis(), reason), record);
+    long now = System.currentTimeMillis();
+    // A stop right after the start must not close the run before its row is written: the close would find nothing.
+    Future<Void> opened = opening.getOrDefault(record.containerId(), Future.succeededFuture());
+    return opened.compose(v -> logged(records.closed(owner.id(), record.server(), record.containerId(), now, reason), record));
   }
 
   /** Closes the runs left open on {@code instance} whose containers are gone. */

@@ -108,6 +108,47 @@ class UsageTest {
   }
 
   @Test
+  void aStopWhileTheRunsOpenIsStillBeingWrittenClosesTheRunOnceItIsWritten() {
+    fixture.state.accounts().saveAccount(new io.wharf.session.store.Account("account-of-fay", "fay", false, null, 0));
+    io.vertx.core.Promise<Void> slowOpen = io.vertx.core.Promise.promise();
+    List<String> writes = new java.util.ArrayList<>();
+    io.wharf.session.testing.InMemoryUsage stored = new io.wharf.session.testing.InMemoryUsage();
+    io.wharf.session.store.UsageRecords records = new io.wharf.session.store.UsageRecords() {
+      @Override
+      public io.vertx.core.Future<Void> opened(UsageRun run) {
+        return slowOpen.future().compose(v -> stored.opened(run)).onSuccess(v -> writes.add("opened"));
+      }
+
+      @Override
+      public io.vertx.core.Future<Void> closed(String account, String server, String container, long at, String reason) {
+        writes.add("closed");
+        return stored.closed(account, server, container, at, reason);
+      }
+
+      @Override
+      public io.vertx.core.Future<Integer> closeLost(String instance, java.util.Collection<String> live, long at) {
+        return stored.closeLost(instance, live, at);
+      }
+
+      @Override
+      public io.vertx.core.Future<List<UsageRun>> runsOf(String account, long since, long until) {
+        return stored.runsOf(account, since, until);
+      }
+    };
+    Usage usage = new Usage(records, fixture.state.accounts());
+    ServerRecord ready = ServerRecord.pending("fay", "", HERE, "t", 1, "").ready("c-fay", "127.0.0.1", 1, 2);
+
+    usage.ready(ready, 2);
+    io.vertx.core.Future<Void> ended = usage.ended(ready, Usage.STOPPED);
+    assertEquals(List.of(), writes, "the close waits for the open");
+    slowOpen.complete();
+
+    await(ended);
+    assertEquals(List.of("opened", "closed"), writes);
+    assertEquals(Usage.STOPPED, stored.all().get(0).reason());
+  }
+
+  @Test
   void aUsageWriteThatFailsNeitherFailsTheStartNorTheStop() {
     fixture.usage.failing(true);
     ServerLifecycle servers = fixture.servers();

@@ -19,6 +19,7 @@ import io.wharf.functions.impl.invoke.InvocationLog;
 import io.wharf.functions.impl.invoke.RuntimeClient;
 import io.wharf.functions.impl.registry.HazelcastFunctionCache;
 import io.wharf.functions.impl.registry.JdbcFunctionStore;
+import io.wharf.functions.impl.registry.NearCache;
 import io.wharf.functions.impl.registry.Registry;
 import io.wharf.functions.impl.scaling.Pools;
 import io.wharf.functions.impl.scaling.WarmPool;
@@ -63,7 +64,9 @@ public final class Functions {
   public static Future<Functions> create(Vertx vertx, FunctionsOptions options, SessionManager sessions, SharedState state,
                                          HazelcastInstance hazelcast, MeterRegistry registry) {
     FunctionMetrics metrics = new FunctionMetrics(registry);
-    Registry functions = new Registry(new JdbcFunctionStore(sessions.database()), new HazelcastFunctionCache(vertx, hazelcast));
+    // Calls read the function and the key from this instance's near cache (trusted for NearCache.TTL).
+    NearCache functions = new NearCache(new Registry(new JdbcFunctionStore(sessions.database()),
+      new HazelcastFunctionCache(vertx, hazelcast)));
     FunctionContainers containers = FunctionContainers.client(vertx, options.instanceId(), options.startTimeout().toMillis());
     ContainerBackends backends = new ContainerBackends(containers);
     // Pools take containers from the warm pool (functions.warm-pool-size, 0: none), which starts them when it has none.

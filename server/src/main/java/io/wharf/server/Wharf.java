@@ -135,8 +135,9 @@ public final class Wharf {
   private static Future<Void> deployRouter(Vertx vertx, WharfOptions options, SharedState state, SessionCookies cookies,
                                            SessionManager sessions, Functions functions, PrometheusMeterRegistry registry) {
     Consumer<Router> hub = sessions == null ? r -> { } : functions == null ? sessions::mountHub : r -> {
-      sessions.mountHub(r, functions::mountApi);
+      // /fn/ first: a call then skips matching the hub's routes (path patterns are regular expressions).
       functions.mountInvocations(r);
+      sessions.mountHub(r, functions::mountApi);
     };
     RouterDependencies dependencies = new RouterDependencies(state.routes(), state.activitySink(), cookies, state.revocations(),
       SessionManager.tokenAccess(state), hub,

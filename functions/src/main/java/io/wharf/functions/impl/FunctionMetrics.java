@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -20,7 +22,28 @@ import java.util.function.Supplier;
  */
 public final class FunctionMetrics {
 
+  /** One function's call meters, looked up in the registry once rather than on every call. */
+  private final class CallMeters {
+    final Timer duration;
+    final Map<String, Counter> byOutcome = new ConcurrentHashMap<>();
+    final String function;
+
+    CallMeters(String function) {
+      this.function = function;
+      this.duration = Timer.builder("wharf_function_duration").description("Duration of calls of registered functions, queueing included")
+        .tags("function", function).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
+    }
+
+    Counter outcome(String outcome) {
+      return byOutcome.computeIfAbsent(outcome, o -> Counter.builder("wharf_function_invocations")
+        .description("Calls of registered functions, by outcome").tags("function", function, "outcome", o).register(registry));
+    }
+  }
+
   private final MeterRegistry registry;
+  // Bounded as the label is: by the registered functions.
+  private final Map<String, CallMeters> calls = new ConcurrentHashMap<>();
 
   public FunctionMetrics(MeterRegistry registry) {
     this.registry = registry == null ? new SimpleMeterRegistry() : registry;
@@ -28,11 +51,12 @@ public final class FunctionMetrics {
 
   /** One answered call: its outcome ({@code ok}, {@code error}, {@code timeout}, {@code rejected}, ...) and duration. */
   public void invoked(String function, String outcome, long nanos) {
-    Counter.builder("wharf_function_invocations").description("Calls of registered functions, by outcome")
-      .tags("function", function, "outcome", outcome).register(registry).increment();
-    Timer.builder("wharf_function_duration").description("Duration of calls of registered functions, queueing included")
-      .tags("function", function).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-      .maximumExpectedValue(Duration.ofSeconds(60)).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    CallMeters meters = calls.get(function);
+    if (meters == null) {
+      meters = calls.computeIfAbsent(function, CallMeters::new);
+    }
+    meters.outcome(outcome).increment();
+    meters.duration.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** A container started while the function had none. */

@@ -1,6 +1,7 @@
 package io.wharf.functions.impl.invoke;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.wharf.functions.FunctionInvoker;
 import io.wharf.functions.Invocation;
@@ -60,19 +61,27 @@ public final class Dispatcher implements FunctionInvoker {
     return registry.find(owner, function)
       .compose(fn -> fn == null
           ? Future.succeededFuture(Problems.result(404, "no such function", "there is no function " + owner + "/" + function))
-          : invoke(fn, command, call, timeout, placing),
+          : invoke(fn, command, call.toBuffer(), timeout, placing),
         failure -> Future.succeededFuture(Problems.result(503, "the function registry is unavailable", "try again")));
   }
 
   /** A call of a function already looked up (the router's path, which checked the key against it). */
   public Future<Invocation.Result> invoke(FunctionRecord fn, String command, JsonObject call, Duration timeout) {
+    return invoke(fn, command, call.toBuffer(), timeout);
+  }
+
+  /**
+   * The same, with the call already in the runtime's form ({@code {"args": [...], "kwargs": {...}}}
+   * as JSON bytes), which goes to the runtime as it is.
+   */
+  public Future<Invocation.Result> invoke(FunctionRecord fn, String command, Buffer call, Duration timeout) {
     return invoke(fn, command, call, timeout, null);
   }
 
-  private Future<Invocation.Result> invoke(FunctionRecord fn, String command, JsonObject call, Duration timeout,
+  private Future<Invocation.Result> invoke(FunctionRecord fn, String command, Buffer call, Duration timeout,
                                            Function<Backend, Future<Boolean>> placing) {
     long start = System.nanoTime();
-    if (!COMMAND.matcher(command).matches()) {
+    if (!isCommand(command)) {
       log.record(fn.key(), new InvocationLog.Entry(System.currentTimeMillis(), command.length() > 128 ? command.substring(0, 128) : command,
         404, "not_found", (System.nanoTime() - start) / 1e6));
       return Future.succeededFuture(Problems.result(404, "no such command", "'" + command + "' is not a command name"));
@@ -92,9 +101,9 @@ public final class Dispatcher implements FunctionInvoker {
       });
   }
 
-  private Future<RuntimeClient.Outcome> send(FunctionPool.Lease lease, String command, JsonObject call, long deadline) {
+  private Future<RuntimeClient.Outcome> send(FunctionPool.Lease lease, String command, Buffer call, long deadline) {
     long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000L);
-    return runtime.invoke(lease.backend(), command, call.toBuffer(), left).map(outcome -> {
+    return runtime.invoke(lease.backend(), command, call, left).map(outcome -> {
       lease.release(outcome.broken());
       return outcome;
     });
@@ -105,6 +114,21 @@ public final class Dispatcher implements FunctionInvoker {
     lease.release(false);
     return Future.succeededFuture(new RuntimeClient.Outcome(Problems.result(503, "the call could not be placed",
       "where it was to run could not be recorded; it was not sent"), "rejected", false));
+  }
+
+  /** Whether {@code command} matches {@link #COMMAND}; by hand, as it is checked on every call. */
+  static boolean isCommand(String command) {
+    int length = command.length();
+    if (length == 0 || length > 128 || Character.isDigit(command.charAt(0))) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      char c = command.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The runtime's {@code /describe} of the function's current version, from one of its containers (started if need be). */

@@ -20,6 +20,8 @@ import io.wharf.session.store.RateLimitStore;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,6 +35,9 @@ import java.util.concurrent.TimeUnit;
 public final class InvocationHandler implements Handler<RoutingContext> {
 
   public static final String PREFIX = "/fn/";
+
+  private static final byte[] NO_ARGUMENTS = "{\"args\":[],\"kwargs\":{}}".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] KWARGS_OPEN = "{\"args\":[],\"kwargs\":".getBytes(StandardCharsets.US_ASCII);
 
   private final FunctionsOptions options;
   private final FunctionStore registry;
@@ -74,7 +79,7 @@ public final class InvocationHandler implements Handler<RoutingContext> {
       return;
     }
     String length = request.getHeader("Content-Length");
-    if (length != null && (!length.matches("\\d{1,18}") || Long.parseLong(length) > options.maxBodyBytes())) {
+    if (length != null && !withinLimit(length, options.maxBodyBytes())) {
       ctx.response().putHeader("Connection", "close");
       Problems.send(ctx.response(), 413, "the request body is too large", "at most " + options.maxBodyBytes() + " bytes", 0);
       return;
@@ -83,7 +88,7 @@ public final class InvocationHandler implements Handler<RoutingContext> {
     String owner = decode(parts[0]);
     String name = decode(parts[1]);
     String command = decode(parts[2]);
-    JsonArray pathArgs = new JsonArray();
+    JsonArray pathArgs = new JsonArray(parts.length > 3 ? new ArrayList<>(parts.length - 3) : List.of());
     for (int i = 3; i < parts.length; i++) {
       pathArgs.add(decode(parts[i]));
     }
@@ -148,6 +153,14 @@ public final class InvocationHandler implements Handler<RoutingContext> {
       if (tooLarge[0]) {
         return;
       }
+      AsyncHandoff handoff = async;
+      boolean toAsync = handoff != null && request.method() == HttpMethod.POST && AsyncHandoff.wanted(request);
+      Buffer asIs = toAsync ? null : runtimeForm(pathArgs, request.query(), body);
+      if (asIs != null) {
+        dispatcher.invoke(fn, command, asIs, Duration.ofSeconds(fn.timeoutSeconds()))
+          .onSuccess(result -> Problems.send(ctx.response(), result, Problems.retryAfter(result)));
+        return;
+      }
       JsonObject call;
       try {
         call = CallBody.of(pathArgs, request.params(), body);
@@ -155,8 +168,7 @@ public final class InvocationHandler implements Handler<RoutingContext> {
         Problems.send(ctx.response(), 400, "the request is not a call", e.getMessage(), 0);
         return;
       }
-      AsyncHandoff handoff = async;
-      if (handoff != null && request.method() == HttpMethod.POST && AsyncHandoff.wanted(request)) {
+      if (toAsync) {
         ctx.put(AsyncHandoff.OWNER, fn.owner()).put(AsyncHandoff.FUNCTION, fn.name()).put(AsyncHandoff.KEY_ID, keyId)
           .put(AsyncHandoff.COMMAND, command).put(AsyncHandoff.CALL, call).put(AsyncHandoff.TIMEOUT, Duration.ofSeconds(fn.timeoutSeconds()));
         handoff.submit().handle(ctx);
@@ -166,6 +178,41 @@ public final class InvocationHandler implements Handler<RoutingContext> {
         .onSuccess(result -> Problems.send(ctx.response(), result, Problems.retryAfter(result)));
     });
     request.resume();
+  }
+
+  /**
+   * The runtime's body for a call with neither path arguments nor a query, built from the caller's
+   * bytes without parsing them into objects: the body itself when it is already in the runtime's
+   * form, wrapped as {@code kwargs} when it is another JSON object. Null for everything else,
+   * which {@link CallBody} translates (or refuses) as before.
+   */
+  static Buffer runtimeForm(JsonArray pathArgs, String query, Buffer body) {
+    if (!pathArgs.isEmpty() || query != null) {
+      return null;
+    }
+    if (body.length() == 0) {
+      return Buffer.buffer(NO_ARGUMENTS);
+    }
+    return switch (JsonShape.call(body)) {
+      case RUNTIME_FORM -> body;
+      case KEYWORDS -> Buffer.buffer(KWARGS_OPEN.length + body.length() + 1).appendBytes(KWARGS_OPEN).appendBuffer(body)
+        .appendByte((byte) '}');
+      case OTHER -> null;
+    };
+  }
+
+  /** Whether a {@code Content-Length} is a decimal number of at most {@code limit}; no pattern, it is read on every call. */
+  static boolean withinLimit(String length, long limit) {
+    if (length.isEmpty() || length.length() > 18) {
+      return false;
+    }
+    for (int i = 0; i < length.length(); i++) {
+      char c = length.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return Long.parseLong(length) <= limit;
   }
 
   private void openApi(RoutingContext ctx, FunctionRecord fn) {

@@ -3,8 +3,6 @@ package io.wharf.functions.impl.invoke;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,8 +21,19 @@ public final class InvocationLog {
     }
   }
 
+  /** A fixed array written round: one entry object per call, nothing else. */
+  private static final class Ring {
+    final Entry[] entries;
+    int next;
+    int size;
+
+    Ring(int capacity) {
+      entries = new Entry[capacity];
+    }
+  }
+
   private final int perFunction;
-  private final Map<String, Deque<Entry>> rings = new ConcurrentHashMap<>();
+  private final Map<String, Ring> rings = new ConcurrentHashMap<>();
 
   public InvocationLog(int perFunction) {
     if (perFunction < 1) {
@@ -35,22 +44,26 @@ public final class InvocationLog {
 
   /** Records a call of {@code functionKey} ({@code owner/name}), dropping its oldest when the ring is full. */
   public void record(String functionKey, Entry entry) {
-    Deque<Entry> ring = rings.computeIfAbsent(functionKey, k -> new ArrayDeque<>(perFunction));
+    Ring ring = rings.get(functionKey);
+    if (ring == null) {
+      ring = rings.computeIfAbsent(functionKey, k -> new Ring(perFunction));
+    }
     synchronized (ring) {
-      if (ring.size() == perFunction) {
-        ring.removeFirst();
-      }
-      ring.addLast(entry);
+      ring.entries[ring.next] = entry;
+      ring.next = (ring.next + 1) % perFunction;
+      ring.size = Math.min(ring.size + 1, perFunction);
     }
   }
 
   /** The function's recorded calls, newest first. */
   public JsonArray recent(String functionKey) {
     JsonArray out = new JsonArray();
-    Deque<Entry> ring = rings.get(functionKey);
+    Ring ring = rings.get(functionKey);
     if (ring != null) {
       synchronized (ring) {
-        ring.descendingIterator().forEachRemaining(e -> out.add(e.toJson()));
+        for (int i = 1; i <= ring.size; i++) {
+          out.add(ring.entries[(ring.next - i + perFunction) % perFunction].toJson());
+        }
       }
     }
     return out;

@@ -1,5 +1,6 @@
 package io.wharf.functions.impl.invoke;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -14,6 +15,9 @@ import io.vertx.core.json.JsonObject;
 import io.wharf.functions.Invocation;
 import io.wharf.functions.impl.scaling.Backend;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Talks to the runtime in a function container: {@code POST /invoke/{cmd}} with
  * {@code {"args", "kwargs"}}, answered {@code {"result"}} or {@code {"error": {"type", "message"}}};
@@ -26,12 +30,29 @@ public final class RuntimeClient {
   }
 
   private final Vertx vertx;
-  private final HttpClient client;
+  private final HttpClient shared;
+  // One client per event loop: Vert.x's pool hands any caller whichever idle connection answered
+  // last, and a connection's I/O runs on the event loop that opened it, so with one client a call
+  // would hop to another event loop and back. Each of these is used (and so opens its connections)
+  // on its own event loop only; the threads are the event loops, a fixed few.
+  private final Map<Thread, HttpClient> perEventLoop = new ConcurrentHashMap<>();
 
   public RuntimeClient(Vertx vertx) {
     this.vertx = vertx;
-    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(2_000)
+    this.shared = create();
+  }
+
+  private HttpClient create() {
+    return vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(2_000)
       .setMetricsName("wharf-functions"), new PoolOptions().setHttp1MaxSize(64));
+  }
+
+  private HttpClient client() {
+    Context context = Vertx.currentContext();
+    if (context == null || !context.isEventLoopContext()) {
+      return shared;
+    }
+    return perEventLoop.computeIfAbsent(Thread.currentThread(), thread -> create());
   }
 
   /** Runs {@code cmd} on {@code backend}; a timeout answers 504 and marks the container broken (it is recycled). */
@@ -39,7 +60,7 @@ public final class RuntimeClient {
     Promise<Outcome> promise = Promise.promise();
     long timer = vertx.setTimer(Math.max(1, timeoutMillis), id -> promise.tryComplete(new Outcome(
       Problems.result(504, "the function timed out", "no answer within " + timeoutMillis + " ms"), "timeout", true)));
-    client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(backend.host()).setPort(backend.port())
+    client().request(new RequestOptions().setMethod(HttpMethod.POST).setHost(backend.host()).setPort(backend.port())
         .setURI("/invoke/" + command).putHeader("Content-Type", "application/json"))
       .compose(request -> {
         promise.future().onComplete(done -> {
@@ -60,13 +81,17 @@ public final class RuntimeClient {
 
   /** The runtime's {@code /describe}: commands, parameters, type hints. */
   public Future<JsonObject> describe(Backend backend) {
-    return client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(backend.host()).setPort(backend.port())
+    return client().request(new RequestOptions().setMethod(HttpMethod.GET).setHost(backend.host()).setPort(backend.port())
         .setURI("/describe").setIdleTimeout(10_000))
       .compose(request -> request.send().compose(response -> response.body()))
       .map(Buffer::toJsonObject);
   }
 
   static Outcome outcome(int status, Buffer body) {
+    // The usual answer is already what the caller gets: its bytes go on as they are.
+    if (status == 200 && JsonShape.isResultOnly(body)) {
+      return new Outcome(new Invocation.Result(200, body), "ok", false);
+    }
     JsonObject json;
     try {
       json = body.toJsonObject();

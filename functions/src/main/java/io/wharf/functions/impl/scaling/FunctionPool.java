@@ -13,11 +13,24 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.LongSupplier;
 
 /**
  * The containers of one function and the calls waiting for them. Every method runs on the pool's
- * context, so its state needs no lock.
+ * context, so its state needs no lock, except the warm path: {@link #tryAcquire} and
+ * {@link Lease#release}, which run on the caller's event loop so that a call with a free place
+ * never leaves it.
+ *
+ * <p>Why the warm path needs no lock: a place is an atomic count per container, taken by
+ * compare-and-set below the concurrency; the warm path sees the containers as an array republished
+ * on every change; the context makes every other decision. Two races are closed by each side
+ * writing one volatile field, then reading the other's: a place taken while its container is
+ * drained (the taker reads {@code draining} after its increment and gives the place back; the
+ * drainer stops the container only if the count it reads after setting {@code draining} is 0), and
+ * a place given back while a call is queued (the giver reads {@code waiting} after its decrement
+ * and then leaves the rest to the context; the queue looks for a free place after counting).
  *
  * <p>A call takes a place on the least busy container that has one (at most {@code concurrency}
  * calls each), or waits in a bounded queue; the queue is served as places free up. Containers
@@ -32,8 +45,8 @@ public final class FunctionPool {
   /** A container in the pool. */
   static final class Slot {
     final Backend backend;
-    int inFlight;
-    boolean draining;
+    final AtomicInteger inFlight = new AtomicInteger();
+    volatile boolean draining;
 
     Slot(Backend backend) {
       this.backend = backend;
@@ -43,7 +56,7 @@ public final class FunctionPool {
   /** A place on a container, held for one call; {@link #release} exactly once. */
   public final class Lease {
     private final Slot slot;
-    private boolean released;
+    private volatile int released;
 
     Lease(Slot slot) {
       this.slot = slot;
@@ -55,17 +68,16 @@ public final class FunctionPool {
 
     /** @param recycle whether the container misbehaved (ran over its time, broke the call): drain and replace it */
     public void release(boolean recycle) {
-      context.runOnContext(v -> {
-        if (!released) {
-          released = true;
-          FunctionPool.this.release(slot, recycle);
-        }
-      });
+      if (RELEASED.compareAndSet(this, 0, 1)) {
+        giveBack(slot, recycle);
+      }
     }
   }
 
   private record Waiter(Promise<Lease> promise, long timer) {
   }
+
+  private static final AtomicIntegerFieldUpdater<Lease> RELEASED = AtomicIntegerFieldUpdater.newUpdater(Lease.class, "released");
 
   private final Context context;
   private final Backends backends;
@@ -77,10 +89,13 @@ public final class FunctionPool {
   // (time, desired) samples over the scale-down window.
   private final ArrayDeque<long[]> samples = new ArrayDeque<>();
   private final List<Meter> meters;
-  private PoolSpec spec;
+  // What the warm path reads: the slots as of their last change, the queue's length, the spec.
+  private volatile Slot[] view = new Slot[0];
+  private volatile int waiting;
+  private volatile PoolSpec spec;
   private int starting;
-  private long lastCall;
-  private boolean closed;
+  private volatile long lastCall;
+  private volatile boolean closed;
 
   public FunctionPool(Context context, PoolSpec spec, Backends backends, ScalingPolicy policy, FunctionMetrics metrics,
                       LongSupplier nanoClock) {
@@ -91,7 +106,7 @@ public final class FunctionPool {
     this.metrics = metrics;
     this.nanoClock = nanoClock;
     this.lastCall = nanoClock.getAsLong() - policy.idle().toNanos() - 1;
-    this.meters = metrics.pool(spec.key(), queue::size, slots::size);
+    this.meters = metrics.pool(spec.key(), () -> waiting, () -> view.length);
   }
 
   /** A place on a container within {@code timeoutMillis}; fails with a {@link Refusal}. Call on the pool's context. */
@@ -100,10 +115,10 @@ public final class FunctionPool {
       return Future.failedFuture(new Refusal(404, "the function was removed", 0));
     }
     lastCall = nanoClock.getAsLong();
-    Slot free = free();
-    if (free != null) {
-      free.inFlight++;
-      return Future.succeededFuture(new Lease(free));
+    for (Slot free = free(); free != null; free = free()) {
+      if (take(free)) {
+        return Future.succeededFuture(new Lease(free));
+      }
     }
     if (queue.size() >= policy.queueLimit()) {
       return Future.failedFuture(new Refusal(503, "too many calls are waiting for function " + spec.key(), 1));
@@ -111,11 +126,32 @@ public final class FunctionPool {
     Promise<Lease> promise = Promise.promise();
     long timer = context.owner().setTimer(Math.max(1, timeoutMillis), id -> {
       queue.removeIf(w -> w.promise == promise);
+      waiting = queue.size();
       promise.tryFail(new Refusal(504, "no container of function " + spec.key() + " was free within the timeout", 0));
     });
     queue.add(new Waiter(promise, timer));
+    waiting = queue.size();
     scaleUp();
+    pump();
     return promise.future();
+  }
+
+  /**
+   * A place on a free container, taken on the calling thread (any); null when calls are waiting,
+   * no container has a free place, the spec is not this pool's or the pool is closed: then
+   * {@link #acquire} on the pool's context decides.
+   */
+  public Lease tryAcquire(PoolSpec wanted) {
+    PoolSpec current = spec;
+    if (closed || waiting > 0 || !current.equals(wanted)) {
+      return null;
+    }
+    Slot best = free();
+    if (best == null || !take(best)) {
+      return null;
+    }
+    lastCall = nanoClock.getAsLong();
+    return new Lease(best);
   }
 
   /** Takes a new registration (a republish, changed limits); a new version's containers start at once. */
@@ -152,7 +188,7 @@ public final class FunctionPool {
     }
     long keep = samples.stream().mapToLong(s -> s[1]).max().orElse(wanted);
     List<Slot> active = slots.stream().filter(s -> !s.draining && current(s))
-      .sorted(Comparator.comparingInt((Slot s) -> s.inFlight)).toList();
+      .sorted(Comparator.comparingInt((Slot s) -> s.inFlight.get())).toList();
     for (int i = 0; i < active.size() - keep; i++) {
       drain(active.get(i));
     }
@@ -186,13 +222,14 @@ public final class FunctionPool {
       waiter.promise.tryFail(new Refusal(404, "the function was removed", 0));
     }
     queue.clear();
+    waiting = 0;
     List.copyOf(slots).forEach(this::drain);
     metrics.remove(meters);
   }
 
   /** Calls in flight on this pool's containers, for tests and the API. */
   public int inFlight() {
-    return slots.stream().mapToInt(s -> s.inFlight).sum();
+    return slots.stream().mapToInt(s -> s.inFlight.get()).sum();
   }
 
   public int queued() {
@@ -217,16 +254,21 @@ public final class FunctionPool {
     return slot.backend.version().equals(spec.version());
   }
 
-  /** The least busy container with a free place, preferring the current version's. */
+  /** The least busy container with a free place, preferring the current version's; any thread. */
   private Slot free() {
-    boolean currentReady = slots.stream().anyMatch(s -> !s.draining && current(s));
-    Slot best = null;
+    Slot[] slots = view;
+    PoolSpec current = spec;
+    boolean currentReady = false;
     for (Slot slot : slots) {
-      if (slot.draining || slot.inFlight >= spec.concurrency() || (currentReady && !current(slot))) {
-        continue;
-      }
-      if (best == null || slot.inFlight < best.inFlight) {
+      currentReady |= !slot.draining && current(slot);
+    }
+    Slot best = null;
+    int least = current.concurrency();
+    for (Slot slot : slots) {
+      int load = slot.inFlight.get();
+      if (load < least && !slot.draining && (!currentReady || current(slot))) {
         best = slot;
+        least = load;
       }
     }
     return best;
@@ -252,6 +294,7 @@ public final class FunctionPool {
       if (ar.succeeded()) {
         Slot slot = new Slot(ar.result());
         slots.add(slot);
+        publish();
         if (closed) {
           drain(slot);
         } else {
@@ -266,10 +309,15 @@ public final class FunctionPool {
     }));
   }
 
+  private void publish() {
+    view = slots.toArray(new Slot[0]);
+  }
+
   private void refuseAll(Refusal refusal) {
     for (Iterator<Waiter> it = queue.iterator(); it.hasNext(); ) {
       Waiter waiter = it.next();
       it.remove();
+      waiting = queue.size();
       context.owner().cancelTimer(waiter.timer);
       waiter.promise.tryFail(refusal);
     }
@@ -282,23 +330,53 @@ public final class FunctionPool {
       if (free == null) {
         return;
       }
+      if (!take(free)) {
+        continue;
+      }
       Waiter waiter = queue.poll();
+      waiting = queue.size();
       context.owner().cancelTimer(waiter.timer);
-      free.inFlight++;
       if (!waiter.promise.tryComplete(new Lease(free))) {
-        free.inFlight--;
+        giveBack(free, false);
       }
     }
   }
 
+  /** One more call on {@code slot} unless it is full or draining; any thread. */
+  private boolean take(Slot slot) {
+    int limit = spec.concurrency();
+    for (int n = slot.inFlight.get(); ; n = slot.inFlight.get()) {
+      if (n >= limit || slot.draining) {
+        return false;
+      }
+      if (slot.inFlight.compareAndSet(n, n + 1)) {
+        break;
+      }
+    }
+    if (slot.draining) {
+      // Drained meanwhile: the drainer may have seen this place taken and kept the container for it.
+      giveBack(slot, false);
+      return false;
+    }
+    return true;
+  }
+
+  /** A place back, on the caller's thread; the context is needed only when something is to be decided. */
+  private void giveBack(Slot slot, boolean recycle) {
+    slot.inFlight.decrementAndGet();
+    if (recycle || slot.draining || waiting > 0) {
+      context.runOnContext(v -> release(slot, recycle));
+    }
+  }
+
+  /** After a place came back: a recycled container drained, a drained one stopped, the queue served. On the context. */
   private void release(Slot slot, boolean recycle) {
-    slot.inFlight--;
     if (recycle && !slot.draining) {
       drain(slot);
       if (!closed) {
         scaleUp();
       }
-    } else if (slot.draining && slot.inFlight == 0) {
+    } else if (slot.draining && slot.inFlight.get() == 0) {
       stop(slot);
     }
     pump();
@@ -306,13 +384,15 @@ public final class FunctionPool {
 
   private void drain(Slot slot) {
     slot.draining = true;
-    if (slot.inFlight == 0) {
+    if (slot.inFlight.get() == 0) {
       stop(slot);
     }
   }
 
   private void stop(Slot slot) {
+    slot.draining = true;
     if (slots.remove(slot)) {
+      publish();
       backends.stop(slot.backend).onFailure(failure ->
         log.warn("function {}: container {} did not stop: {}", spec.key(), slot.backend.id(), failure.getMessage()));
     }

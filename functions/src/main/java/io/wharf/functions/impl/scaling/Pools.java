@@ -6,13 +6,16 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.wharf.functions.impl.FunctionMetrics;
 
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
  * This instance's function pools, one per function that has been called, all on one context, and
- * the timer that re-evaluates them every second. A pool with nothing left in it is dropped.
+ * the timer that re-evaluates them every second. A pool with nothing left in it is dropped. A call
+ * that finds a free place takes it on its own event loop ({@link FunctionPool#tryAcquire}); only
+ * one that must wait or start a container goes through the pools' context. The map is written on
+ * that context only, and read from any thread.
  */
 public final class Pools {
 
@@ -21,7 +24,7 @@ public final class Pools {
   private final ScalingPolicy policy;
   private final FunctionMetrics metrics;
   private final LongSupplier nanoClock;
-  private final Map<String, FunctionPool> pools = new HashMap<>();
+  private final Map<String, FunctionPool> pools = new ConcurrentHashMap<>();
   private final long timer;
 
   public Pools(Vertx vertx, Backends backends, ScalingPolicy policy, FunctionMetrics metrics) {
@@ -40,6 +43,11 @@ public final class Pools {
 
   /** A place on one of {@code spec}'s containers within {@code timeoutMillis}; fails with a {@link Refusal}. */
   public Future<FunctionPool.Lease> acquire(PoolSpec spec, long timeoutMillis) {
+    FunctionPool warm = pools.get(spec.key());
+    FunctionPool.Lease lease = warm == null ? null : warm.tryAcquire(spec);
+    if (lease != null) {
+      return Future.succeededFuture(lease);
+    }
     Promise<FunctionPool.Lease> promise = Promise.promise();
     // The call goes on on the caller's event loop, not the pools' one, which only keeps the books.
     Context caller = Vertx.currentContext();

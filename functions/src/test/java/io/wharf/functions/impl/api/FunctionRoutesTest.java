@@ -18,6 +18,7 @@ import io.wharf.functions.impl.invoke.Dispatcher;
 import io.wharf.functions.impl.invoke.InvocationHandler;
 import io.wharf.functions.impl.invoke.RuntimeClient;
 import io.wharf.functions.impl.registry.InMemoryFunctionStore;
+import io.wharf.functions.impl.registry.NearCache;
 import io.wharf.functions.impl.registry.Snapshots;
 import io.wharf.functions.impl.scaling.FakeBackends;
 import io.wharf.functions.impl.scaling.Pools;
@@ -57,7 +58,8 @@ class FunctionRoutesTest {
 
   @BeforeEach
   void start() {
-    InMemoryFunctionStore registry = new InMemoryFunctionStore();
+    // As the role wires it: calls read through this instance's near cache, and a revocation here is refused at once.
+    NearCache registry = new NearCache(new InMemoryFunctionStore());
     FunctionMetrics metrics = new FunctionMetrics(new SimpleMeterRegistry());
     pools = new Pools(vertx, new FakeBackends(vertx, 10), new ScalingPolicy(Duration.ofSeconds(5), Duration.ofSeconds(5), 10), metrics,
       System::nanoTime, 100);

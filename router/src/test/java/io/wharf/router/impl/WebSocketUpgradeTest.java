@@ -72,7 +72,7 @@ class WebSocketUpgradeTest {
     ServerRecord route = new ServerRecord("alice", "", ServerRecord.State.RUNNING, "test", "c", "127.0.0.1", backendPort,
       "token", 0, 0, 100, "ready", "");
     gauge = WebSocketGauge.register(null);
-    WebSocketTunnel tunnel = new WebSocketTunnel(vertx.createHttpClient(), "wharf-session", null, gauge, null, 1000, 2000);
+    WebSocketTunnel tunnel = new WebSocketTunnel(vertx, "wharf-session", null, gauge, null, 1000, 2000, 0);
     HttpServer front = vertx.createHttpServer().requestHandler(request -> tunnel.open(request, route, () -> { }))
       .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
     frontPort = front.actualPort();

@@ -217,4 +217,20 @@ class WebSocketUpgradeTest {
       client.close();
     });
   }
+
+  @Test
+  void bytesTheContainerSendsWithIts101ReachTheClientInOrder() throws Exception {
+    leavesNothingOpen(i -> {
+      Buffer received = Buffer.buffer();
+      NetSocket client = tracked(upgrade(received));
+      NetSocket backend = nextUpgrade();
+      // A notebook's kernel sends its status as soon as the socket opens, often in the 101's own segment.
+      backend.write(SWITCH + "first");
+      backend.write("second");
+      await(() -> received.toString().endsWith("firstsecond"), "the first bytes arrived after the 101, in order: " + received);
+      client.write("ping");
+      await(() -> received.toString().endsWith("firstsecondping"), "the tunnel carries the client's bytes too");
+      client.close().await(10, TimeUnit.SECONDS);
+    });
+  }
 }

@@ -23,8 +23,10 @@ DEPTH=${DEPTH:-4}
 JAVA_OPTS=${JAVA_OPTS:--XX:+UseParallelGC}
 IDLE=${IDLE:-2000}
 IDLE_HOLD=${IDLE_HOLD:-10}
-# Each idle WebSocket holds two descriptors in the router; the cap per server must let them in.
+# Each idle WebSocket holds two descriptors in the router; the cap per server must let them in,
+# and all of them come from 127.0.0.1, so the bound of connections per client address is lifted.
 export WHARF_ROUTER_MAX_WEBSOCKETS_PER_SERVER=$(( IDLE > 1000 ? IDLE + 100 : 1000 ))
+export WHARF_ROUTER_MAX_CONNECTIONS_PER_ADDRESS=0
 WHARF_JAR=${WHARF_JAR:-$repo/server/target/wharf.jar}
 image=${BENCH_ECHO_IMAGE:-wharf/bench-echo:latest}
 instance=bench-ws-$$

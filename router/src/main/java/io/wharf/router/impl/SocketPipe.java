@@ -7,6 +7,15 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.core.spi.metrics.NetworkMetrics;
+import io.vertx.core.spi.metrics.TCPMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 
@@ -17,38 +26,57 @@ import java.util.ArrayDeque;
  * (a turn of the event loop reads up to 16 times), and stops reading while its peer's
  * outbound buffer is above Netty's high-water mark, until it falls below the low one.
  *
- * <p>Installed just before Vert.x's own handler (which then sees only the close, idle and
- * error events, as its socket's close handler is what ends the tunnel). What a side reads
- * before its peer is attached is held, with reading stopped, and sent once it is.
+ * <p>Installed in place of Vert.x's handler of the socket, so that nothing of Vert.x's HTTP
+ * connection, request or socket objects (each with its own write queue) stays reachable from an
+ * idle tunnel: the pipe itself handles the channel's close (it runs the tunnel's end), its idle
+ * timeout and its errors, and reports the disconnection to the socket's metrics as Vert.x would.
+ * What a side reads before its peer is attached is held, with reading stopped, and sent once it is.
  */
 final class SocketPipe extends ChannelDuplexHandler {
 
   static final String NAME = "wharf-socket-pipe";
-  // The name Vert.x gives the handler of its connection; the pipe goes just before it.
+  private static final Logger log = LoggerFactory.getLogger(SocketPipe.class);
+  // The name Vert.x gives the handler of its connection, which the pipe replaces.
   private static final String VERTX_HANDLER = "handler";
 
   private final Runnable onTraffic;
+  private final Runnable onClose;
+  private final TCPMetrics<Object> metrics;
+  private final Object metric;
+  private final SocketAddress remoteAddress;
   private ChannelHandlerContext ctx;
   private SocketPipe peer;
   private ArrayDeque<ByteBuf> early;
   private boolean read;
 
-  private SocketPipe(Runnable onTraffic) {
+  @SuppressWarnings("unchecked")
+  private SocketPipe(Runnable onTraffic, Runnable onClose, NetworkMetrics<?> metrics, Object metric, SocketAddress remoteAddress) {
     this.onTraffic = onTraffic;
+    this.onClose = onClose;
+    this.metrics = metrics instanceof TCPMetrics<?> tcp ? (TCPMetrics<Object>) tcp : null;
+    this.metric = metric;
+    this.remoteAddress = remoteAddress;
   }
 
   /**
-   * Installs a pipe on {@code channel}, before Vert.x's handler; from then on, what it reads goes
-   * to the peer given to {@link #join}. {@code onTraffic} runs once per batch of reads.
+   * Puts a pipe in place of Vert.x's handler of {@code socket}; from then on, what it reads goes
+   * to the peer given to {@link #join}. {@code onTraffic} runs once per batch of reads,
+   * {@code onClose} once the channel is closed. Run on the socket's event loop.
    */
-  static SocketPipe install(Channel channel, Runnable onTraffic) {
-    SocketPipe pipe = new SocketPipe(onTraffic);
+  static SocketPipe install(NetSocketInternal socket, Runnable onTraffic, Runnable onClose) {
+    ConnectionBase connection = (ConnectionBase) socket;
+    SocketPipe pipe = new SocketPipe(onTraffic, onClose, connection.metrics(), connection.metric(), connection.remoteAddress());
+    Channel channel = socket.channelHandlerContext().channel();
     // Each read batch is flushed once already: the flush consolidation of HTTP connections would only add a task.
     if (channel.pipeline().get(FlushConsolidationHandler.class) != null) {
       channel.pipeline().remove(FlushConsolidationHandler.class);
     }
-    channel.pipeline().addBefore(VERTX_HANDLER, NAME, pipe);
+    channel.pipeline().replace(VERTX_HANDLER, NAME, pipe);
     return pipe;
+  }
+
+  Channel channel() {
+    return ctx.channel();
   }
 
   /** Joins two installed pipes both ways; what either held is sent and both read on. Run on their event loop. */
@@ -87,7 +115,7 @@ final class SocketPipe extends ChannelDuplexHandler {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!(msg instanceof ByteBuf buf)) {
-      ctx.fireChannelRead(msg);
+      ReferenceCountUtil.release(msg);
       return;
     }
     if (peer == null) {
@@ -109,7 +137,6 @@ final class SocketPipe extends ChannelDuplexHandler {
       onTraffic.run();
       peer.ctx.flush();
     }
-    ctx.fireChannelReadComplete();
   }
 
   @Override
@@ -118,13 +145,30 @@ final class SocketPipe extends ChannelDuplexHandler {
     if (peer != null) {
       peer.ctx.channel().config().setAutoRead(ctx.channel().isWritable());
     }
-    ctx.fireChannelWritabilityChanged();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     releaseEarly();
-    ctx.fireChannelInactive();
+    if (metrics != null) {
+      metrics.disconnected(metric, remoteAddress);
+    }
+    onClose.run();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof IdleStateEvent) {
+      ctx.close();
+    }
+    ReferenceCountUtil.release(event);
+  }
+
+  /** Either side failing is an ordinary end of a WebSocket: a debug line, and the tunnel closes. */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("WebSocket tunnel's socket failed: {}", cause.toString());
+    ctx.close();
   }
 
   private void sendEarly() {

@@ -1,7 +1,6 @@
 package io.wharf.router.impl;
 
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -15,7 +14,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,15 +37,16 @@ final class WebSocketUpgrade {
   private static final String CODEC = "wharf-upgrade-codec";
   private static final String AGGREGATOR = "wharf-upgrade-aggregator";
 
-  private final HttpServerRequest request;
+  private final String requestId;
   private final String server;
   private final Runnable onTraffic;
   private final Runnable release;
-  private final Runnable onJoined;
+  // Let go of once the tunnel is joined, so that an idle tunnel keeps none of the upgrade's objects.
+  private HttpServerRequest request;
+  private Runnable onJoined;
   private NetSocketInternal backendSocket;
   private SocketPipe backendPipe;
-  private NetSocket clientSocket;
-  private boolean joined;
+  private SocketPipe clientPipe;
   private boolean clientGone;
   private boolean finished;
 
@@ -59,6 +58,7 @@ final class WebSocketUpgrade {
    */
   WebSocketUpgrade(HttpServerRequest request, String server, Runnable onTraffic, Runnable release, Runnable onJoined) {
     this.request = request;
+    this.requestId = request.getHeader(RequestIds.HEADER);
     this.server = server;
     this.onTraffic = onTraffic;
     this.release = release;
@@ -135,33 +135,32 @@ final class WebSocketUpgrade {
     }
     // From here the container's bytes are WebSocket frames: the pipe holds them (any that came
     // with the 101 are fired at it as the codec goes) until the client's side is a socket too.
-    Channel channel = backendSocket.channelHandlerContext().channel();
-    backendPipe = SocketPipe.install(channel, onTraffic);
-    channel.pipeline().remove(AGGREGATOR);
-    channel.pipeline().remove(CODEC);
+    backendPipe = SocketPipe.install(backendSocket, onTraffic, () -> finish(true));
+    backendSocket.channelHandlerContext().pipeline().remove(AGGREGATOR);
+    backendSocket.channelHandlerContext().pipeline().remove(CODEC);
+    backendSocket = null;
     request.toNetSocket().onComplete(socket -> {
       if (socket.failed()) {
         ended(socket.cause());
         finish(true);
         return;
       }
-      clientSocket = socket.result();
       if (finished) {
-        clientSocket.close();
+        socket.result().close();
         return;
       }
-      clientSocket.exceptionHandler(this::ended);
-      clientSocket.closeHandler(v -> finish(true));
-      SocketPipe clientPipe = SocketPipe.install(((NetSocketInternal) clientSocket).channelHandlerContext().channel(), onTraffic);
+      UpgradeMetrics.switched(request);
+      clientPipe = SocketPipe.install((NetSocketInternal) socket.result(), onTraffic, () -> finish(true));
       SocketPipe.join(clientPipe, backendPipe);
-      joined = true;
       onJoined.run();
+      onJoined = null;
+      request = null;
     });
   }
 
   /** The container could not be reached, or did not answer the upgrade: 502, unless the client has gone. */
   private void refuse(Throwable cause) {
-    log.atDebug().addKeyValue(RequestIds.LOG_KEY, request.getHeader(RequestIds.HEADER))
+    log.atDebug().addKeyValue(RequestIds.LOG_KEY, requestId)
       .log("WebSocket to {} failed: {}", server, cause.getMessage());
     if (!clientGone && !finished) {
       request.resume();
@@ -179,19 +178,16 @@ final class WebSocketUpgrade {
       return;
     }
     finished = true;
-    if (joined) {
-      // What either side sent last (a WebSocket close frame) still reaches the other.
-      SocketPipe.closeAfterWrites(backendSocket.channelHandlerContext().channel());
-      SocketPipe.closeAfterWrites(((NetSocketInternal) clientSocket).channelHandlerContext().channel());
-    } else {
-      if (backendSocket != null) {
-        backendSocket.close();
-      }
-      if (clientSocket != null) {
-        clientSocket.close();
-      } else if (closeClient && !clientGone) {
-        request.connection().close();
-      }
+    // What either side sent last (a WebSocket close frame) still reaches the other.
+    if (backendPipe != null) {
+      SocketPipe.closeAfterWrites(backendPipe.channel());
+    } else if (backendSocket != null) {
+      backendSocket.close();
+    }
+    if (clientPipe != null) {
+      SocketPipe.closeAfterWrites(clientPipe.channel());
+    } else if (closeClient && !clientGone && request != null) {
+      request.connection().close();
     }
     release.run();
   }
@@ -201,7 +197,7 @@ final class WebSocketUpgrade {
    * line, not an error; and without a handler Vert.x would log each one as unhandled.
    */
   private void ended(Throwable err) {
-    log.atDebug().addKeyValue(RequestIds.LOG_KEY, request.getHeader(RequestIds.HEADER))
+    log.atDebug().addKeyValue(RequestIds.LOG_KEY, requestId)
       .log("WebSocket to {} ended: {}", server, err.getMessage());
   }
 }

@@ -3,7 +3,8 @@
 # (router/src/test/java/io/wharf/router/bench/LocalRouter.java: the real RouterVerticle over TLS,
 # in-memory routes and sessions), on the native epoll transport as Wharf runs. The caller defines
 # say and die and sets repo and work; start_local_router sets echo_pid, router_pid, base and
-# cookie. JAVA_OPTS apply to the router, LOOPS (2) is its number of event loops.
+# cookie. JAVA_OPTS apply to the router, ROUTER_ENV (NAME=VALUE ...) is added to its environment
+# (such as MALLOC_ARENA_MAX=2), LOOPS (2) is its number of event loops.
 
 # local_router_classpath: compiles the router and its test classes (offline) and prints their class path.
 local_router_classpath() {
@@ -31,7 +32,7 @@ start_local_router() {
   echo_pid=$!
   port=$(free_port)
   # shellcheck disable=SC2086
-  java ${JAVA_OPTS:-} -cp "$cp" io.wharf.router.bench.LocalRouter "$port" "$backend" "${LOOPS:-2}" \
+  env ${ROUTER_ENV:-} java ${JAVA_OPTS:-} -cp "$cp" io.wharf.router.bench.LocalRouter "$port" "$backend" "${LOOPS:-2}" \
     "$work/cert.pem" "$work/key.pem" >"$work/router.out" 2>"$work/router.log" &
   router_pid=$!
   base=https://127.0.0.1:$port

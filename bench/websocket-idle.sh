@@ -6,7 +6,9 @@
 # the TLS session caches are in place), with the IDLE open, and after they closed; and RSS per
 # WebSocket. Each tunnel holds two descriptors in the router, and a process may have at most
 # `ulimit -Hn`, so IDLE defaults to what fits: (hard limit - 200) / 2, at most 10000.
-# Env: IDLE, HOLD, WARM, LOOPS (2), JAVA_OPTS (-Xmx256m). Traffic only to 127.0.0.1.
+# Env: IDLE, HOLD, WARM, LOOPS (2), ROUTER_ENV (MALLOC_ARENA_MAX=2),
+# JAVA_OPTS (-XX:+UseSerialGC -Xmx160m -Xmn24m; with -XX:NativeMemoryTracking=summary
+# the JVM's native memory by category is printed too). Traffic only to 127.0.0.1.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,7 +21,9 @@ fit=$(( (limit - 200) / 2 ))
 IDLE=${IDLE:-$(( fit < 10000 ? fit : 10000 ))}
 HOLD=${HOLD:-30}
 WARM=${WARM:-2000}
-export JAVA_OPTS=${JAVA_OPTS:--Xmx256m}
+# A small young generation and heap, and two malloc arenas: the settings that hold 10000 within 300 MB.
+export JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xmx160m -Xmn24m}
+export ROUTER_ENV=${ROUTER_ENV-MALLOC_ARENA_MAX=2}
 work=$(mktemp -d /tmp/wharf-bench-idle.XXXXXX)
 router_pid='' echo_pid='' load_pid=''
 
@@ -39,7 +43,7 @@ trap 'exit 130' INT TERM
 
 [ "$IDLE" -le "$fit" ] || die "IDLE=$IDLE needs $(( 2 * IDLE + 200 )) descriptors in the router; the hard limit is $limit"
 start_local_router
-say "router $router_pid (JAVA_OPTS=$JAVA_OPTS, descriptor limit $(awk '/Max open files/ { print $4 }' "/proc/$router_pid/limits"))"
+say "router $router_pid (JAVA_OPTS=$JAVA_OPTS, ROUTER_ENV=$ROUTER_ENV, descriptor limit $(awk '/Max open files/ { print $4 }' "/proc/$router_pid/limits"))"
 url=wss://${base#https://}/user/admin/api/kernels/idle/channels
 report() { read -r fds rss heap <<<"$(router_sample)"; printf '%-34s %8s %10s %10s\n' "$1" "$fds" "$((rss / 1024))" "$((heap / 1024))"; }
 hold() {
@@ -64,6 +68,10 @@ hold "$IDLE" "$HOLD"
 sleep 5
 report "$IDLE open"
 read -r _ rss1 _ <<<"$(router_sample)"
+if [[ "$JAVA_OPTS" == *NativeMemoryTracking* ]]; then
+  # The JVM's own account of its native memory, by category, with them open.
+  jcmd "$router_pid" VM.native_memory summary | grep -E '^-|Total' | sed 's/^/  /'
+fi
 wait "$load_pid"; load_pid=''
 sleep 5
 report "5 s after they closed"

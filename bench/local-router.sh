@@ -38,7 +38,7 @@ start_local_router() {
   base=https://127.0.0.1:$port
   for i in $(seq 1 120); do
     kill -0 "$router_pid" 2>/dev/null || { cat "$work/router.log" >&2; die "the router exited during start-up"; }
-    cookie=$(head -n 1 "$work/router.out" 2>/dev/null || true)
+    cookie=$(grep -m 1 "^wharf-session=" "$work/router.out" 2>/dev/null || true)
     [ -n "$cookie" ] && curl -sk -o /dev/null -m 2 "$base/hub/health" && return 0
     sleep 0.5
   done

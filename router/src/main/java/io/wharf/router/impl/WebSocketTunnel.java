@@ -67,7 +67,7 @@ final class WebSocketTunnel {
     return expected != null && origin.equalsIgnoreCase(expected);
   }
 
-  /** Tunnels the upgrade {@code request} to the container of {@code route}; {@code onTraffic} runs per chunk either way. */
+  /** Tunnels the upgrade {@code request} to the container of {@code route}; {@code onTraffic} runs per batch of reads either way. */
   void open(HttpServerRequest request, ServerRecord route, Runnable onTraffic) {
     long start = accessLog != null ? System.nanoTime() : 0L;
     String host = request.authority() == null ? null : request.authority().toString();

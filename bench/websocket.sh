@@ -10,10 +10,12 @@
 # (10) seconds: the router's RSS and open descriptors before, with them open, and after; if
 # they do not all open, why (the router's log, the container's and docker-proxy's descriptors).
 # Env: DURATION (15, seconds), WARMUP (30, seconds, the router's), ROUNDS (1: direct and router
-# measured in turn that many times, medians of messages/s shown; on a shared machine, 3 or more),
+# measured in turn that many times, the ratios the median of the rounds'; on a shared machine, 3 or more),
 # WHARF_JAR, JAVA_OPTS.
 # Sends traffic only to 127.0.0.1. Leaves no container, process or temp dir behind.
 set -euo pipefail
+# Each idle WebSocket holds two descriptors in the router, which inherits this limit.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
@@ -113,13 +115,20 @@ for mode in "$pp" "$st"; do
   done
 done
 echo
-echo "router/direct, $pp: messages/s $(ratio "$(field "router,$pp" messages_per_s)" "$(field "direct,$pp" messages_per_s)"), p99 $(ratio "$(field "router,$pp" p99_ms)" "$(field "direct,$pp" p99_ms)")"
-echo "router/direct, $st: MB/s $(ratio "$(field "router,$st" mb_per_s)" "$(field "direct,$st" mb_per_s)")"
-if [ "$ROUNDS" -gt 1 ]; then
-  for mode in "$pp" "$st"; do
-    echo "router/direct messages/s by round, $mode: $(for r in $(seq 1 "$ROUNDS"); do
-      ratio "$(jq -r .messages_per_s <<<"${result[router,$mode,$r]}")" "$(jq -r .messages_per_s <<<"${result[direct,$mode,$r]}")"; echo -n ' '; done)"
+# With rounds, the ratio is the median of the rounds' ratios (each round measures both targets
+# minutes apart at most); the table above shows each target's median round.
+round_ratios() {
+  local mode=$1 key=$2 r
+  for r in $(seq 1 "$ROUNDS"); do
+    ratio "$(jq -r ".$key" <<<"${result[router,$mode,$r]}")" "$(jq -r ".$key" <<<"${result[direct,$mode,$r]}")"; echo
   done
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+echo "router/direct, $pp: messages/s $(round_ratios "$pp" messages_per_s | median), p99 $(round_ratios "$pp" p99_ms | median)"
+echo "router/direct, $st: MB/s $(round_ratios "$st" mb_per_s | median)"
+if [ "$ROUNDS" -gt 1 ]; then
+  echo "router/direct by round: $pp messages/s $(round_ratios "$pp" messages_per_s | tr '\n' ' ');" \
+    "$st MB/s $(round_ratios "$st" mb_per_s | tr '\n' ' ')"
 fi
 echo "router CPU: $(awk -v t="${cpu[router,$pp]}" -v hz="$hz" -v n="${msgs[router,$pp]}" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }') us per round trip;" \
   "$(awk -v t="${cpu[router,$st]}" -v hz="$hz" -v n="${msgs[router,$st]}" 'BEGIN { printf "%.2f", t * 1000 / hz / n }') ms per MiB echoed (both ways)"
@@ -141,7 +150,8 @@ if [ "$IDLE" -gt 0 ]; then
     cat "$work/idle.out" >&2
     # Why the router refused (logged at debug: WHARF_LOGGING_LEVEL_IO_WHARF=debug), and what the container and Docker hold.
     grep -m 5 'WebSocket to' "$work/wharf.log" >&2 || true
-    say "container: $(docker exec "$cid" sh -c 'echo "nofile $(ulimit -n), open $(ls /proc/1/fd | wc -l)"' 2>&1);" \
+    say "container: $(docker exec "$cid" /usr/bin/node -e "const fs = require('fs'); console.log('open', fs.readdirSync('/proc/1/fd').length + ',',
+      fs.readFileSync('/proc/1/limits', 'utf8').split('\\n').find((l) => l.startsWith('Max open files')))" 2>&1);" \
       "docker-proxy for port $backend_port: $(for p in $(pgrep -f "docker-proxy.*-host-port $backend_port"); do
         echo "pid $p, open $(ls /proc/$p/fd | wc -l), $(grep 'open files' /proc/$p/limits)"; done)"
     die "the idle WebSockets did not all open"
@@ -152,5 +162,6 @@ if [ "$IDLE" -gt 0 ]; then
   sleep 5
   rss2=$(rss) fd2=$(fds)
   echo "idle: $IDLE WebSockets through the router: RSS $((rss0 / 1024)) MiB before, $((rss1 / 1024)) MiB open" \
-    "($(( (rss1 - rss0) / IDLE )) KiB each), $((rss2 / 1024)) MiB 5 s after they closed; descriptors $fd0, $fd1, $fd2"
+    "($(( (rss1 - rss0) / IDLE )) KiB each), $((rss2 / 1024)) MiB 5 s after they closed; descriptors $fd0, $fd1, $fd2" \
+    "(the router's limit: $(awk '/Max open files/ { print $4 }' "/proc/$wharf_pid/limits"))"
 fi

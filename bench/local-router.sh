@@ -48,7 +48,8 @@ start_local_router() {
 stop_local_router() {
   local pid
   for pid in ${router_pid:-} ${echo_pid:-}; do
-    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null || true
   done
   router_pid='' echo_pid=''
 }

@@ -7,14 +7,20 @@
 # directly (ws://, the published 127.0.0.1 port) and through the router (wss://, with the
 # session cookie), and prints router/direct ratios and the router's CPU time per message.
 # Then IDLE (2000; 0 to skip) WebSockets are opened through the router and held for IDLE_HOLD
-# (10) seconds: the router's RSS and open descriptors before, with them open, and after.
-# Env: DURATION (15, seconds), WARMUP (30, seconds, the router's), WHARF_JAR, JAVA_OPTS.
+# (10) seconds: the router's RSS and open descriptors before, with them open, and after; if
+# they do not all open, why (the router's log, the container's and docker-proxy's descriptors).
+# Env: DURATION (15, seconds), WARMUP (30, seconds, the router's), ROUNDS (1: direct and router
+# measured in turn that many times, the ratios the median of the rounds'; on a shared machine, 3 or more),
+# WHARF_JAR, JAVA_OPTS.
 # Sends traffic only to 127.0.0.1. Leaves no container, process or temp dir behind.
 set -euo pipefail
+# Each idle WebSocket holds two descriptors in the router, which inherits this limit.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 DURATION=${DURATION:-15}
+ROUNDS=${ROUNDS:-1}
 WARMUP=${WARMUP:-30}
 CONNECTIONS=${CONNECTIONS:-50}
 SIZE=${SIZE:-64}
@@ -23,8 +29,10 @@ DEPTH=${DEPTH:-4}
 JAVA_OPTS=${JAVA_OPTS:--XX:+UseParallelGC}
 IDLE=${IDLE:-2000}
 IDLE_HOLD=${IDLE_HOLD:-10}
-# Each idle WebSocket holds two descriptors in the router; the cap per server must let them in.
+# Each idle WebSocket holds two descriptors in the router; the cap per server must let them in,
+# and all of them come from 127.0.0.1, so the bound of connections per client address is lifted.
 export WHARF_ROUTER_MAX_WEBSOCKETS_PER_SERVER=$(( IDLE > 1000 ? IDLE + 100 : 1000 ))
+export WHARF_ROUTER_MAX_CONNECTIONS_PER_ADDRESS=0
 WHARF_JAR=${WHARF_JAR:-$repo/server/target/wharf.jar}
 image=${BENCH_ECHO_IMAGE:-wharf/bench-echo:latest}
 instance=bench-ws-$$
@@ -64,16 +72,32 @@ ticks() { awk '{ print $14 + $15 }' "/proc/$wharf_pid/stat"; }
 say "router: warming up ${WARMUP}s"
 load "$router" "$WARMUP" "pingpong:$CONNECTIONS:$SIZE" >/dev/null
 load "$router" 5 "stream:$STREAM_SIZE:$DEPTH" >/dev/null
-declare -A result cpu
+declare -A result cpu msgs
+median_round() {
+  # The round whose messages/s is the median of $1's rounds (the lower middle for an even count).
+  local key=$1 r
+  for r in $(seq 1 "$ROUNDS"); do
+    echo "$(jq -r .messages_per_s <<<"${result[$key,$r]}") $r"
+  done | sort -n | awk -v n="$ROUNDS" 'NR == int((n + 1) / 2) { print $2 }'
+}
 for mode in "pingpong:$CONNECTIONS:$SIZE" "stream:$STREAM_SIZE:$DEPTH"; do
   for target in direct router; do
-    url=$direct
-    [ "$target" = router ] && url=$router
-    say "$target: $mode for ${DURATION}s"
-    t0=$(ticks)
-    result[$target,$mode]=$(load "$url" "$DURATION" "$mode")
-    t1=$(ticks)
-    cpu[$target,$mode]=$(( t1 - t0 ))
+    cpu[$target,$mode]=0 msgs[$target,$mode]=0
+  done
+  for round in $(seq 1 "$ROUNDS"); do
+    for target in direct router; do
+      url=$direct
+      [ "$target" = router ] && url=$router
+      say "$target: $mode for ${DURATION}s (round $round of $ROUNDS)"
+      t0=$(ticks)
+      result[$target,$mode,$round]=$(load "$url" "$DURATION" "$mode")
+      t1=$(ticks)
+      cpu[$target,$mode]=$(( cpu[$target,$mode] + t1 - t0 ))
+      msgs[$target,$mode]=$(( msgs[$target,$mode] + $(jq -r .messages <<<"${result[$target,$mode,$round]}") ))
+    done
+  done
+  for target in direct router; do
+    result[$target,$mode]=${result[$target,$mode,$(median_round "$target,$mode")]}
   done
 done
 
@@ -91,10 +115,23 @@ for mode in "$pp" "$st"; do
   done
 done
 echo
-echo "router/direct, $pp: messages/s $(ratio "$(field "router,$pp" messages_per_s)" "$(field "direct,$pp" messages_per_s)"), p99 $(ratio "$(field "router,$pp" p99_ms)" "$(field "direct,$pp" p99_ms)")"
-echo "router/direct, $st: MB/s $(ratio "$(field "router,$st" mb_per_s)" "$(field "direct,$st" mb_per_s)")"
-echo "router CPU: $(awk -v t="${cpu[router,$pp]}" -v hz="$hz" -v n="$(field "router,$pp" messages)" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }') us per round trip;" \
-  "$(awk -v t="${cpu[router,$st]}" -v hz="$hz" -v n="$(field "router,$st" messages)" 'BEGIN { printf "%.2f", t * 1000 / hz / n }') ms per MiB echoed (both ways)"
+# With rounds, the ratio is the median of the rounds' ratios (each round measures both targets
+# minutes apart at most); the table above shows each target's median round.
+round_ratios() {
+  local mode=$1 key=$2 r
+  for r in $(seq 1 "$ROUNDS"); do
+    ratio "$(jq -r ".$key" <<<"${result[router,$mode,$r]}")" "$(jq -r ".$key" <<<"${result[direct,$mode,$r]}")"; echo
+  done
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+echo "router/direct, $pp: messages/s $(round_ratios "$pp" messages_per_s | median), p99 $(round_ratios "$pp" p99_ms | median)"
+echo "router/direct, $st: MB/s $(round_ratios "$st" mb_per_s | median)"
+if [ "$ROUNDS" -gt 1 ]; then
+  echo "router/direct by round: $pp messages/s $(round_ratios "$pp" messages_per_s | tr '\n' ' ');" \
+    "$st MB/s $(round_ratios "$st" mb_per_s | tr '\n' ' ')"
+fi
+echo "router CPU: $(awk -v t="${cpu[router,$pp]}" -v hz="$hz" -v n="${msgs[router,$pp]}" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }') us per round trip;" \
+  "$(awk -v t="${cpu[router,$st]}" -v hz="$hz" -v n="${msgs[router,$st]}" 'BEGIN { printf "%.2f", t * 1000 / hz / n }') ms per MiB echoed (both ways)"
 echo "router CPU while direct ran (idle cost): ${cpu[direct,$pp]} and ${cpu[direct,$st]} ticks"
 
 if [ "$IDLE" -gt 0 ]; then
@@ -109,12 +146,22 @@ if [ "$IDLE" -gt 0 ]; then
     kill -0 "$idle_pid" 2>/dev/null || break
     sleep 0.5
   done
-  grep -q '"open"' "$work/idle.out" || { cat "$work/idle.out" >&2; die "the idle WebSockets did not all open"; }
+  if ! grep -q '"open"' "$work/idle.out"; then
+    cat "$work/idle.out" >&2
+    # Why the router refused (logged at debug: WHARF_LOGGING_LEVEL_IO_WHARF=debug), and what the container and Docker hold.
+    grep -m 5 'WebSocket to' "$work/wharf.log" >&2 || true
+    say "container: $(docker exec "$cid" /usr/bin/node -e "const fs = require('fs'); console.log('open', fs.readdirSync('/proc/1/fd').length + ',',
+      fs.readFileSync('/proc/1/limits', 'utf8').split('\\n').find((l) => l.startsWith('Max open files')))" 2>&1);" \
+      "docker-proxy for port $backend_port: $(for p in $(pgrep -f "docker-proxy.*-host-port $backend_port"); do
+        echo "pid $p, open $(ls /proc/$p/fd | wc -l), $(grep 'open files' /proc/$p/limits)"; done)"
+    die "the idle WebSockets did not all open"
+  fi
   sleep 2
   rss1=$(rss) fd1=$(fds)
   wait "$idle_pid" || true
   sleep 5
   rss2=$(rss) fd2=$(fds)
   echo "idle: $IDLE WebSockets through the router: RSS $((rss0 / 1024)) MiB before, $((rss1 / 1024)) MiB open" \
-    "($(( (rss1 - rss0) / IDLE )) KiB each), $((rss2 / 1024)) MiB 5 s after they closed; descriptors $fd0, $fd1, $fd2"
+    "($(( (rss1 - rss0) / IDLE )) KiB each), $((rss2 / 1024)) MiB 5 s after they closed; descriptors $fd0, $fd1, $fd2" \
+    "(the router's limit: $(awk '/Max open files/ { print $4 }' "/proc/$wharf_pid/limits"))"
 fi

@@ -1,6 +1,6 @@
 // A WebSocket echo server with no dependencies, the bench's stand-in for a notebook container:
 // GET answers 200 (the readiness probe), an upgrade to any path echoes every data frame back,
-// answers pings and closes. Listens on 0.0.0.0:PORT (8888).
+// answers pings and closes. Listens on HOST:PORT (0.0.0.0:8888).
 'use strict';
 const http = require('http');
 const crypto = require('crypto');
@@ -35,4 +35,4 @@ server.on('upgrade', (req, socket, head) => {
   socket.on('error', () => socket.destroy());
   if (head && head.length) read(head);
 });
-server.listen(port, '0.0.0.0');
+server.listen(port, process.env.HOST || '0.0.0.0');

@@ -3,6 +3,11 @@
 //   MODE stream:SIZE:DEPTH - one connection keeping DEPTH SIZE-byte messages in flight
 //   MODE idle:N - opens N connections (50 at a time), prints {"open": N} once all are open, holds
 //                 them for SECONDS, then closes them all and prints {"closed": N}
+//   MODE churn:N:MESSAGES:PAUSE_MS:HTTP_PER_S - N workers, each in a loop: opens a WebSocket,
+//                 ping-pongs MESSAGES 64-byte messages, closes it with a close frame (waiting for
+//                 the echoed close and the end), waits PAUSE_MS; beside them HTTP_PER_S plain GETs
+//                 a second on the same origin (keep-alive). Errors are counted, not fatal. Prints
+//                 a JSON line of totals every 10 s and at the end.
 // Prints one JSON line: messages/s (round trips), MB/s echoed, p50/p99 round-trip ms.
 // Frames are masked with a zero key (the client must mask; a zero key keeps the client cheap).
 'use strict';
@@ -26,7 +31,7 @@ function clientFrame(payload) {
   return Buffer.concat([head, payload]);
 }
 
-function open(onOpen) {
+function open(onOpen, onFail) {
   const options = { host: u.hostname, port, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] };
   const socket = secure ? tls.connect(options) : net.connect(options);
   socket.setNoDelay(true);
@@ -42,6 +47,7 @@ function open(onOpen) {
     const end = head.indexOf('\r\n\r\n');
     if (end < 0) return;
     if (!head.startsWith('HTTP/1.1 101')) {
+      if (onFail) { socket.destroy(); onFail('upgrade refused: ' + head.split('\r\n')[0]); return; }
       console.error('upgrade refused: ' + head.split('\r\n')[0] + ' (' + opened + ' open)');
       process.exit(1);
     }
@@ -50,7 +56,7 @@ function open(onOpen) {
     onOpen(socket, Buffer.from(head.substring(end + 4), 'latin1'));
   };
   socket.on('data', onData);
-  socket.on('error', (e) => { console.error('socket error: ' + e.message + ' (' + opened + ' open)'); process.exit(1); });
+  socket.on('error', (e) => { if (onFail) { if (!socket.wharfFailed) { socket.wharfFailed = true; onFail(e.message); } return; } console.error('socket error: ' + e.message + ' (' + opened + ' open)'); process.exit(1); });
 }
 
 let opened = 0;
@@ -93,8 +99,10 @@ function stream(size, depth) {
   });
 }
 
-const [kind, a, b] = mode.split(':');
-if (kind === 'idle') {
+const [kind, a, b, c, d] = mode.split(':');
+if (kind === 'churn') {
+  churn(Number(a), Number(b), Number(c), Number(d));
+} else if (kind === 'idle') {
   idle(Number(a));
 } else if (kind === 'pingpong') {
   for (let i = 0; i < Number(a); i++) pingpong(Number(b));
@@ -123,7 +131,51 @@ function idle(n) {
   for (let i = 0; i < 50; i++) next();
 }
 
-if (kind !== 'idle') setTimeout(() => {
+function churn(workers, perSocket, pause, httpPerS) {
+  const totals = { opened: 0, closed: 0, messages: 0, http_ok: 0, http_failed: 0, errors: 0, last_error: '' };
+  const message = clientFrame(crypto.randomBytes(64));
+  const closeFrame = clientFrame(Buffer.from([0x03, 0xe8]));
+  closeFrame[0] = 0x88;
+  let stopping = false;
+  const fail = (why) => { totals.errors++; totals.last_error = why; };
+  const cycle = () => {
+    if (stopping) return;
+    let done = false;
+    const again = () => { if (!done) { done = true; setTimeout(cycle, pause); } };
+    open((socket, rest) => {
+      totals.opened++;
+      let left = perSocket;
+      socket.on('close', () => { totals.closed++; again(); });
+      const read = reader((opcode) => {
+        if (opcode === 8) { socket.end(); return; }
+        totals.messages++;
+        if (--left > 0) socket.write(message); else socket.write(closeFrame);
+      });
+      socket.on('data', read);
+      if (rest.length) read(rest);
+      socket.write(message);
+    }, (why) => { fail(why); again(); });
+  };
+  for (let i = 0; i < workers; i++) setTimeout(cycle, i * 20);
+  if (httpPerS > 0) {
+    const https = require('https');
+    const agent = new https.Agent({ keepAlive: true, maxSockets: 4, rejectUnauthorized: false });
+    setInterval(() => {
+      if (stopping) return;
+      const req = https.get({ host: u.hostname, port, path: u.pathname.replace(/[^/]*\/?$/, ''), agent,
+        headers: cookie ? { Cookie: cookie } : {} }, (res) => {
+        res.resume();
+        res.on('end', () => { if (res.statusCode === 200) totals.http_ok++; else totals.http_failed++; });
+      });
+      req.on('error', (e) => { totals.http_failed++; totals.last_error = 'http: ' + e.message; });
+    }, 1000 / httpPerS);
+  }
+  const report = () => console.log(JSON.stringify(totals));
+  setInterval(report, 10000);
+  setTimeout(() => { stopping = true; setTimeout(() => { report(); process.exit(0); }, 2000); }, Number(seconds) * 1000);
+}
+
+if (kind !== 'idle' && kind !== 'churn') setTimeout(() => {
   measuring = false;
   const secs = Number(process.hrtime.bigint() - started) / 1e9;
   latencies.sort((x, y) => x - y);

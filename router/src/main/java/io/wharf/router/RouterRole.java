@@ -17,7 +17,7 @@ import io.wharf.session.Pages;
 /** Boots the router role: the HTTPS listener on every event loop, and the HTTP redirect. */
 public final class RouterRole {
 
-  /** Metrics name of the router's HTTP client towards notebook containers (its proxy and WebSocket tunnel). */
+  /** Metrics name of the router's HTTP client towards notebook containers (its proxy; WebSocket tunnels have connections of their own). */
   public static final String PROXY_CLIENT_METRICS_NAME = "wharf-proxy";
 
   private RouterRole() {

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.core.http.impl.Http2ServerConnection;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.wharf.router.RouterOptions;
 
 import java.util.concurrent.TimeUnit;
@@ -76,7 +77,13 @@ public final class HttpsListener {
         connection.close();
         return;
       }
-      connection.closeHandler(closed -> perAddress.closed(address));
+      // The channel's close, not the connection's: a connection upgraded to a WebSocket tunnel is
+      // no longer Vert.x's HTTP connection, whose close handler then never runs.
+      if (connection instanceof ConnectionBase base) {
+        base.channelHandlerContext().channel().closeFuture().addListener(closed -> perAddress.closed(address));
+      } else {
+        connection.closeHandler(closed -> perAddress.closed(address));
+      }
     }
     FlushBatching.install(connection);
     if (connection instanceof Http1xServerConnection http1) {

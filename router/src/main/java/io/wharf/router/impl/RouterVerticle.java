@@ -70,8 +70,8 @@ public final class RouterVerticle extends VerticleBase {
     AccessLog accessLog = options.accessLog() ? new AccessLog(options.instanceId(), authenticator, options.cookieName()) : null;
     TokenAuthenticator tokens = new TokenAuthenticator(dependencies.tokens(), TOKEN_CACHE_SIZE, TOKEN_TTL_MILLIS);
     UserRequestHandler user = new UserRequestHandler(authenticator, tokens, options.cookieName(), dependencies.routes(),
-      new WebSocketTunnel(client, options.cookieName(), options.publicOrigin(), counter, accessLog,
-        options.backend().maxWebSocketsPerServer(), options.connectTimeoutMillis()), proxy,
+      new WebSocketTunnel(vertx, options.cookieName(), options.publicOrigin(), counter, accessLog,
+        options.backend().maxWebSocketsPerServer(), options.connectTimeoutMillis(), options.idleTimeoutSeconds()), proxy,
       activity.local(vertx, options.activityFlushMillis()));
 
     Router hub = Router.router(vertx);

@@ -1,13 +1,19 @@
 package io.wharf.router.impl;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpConnectOptions;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.ConnectOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import io.wharf.session.ServerRecord;
+
+import java.util.Map;
 
 /**
  * Tunnels WebSocket upgrades to the container. Each tunnel has a connection of its own towards
@@ -17,35 +23,35 @@ import io.wharf.session.ServerRecord;
  * unless its {@code Origin} is Wharf's own public origin, which stops cross-site WebSocket
  * hijacking; Jupyter then sees the public Host and Origin together and accepts the socket.
  *
- * <p>{@link WebSocketUpgrade} follows one upgrade to its end, and {@link SocketPipe} copies the
- * bytes both ways with backpressure.
+ * <p>{@link WebSocketUpgrade} follows one upgrade to its end, and {@link SocketPipe} passes the
+ * bytes both ways on Netty's pipeline, with backpressure.
  */
 final class WebSocketTunnel {
 
-  private final HttpClientAgent client;
+  private final NetClient client;
   private final String cookieName;
   private final String publicOrigin;
   private final WebSocketCounter counter;
   private final AccessLog accessLog;
   private final int maxPerServer;
-  private final long connectTimeoutMillis;
 
   /**
-   * @param client       whose unpooled connections ({@link HttpClientAgent#connect}) carry the tunnels
+   * @param vertx        whose TCP client (one per tunnel instance, so per event loop) carries the tunnels
    * @param publicOrigin Wharf's public origin, such as {@code https://notebooks.example.org};
    *                     null to take it from each request's Host header
    * @param accessLog    where a successful upgrade is logged; null when the access log is off
    * @param maxPerServer WebSockets one server may have open (or opening) at once, across event loops
+   * @param idleTimeoutSeconds a tunnel with no traffic either way is closed after this long; 0 for never
    */
-  WebSocketTunnel(HttpClientAgent client, String cookieName, String publicOrigin, WebSocketCounter counter,
-                  AccessLog accessLog, int maxPerServer, long connectTimeoutMillis) {
-    this.client = client;
+  WebSocketTunnel(Vertx vertx, String cookieName, String publicOrigin, WebSocketCounter counter,
+                  AccessLog accessLog, int maxPerServer, int connectTimeoutMillis, int idleTimeoutSeconds) {
+    this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setIdleTimeout(idleTimeoutSeconds)
+      .setConnectTimeout(connectTimeoutMillis));
     this.cookieName = cookieName;
     this.publicOrigin = publicOrigin;
     this.counter = counter;
     this.accessLog = accessLog;
     this.maxPerServer = maxPerServer;
-    this.connectTimeoutMillis = connectTimeoutMillis;
   }
 
   static boolean isUpgrade(HttpServerRequest request) {
@@ -61,7 +67,7 @@ final class WebSocketTunnel {
     return expected != null && origin.equalsIgnoreCase(expected);
   }
 
-  /** Tunnels the upgrade {@code request} to the container of {@code route}; {@code onTraffic} runs per chunk either way. */
+  /** Tunnels the upgrade {@code request} to the container of {@code route}; {@code onTraffic} runs per batch of reads either way. */
   void open(HttpServerRequest request, ServerRecord route, Runnable onTraffic) {
     long start = accessLog != null ? System.nanoTime() : 0L;
     String host = request.authority() == null ? null : request.authority().toString();
@@ -77,17 +83,13 @@ final class WebSocketTunnel {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     ProxyHeaders.copyRequest(request.headers(), headers, route.token(), cookieName);
     headers.set(HttpHeaders.CONNECTION, "Upgrade").set(HttpHeaders.UPGRADE, "websocket");
-    if (host != null) {
-      headers.set(HttpHeaders.HOST, host);
+    headers.set(HttpHeaders.HOST, host != null ? host : route.host() + ":" + route.port());
+    DefaultFullHttpRequest upgrade = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpMethod.GET,
+      TokenCredentials.withoutTokenParameter(request.uri()), Unpooled.EMPTY_BUFFER);
+    for (Map.Entry<String, String> header : headers) {
+      upgrade.headers().add(header.getKey(), header.getValue());
     }
-    RequestOptions upgrade = new RequestOptions()
-      .setMethod(HttpMethod.GET)
-      .setHost(route.host())
-      .setPort(route.port())
-      .setURI(TokenCredentials.withoutTokenParameter(request.uri()))
-      .setHeaders(headers);
-    HttpConnectOptions connect = new HttpConnectOptions().setHost(route.host()).setPort(route.port())
-      .setConnectTimeout(connectTimeoutMillis);
+    ConnectOptions connect = new ConnectOptions().setHost(route.host()).setPort(route.port());
     new WebSocketUpgrade(request, route.key(), onTraffic, () -> counter.closed(route.key()), () -> {
       if (accessLog != null) {
         accessLog.upgraded(request, System.nanoTime() - start);

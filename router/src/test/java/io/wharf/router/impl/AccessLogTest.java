@@ -115,8 +115,8 @@ class AccessLogTest {
     }).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
     ServerRecord route = new ServerRecord("alice", "", ServerRecord.State.RUNNING, "test", "c", "127.0.0.1", backend, "token", 0, 0, 100,
       "ready", "");
-    WebSocketTunnel tunnel = new WebSocketTunnel(vertx.createHttpClient(), "wharf-session", null, WebSocketGauge.register(null),
-      accessLog, 10, 2000);
+    WebSocketTunnel tunnel = new WebSocketTunnel(vertx, "wharf-session", null, WebSocketGauge.register(null),
+      accessLog, 10, 2000, 0);
     int port = serve(request -> tunnel.open(request, route, () -> { }));
     wsClient = vertx.createWebSocketClient();
     WebSocket ws = wsClient.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)

@@ -35,8 +35,7 @@ class WebSocketTunnelTest {
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong received = new AtomicLong();
   private WebSocketGauge gauge;
-  // Held in fields: Vert.x closes a client once nothing references it.
-  private io.vertx.core.http.HttpClientAgent proxyClient;
+  // Held in a field: Vert.x closes a client once nothing references it.
   private io.vertx.core.http.WebSocketClient wsClient;
 
   @BeforeEach
@@ -96,7 +95,7 @@ class WebSocketTunnelTest {
     ServerRecord route = new ServerRecord("alice", "", ServerRecord.State.RUNNING, "test", "c", "127.0.0.1", backend.actualPort(),
       "token", 0, 0, 100, "ready", "");
     gauge = WebSocketGauge.register(null);
-    WebSocketTunnel tunnel = new WebSocketTunnel(proxyClient = vertx.createHttpClient(), "wharf-session", null, gauge, null, 2, 2000);
+    WebSocketTunnel tunnel = new WebSocketTunnel(vertx, "wharf-session", null, gauge, null, 2, 2000, 0);
     HttpServer front = vertx.createHttpServer().requestHandler(request -> tunnel.open(request, route, () -> { }))
       .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
     wsClient = vertx.createWebSocketClient();
@@ -126,7 +125,7 @@ class WebSocketTunnelTest {
     ServerRecord route = new ServerRecord("alice", "", ServerRecord.State.RUNNING, "test", "c", "127.0.0.1", backend.actualPort(),
       "token", 0, 0, 100, "ready", "");
     gauge = WebSocketGauge.register(null);
-    WebSocketTunnel tunnel = new WebSocketTunnel(proxyClient = vertx.createHttpClient(), "wharf-session", null, gauge, null, 10, 2000);
+    WebSocketTunnel tunnel = new WebSocketTunnel(vertx, "wharf-session", null, gauge, null, 10, 2000, 0);
     HttpServer front = vertx.createHttpServer().requestHandler(request -> tunnel.open(request, route, traffic::incrementAndGet))
       .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
 

@@ -48,6 +48,7 @@ class WebSocketUpgradeTest {
   private final BlockingQueue<NetSocket> upgrades = new LinkedBlockingQueue<>();
   private final List<NetSocket> clients = new CopyOnWriteArrayList<>();
   private int frontPort;
+  private ServerRecord route;
   // Held in a field: Vert.x closes a client once nothing references it.
   private NetClient netClient;
 
@@ -69,10 +70,10 @@ class WebSocketUpgradeTest {
       });
     });
     int backendPort = backend.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
-    ServerRecord route = new ServerRecord("alice", "", ServerRecord.State.RUNNING, "test", "c", "127.0.0.1", backendPort,
+    route = new ServerRecord("alice", "", ServerRecord.State.RUNNING, "test", "c", "127.0.0.1", backendPort,
       "token", 0, 0, 100, "ready", "");
     gauge = WebSocketGauge.register(null);
-    WebSocketTunnel tunnel = new WebSocketTunnel(vertx.createHttpClient(), "wharf-session", null, gauge, null, 1000, 2000);
+    WebSocketTunnel tunnel = new WebSocketTunnel(vertx, "wharf-session", null, gauge, null, 1000, 2000, 0);
     HttpServer front = vertx.createHttpServer().requestHandler(request -> tunnel.open(request, route, () -> { }))
       .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
     frontPort = front.actualPort();
@@ -216,5 +217,42 @@ class WebSocketUpgradeTest {
       await(() -> gauge.open() == 0, "the refused upgrade holds no slot");
       client.close();
     });
+  }
+
+  @Test
+  void bytesTheContainerSendsWithIts101ReachTheClientInOrder() throws Exception {
+    leavesNothingOpen(i -> {
+      Buffer received = Buffer.buffer();
+      NetSocket client = tracked(upgrade(received));
+      NetSocket backend = nextUpgrade();
+      // A notebook's kernel sends its status as soon as the socket opens, often in the 101's own segment.
+      backend.write(SWITCH + "first");
+      backend.write("second");
+      await(() -> received.toString().endsWith("firstsecond"), "the first bytes arrived after the 101, in order: " + received);
+      client.write("ping");
+      await(() -> received.toString().endsWith("firstsecondping"), "the tunnel carries the client's bytes too");
+      client.close().await(10, TimeUnit.SECONDS);
+    });
+  }
+
+  @Test
+  void aTunnelWithNoTrafficIsClosedAfterTheIdleTimeout() throws Exception {
+    WebSocketTunnel idling = new WebSocketTunnel(vertx, "wharf-session", null, gauge, null, 1000, 2000, 1);
+    HttpServer front = vertx.createHttpServer().requestHandler(request -> idling.open(request, route, () -> { }))
+      .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    frontPort = front.actualPort();
+    Buffer received = Buffer.buffer();
+    NetSocket client = tracked(upgrade(received));
+    nextUpgrade().write(SWITCH);
+    client.write("ping");
+    await(() -> received.toString().endsWith("ping"), "the tunnel carried a message");
+    await(() -> backendOpen.get() == 1 && gauge.open() == 1, "the tunnel is open");
+    // The container's side has a one-second idle timeout; the pipe closes it, and the tunnel's end closes the client's.
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (!closed(client) && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue(closed(client), "the idle tunnel was closed");
+    await(() -> backendOpen.get() == 0 && gauge.open() == 0, "both sides closed and the slot given back");
   }
 }

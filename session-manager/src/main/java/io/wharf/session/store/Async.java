@@ -22,7 +22,7 @@ final class Async {
   }
 
   <T> Future<T> adapt(CompletionStage<T> stage) {
-    return Future.fromCompletionStage(stage, vertx.getOrCreateContext());
+    return HazelcastFutures.onContext(stage, vertx.getOrCreateContext());
   }
 
   /** A read that a near-cache hit completes at once is answered without a context hop. */

@@ -2,11 +2,10 @@ package io.wharf.functions.impl.registry;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.wharf.session.store.HazelcastFutures;
 
 import java.util.concurrent.CompletionStage;
 
@@ -54,22 +53,7 @@ public final class HazelcastFunctionCache {
     return adapt(keys.removeAsync(hash)).mapEmpty();
   }
 
-  /**
-   * Not {@code Future.fromCompletionStage}: its {@code whenComplete} makes Hazelcast run the action
-   * on its default executor, the common fork-join pool, or where that pool has a single thread (as
-   * on 2 cores) a new thread per callback. Here the partition thread hands the result straight to
-   * the caller's context.
-   */
   private <T> Future<T> adapt(CompletionStage<T> stage) {
-    Context context = vertx.getOrCreateContext();
-    Promise<T> promise = Promise.promise();
-    stage.whenCompleteAsync((value, failure) -> {
-      if (failure != null) {
-        promise.fail(failure);
-      } else {
-        promise.complete(value);
-      }
-    }, command -> context.runOnContext(v -> command.run()));
-    return promise.future();
+    return HazelcastFutures.onContext(stage, vertx.getOrCreateContext());
   }
 }

@@ -102,7 +102,8 @@ public final class Dispatcher implements FunctionInvoker {
   }
 
   private Future<RuntimeClient.Outcome> send(FunctionPool.Lease lease, String command, Buffer call, long deadline) {
-    long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000L);
+    // Rounded up: a call gets all of its time, never a millisecond less.
+    long left = Math.max(1, (deadline - System.nanoTime() + 999_999L) / 1_000_000L);
     return runtime.invoke(lease.backend(), command, call, left).map(outcome -> {
       lease.release(outcome.broken());
       return outcome;

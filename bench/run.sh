@@ -14,6 +14,10 @@
 #      to measure another build, TOKEN (1; 0 skips the token target).
 #      H2 (1): then also nginx and the router over HTTP/2 with h2load
 #      (H2_CLIENTS 10 connections x H2_STREAMS 10 streams, DURATION, after H2_WARMUP 10s each).
+#      WHARF_JAR_B, JAVA_OPTS_B, WHARF_ROUTER_EVENT_LOOPS_B: any of them set starts a second
+#      Wharf (routerB: WHARF_JAR_B, else WHARF_JAR, with these settings, else the first one's),
+#      measured in turn with the others in every round and over h2, so that two builds or two
+#      settings are compared on the same machine state (routerB/router, and each against nginx).
 # Sends traffic only to 127.0.0.1. Leaves no container, process or temp dir behind.
 set -euo pipefail
 
@@ -29,6 +33,13 @@ JAVA_OPTS=${JAVA_OPTS:--XX:+UseParallelGC}
 BACKEND_ONLY=${BACKEND_ONLY:-0}
 NGINX_WORKERS=${NGINX_WORKERS:-1}
 WHARF_JAR=${WHARF_JAR:-$repo/server/target/wharf.jar}
+B=0
+if [ -n "${WHARF_JAR_B:-}${JAVA_OPTS_B:-}${WHARF_ROUTER_EVENT_LOOPS_B:-}" ]; then
+  B=1
+  WHARF_JAR_B=${WHARF_JAR_B:-$WHARF_JAR}
+  JAVA_OPTS_B=${JAVA_OPTS_B:-$JAVA_OPTS}
+  WHARF_ROUTER_EVENT_LOOPS_B=${WHARF_ROUTER_EVENT_LOOPS_B:-${WHARF_ROUTER_EVENT_LOOPS:-}}
+fi
 image=wharf/bench-static:latest
 instance=bench-$$
 user=admin
@@ -45,12 +56,25 @@ die() { say "$*"; exit 1; }
 # shellcheck source=bench/lib.sh
 source "$here/lib.sh"
 
+# as_b COMMAND...: runs COMMAND (a lib.sh function) on the second Wharf's state, then saves it.
+wharf_pid_b='' base_b='' session_b=''
+as_b() {
+  local work_a=$work instance_a=$instance jar_a=$jar pid_a=$wharf_pid base_a=${base:-} session_a=${session:-} password_a=${password:-}
+  work=$work_a/b instance=$instance_a-b jar=$work_a/b/cookies.txt wharf_pid=$wharf_pid_b base=$base_b session=$session_b
+  password=${password_b:-}
+  mkdir -p "$work"
+  "$@"
+  wharf_pid_b=$wharf_pid base_b=$base session_b=${session:-} password_b=${password:-}
+  work=$work_a instance=$instance_a jar=$jar_a wharf_pid=$pid_a base=$base_a session=$session_a password=$password_a
+}
+
 cleanup() {
   local rc=$?
   set +e
   if [ -f "$nginx_pid_file" ]; then
     kill "$(cat "$nginx_pid_file")" 2>/dev/null
   fi
+  [ "$B" = 1 ] && as_b clean_up_wharf "$rc"
   clean_up_wharf "$rc"
   exit "$rc"
 }
@@ -96,6 +120,14 @@ else
   say "signed in as $user"
   await_ready
   say "the server is ready"
+  if [ "$B" = 1 ]; then
+    say "starting the second Wharf (routerB): $WHARF_JAR_B, JAVA_OPTS='$JAVA_OPTS_B'"
+    WHARF_BENCH_PORT='' JAVA_OPTS=$JAVA_OPTS_B WHARF_ROUTER_EVENT_LOOPS=$WHARF_ROUTER_EVENT_LOOPS_B \
+      as_b start_wharf "$WHARF_JAR_B" "$image" 1
+    as_b sign_in
+    as_b await_ready
+    say "routerB is ready"
+  fi
 fi
 
 cid=$(docker ps -q --filter "label=wharf.instance=$instance" | head -n 1)
@@ -108,7 +140,14 @@ nginx_port=${NGINX_BENCH_PORT:-$(free_port)}
 mkdir -p "$work/nginx"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
   -keyout "$work/nginx/key.pem" -out "$work/nginx/cert.pem" 2>/dev/null
-nginx_settings="worker_processes $NGINX_WORKERS; TLSv1.2 and TLSv1.3 (default ciphers, HTTP/1.1 and h2); upstream keepalive 64; proxy_http_version 1.1; Connection \"\"; access_log off; proxy_buffering on"
+# Idle upstream connections nginx keeps: enough for every request that can be in flight (wrk's
+# connections, or h2load's connections x streams), twice over. With fewer (64 before), the h2
+# case's 100 concurrent requests made nginx close and reopen connections to the container all the
+# time (18 871 TCP opens in 10 s, docker-proxy's included, against 235 with enough kept), which
+# the router, whose pool keeps its connections, does not: the reference measured that churn.
+upstream_keepalive=$(( 2 * ( CONNECTIONS > ${H2_CLIENTS:-10} * ${H2_STREAMS:-10} ? CONNECTIONS : ${H2_CLIENTS:-10} * ${H2_STREAMS:-10} ) ))
+[ "$upstream_keepalive" -ge 64 ] || upstream_keepalive=64
+nginx_settings="worker_processes $NGINX_WORKERS; TLSv1.2 and TLSv1.3 (default ciphers, HTTP/1.1 and h2); upstream keepalive $upstream_keepalive, keepalive_requests 100000; proxy_http_version 1.1; Connection \"\"; access_log off; proxy_buffering on"
 cat >"$work/nginx/nginx.conf" <<EOF
 worker_processes $NGINX_WORKERS;
 pid $nginx_pid_file;
@@ -124,7 +163,9 @@ http {
     keepalive_requests 100000;
     upstream notebook {
         server 127.0.0.1:$backend_port;
-        keepalive 64;
+        keepalive $upstream_keepalive;
+        # nginx closes an upstream connection after 1 000 requests by default; the router does not.
+        keepalive_requests 100000;
     }
     server {
         # http2 for h2load (ALPN); wrk offers no ALPN and gets HTTP/1.1.
@@ -154,6 +195,11 @@ if [ "$BACKEND_ONLY" != 1 ]; then
   names+=(router)
   urls+=("$base$path")
   headers+=("Cookie: wharf-session=$session")
+  if [ "$B" = 1 ]; then
+    names+=(routerB)
+    urls+=("$base_b$path")
+    headers+=("Cookie: wharf-session=$session_b")
+  fi
   if [ "${TOKEN:-1}" = 1 ]; then
     api_token=$(curl -sk -m 10 -b "$jar" -c "$jar" -H "X-XSRF-TOKEN: $(xsrf)" -H 'Content-Type: application/json' \
       -d '{"note": "bench"}' "$base/hub/api/users/$user/tokens" | jq -r '.token // empty')
@@ -190,6 +236,7 @@ cpu_ticks() {
   case "$1" in
     nginx) pids=($(cat "$nginx_pid_file") $(pgrep -P "$(cat "$nginx_pid_file")")) ;;
     router|token) pids=("$wharf_pid") ;;
+    routerB) pids=("$wharf_pid_b") ;;
     *) echo 0; return ;;
   esac
   local total=0 p
@@ -212,7 +259,7 @@ for round in $(seq 1 "$ROUNDS"); do
     [ -n "${headers[$i]}" ] && hdr=(-H "${headers[$i]}")
     if [ "$round" = 1 ]; then
       warmup=$REFERENCE_WARMUP
-      [ "$name" = router ] && warmup=$WARMUP
+      [ "$name" = router ] || [ "$name" = routerB ] && warmup=$WARMUP
       say "$name: warming up $warmup"
       wrk -t"$THREADS" -c"$CONNECTIONS" -d"$warmup" "${hdr[@]}" "${urls[$i]}" >/dev/null
     fi
@@ -250,11 +297,16 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 h2_case() {
   local clients=${H2_CLIENTS:-10} streams=${H2_STREAMS:-10} name out t0 t1 n
   declare -A h2_rps h2_mean h2_cpu
-  for name in nginx router; do
+  local h2_names=(nginx router)
+  [ "$B" = 1 ] && h2_names+=(routerB)
+  for name in "${h2_names[@]}"; do
     local url=https://127.0.0.1:$nginx_port$path hdr=()
     if [ "$name" = router ]; then
       url=$base$path
       hdr=(-H "cookie: wharf-session=$session")
+    elif [ "$name" = routerB ]; then
+      url=$base_b$path
+      hdr=(-H "cookie: wharf-session=$session_b")
     fi
     say "$name over h2: warming up ${H2_WARMUP:-10s}, measuring $DURATION"
     h2load -c"$clients" -m"$streams" -D "${H2_WARMUP:-10s}" "${hdr[@]}" "$url" >/dev/null
@@ -274,10 +326,14 @@ h2_case() {
   echo
   echo "HTTP/2: h2load -c$clients -m$streams -D $DURATION after ${H2_WARMUP:-10s} each"
   printf '%-8s %12s %14s %14s\n' target 'requests/s' 'mean ms' 'cpu us/request'
-  for name in nginx router; do
+  for name in "${h2_names[@]}"; do
     printf '%-8s %12s %14s %14s\n' "$name" "${h2_rps[$name]}" "${h2_mean[$name]}" "${h2_cpu[$name]}"
   done
   echo "h2 router/nginx: requests/s $(ratio "${h2_rps[router]}" "${h2_rps[nginx]}"), cpu per request $(ratio "${h2_cpu[router]}" "${h2_cpu[nginx]}")"
+  if [ "$B" = 1 ]; then
+    echo "h2 routerB/nginx: requests/s $(ratio "${h2_rps[routerB]}" "${h2_rps[nginx]}"), cpu per request $(ratio "${h2_cpu[routerB]}" "${h2_cpu[nginx]}")"
+    echo "h2 routerB/router: requests/s $(ratio "${h2_rps[routerB]}" "${h2_rps[router]}"), cpu per request $(ratio "${h2_cpu[routerB]}" "${h2_cpu[router]}")"
+  fi
 }
 
 cores=$(nproc)
@@ -287,6 +343,7 @@ echo "backend: $image (nginx, 1 worker, a $(curl -s "${urls[0]}" | wc -c)-byte s
 echo "nginx reference: $nginx_settings"
 if [ "$BACKEND_ONLY" != 1 ]; then
   echo "router: Wharf $WHARF_JAR, JAVA_OPTS='$JAVA_OPTS', event loops: ${WHARF_ROUTER_EVENT_LOOPS:-config default}"
+  [ "$B" = 1 ] && echo "routerB: Wharf $WHARF_JAR_B, JAVA_OPTS='$JAVA_OPTS_B', event loops: ${WHARF_ROUTER_EVENT_LOOPS_B:-config default}"
 fi
 echo
 printf '%-8s %12s %10s %8s %14s %14s\n' target 'requests/s' 'p99 ms' errors 'cpu us/request' 'of which sys'
@@ -307,11 +364,18 @@ printf '%-16s %8s %8s\n' nginx/direct "$(ratio "${rps[nginx]}" "${rps[direct]}")
 if [ "$BACKEND_ONLY" != 1 ]; then
   printf '%-16s %8s %8s\n' router/direct "$(ratio "${rps[router]}" "${rps[direct]}")" "$(ratio "${p99[router]}" "${p99[direct]}")"
   printf '%-16s %8s %8s\n' router/nginx "$(ratio "${rps[router]}" "${rps[nginx]}")" "$(ratio "${p99[router]}" "${p99[nginx]}")"
+  if [ "$B" = 1 ]; then
+    printf '%-16s %8s %8s\n' routerB/nginx "$(ratio "${rps[routerB]}" "${rps[nginx]}")" "$(ratio "${p99[routerB]}" "${p99[nginx]}")"
+    printf '%-16s %8s %8s\n' routerB/router "$(ratio "${rps[routerB]}" "${rps[router]}")" "$(ratio "${p99[routerB]}" "${p99[router]}")"
+  fi
   if [ -n "${rps[token]:-}" ]; then
     printf '%-16s %8s %8s\n' token/router "$(ratio "${rps[token]}" "${rps[router]}")" "$(ratio "${p99[token]}" "${p99[router]}")"
     echo "cpu per request, token/router: $(ratio "${cpu[token]}" "${cpu[router]}")"
   fi
   echo "cpu per request, router/nginx: $(ratio "${cpu[router]}" "${cpu[nginx]}") (lower is cheaper; 1.0 means as cheap as nginx)"
+  if [ "$B" = 1 ]; then
+    echo "cpu per request, routerB/nginx: $(ratio "${cpu[routerB]}" "${cpu[nginx]}"); routerB/router: $(ratio "${cpu[routerB]}" "${cpu[router]}")"
+  fi
 fi
 if [ "$H2" = 1 ] && [ "$BACKEND_ONLY" != 1 ]; then
   h2_case

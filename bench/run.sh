@@ -122,8 +122,12 @@ else
   say "the server is ready"
   if [ "$B" = 1 ]; then
     say "starting the second Wharf (routerB): $WHARF_JAR_B, JAVA_OPTS='$JAVA_OPTS_B'"
-    WHARF_BENCH_PORT='' JAVA_OPTS=$JAVA_OPTS_B WHARF_ROUTER_EVENT_LOOPS=$WHARF_ROUTER_EVENT_LOOPS_B \
-      as_b start_wharf "$WHARF_JAR_B" "$image" 1
+    if [ -n "$WHARF_ROUTER_EVENT_LOOPS_B" ]; then
+      WHARF_BENCH_PORT='' JAVA_OPTS=$JAVA_OPTS_B WHARF_ROUTER_EVENT_LOOPS=$WHARF_ROUTER_EVENT_LOOPS_B \
+        as_b start_wharf "$WHARF_JAR_B" "$image" 1
+    else
+      WHARF_BENCH_PORT='' JAVA_OPTS=$JAVA_OPTS_B as_b start_wharf "$WHARF_JAR_B" "$image" 1
+    fi
     as_b sign_in
     as_b await_ready
     say "routerB is ready"
@@ -229,6 +233,14 @@ to_ms() {
     printf "%.2f", n }'
 }
 
+# target_pid NAME: the Wharf process serving a router target; empty for the others.
+target_pid() {
+  case "$1" in
+    router|token) echo "$wharf_pid" ;;
+    routerB) echo "$wharf_pid_b" ;;
+  esac
+}
+
 # CPU time (clock ticks) used so far by the process serving a target: the proxy's own cost per
 # request, which unlike requests/s does not depend on what else the machine is doing.
 cpu_ticks() {
@@ -246,11 +258,36 @@ cpu_ticks() {
   echo "$total"
 }
 
+# thread_ticks PID: "tid group ticks" for each of the process's threads, the group named from
+# the thread's name: event loops, JIT compiler, GC, and the rest.
+thread_ticks() {
+  local t comm
+  for t in /proc/"$1"/task/*; do
+    comm=$(cat "$t/comm" 2>/dev/null) || continue
+    case "$comm" in
+      vert.x-eventloo*) comm=eventloops ;;
+      C1\ Compiler*|C2\ Compiler*) comm=jit ;;
+      GC\ Thread*|G1*|VM\ Thread) comm=gc ;;
+      *) comm=other ;;
+    esac
+    echo "${t##*/} $comm $(awk '{ print $14 + $15 }' "$t/stat" 2>/dev/null || echo 0)"
+  done
+}
+
+# threads_split BEFORE AFTER REQUESTS: CPU us per request of each thread group between two
+# thread_ticks outputs (a thread that started in between counts from 0).
+threads_split() {
+  awk -v hz="$hz" -v n="$3" 'FNR == NR { before[$1] = $3; next }
+    { d[$2] += $3 - before[$1] }
+    END { printf "event loops %.1f, jit %.1f, gc %.1f, other %.1f", d["eventloops"] * 1e6 / hz / n,
+      d["jit"] * 1e6 / hz / n, d["gc"] * 1e6 / hz / n, d["other"] * 1e6 / hz / n }' <(echo "$1") <(echo "$2")
+}
+
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # Targets are measured in turn, ROUNDS times; each target's figure is its median over the
 # rounds, which evens out drift on a shared machine. Only the first round warms up.
-declare -A rps_all p99_all rps p99 errs cpu_all cpu sys_all sys
+declare -A rps_all p99_all rps p99 errs cpu_all cpu sys_all sys split_all
 hz=$(getconf CLK_TCK)
 for round in $(seq 1 "$ROUNDS"); do
   for i in "${!names[@]}"; do
@@ -264,11 +301,14 @@ for round in $(seq 1 "$ROUNDS"); do
       wrk -t"$THREADS" -c"$CONNECTIONS" -d"$warmup" "${hdr[@]}" "${urls[$i]}" >/dev/null
     fi
     say "$name: measuring $DURATION (round $round of $ROUNDS)"
+    pid=$(target_pid "$name")
+    [ -n "$pid" ] && threads0=$(thread_ticks "$pid")
     ticks0=$(cpu_ticks "$name")
     sys0=$(cpu_ticks "$name" '$15')
     out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${hdr[@]}" "${urls[$i]}")
     ticks1=$(cpu_ticks "$name")
     sys1=$(cpu_ticks "$name" '$15')
+    [ -n "$pid" ] && threads1=$(thread_ticks "$pid")
     if ! grep -q '^Requests/sec: *[1-9]' <<<"$out"; then
       echo "$out" >&2
       die "$name served nothing during the measurement (wrk's output above)"
@@ -278,6 +318,7 @@ for round in $(seq 1 "$ROUNDS"); do
     cpu_all[$name]+=" $(awk -v t=$(( ticks1 - ticks0 )) -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')"
     sys_all[$name]+=" $(awk -v t=$(( sys1 - sys0 )) -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')"
     p99_all[$name]+=" $(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
+    [ -n "$pid" ] && split_all[$name]+="; $(threads_split "$threads0" "$threads1" "$requests")"
     non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out")
     sockerr=$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' <<<"$out")
     errs[$name]=$(( ${errs[$name]:-0} + ${non2xx:-0} + ${sockerr:-0} ))
@@ -296,7 +337,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 # warm-up; prints requests/s, mean request time and CPU per request, and router/nginx.
 h2_case() {
   local clients=${H2_CLIENTS:-10} streams=${H2_STREAMS:-10} name out t0 t1 n
-  declare -A h2_rps h2_mean h2_cpu
+  declare -A h2_rps h2_mean h2_cpu h2_split
   local h2_names=(nginx router)
   [ "$B" = 1 ] && h2_names+=(routerB)
   for name in "${h2_names[@]}"; do
@@ -310,15 +351,20 @@ h2_case() {
     fi
     say "$name over h2: warming up ${H2_WARMUP:-10s}, measuring $DURATION"
     h2load -c"$clients" -m"$streams" -D "${H2_WARMUP:-10s}" "${hdr[@]}" "$url" >/dev/null
+    local pid threads0='' threads1=''
+    pid=$(target_pid "$name")
+    [ -n "$pid" ] && threads0=$(thread_ticks "$pid")
     t0=$(cpu_ticks "$name")
     out=$(h2load -c"$clients" -m"$streams" -D "$DURATION" "${hdr[@]}" "$url")
     t1=$(cpu_ticks "$name")
+    [ -n "$pid" ] && threads1=$(thread_ticks "$pid")
     grep -q 'Application protocol: h2' <<<"$out" || { echo "$out" >&2; die "$name did not speak h2"; }
     n=$(awk '/^requests:/ { print $8 }' <<<"$out")
     [ "${n:-0}" -gt 0 ] || { echo "$out" >&2; die "$name over h2 answered nothing"; }
     h2_rps[$name]=$(awk '/^finished in/ { printf "%.0f", $4 }' <<<"$out")
     h2_mean[$name]=$(awk '/^time for request:/ { print $6 }' <<<"$out")
     h2_cpu[$name]=$(awk -v t=$(( t1 - t0 )) -v hz="$hz" -v n="$n" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
+    [ -n "$pid" ] && h2_split[$name]=$(threads_split "$threads0" "$threads1" "$n")
     local failed
     failed=$(awk '/^requests:/ { print $10 }' <<<"$out")
     [ "${failed:-0}" = 0 ] || say "warning: $name over h2 had $failed failed requests"
@@ -328,6 +374,9 @@ h2_case() {
   printf '%-8s %12s %14s %14s\n' target 'requests/s' 'mean ms' 'cpu us/request'
   for name in "${h2_names[@]}"; do
     printf '%-8s %12s %14s %14s\n' "$name" "${h2_rps[$name]}" "${h2_mean[$name]}" "${h2_cpu[$name]}"
+  done
+  for name in "${h2_names[@]}"; do
+    [ -n "${h2_split[$name]:-}" ] && echo "$name cpu us/request by threads: ${h2_split[$name]}"
   done
   echo "h2 router/nginx: requests/s $(ratio "${h2_rps[router]}" "${h2_rps[nginx]}"), cpu per request $(ratio "${h2_cpu[router]}" "${h2_cpu[nginx]}")"
   if [ "$B" = 1 ]; then
@@ -351,6 +400,9 @@ for name in "${names[@]}"; do
   c=${cpu[$name]} s=${sys[$name]}
   [ "$name" = direct ] && c='-' s='-'
   printf '%-8s %12s %10s %8s %14s %14s\n' "$name" "${rps[$name]}" "${p99[$name]}" "${errs[$name]}" "$c" "$s"
+done
+for name in "${names[@]}"; do
+  [ -n "${split_all[$name]:-}" ] && echo "$name cpu us/request by threads${split_all[$name]/#;/:}"
 done
 if [ "$ROUNDS" -gt 1 ]; then
   echo

@@ -409,6 +409,20 @@ if [ "$ROUNDS" -gt 1 ]; then
   for name in "${names[@]}"; do
     echo "$name rounds: req/s${rps_all[$name]}; p99 ms${p99_all[$name]}; cpu us/request${cpu_all[$name]:- -}"
   done
+  # Each round's ratio is taken minutes or seconds apart, not across the whole run: its median
+  # is the steadier figure on a machine whose load changes.
+  if [ "$BACKEND_ONLY" != 1 ]; then
+    per_round() { paste -d' ' <(tr ' ' '\n' <<<"${cpu_all[$1]# }") <(tr ' ' '\n' <<<"${cpu_all[$2]# }") \
+      | awk '{ printf " %.2f", ($2 > 0 ? $1 / $2 : 0) }'; }
+    r=$(per_round router nginx)
+    echo "cpu per request by round, router/nginx:$r (median $(median <<<"$r"))"
+    if [ "$B" = 1 ]; then
+      r=$(per_round routerB nginx)
+      echo "cpu per request by round, routerB/nginx:$r (median $(median <<<"$r"))"
+      r=$(per_round routerB router)
+      echo "cpu per request by round, routerB/router:$r (median $(median <<<"$r"))"
+    fi
+  fi
 fi
 echo
 printf '%-16s %8s %8s\n' ratio 'req/s' 'p99'

@@ -13,7 +13,9 @@
 #      NGINX_WORKERS (1): the reference nginx's worker_processes, WHARF_JAR (server/target/wharf.jar)
 #      to measure another build, TOKEN (1; 0 skips the token target).
 #      H2 (1): then also nginx and the router over HTTP/2 with h2load
-#      (H2_CLIENTS 10 connections x H2_STREAMS 10 streams, DURATION, after H2_WARMUP 10s each).
+#      (H2_CLIENTS 10 connections x H2_STREAMS 10 streams, DURATION, after a warm-up of each:
+#      H2_WARMUP for the routers, WARMUP unless set, as their HTTP/2 code is compiled only now;
+#      REFERENCE_WARMUP for nginx).
 #      WHARF_JAR_B, JAVA_OPTS_B, WHARF_ROUTER_EVENT_LOOPS_B: any of them set starts a second
 #      Wharf (routerB: WHARF_JAR_B, else WHARF_JAR, with these settings, else the first one's),
 #      measured in turn with the others in every round and over h2, so that two builds or two
@@ -349,8 +351,10 @@ h2_case() {
       url=$base_b$path
       hdr=(-H "cookie: wharf-session=$session_b")
     fi
-    say "$name over h2: warming up ${H2_WARMUP:-10s}, measuring $DURATION"
-    h2load -c"$clients" -m"$streams" -D "${H2_WARMUP:-10s}" "${hdr[@]}" "$url" >/dev/null
+    local warmup=${H2_WARMUP:-$WARMUP}
+    [ "$name" = nginx ] && warmup=$REFERENCE_WARMUP
+    say "$name over h2: warming up $warmup, measuring $DURATION"
+    h2load -c"$clients" -m"$streams" -D "$warmup" "${hdr[@]}" "$url" >/dev/null
     local pid threads0='' threads1=''
     pid=$(target_pid "$name")
     [ -n "$pid" ] && threads0=$(thread_ticks "$pid")
@@ -370,7 +374,7 @@ h2_case() {
     [ "${failed:-0}" = 0 ] || say "warning: $name over h2 had $failed failed requests"
   done
   echo
-  echo "HTTP/2: h2load -c$clients -m$streams -D $DURATION after ${H2_WARMUP:-10s} each"
+  echo "HTTP/2: h2load -c$clients -m$streams -D $DURATION after a warm-up (${H2_WARMUP:-$WARMUP} routers, $REFERENCE_WARMUP nginx)"
   printf '%-8s %12s %14s %14s\n' target 'requests/s' 'mean ms' 'cpu us/request'
   for name in "${h2_names[@]}"; do
     printf '%-8s %12s %14s %14s\n' "$name" "${h2_rps[$name]}" "${h2_mean[$name]}" "${h2_cpu[$name]}"

@@ -59,15 +59,28 @@ die() { say "$*"; exit 1; }
 source "$here/lib.sh"
 
 # as_b COMMAND...: runs COMMAND (a lib.sh function) on the second Wharf's state, then saves it.
-wharf_pid_b='' base_b='' session_b=''
+# The first Wharf's state waits in a_* meanwhile, so that a failure within COMMAND (die, then the
+# EXIT trap) can still put it back and clean up both.
+wharf_pid_b='' base_b='' session_b='' password_b='' in_b=0
+a_work=$work a_instance=$instance a_jar=$jar
+a_pid='' a_base='' a_session='' a_password=''
+to_b() {
+  a_pid=$wharf_pid a_base=${base:-} a_session=${session:-} a_password=${password:-}
+  work=$a_work/b instance=$a_instance-b jar=$a_work/b/cookies.txt
+  wharf_pid=$wharf_pid_b base=$base_b session=$session_b password=$password_b
+  in_b=1
+}
+to_a() {
+  wharf_pid_b=$wharf_pid base_b=${base:-} session_b=${session:-} password_b=${password:-}
+  work=$a_work instance=$a_instance jar=$a_jar
+  wharf_pid=$a_pid base=$a_base session=$a_session password=$a_password
+  in_b=0
+}
 as_b() {
-  local work_a=$work instance_a=$instance jar_a=$jar pid_a=$wharf_pid base_a=${base:-} session_a=${session:-} password_a=${password:-}
-  work=$work_a/b instance=$instance_a-b jar=$work_a/b/cookies.txt wharf_pid=$wharf_pid_b base=$base_b session=$session_b
-  password=${password_b:-}
+  to_b
   mkdir -p "$work"
   "$@"
-  wharf_pid_b=$wharf_pid base_b=$base session_b=${session:-} password_b=${password:-}
-  work=$work_a instance=$instance_a jar=$jar_a wharf_pid=$pid_a base=$base_a session=$session_a password=$password_a
+  to_a
 }
 
 cleanup() {
@@ -76,6 +89,7 @@ cleanup() {
   if [ -f "$nginx_pid_file" ]; then
     kill "$(cat "$nginx_pid_file")" 2>/dev/null
   fi
+  [ "$in_b" = 1 ] && to_a
   [ "$B" = 1 ] && as_b clean_up_wharf "$rc"
   clean_up_wharf "$rc"
   exit "$rc"

@@ -13,7 +13,13 @@
 #      NGINX_WORKERS (1): the reference nginx's worker_processes, WHARF_JAR (server/target/wharf.jar)
 #      to measure another build, TOKEN (1; 0 skips the token target).
 #      H2 (1): then also nginx and the router over HTTP/2 with h2load
-#      (H2_CLIENTS 10 connections x H2_STREAMS 10 streams, DURATION, after H2_WARMUP 10s each).
+#      (H2_CLIENTS 10 connections x H2_STREAMS 10 streams, DURATION, after a warm-up of each:
+#      H2_WARMUP for the routers, WARMUP unless set, as their HTTP/2 code is compiled only now;
+#      REFERENCE_WARMUP for nginx).
+#      WHARF_JAR_B, JAVA_OPTS_B, WHARF_ROUTER_EVENT_LOOPS_B: any of them set starts a second
+#      Wharf (routerB: WHARF_JAR_B, else WHARF_JAR, with these settings, else the first one's),
+#      measured in turn with the others in every round and over h2, so that two builds or two
+#      settings are compared on the same machine state (routerB/router, and each against nginx).
 # Sends traffic only to 127.0.0.1. Leaves no container, process or temp dir behind.
 set -euo pipefail
 
@@ -29,6 +35,13 @@ JAVA_OPTS=${JAVA_OPTS:--XX:+UseParallelGC}
 BACKEND_ONLY=${BACKEND_ONLY:-0}
 NGINX_WORKERS=${NGINX_WORKERS:-1}
 WHARF_JAR=${WHARF_JAR:-$repo/server/target/wharf.jar}
+B=0
+if [ -n "${WHARF_JAR_B:-}${JAVA_OPTS_B:-}${WHARF_ROUTER_EVENT_LOOPS_B:-}" ]; then
+  B=1
+  WHARF_JAR_B=${WHARF_JAR_B:-$WHARF_JAR}
+  JAVA_OPTS_B=${JAVA_OPTS_B:-$JAVA_OPTS}
+  WHARF_ROUTER_EVENT_LOOPS_B=${WHARF_ROUTER_EVENT_LOOPS_B:-${WHARF_ROUTER_EVENT_LOOPS:-}}
+fi
 image=wharf/bench-static:latest
 instance=bench-$$
 user=admin
@@ -45,12 +58,39 @@ die() { say "$*"; exit 1; }
 # shellcheck source=bench/lib.sh
 source "$here/lib.sh"
 
+# as_b COMMAND...: runs COMMAND (a lib.sh function) on the second Wharf's state, then saves it.
+# The first Wharf's state waits in a_* meanwhile, so that a failure within COMMAND (die, then the
+# EXIT trap) can still put it back and clean up both.
+wharf_pid_b='' base_b='' session_b='' password_b='' in_b=0
+a_work=$work a_instance=$instance a_jar=$jar
+a_pid='' a_base='' a_session='' a_password=''
+to_b() {
+  a_pid=$wharf_pid a_base=${base:-} a_session=${session:-} a_password=${password:-}
+  work=$a_work/b instance=$a_instance-b jar=$a_work/b/cookies.txt
+  wharf_pid=$wharf_pid_b base=$base_b session=$session_b password=$password_b
+  in_b=1
+}
+to_a() {
+  wharf_pid_b=$wharf_pid base_b=${base:-} session_b=${session:-} password_b=${password:-}
+  work=$a_work instance=$a_instance jar=$a_jar
+  wharf_pid=$a_pid base=$a_base session=$a_session password=$a_password
+  in_b=0
+}
+as_b() {
+  to_b
+  mkdir -p "$work"
+  "$@"
+  to_a
+}
+
 cleanup() {
   local rc=$?
   set +e
   if [ -f "$nginx_pid_file" ]; then
     kill "$(cat "$nginx_pid_file")" 2>/dev/null
   fi
+  [ "$in_b" = 1 ] && to_a
+  [ "$B" = 1 ] && as_b clean_up_wharf "$rc"
   clean_up_wharf "$rc"
   exit "$rc"
 }
@@ -96,6 +136,18 @@ else
   say "signed in as $user"
   await_ready
   say "the server is ready"
+  if [ "$B" = 1 ]; then
+    say "starting the second Wharf (routerB): $WHARF_JAR_B, JAVA_OPTS='$JAVA_OPTS_B'"
+    if [ -n "$WHARF_ROUTER_EVENT_LOOPS_B" ]; then
+      WHARF_BENCH_PORT='' JAVA_OPTS=$JAVA_OPTS_B WHARF_ROUTER_EVENT_LOOPS=$WHARF_ROUTER_EVENT_LOOPS_B \
+        as_b start_wharf "$WHARF_JAR_B" "$image" 1
+    else
+      WHARF_BENCH_PORT='' JAVA_OPTS=$JAVA_OPTS_B as_b start_wharf "$WHARF_JAR_B" "$image" 1
+    fi
+    as_b sign_in
+    as_b await_ready
+    say "routerB is ready"
+  fi
 fi
 
 cid=$(docker ps -q --filter "label=wharf.instance=$instance" | head -n 1)
@@ -108,7 +160,14 @@ nginx_port=${NGINX_BENCH_PORT:-$(free_port)}
 mkdir -p "$work/nginx"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
   -keyout "$work/nginx/key.pem" -out "$work/nginx/cert.pem" 2>/dev/null
-nginx_settings="worker_processes $NGINX_WORKERS; TLSv1.2 and TLSv1.3 (default ciphers, HTTP/1.1 and h2); upstream keepalive 64; proxy_http_version 1.1; Connection \"\"; access_log off; proxy_buffering on"
+# Idle upstream connections nginx keeps: enough for every request that can be in flight (wrk's
+# connections, or h2load's connections x streams), twice over. With fewer (64 before), the h2
+# case's 100 concurrent requests made nginx close and reopen connections to the container all the
+# time (18 871 TCP opens in 10 s, docker-proxy's included, against 235 with enough kept), which
+# the router, whose pool keeps its connections, does not: the reference measured that churn.
+upstream_keepalive=$(( 2 * ( CONNECTIONS > ${H2_CLIENTS:-10} * ${H2_STREAMS:-10} ? CONNECTIONS : ${H2_CLIENTS:-10} * ${H2_STREAMS:-10} ) ))
+[ "$upstream_keepalive" -ge 64 ] || upstream_keepalive=64
+nginx_settings="worker_processes $NGINX_WORKERS; TLSv1.2 and TLSv1.3 (default ciphers, HTTP/1.1 and h2); upstream keepalive $upstream_keepalive, keepalive_requests 100000; proxy_http_version 1.1; Connection \"\"; access_log off; proxy_buffering on"
 cat >"$work/nginx/nginx.conf" <<EOF
 worker_processes $NGINX_WORKERS;
 pid $nginx_pid_file;
@@ -124,7 +183,9 @@ http {
     keepalive_requests 100000;
     upstream notebook {
         server 127.0.0.1:$backend_port;
-        keepalive 64;
+        keepalive $upstream_keepalive;
+        # nginx closes an upstream connection after 1 000 requests by default; the router does not.
+        keepalive_requests 100000;
     }
     server {
         # http2 for h2load (ALPN); wrk offers no ALPN and gets HTTP/1.1.
@@ -154,6 +215,11 @@ if [ "$BACKEND_ONLY" != 1 ]; then
   names+=(router)
   urls+=("$base$path")
   headers+=("Cookie: wharf-session=$session")
+  if [ "$B" = 1 ]; then
+    names+=(routerB)
+    urls+=("$base_b$path")
+    headers+=("Cookie: wharf-session=$session_b")
+  fi
   if [ "${TOKEN:-1}" = 1 ]; then
     api_token=$(curl -sk -m 10 -b "$jar" -c "$jar" -H "X-XSRF-TOKEN: $(xsrf)" -H 'Content-Type: application/json' \
       -d '{"note": "bench"}' "$base/hub/api/users/$user/tokens" | jq -r '.token // empty')
@@ -183,6 +249,14 @@ to_ms() {
     printf "%.2f", n }'
 }
 
+# target_pid NAME: the Wharf process serving a router target; empty for the others.
+target_pid() {
+  case "$1" in
+    router|token) echo "$wharf_pid" ;;
+    routerB) echo "$wharf_pid_b" ;;
+  esac
+}
+
 # CPU time (clock ticks) used so far by the process serving a target: the proxy's own cost per
 # request, which unlike requests/s does not depend on what else the machine is doing.
 cpu_ticks() {
@@ -190,6 +264,7 @@ cpu_ticks() {
   case "$1" in
     nginx) pids=($(cat "$nginx_pid_file") $(pgrep -P "$(cat "$nginx_pid_file")")) ;;
     router|token) pids=("$wharf_pid") ;;
+    routerB) pids=("$wharf_pid_b") ;;
     *) echo 0; return ;;
   esac
   local total=0 p
@@ -199,11 +274,36 @@ cpu_ticks() {
   echo "$total"
 }
 
+# thread_ticks PID: "tid group ticks" for each of the process's threads, the group named from
+# the thread's name: event loops, JIT compiler, GC, and the rest.
+thread_ticks() {
+  local t comm
+  for t in /proc/"$1"/task/*; do
+    comm=$(cat "$t/comm" 2>/dev/null) || continue
+    case "$comm" in
+      vert.x-eventloo*) comm=eventloops ;;
+      C1\ Compiler*|C2\ Compiler*) comm=jit ;;
+      GC\ Thread*|G1*|VM\ Thread) comm=gc ;;
+      *) comm=other ;;
+    esac
+    echo "${t##*/} $comm $(awk '{ print $14 + $15 }' "$t/stat" 2>/dev/null || echo 0)"
+  done
+}
+
+# threads_split BEFORE AFTER REQUESTS: CPU us per request of each thread group between two
+# thread_ticks outputs (a thread that started in between counts from 0).
+threads_split() {
+  awk -v hz="$hz" -v n="$3" 'FNR == NR { before[$1] = $3; next }
+    { d[$2] += $3 - before[$1] }
+    END { printf "event loops %.1f, jit %.1f, gc %.1f, other %.1f", d["eventloops"] * 1e6 / hz / n,
+      d["jit"] * 1e6 / hz / n, d["gc"] * 1e6 / hz / n, d["other"] * 1e6 / hz / n }' <(echo "$1") <(echo "$2")
+}
+
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # Targets are measured in turn, ROUNDS times; each target's figure is its median over the
 # rounds, which evens out drift on a shared machine. Only the first round warms up.
-declare -A rps_all p99_all rps p99 errs cpu_all cpu sys_all sys
+declare -A rps_all p99_all rps p99 errs cpu_all cpu sys_all sys split_all
 hz=$(getconf CLK_TCK)
 for round in $(seq 1 "$ROUNDS"); do
   for i in "${!names[@]}"; do
@@ -212,16 +312,19 @@ for round in $(seq 1 "$ROUNDS"); do
     [ -n "${headers[$i]}" ] && hdr=(-H "${headers[$i]}")
     if [ "$round" = 1 ]; then
       warmup=$REFERENCE_WARMUP
-      [ "$name" = router ] && warmup=$WARMUP
+      [ "$name" = router ] || [ "$name" = routerB ] && warmup=$WARMUP
       say "$name: warming up $warmup"
       wrk -t"$THREADS" -c"$CONNECTIONS" -d"$warmup" "${hdr[@]}" "${urls[$i]}" >/dev/null
     fi
     say "$name: measuring $DURATION (round $round of $ROUNDS)"
+    pid=$(target_pid "$name")
+    [ -n "$pid" ] && threads0=$(thread_ticks "$pid")
     ticks0=$(cpu_ticks "$name")
     sys0=$(cpu_ticks "$name" '$15')
     out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${hdr[@]}" "${urls[$i]}")
     ticks1=$(cpu_ticks "$name")
     sys1=$(cpu_ticks "$name" '$15')
+    [ -n "$pid" ] && threads1=$(thread_ticks "$pid")
     if ! grep -q '^Requests/sec: *[1-9]' <<<"$out"; then
       echo "$out" >&2
       die "$name served nothing during the measurement (wrk's output above)"
@@ -231,6 +334,7 @@ for round in $(seq 1 "$ROUNDS"); do
     cpu_all[$name]+=" $(awk -v t=$(( ticks1 - ticks0 )) -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')"
     sys_all[$name]+=" $(awk -v t=$(( sys1 - sys0 )) -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')"
     p99_all[$name]+=" $(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
+    [ -n "$pid" ] && split_all[$name]+="; $(threads_split "$threads0" "$threads1" "$requests")"
     non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out")
     sockerr=$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' <<<"$out")
     errs[$name]=$(( ${errs[$name]:-0} + ${non2xx:-0} + ${sockerr:-0} ))
@@ -249,35 +353,54 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 # warm-up; prints requests/s, mean request time and CPU per request, and router/nginx.
 h2_case() {
   local clients=${H2_CLIENTS:-10} streams=${H2_STREAMS:-10} name out t0 t1 n
-  declare -A h2_rps h2_mean h2_cpu
-  for name in nginx router; do
+  declare -A h2_rps h2_mean h2_cpu h2_split
+  local h2_names=(nginx router)
+  [ "$B" = 1 ] && h2_names+=(routerB)
+  for name in "${h2_names[@]}"; do
     local url=https://127.0.0.1:$nginx_port$path hdr=()
     if [ "$name" = router ]; then
       url=$base$path
       hdr=(-H "cookie: wharf-session=$session")
+    elif [ "$name" = routerB ]; then
+      url=$base_b$path
+      hdr=(-H "cookie: wharf-session=$session_b")
     fi
-    say "$name over h2: warming up ${H2_WARMUP:-10s}, measuring $DURATION"
-    h2load -c"$clients" -m"$streams" -D "${H2_WARMUP:-10s}" "${hdr[@]}" "$url" >/dev/null
+    local warmup=${H2_WARMUP:-$WARMUP}
+    [ "$name" = nginx ] && warmup=$REFERENCE_WARMUP
+    say "$name over h2: warming up $warmup, measuring $DURATION"
+    h2load -c"$clients" -m"$streams" -D "$warmup" "${hdr[@]}" "$url" >/dev/null
+    local pid threads0='' threads1=''
+    pid=$(target_pid "$name")
+    [ -n "$pid" ] && threads0=$(thread_ticks "$pid")
     t0=$(cpu_ticks "$name")
     out=$(h2load -c"$clients" -m"$streams" -D "$DURATION" "${hdr[@]}" "$url")
     t1=$(cpu_ticks "$name")
+    [ -n "$pid" ] && threads1=$(thread_ticks "$pid")
     grep -q 'Application protocol: h2' <<<"$out" || { echo "$out" >&2; die "$name did not speak h2"; }
     n=$(awk '/^requests:/ { print $8 }' <<<"$out")
     [ "${n:-0}" -gt 0 ] || { echo "$out" >&2; die "$name over h2 answered nothing"; }
     h2_rps[$name]=$(awk '/^finished in/ { printf "%.0f", $4 }' <<<"$out")
     h2_mean[$name]=$(awk '/^time for request:/ { print $6 }' <<<"$out")
     h2_cpu[$name]=$(awk -v t=$(( t1 - t0 )) -v hz="$hz" -v n="$n" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
+    [ -n "$pid" ] && h2_split[$name]=$(threads_split "$threads0" "$threads1" "$n")
     local failed
     failed=$(awk '/^requests:/ { print $10 }' <<<"$out")
     [ "${failed:-0}" = 0 ] || say "warning: $name over h2 had $failed failed requests"
   done
   echo
-  echo "HTTP/2: h2load -c$clients -m$streams -D $DURATION after ${H2_WARMUP:-10s} each"
+  echo "HTTP/2: h2load -c$clients -m$streams -D $DURATION after a warm-up (${H2_WARMUP:-$WARMUP} routers, $REFERENCE_WARMUP nginx)"
   printf '%-8s %12s %14s %14s\n' target 'requests/s' 'mean ms' 'cpu us/request'
-  for name in nginx router; do
+  for name in "${h2_names[@]}"; do
     printf '%-8s %12s %14s %14s\n' "$name" "${h2_rps[$name]}" "${h2_mean[$name]}" "${h2_cpu[$name]}"
   done
+  for name in "${h2_names[@]}"; do
+    [ -n "${h2_split[$name]:-}" ] && echo "$name cpu us/request by threads: ${h2_split[$name]}"
+  done
   echo "h2 router/nginx: requests/s $(ratio "${h2_rps[router]}" "${h2_rps[nginx]}"), cpu per request $(ratio "${h2_cpu[router]}" "${h2_cpu[nginx]}")"
+  if [ "$B" = 1 ]; then
+    echo "h2 routerB/nginx: requests/s $(ratio "${h2_rps[routerB]}" "${h2_rps[nginx]}"), cpu per request $(ratio "${h2_cpu[routerB]}" "${h2_cpu[nginx]}")"
+    echo "h2 routerB/router: requests/s $(ratio "${h2_rps[routerB]}" "${h2_rps[router]}"), cpu per request $(ratio "${h2_cpu[routerB]}" "${h2_cpu[router]}")"
+  fi
 }
 
 cores=$(nproc)
@@ -287,6 +410,7 @@ echo "backend: $image (nginx, 1 worker, a $(curl -s "${urls[0]}" | wc -c)-byte s
 echo "nginx reference: $nginx_settings"
 if [ "$BACKEND_ONLY" != 1 ]; then
   echo "router: Wharf $WHARF_JAR, JAVA_OPTS='$JAVA_OPTS', event loops: ${WHARF_ROUTER_EVENT_LOOPS:-config default}"
+  [ "$B" = 1 ] && echo "routerB: Wharf $WHARF_JAR_B, JAVA_OPTS='$JAVA_OPTS_B', event loops: ${WHARF_ROUTER_EVENT_LOOPS_B:-config default}"
 fi
 echo
 printf '%-8s %12s %10s %8s %14s %14s\n' target 'requests/s' 'p99 ms' errors 'cpu us/request' 'of which sys'
@@ -295,11 +419,28 @@ for name in "${names[@]}"; do
   [ "$name" = direct ] && c='-' s='-'
   printf '%-8s %12s %10s %8s %14s %14s\n' "$name" "${rps[$name]}" "${p99[$name]}" "${errs[$name]}" "$c" "$s"
 done
+for name in "${names[@]}"; do
+  [ -n "${split_all[$name]:-}" ] && echo "$name cpu us/request by threads${split_all[$name]/#;/:}"
+done
 if [ "$ROUNDS" -gt 1 ]; then
   echo
   for name in "${names[@]}"; do
     echo "$name rounds: req/s${rps_all[$name]}; p99 ms${p99_all[$name]}; cpu us/request${cpu_all[$name]:- -}"
   done
+  # Each round's ratio is taken minutes or seconds apart, not across the whole run: its median
+  # is the steadier figure on a machine whose load changes.
+  if [ "$BACKEND_ONLY" != 1 ]; then
+    per_round() { paste -d' ' <(tr ' ' '\n' <<<"${cpu_all[$1]# }") <(tr ' ' '\n' <<<"${cpu_all[$2]# }") \
+      | awk '{ printf " %.2f", ($2 > 0 ? $1 / $2 : 0) }'; }
+    r=$(per_round router nginx)
+    echo "cpu per request by round, router/nginx:$r (median $(median <<<"$r"))"
+    if [ "$B" = 1 ]; then
+      r=$(per_round routerB nginx)
+      echo "cpu per request by round, routerB/nginx:$r (median $(median <<<"$r"))"
+      r=$(per_round routerB router)
+      echo "cpu per request by round, routerB/router:$r (median $(median <<<"$r"))"
+    fi
+  fi
 fi
 echo
 printf '%-16s %8s %8s\n' ratio 'req/s' 'p99'
@@ -307,11 +448,18 @@ printf '%-16s %8s %8s\n' nginx/direct "$(ratio "${rps[nginx]}" "${rps[direct]}")
 if [ "$BACKEND_ONLY" != 1 ]; then
   printf '%-16s %8s %8s\n' router/direct "$(ratio "${rps[router]}" "${rps[direct]}")" "$(ratio "${p99[router]}" "${p99[direct]}")"
   printf '%-16s %8s %8s\n' router/nginx "$(ratio "${rps[router]}" "${rps[nginx]}")" "$(ratio "${p99[router]}" "${p99[nginx]}")"
+  if [ "$B" = 1 ]; then
+    printf '%-16s %8s %8s\n' routerB/nginx "$(ratio "${rps[routerB]}" "${rps[nginx]}")" "$(ratio "${p99[routerB]}" "${p99[nginx]}")"
+    printf '%-16s %8s %8s\n' routerB/router "$(ratio "${rps[routerB]}" "${rps[router]}")" "$(ratio "${p99[routerB]}" "${p99[router]}")"
+  fi
   if [ -n "${rps[token]:-}" ]; then
     printf '%-16s %8s %8s\n' token/router "$(ratio "${rps[token]}" "${rps[router]}")" "$(ratio "${p99[token]}" "${p99[router]}")"
     echo "cpu per request, token/router: $(ratio "${cpu[token]}" "${cpu[router]}")"
   fi
   echo "cpu per request, router/nginx: $(ratio "${cpu[router]}" "${cpu[nginx]}") (lower is cheaper; 1.0 means as cheap as nginx)"
+  if [ "$B" = 1 ]; then
+    echo "cpu per request, routerB/nginx: $(ratio "${cpu[routerB]}" "${cpu[nginx]}"); routerB/router: $(ratio "${cpu[routerB]}" "${cpu[router]}")"
+  fi
 fi
 if [ "$H2" = 1 ] && [ "$BACKEND_ONLY" != 1 ]; then
   h2_case

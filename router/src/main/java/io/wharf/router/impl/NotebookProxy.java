@@ -61,12 +61,22 @@ final class NotebookProxy {
 
   /** Proxies {@code request} to the container of {@code route}. Call on the request's event loop. */
   void handle(HttpServerRequest request, ServerRecord route) {
+    handle(request, route, false);
+  }
+
+  /**
+   * Proxies {@code request}, which the caller paused ({@code paused}) while it looked something
+   * up; it is resumed once the container's request exists.
+   */
+  void handle(HttpServerRequest request, ServerRecord route, boolean paused) {
     if (sweeper == -1) {
       // Started from the first request, so that it runs on the event loop the requests run on.
       long interval = Math.max(50, Math.min(1000, responseTimeoutMillis / 10));
       sweeper = vertx.setPeriodic(interval, id -> sweep());
     }
-    new Exchange(request, route).start();
+    Exchange exchange = new Exchange(request, route);
+    exchange.pausedEarly = paused;
+    exchange.start();
   }
 
   private void awaitAnswer(Exchange exchange) {
@@ -130,6 +140,10 @@ final class NotebookProxy {
     /** A chunk of the answer not yet written, and whether a write of it is queued on the event loop. */
     private Buffer held;
     private boolean flushQueued;
+    /** A chunk of the request that came before the container's request existed, and whether its end did. */
+    private Buffer early;
+    private boolean endedEarly;
+    private boolean pausedEarly;
 
     Exchange(HttpServerRequest request, ServerRecord route) {
       this.request = request;
@@ -137,10 +151,17 @@ final class NotebookProxy {
       this.route = route;
     }
 
+    /**
+     * The request is not paused while the container's request is made: pausing makes Vert.x
+     * queue the request's events and hand them over in a task of their own, for every request.
+     * Instead its end, or a first chunk of its body, is kept until the container's request
+     * exists; only a body that starts before that pauses the request.
+     */
     void start() {
-      request.pause();
       response.closeHandler(v -> clientGone());
       request.exceptionHandler(err -> clientGone());
+      request.handler(this::requestChunk);
+      request.endHandler(v -> requestEnded());
       if (request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
         response.writeContinue();
       }
@@ -158,24 +179,44 @@ final class NotebookProxy {
         fail(ar.cause());
         return;
       }
-      backend = ar.result();
+      HttpClientRequest created = ar.result();
       if (answered || clientGone) {
-        backend.reset();
+        created.reset();
         return;
       }
+      backend = created;
       ProxyHeaders.copyRequest(request.headers(), backend.headers(), route.token(), cookieName);
       HostAndPort authority = request.authority();
       if (authority != null) {
         backend.authority(authority);
       }
       backend.response().onComplete(this::responded);
-      request.handler(this::requestChunk);
-      request.endHandler(v -> requestEnded());
-      request.resume();
+      if (early != null) {
+        Buffer chunk = early;
+        early = null;
+        requestChunk(chunk);
+      }
+      if (endedEarly) {
+        requestEnded();
+      } else if (pausedEarly) {
+        pausedEarly = false;
+        request.resume();
+      }
     }
 
     private void requestChunk(Buffer chunk) {
       hadBody = true;
+      if (backend == null) {
+        if (!answered && !clientGone) {
+          // The body started before the container's request exists: hold this chunk, pause the rest.
+          early = early == null ? chunk : early.appendBuffer(chunk);
+          if (!pausedEarly) {
+            pausedEarly = true;
+            request.pause();
+          }
+        }
+        return;
+      }
       if (!backend.isChunked() && !backend.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
         backend.setChunked(true);
       }
@@ -187,6 +228,10 @@ final class NotebookProxy {
     }
 
     private void requestEnded() {
+      if (backend == null) {
+        endedEarly = true;
+        return;
+      }
       if (hadBody && waiting) {
         // A long upload is not the container's delay: its time to answer starts again here.
         answered(this);

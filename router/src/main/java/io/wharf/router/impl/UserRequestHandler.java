@@ -61,7 +61,7 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
     if (token != null) {
       byToken(request, path, user, token);
     } else {
-      byCookie(request, path, user, false);
+      byCookie(request, path, user, false, false);
     }
   }
 
@@ -72,12 +72,12 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
   private void byToken(HttpServerRequest request, String path, String user, String token) {
     Future<TokenAccess.Grant> grant = tokens.grant(token);
     if (grant.isComplete()) {
-      decide(request, path, user, grant);
+      decide(request, path, user, grant, false);
     } else {
       // A miss of this event loop's token cache: hold the body until the lookup answers.
       request.pause();
       grant.onComplete(ar -> {
-        decide(request, path, user, grant);
+        decide(request, path, user, grant, true);
         if (request.response().ended()) {
           request.resume();
         }
@@ -85,7 +85,8 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
     }
   }
 
-  private void decide(HttpServerRequest request, String path, String user, Future<TokenAccess.Grant> grant) {
+  /** {@code paused}: the request was paused here, and whatever serves it resumes it (the proxy does). */
+  private void decide(HttpServerRequest request, String path, String user, Future<TokenAccess.Grant> grant, boolean paused) {
     if (grant.failed()) {
       Responses.json(request, 503, "authentication state unavailable, try again");
       return;
@@ -93,13 +94,13 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
     String server = UserPath.server(path, user, store::hasNamedServer);
     NotebookAccess.Decision decision = NotebookAccess.decide(grant.result(), user, server, System.currentTimeMillis());
     if (decision == NotebookAccess.Decision.ALLOWED) {
-      serve(request, path, user);
+      serve(request, path, user, paused);
     } else {
-      byCookie(request, path, user, decision == NotebookAccess.Decision.FORBIDDEN);
+      byCookie(request, path, user, decision == NotebookAccess.Decision.FORBIDDEN, paused);
     }
   }
 
-  private void byCookie(HttpServerRequest request, String path, String user, boolean forbiddenToken) {
+  private void byCookie(HttpServerRequest request, String path, String user, boolean forbiddenToken, boolean paused) {
     String cookieUser = authenticator.user(CookieHeader.value(request.getHeader(HttpHeaders.COOKIE), cookieName));
     if (cookieUser == null && forbiddenToken) {
       Responses.json(request, 403, "this token does not grant access to this server");
@@ -117,10 +118,10 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
       Responses.json(request, 403, "this server belongs to another user");
       return;
     }
-    serve(request, path, user);
+    serve(request, path, user, paused);
   }
 
-  private void serve(HttpServerRequest request, String path, String user) {
+  private void serve(HttpServerRequest request, String path, String user, boolean paused) {
     String server = UserPath.server(path, user, store::hasNamedServer);
     if (UserPath.missingSlash(path, user, server)) {
       String query = request.query();
@@ -129,12 +130,12 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
     }
     Future<ServerRecord> lookup = store.get(ServerRecord.key(user, server));
     if (lookup.isComplete()) {
-      route(request, user, server, lookup);
+      route(request, user, server, lookup, paused);
     } else {
       // A near-cache miss: hold the body until the owner of the record answers.
       request.pause();
       lookup.onComplete(ar -> {
-        route(request, user, server, lookup);
+        route(request, user, server, lookup, true);
         if (request.response().ended()) {
           request.resume();
         }
@@ -142,7 +143,7 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
     }
   }
 
-  private void route(HttpServerRequest request, String user, String server, Future<ServerRecord> lookup) {
+  private void route(HttpServerRequest request, String user, String server, Future<ServerRecord> lookup, boolean paused) {
     if (lookup.failed()) {
       Responses.json(request, 503, "session state unavailable, try again");
       return;
@@ -161,7 +162,7 @@ final class UserRequestHandler implements Handler<HttpServerRequest> {
       tunnel.open(request, session, () -> activity.touch(key));
     } else {
       activity.touch(session.key());
-      proxy.handle(request, session);
+      proxy.handle(request, session, paused);
     }
   }
 }

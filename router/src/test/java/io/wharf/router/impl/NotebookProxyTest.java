@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +85,39 @@ class NotebookProxyTest {
     assertEquals(HttpMethod.POST, seen.method());
     assertEquals(String.join("", chunks), seen.body().toString());
     assertEquals(String.join("", chunks), reply.body().toString());
+  }
+
+  @Test
+  void anUploadThatArrivesBeforeTheContainersConnectionIsFreeReachesItWhole() throws Exception {
+    aliceRuns();
+    // The router's pool towards this container (4 connections) is taken by requests it never answers.
+    List<HttpConnection> holding = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      holding.add(router.sendOnOwnConnection("/user/alice/api/slow", "Cookie", router.cookie("alice")));
+      assertEquals("/user/alice/api/slow", router.notebook().next().uri());
+    }
+    List<String> chunks = List.of("{\"content\": \"", "y".repeat(200_000), "\"}");
+    CompletableFuture<Reply> upload = CompletableFuture.supplyAsync(() -> {
+      try {
+        return router.postChunked("/user/alice/api/contents/queued.txt", chunks, "Cookie", router.cookie("alice"));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    // The upload's head and first chunks reach the router while it waits for a connection; the
+    // clients of the held requests then go away, which frees the pool.
+    Thread.sleep(300);
+    assertTrue(router.notebook().untouched(), "the upload waited for a connection");
+    for (HttpConnection connection : holding) {
+      RouterExtension.await(connection.close());
+    }
+    Reply reply = upload.get(RouterExtension.RESPONSE_TIMEOUT_SECONDS * 1000L - 500, TimeUnit.MILLISECONDS);
+    assertEquals(200, reply.status());
+    Seen seen = router.notebook().next();
+    assertEquals("/user/alice/api/contents/queued.txt", seen.uri());
+    String sent = String.join("", chunks);
+    assertEquals(sent.length(), seen.body().length(), "the whole body, the chunks that came before the connection included");
+    assertTrue(sent.equals(seen.body().toString()), "the body as sent");
   }
 
   @Test

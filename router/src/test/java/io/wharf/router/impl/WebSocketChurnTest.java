@@ -83,6 +83,8 @@ class WebSocketChurnTest {
       closing.add(socket.result().close());
     }
     Future.all(closing).await(20, TimeUnit.SECONDS);
+    // The fake container keeps every request it saw, for other tests to inspect: not the router's memory.
+    router.notebook().clear();
   }
 
   /** Waits until the router holds no tunnel (each close reaches it a moment after the client's). */

@@ -231,34 +231,49 @@ class FunctionsIT {
 
   @Test
   @Order(7)
-  void sixteenCallersScaleAFunctionUpWithNoFailedCall() throws Exception {
+  void threeRampsOfSixteenCallersScaleUpAndBackToZeroWithNoFailedCall() throws Exception {
     assertEquals(201, alice.postJson("/hub/api/users/alice/functions/ramp", new JsonObject().put("path", "functions/stats")
       .put("max_containers", 4).put("timeout_seconds", 30)).statusCode());
     String rampKey = new JsonObject(alice.postJson("/hub/api/users/alice/functions/ramp/keys", new JsonObject()).body()).getString("key");
-    List<java.util.concurrent.CompletableFuture<List<Integer>>> callers = new java.util.ArrayList<>();
-    java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    for (int c = 0; c < 16; c++) {
-      boolean sampler = c == 0;
-      callers.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-        List<Integer> statuses = new java.util.ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-          try {
-            statuses.add(call("GET", "/fn/alice/ramp/slow/0.2", null, rampKey).statusCode());
-            if (sampler) {
-              seen.addAll(Docker.run("docker", "ps", "-q", "--filter", "label=wharf.instance=" + wharf.instanceId,
-                "--filter", "label=wharf.function=ramp").lines().toList());
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(16);
+    try {
+      for (int ramp = 1; ramp <= 3; ramp++) {
+        assertEquals(List.of(), rampContainers(), "ramp " + ramp + " starts from zero containers");
+        List<java.util.concurrent.Future<List<Integer>>> callers = new java.util.ArrayList<>();
+        java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        for (int c = 0; c < 16; c++) {
+          boolean sampler = c == 0;
+          callers.add(threads.submit(() -> {
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+              statuses.add(call("GET", "/fn/alice/ramp/slow/0.2", null, rampKey).statusCode());
+              if (sampler) {
+                seen.addAll(rampContainers());
+              }
             }
-          } catch (Exception e) {
-            statuses.add(-1);
+            return statuses;
+          }));
+        }
+        for (var caller : callers) {
+          assertEquals(List.of(200, 200, 200, 200, 200), caller.get(120, java.util.concurrent.TimeUnit.SECONDS), "ramp " + ramp);
+        }
+        assertTrue(seen.size() > 1 && seen.size() <= 4, "ramp " + ramp + ", containers seen: " + seen.size());
+        if (ramp < 3) {
+          // Back to zero after the idle time (3 s here); the last ramp's descent is the scale-to-zero test's.
+          long deadline = System.currentTimeMillis() + 20_000;
+          while (!rampContainers().isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(250);
           }
         }
-        return statuses;
-      }, java.util.concurrent.Executors.newCachedThreadPool()));
+      }
+    } finally {
+      threads.shutdownNow();
     }
-    for (var caller : callers) {
-      assertEquals(List.of(200, 200, 200, 200, 200), caller.get(120, java.util.concurrent.TimeUnit.SECONDS));
-    }
-    assertTrue(seen.size() > 1 && seen.size() <= 4, "containers seen: " + seen.size());
+  }
+
+  private List<String> rampContainers() {
+    return Docker.run("docker", "ps", "-q", "--filter", "label=wharf.instance=" + wharf.instanceId, "--filter", "label=wharf.function=ramp")
+      .lines().filter(s -> !s.isBlank()).toList();
   }
 
   @Test

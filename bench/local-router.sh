@@ -54,6 +54,12 @@ stop_local_router() {
   router_pid='' echo_pid=''
 }
 
+# On any exit: stops the load ($load_pid), the router and the echo server, and removes $work.
+clean_up_local_router_on_exit() {
+  trap 'rc=$?; set +e; [ -n "${load_pid:-}" ] && kill "$load_pid" 2>/dev/null; stop_local_router; rm -rf "$work"; exit "$rc"' EXIT
+  trap 'exit 130' INT TERM
+}
+
 # router_sample: "fds rss_kib heap_kib" of the router, the heap as used after a full GC.
 router_sample() {
   local fds rss heap

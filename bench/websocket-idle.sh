@@ -33,13 +33,7 @@ die() { say "$*"; exit 1; }
 source "$here/lib.sh"
 # shellcheck source=bench/local-router.sh
 source "$here/local-router.sh"
-clean_up() {
-  [ -n "$load_pid" ] && kill "$load_pid" 2>/dev/null
-  stop_local_router
-  rm -rf "$work"
-}
-trap 'rc=$?; set +e; clean_up; exit "$rc"' EXIT
-trap 'exit 130' INT TERM
+clean_up_local_router_on_exit
 
 [ "$IDLE" -le "$fit" ] || die "IDLE=$IDLE needs $(( 2 * IDLE + 200 )) descriptors in the router; the hard limit is $limit"
 start_local_router

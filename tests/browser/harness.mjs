@@ -1,11 +1,11 @@
 // What the browser tests share: their settings from the environment, a timed log, numbered
 // screenshots, failures that name the step they happened in, navigations that survive Docker's
-// network changes, Chromium's launch and the exit status.
+// network changes, Chromium's launch (away from those changes: netns.mjs) and the exit status.
 //
 // Env: WHARF_URL (https://127.0.0.1:8443), WHARF_USER (admin), WHARF_PASSWORD,
 //      SCREENSHOT_DIR (default ./screenshots), CHROMIUM (default /usr/bin/chromium),
 //      SPAWN_TIMEOUT_MS (default 90000).
-import { chromium } from 'playwright-core';
+import { launchIsolated } from './netns.mjs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -56,15 +56,15 @@ export function harness(prefix) {
       }
     },
 
-    /** Headless Chromium with the flags every test uses. */
+    /** Headless Chromium with the flags every test uses, in a network namespace that reaches only Wharf. */
     launch() {
       h.step = 'launch chromium';
-      return chromium.launch({
+      return launchIsolated({
         executablePath,
         headless: true,
         args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
           '--disable-component-update', '--disable-sync'],
-      });
+      }, [base], h.log);
     },
 
     /** Runs the test and exits: its status (0 when it returns nothing), or 1 naming the failed step. */

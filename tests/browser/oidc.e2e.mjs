@@ -11,7 +11,7 @@
 // Env: WHARF_JAR (server/target/wharf.jar), SCREENSHOT_DIR (default ./screenshots/oidc),
 //      CHROMIUM (default /usr/bin/chromium), STEP_TIMEOUT_MS (each page step; default 60000).
 // Exits 0 on success, 1 with a message naming the failed step otherwise.
-import { chromium } from 'playwright-core';
+import { launchIsolated } from './netns.mjs';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -228,9 +228,9 @@ async function main() {
     log(`Wharf at ${base}`);
 
     // Only loopback: the provider's development pages ask for web fonts, which nothing here fetches.
-    const browser = await chromium.launch({
+    const browser = await launchIsolated({
       executablePath, headless: true, args: ['--no-sandbox', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
-    });
+    }, [base, issuer], log);
     try {
       await withRetries(browser, 'alice', (page) => alice(page, base, issuer));
       await withRetries(browser, 'eve', (page) => eve(page, base, issuer));

@@ -28,6 +28,9 @@ public final class HttpsListener {
 
   // The name Vert.x gives its decoder; kept, since Vert.x removes it by name on a WebSocket upgrade.
   private static final String DECODER = "httpDecoder";
+  // The name of Vert.x's own handler at the end of the pipeline, and of the fast path in front of it.
+  private static final String VERTX_HANDLER = "handler";
+  private static final String FAST_PATH = "wharf-fast-path";
 
   private final HttpServerOptions options;
   private final long headTimeoutMillis;
@@ -58,8 +61,13 @@ public final class HttpsListener {
    * certificate for all.
    */
   Future<HttpServer> listen(Vertx vertx, Handler<HttpServerRequest> handler) {
+    return listen(vertx, handler, null);
+  }
+
+  /** The same, with {@code fastPath} (this event loop's; null for none) in front of Vert.x on HTTP/1.x connections. */
+  Future<HttpServer> listen(Vertx vertx, Handler<HttpServerRequest> handler, FastPath fastPath) {
     return vertx.createHttpServer(options)
-      .connectionHandler(this::connected)
+      .connectionHandler(connection -> connected(connection, fastPath))
       .invalidRequestHandler(HttpsListener::invalid)
       .requestHandler(handler)
       .listen()
@@ -70,7 +78,7 @@ public final class HttpsListener {
       });
   }
 
-  private void connected(HttpConnection connection) {
+  private void connected(HttpConnection connection, FastPath fastPath) {
     if (perAddress.limited()) {
       String address = connection.remoteAddress().hostAddress();
       if (!perAddress.open(address)) {
@@ -90,6 +98,9 @@ public final class HttpsListener {
       // Runs on the connection's event loop before it reads a byte of HTTP.
       ChannelPipeline pipeline = http1.channelHandlerContext().pipeline();
       pipeline.replace(DECODER, DECODER, new StrictRequestDecoder(options, headTimeoutMillis));
+      if (fastPath != null && pipeline.get(VERTX_HANDLER) != null) {
+        pipeline.addBefore(VERTX_HANDLER, FAST_PATH, fastPath.handler(http1.context()));
+      }
     } else if (connection instanceof Http2ServerConnection http2) {
       awaitFirstStream(http2.channelHandlerContext());
     }

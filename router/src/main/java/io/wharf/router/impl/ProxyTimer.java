@@ -1,5 +1,6 @@
 package io.wharf.router.impl;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
@@ -21,16 +22,20 @@ public final class ProxyTimer {
 
   static final String NAME = "wharf.proxy.request.duration";
 
-  private final Timer[] byClass;
+  static final String FAST_NAME = "wharf.proxy.fast.requests";
 
-  private ProxyTimer(Timer[] byClass) {
+  private final Timer[] byClass;
+  private final Counter fast;
+
+  private ProxyTimer(Timer[] byClass, Counter fast) {
     this.byClass = byClass;
+    this.fast = fast;
   }
 
   /** @param registry where the timers go; null records nothing */
   public static ProxyTimer register(MeterRegistry registry) {
     if (registry == null) {
-      return new ProxyTimer(null);
+      return new ProxyTimer(null, null);
     }
     Timer[] timers = new Timer[5];
     for (int i = 0; i < timers.length; i++) {
@@ -39,7 +44,10 @@ public final class ProxyTimer {
         .tag("status", (i + 1) + "xx")
         .register(registry);
     }
-    return new ProxyTimer(timers);
+    Counter fast = Counter.builder(FAST_NAME)
+      .description("Requests under /user/ that the fast path proxied (the rest took Vert.x's path)")
+      .register(registry);
+    return new ProxyTimer(timers, fast);
   }
 
   /** {@code next}, timed. */
@@ -78,8 +86,22 @@ public final class ProxyTimer {
   }
 
   private void record(HttpServerResponse response, long nanos) {
-    int index = response.getStatusCode() / 100 - 1;
-    if (response.ended() && response.getStatusCode() != 101 && index >= 0 && index < byClass.length) {
+    if (response.ended()) {
+      record(response.getStatusCode(), nanos);
+    }
+  }
+
+  /** Counts a request that {@link FastPath} proxies. */
+  void fastPath() {
+    if (fast != null) {
+      fast.increment();
+    }
+  }
+
+  /** Records a request under {@code /user/} that ended with {@code status} after {@code nanos}. */
+  void record(int status, long nanos) {
+    int index = status / 100 - 1;
+    if (byClass != null && status != 101 && index >= 0 && index < byClass.length) {
       byClass[index].record(nanos, TimeUnit.NANOSECONDS);
     }
   }

@@ -43,14 +43,17 @@ final class RequestIds {
 
   /** Sets {@code request}'s id on it and on its response, and returns it. */
   String assign(HttpServerRequest request) {
-    String id = trustIncoming ? acceptable(request.getHeader(HEADER)) : null;
-    if (id == null) {
-      id = prefix.concat(Long.toHexString(++sequence));
-    }
+    String id = next(request.getHeader(HEADER));
     // set, not add: an untrusted or invalid id the client sent goes, and so do duplicates.
     request.headers().set(HEADER, id);
     request.response().headers().set(HEADER, id);
     return id;
+  }
+
+  /** The id of a request that came with {@code incoming} as its {@code X-Request-Id} (null when none). */
+  String next(String incoming) {
+    String id = trustIncoming ? acceptable(incoming) : null;
+    return id == null ? prefix.concat(Long.toHexString(++sequence)) : id;
   }
 
   /** {@code candidate} when it may be used as an id; null when absent, empty, too long or unsafe. */

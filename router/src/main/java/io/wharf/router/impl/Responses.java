@@ -15,14 +15,18 @@ final class Responses {
    * script or API client (which wants a status code it can act on).
    */
   static boolean isNavigation(HttpServerRequest request) {
-    String mode = request.getHeader("Sec-Fetch-Mode");
-    if (mode != null) {
-      return mode.equals("navigate");
+    return isNavigation(request.method() == HttpMethod.GET, request.getHeader("Sec-Fetch-Mode"),
+      request.getHeader("X-Requested-With"), request.getHeader("Accept"));
+  }
+
+  /** The same from a request's method being GET and its headers {@code Sec-Fetch-Mode}, {@code X-Requested-With} and {@code Accept}. */
+  static boolean isNavigation(boolean get, String fetchMode, String requestedWith, String accept) {
+    if (fetchMode != null) {
+      return fetchMode.equals("navigate");
     }
-    if (request.method() != HttpMethod.GET || request.getHeader("X-Requested-With") != null) {
+    if (!get || requestedWith != null) {
       return false;
     }
-    String accept = request.getHeader("Accept");
     return accept != null && accept.contains("text/html");
   }
 

@@ -69,10 +69,11 @@ public final class RouterVerticle extends VerticleBase {
     CookieAuthenticator authenticator = new CookieAuthenticator(dependencies.cookies(), dependencies.revocations(), COOKIE_CACHE_SIZE);
     AccessLog accessLog = options.accessLog() ? new AccessLog(options.instanceId(), authenticator, options.cookieName()) : null;
     TokenAuthenticator tokens = new TokenAuthenticator(dependencies.tokens(), TOKEN_CACHE_SIZE, TOKEN_TTL_MILLIS);
+    ActivityRecorder.Local activityHere = activity.local(vertx, options.activityFlushMillis());
     UserRequestHandler user = new UserRequestHandler(authenticator, tokens, options.cookieName(), dependencies.routes(),
       new WebSocketTunnel(vertx, options.cookieName(), options.publicOrigin(), counter, accessLog,
         options.backend().maxWebSocketsPerServer(), options.connectTimeoutMillis(), options.idleTimeoutSeconds()), proxy,
-      activity.local(vertx, options.activityFlushMillis()));
+      activityHere);
 
     Router hub = Router.router(vertx);
     if (accessLog != null) {
@@ -109,7 +110,12 @@ public final class RouterVerticle extends VerticleBase {
         hub.handle(request);
       }
     };
-    return listener.listen(vertx, dispatch);
+    // The access log hooks Vert.x's responses, so with it on every request takes Vert.x's path.
+    FastPath fastPath = accessLog != null ? null : new FastPath(authenticator, dependencies.routes(), options.cookieName(),
+      activityHere, proxyTimer, requestIds, instanceHeader, instanceId, options.backend().passCors(),
+      options.backend().responseTimeoutSeconds() * 1000L, options.maxConnectionsPerServer(), options.connectTimeoutMillis(),
+      options.idleTimeoutSeconds());
+    return listener.listen(vertx, dispatch, fastPath);
   }
 
   /** In place of the web router's own log line for an unhandled failure, one that names the request. */

@@ -90,9 +90,10 @@ class NotebookProxyTest {
   @Test
   void anUploadThatArrivesBeforeTheContainersConnectionIsFreeReachesItWhole() throws Exception {
     aliceRuns();
-    // The router's pool towards this container (4 connections) is taken by requests it never answers.
+    // The router's pools towards this container (4 connections on the fast path, then 4 on
+    // Vert.x's) are taken by requests it never answers.
     List<HttpConnection> holding = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 8; i++) {
       holding.add(router.sendOnOwnConnection("/user/alice/api/slow", "Cookie", router.cookie("alice")));
       assertEquals("/user/alice/api/slow", router.notebook().next().uri());
     }

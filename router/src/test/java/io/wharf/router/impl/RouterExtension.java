@@ -1,5 +1,7 @@
 package io.wharf.router.impl;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -88,6 +90,7 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
   private Path[] certificate;
   private final LateRoutes routes = new LateRoutes();
   private final WebSocketGauge webSocketGauge = WebSocketGauge.register(null);
+  private final MeterRegistry registry = new SimpleMeterRegistry();
   private volatile InMemoryState state;
   private SessionCookies cookies;
   private Vertx vertx;
@@ -122,7 +125,7 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
       key -> state.revocationMap().get(key), hash -> routes.later(SessionManager.tokenAccess(state.shared()).grant(hash)),
       hub -> { }, ctx -> ctx.response().end("ok"), null);
     await(vertx.deployVerticle(new RouterVerticle(options, dependencies, HttpsListener.create(tls, options), webSocketGauge,
-      ActivityRecorder.start(vertx, activity, FLUSH_MILLIS), ProxyTimer.register(null))));
+      ActivityRecorder.start(vertx, activity, FLUSH_MILLIS), ProxyTimer.register(registry))));
     notebook = await(FakeNotebook.start(vertx, "default"));
     lab = await(FakeNotebook.start(vertx, "lab"));
     client = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
@@ -283,6 +286,11 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
   /** From now on, route lookups answer after {@code millis}, as on a near-cache miss. */
   void answerLate(long millis) {
     routes.delayMillis = millis;
+  }
+
+  /** How many requests the fast path has proxied since the router started. */
+  long fastPathRequests() {
+    return (long) registry.get(ProxyTimer.FAST_NAME).counter().count();
   }
 
   /** How many lookups answered late. */

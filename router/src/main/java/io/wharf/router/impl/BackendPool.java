@@ -1,0 +1,200 @@
+package io.wharf.router.impl;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.http.impl.headers.HeadersMultiMap;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One event loop's keep-alive connections to containers for {@link FastPath}: plain Netty
+ * channels on that same loop with Netty's HTTP/1.1 client codec, reused one exchange at a time,
+ * at most {@code max} per container. A connection idle for the idle timeout is closed, and one
+ * the container closes leaves the pool. Not thread-safe: used only on its event loop.
+ */
+final class BackendPool {
+
+  /** What a pooled connection hands its HTTP messages and its end to: the exchange using it. */
+  interface Receiver {
+    void backendRead(Object msg);
+
+    void backendReadComplete();
+
+    void backendWritable(boolean writable);
+
+    void backendClosed();
+  }
+
+  private static final AttributeKey<Slot> SLOT = AttributeKey.valueOf("wharf-backend-slot");
+  // The container's headers as Vert.x's map, which is also Netty's: the proxy's header copy
+  // reads them as it reads the client's.
+  private static final HttpHeadersFactory HEADERS = new HttpHeadersFactory() {
+    @Override
+    public HttpHeaders newHeaders() {
+      return HeadersMultiMap.httpHeaders();
+    }
+
+    @Override
+    public HttpHeaders newEmptyHeaders() {
+      return HeadersMultiMap.httpHeaders();
+    }
+  };
+
+  private final EventLoop loop;
+  private final Class<? extends Channel> channelType;
+  private final int max;
+  private final int connectTimeoutMillis;
+  private final int idleSeconds;
+  private final Map<String, Slot> slots = new HashMap<>();
+
+  BackendPool(EventLoop loop, Class<? extends Channel> channelType, int max, int connectTimeoutMillis, int idleSeconds) {
+    this.loop = loop;
+    this.channelType = channelType;
+    this.max = max;
+    this.connectTimeoutMillis = connectTimeoutMillis;
+    this.idleSeconds = idleSeconds;
+  }
+
+  /** One container's connections: the idle ones, and how many there are in all. */
+  private static final class Slot {
+    final ArrayDeque<Channel> idle = new ArrayDeque<>();
+    int open;
+  }
+
+  /**
+   * A connection to {@code host:port} for {@code receiver}: an idle one at once, or a new one
+   * once connected ({@code connected} gets the channel, or null when it could not connect).
+   * Returns false, calling nothing, when the container already has {@code max} connections and
+   * none is idle: the caller then serves the request another way.
+   */
+  boolean acquire(String host, int port, Receiver receiver, Consumer<Channel> connected) {
+    String key = host + ':' + port;
+    Slot slot = slots.computeIfAbsent(key, k -> new Slot());
+    Channel idle = slot.idle.pollLast();
+    if (idle != null) {
+      idle.pipeline().get(Link.class).receiver = receiver;
+      connected.accept(idle);
+      return true;
+    }
+    if (slot.open >= max) {
+      return false;
+    }
+    slot.open++;
+    Link link = new Link(receiver);
+    ChannelFuture connecting = new Bootstrap()
+      .group(loop)
+      .channel(channelType)
+      .option(ChannelOption.TCP_NODELAY, true)
+      .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+      .handler(new ChannelInitializer<>() {
+        @Override
+        protected void initChannel(Channel ch) {
+          ch.pipeline().addLast(new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS),
+            new HttpClientCodec(new HttpDecoderConfig().setHeadersFactory(HEADERS), false, false), link);
+        }
+      })
+      .connect(host, port);
+    Channel channel = connecting.channel();
+    channel.attr(SLOT).set(slot);
+    channel.closeFuture().addListener(closed -> {
+      slot.open--;
+      slot.idle.remove(channel);
+    });
+    connecting.addListener(done -> connected.accept(done.isSuccess() ? channel : null));
+    return true;
+  }
+
+  /** Gives back a connection whose exchange is over and that may carry another. */
+  void release(Channel channel) {
+    Slot slot = channel.attr(SLOT).get();
+    channel.pipeline().get(Link.class).receiver = null;
+    if (slot == null || !channel.isActive()) {
+      channel.close();
+      return;
+    }
+    channel.config().setAutoRead(true);
+    slot.idle.addLast(channel);
+  }
+
+  /** Closes a connection that must not carry another exchange, without telling its exchange. */
+  void discard(Channel channel) {
+    Link link = channel.pipeline().get(Link.class);
+    if (link != null) {
+      link.receiver = null;
+    }
+    channel.close();
+  }
+
+  /** The end of a pooled connection's pipeline: passes what it reads to the exchange using it. */
+  private static final class Link extends ChannelInboundHandlerAdapter {
+    Receiver receiver;
+
+    Link(Receiver receiver) {
+      this.receiver = receiver;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (receiver == null) {
+        // An idle connection has nothing to say: whatever comes is a broken container's.
+        ReferenceCountUtil.release(msg);
+        ctx.close();
+        return;
+      }
+      receiver.backendRead(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      if (receiver != null) {
+        receiver.backendReadComplete();
+      }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (receiver != null) {
+        receiver.backendWritable(ctx.channel().isWritable());
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      Receiver current = receiver;
+      receiver = null;
+      if (current != null) {
+        current.backendClosed();
+      }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof IdleStateEvent && receiver == null) {
+        ctx.close();
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+  }
+}

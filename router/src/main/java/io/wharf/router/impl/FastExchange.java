@@ -1,0 +1,352 @@
+package io.wharf.router.impl;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.MultiMap;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.http.impl.headers.HeadersMultiMap;
+import io.wharf.session.ServerRecord;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One request on {@link FastPath} and its answer, all on the client connection's event loop:
+ * the request's head, with its headers copied by {@link ProxyHeaders} as on Vert.x's path, goes
+ * to a pooled connection to the container, then its body as it comes; the container's answer
+ * goes back as it comes, with reading from the container stopped while the client cannot take
+ * more, and reading from the client stopped while the container cannot. Netty's codecs frame
+ * both sides; an answer with neither length nor chunking is sent on chunked.
+ *
+ * <p>As on Vert.x's path: the container has {@code router.backend-response-timeout-seconds} to
+ * send its headers, then the client gets 504; a container that cannot be reached or fails
+ * before answering gives 502 (JSON, or a page for a navigation); one that fails after that
+ * closes the client's connection; a client that goes away closes the container's connection.
+ */
+final class FastExchange implements BackendPool.Receiver {
+
+  private final FastPath fast;
+  private final ChannelHandlerContext client;
+  private final Consumer<FastExchange> onOver;
+  private final String requestId;
+  private final boolean navigation;
+  private final long start = System.nanoTime();
+  private HttpRequest head;
+  private Channel backend;
+  /** Body read before the container's connection existed; client reads are stopped meanwhile. */
+  private ArrayDeque<HttpContent> early;
+  private boolean readingRequest = true;
+  private boolean clientReadsStopped;
+  private boolean responding;
+  private boolean responseDone;
+  private boolean interim;
+  private boolean reusable;
+  private boolean unflushed;
+  private boolean finished;
+  private int status;
+  private ScheduledFuture<?> timeout;
+
+  private FastExchange(FastPath fast, ChannelHandlerContext client, Consumer<FastExchange> onOver, String requestId,
+                       boolean navigation, HttpRequest head) {
+    this.fast = fast;
+    this.client = client;
+    this.onOver = onOver;
+    this.requestId = requestId;
+    this.navigation = navigation;
+    this.head = head;
+  }
+
+  /** Starts proxying {@code request}, or returns null, having done nothing, when Vert.x's path must serve it. */
+  static FastExchange start(FastPath fast, ContextInternal context, ChannelHandlerContext client, HttpRequest request,
+                            Consumer<FastExchange> onOver) {
+    if (!(request.headers() instanceof MultiMap in)) {
+      return null;
+    }
+    ServerRecord route = fast.route(request, context);
+    if (route == null) {
+      return null;
+    }
+    HttpHeaders headers = request.headers();
+    String id = fast.requestIds.next(headers.get(RequestIds.HEADER));
+    headers.set(RequestIds.HEADER, id);
+    // Not validated again: every value was when the client's request was decoded, or is the router's own.
+    HeadersMultiMap out = HeadersMultiMap.caseInsensitive();
+    ProxyHeaders.copyRequest(in, out, route.token(), fast.cookieName);
+    String host = headers.get(HttpHeaderNames.HOST);
+    if (host != null) {
+      out.set(HttpHeaderNames.HOST, host);
+    }
+    if (HttpUtil.isTransferEncodingChunked(request)) {
+      out.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    boolean navigation = Responses.isNavigation(request.method() == HttpMethod.GET, headers.get("Sec-Fetch-Mode"),
+      headers.get("X-Requested-With"), headers.get(HttpHeaderNames.ACCEPT));
+    FastExchange exchange = new FastExchange(fast, client, onOver, id, navigation,
+      new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), out));
+    if (!fast.pool(client.channel()).acquire(route.host(), route.port(), exchange, exchange::connected)) {
+      return null;
+    }
+    fast.activity.touch(route.key());
+    fast.timer.fastPath();
+    if (!exchange.responding) {
+      exchange.timeout = client.executor().schedule(exchange::timedOut, fast.responseTimeoutMillis, TimeUnit.MILLISECONDS);
+    }
+    return exchange;
+  }
+
+  boolean readingRequest() {
+    return readingRequest;
+  }
+
+  private void connected(Channel channel) {
+    if (channel == null) {
+      fail(502);
+      return;
+    }
+    if (finished || responding) {
+      fast.pool(client.channel()).release(channel);
+      return;
+    }
+    backend = channel;
+    backend.write(head, backend.voidPromise());
+    head = null;
+    if (early != null) {
+      while (!early.isEmpty()) {
+        backend.write(early.poll(), backend.voidPromise());
+      }
+      resumeClientReads();
+    }
+    if (!readingRequest) {
+      backend.flush();
+    }
+  }
+
+  /** A part of the request's body (or its end), read from the client. */
+  void requestContent(HttpContent content) {
+    boolean last = content instanceof LastHttpContent;
+    if (last) {
+      readingRequest = false;
+    }
+    if (responseDone || finished) {
+      // Already answered (an error): the rest of the body is read and dropped.
+      ReferenceCountUtil.release(content);
+    } else if (backend == null) {
+      if (early == null) {
+        early = new ArrayDeque<>(2);
+      }
+      early.add(content);
+      if (!last) {
+        stopClientReads();
+      }
+    } else {
+      backend.writeAndFlush(content, backend.voidPromise());
+      if (!last && !backend.isWritable()) {
+        stopClientReads();
+      }
+    }
+    if (last) {
+      overIfDone();
+    }
+  }
+
+  @Override
+  public void backendRead(Object msg) {
+    if (msg instanceof HttpResponse response) {
+      if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+        // 100 or 103: not passed on; its end (an empty content) is skipped below.
+        interim = true;
+        return;
+      }
+      answer(response);
+    }
+    if (!(msg instanceof HttpContent content)) {
+      return;
+    }
+    if (interim || finished || !responding || responseDone) {
+      interim &= !(msg instanceof LastHttpContent);
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (content instanceof LastHttpContent) {
+      unflushed = false;
+      client.writeAndFlush(content, client.voidPromise());
+      responseDone = true;
+      fast.timer.record(status, System.nanoTime() - start);
+      Channel used = backend;
+      backend = null;
+      if (reusable && !readingRequest) {
+        fast.pool(client.channel()).release(used);
+      } else {
+        fast.pool(client.channel()).discard(used);
+      }
+      overIfDone();
+    } else {
+      client.write(content, client.voidPromise());
+      unflushed = true;
+      if (!client.channel().isWritable()) {
+        backend.config().setAutoRead(false);
+      }
+    }
+  }
+
+  /** The container's head: its headers as on Vert.x's path, with the router's own. */
+  private void answer(HttpResponse response) {
+    cancelTimeout();
+    if (finished || responding) {
+      return;
+    }
+    responding = true;
+    status = response.status().code();
+    reusable = HttpUtil.isKeepAlive(response);
+    // Validated when the container's answer was decoded (BackendPool).
+    HeadersMultiMap out = HeadersMultiMap.caseInsensitive();
+    ProxyHeaders.copyResponse((MultiMap) response.headers(), out, fast.passCors);
+    if (HttpUtil.isTransferEncodingChunked(response)) {
+      out.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    } else if (!response.headers().contains(HttpHeaderNames.CONTENT_LENGTH) && status != 204 && status != 304) {
+      // Ends when the container closes: chunked towards the client, which keeps its connection.
+      out.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      reusable = false;
+    }
+    routerHeaders(out);
+    client.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status(), out), client.voidPromise());
+    unflushed = true;
+  }
+
+  private void routerHeaders(HttpHeaders out) {
+    out.set(RequestIds.HEADER, requestId);
+    out.set(fast.instanceHeader, fast.instanceId);
+    out.set(SecurityHeadersHandler.HSTS_HEADER, SecurityHeadersHandler.HSTS);
+  }
+
+  @Override
+  public void backendReadComplete() {
+    if (unflushed) {
+      unflushed = false;
+      client.flush();
+    }
+  }
+
+  @Override
+  public void backendWritable(boolean writable) {
+    if (writable && readingRequest) {
+      resumeClientReads();
+    }
+  }
+
+  /** The client's connection can take more (or no more) of the answer. */
+  void clientWritable(boolean writable) {
+    if (backend != null && responding && !responseDone) {
+      backend.config().setAutoRead(writable);
+    }
+  }
+
+  @Override
+  public void backendClosed() {
+    backend = null;
+    if (finished || responseDone) {
+      return;
+    }
+    if (!responding) {
+      fail(502);
+    } else {
+      // Broke off mid-answer: the client cannot be told but by closing its connection.
+      finished = true;
+      client.close();
+    }
+  }
+
+  private void timedOut() {
+    timeout = null;
+    if (!responding && !finished) {
+      fail(504);
+    }
+  }
+
+  /** The container could not be reached, failed before answering, or took too long. */
+  private void fail(int code) {
+    cancelTimeout();
+    if (backend != null) {
+      Channel broken = backend;
+      backend = null;
+      fast.pool(client.channel()).discard(broken);
+    }
+    dropEarly();
+    if (finished || responding) {
+      return;
+    }
+    responding = true;
+    status = code;
+    FullHttpResponse response = BackendErrors.response(code, navigation);
+    routerHeaders(response.headers());
+    client.writeAndFlush(response);
+    responseDone = true;
+    fast.timer.record(code, System.nanoTime() - start);
+    resumeClientReads();
+    overIfDone();
+  }
+
+  /** The client's connection closed: the container's is closed too, unless the answer is complete. */
+  void clientGone() {
+    finished = true;
+    cancelTimeout();
+    dropEarly();
+    if (backend != null) {
+      Channel abandoned = backend;
+      backend = null;
+      fast.pool(client.channel()).discard(abandoned);
+    }
+  }
+
+  private void overIfDone() {
+    if (responseDone && !readingRequest && !finished) {
+      finished = true;
+      onOver.accept(this);
+    }
+  }
+
+  private void stopClientReads() {
+    if (!clientReadsStopped) {
+      clientReadsStopped = true;
+      client.channel().config().setAutoRead(false);
+    }
+  }
+
+  private void resumeClientReads() {
+    if (clientReadsStopped) {
+      clientReadsStopped = false;
+      client.channel().config().setAutoRead(true);
+    }
+  }
+
+  private void dropEarly() {
+    if (early != null) {
+      early.forEach(ReferenceCountUtil::release);
+      early.clear();
+    }
+  }
+
+  private void cancelTimeout() {
+    if (timeout != null) {
+      timeout.cancel(false);
+      timeout = null;
+    }
+  }
+}

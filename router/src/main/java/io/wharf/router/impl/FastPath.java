@@ -1,0 +1,129 @@
+package io.wharf.router.impl;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.vertx.core.Future;
+import io.vertx.core.internal.ContextInternal;
+import io.wharf.session.RouteTable;
+import io.wharf.session.ServerRecord;
+
+/**
+ * The notebook proxy's common case on Netty's pipeline, without Vert.x's request, response and
+ * client objects: an HTTP/1.1 request under {@code /user/{name}/} with a valid session cookie of
+ * that user, whose running server is known on this event loop. {@link FastPathHandler} sits in
+ * each HTTP/1.x connection's pipeline in front of Vert.x's handler, and passes everything else
+ * on to it unchanged: API tokens, WebSocket upgrades, {@code Expect}, {@code Connection} headers,
+ * HEAD, HTTP/1.0, a route not yet in the near cache, every refusal, redirect and error page,
+ * and any request while Vert.x still answers an earlier one on the connection. So
+ * {@link UserRequestHandler} and {@link NotebookProxy} keep deciding everything but the common
+ * case, and the common case gets the same answer from either path.
+ *
+ * <p>It exists for cost: Vert.x's per-request objects, header copies and futures were most of
+ * the router's own CPU per proxied request (see bench/README.md). One instance per event loop,
+ * used only on it.
+ */
+final class FastPath {
+
+  final CookieAuthenticator authenticator;
+  final RouteTable routes;
+  final String cookieName;
+  final ActivityRecorder.Local activity;
+  final ProxyTimer timer;
+  final RequestIds requestIds;
+  final CharSequence instanceHeader;
+  final CharSequence instanceId;
+  final boolean passCors;
+  final long responseTimeoutMillis;
+  private final int maxPerServer;
+  private final int connectTimeoutMillis;
+  private final int idleSeconds;
+  private BackendPool pool;
+
+  FastPath(CookieAuthenticator authenticator, RouteTable routes, String cookieName, ActivityRecorder.Local activity,
+           ProxyTimer timer, RequestIds requestIds, CharSequence instanceHeader, CharSequence instanceId,
+           boolean passCors, long responseTimeoutMillis, int maxPerServer, int connectTimeoutMillis, int idleSeconds) {
+    this.authenticator = authenticator;
+    this.routes = routes;
+    this.cookieName = cookieName;
+    this.activity = activity;
+    this.timer = timer;
+    this.requestIds = requestIds;
+    this.instanceHeader = instanceHeader;
+    this.instanceId = instanceId;
+    this.passCors = passCors;
+    this.responseTimeoutMillis = responseTimeoutMillis;
+    this.maxPerServer = maxPerServer;
+    this.connectTimeoutMillis = connectTimeoutMillis;
+    this.idleSeconds = idleSeconds;
+  }
+
+  /** The handler for one client connection on this event loop, whose Vert.x context is {@code context}. */
+  ChannelHandler handler(ContextInternal context) {
+    return new FastPathHandler(this, context);
+  }
+
+  /** This event loop's connections to containers, of the client connection's channel type. */
+  BackendPool pool(Channel client) {
+    if (pool == null) {
+      pool = new BackendPool(client.eventLoop(), client.getClass(), maxPerServer, connectTimeoutMillis, idleSeconds);
+    }
+    return pool;
+  }
+
+  /**
+   * The running server {@code request} goes to when the fast path may serve it, or null when
+   * Vert.x's path must: for anything but the common case described above.
+   */
+  ServerRecord route(HttpRequest request, ContextInternal context) {
+    // As in Vert.x's handlers: a lookup the near cache misses completes on this context.
+    ContextInternal previous = context.beginDispatch();
+    try {
+      return route(request);
+    } finally {
+      context.endDispatch(previous);
+    }
+  }
+
+  private ServerRecord route(HttpRequest request) {
+    String uri = request.uri();
+    if (!request.decoderResult().isSuccess() || request.protocolVersion() != HttpVersion.HTTP_1_1
+      || !uri.startsWith(UserPath.PREFIX) || !plainMethod(request.method())) {
+      return null;
+    }
+    HttpHeaders headers = request.headers();
+    if (headers.contains(HttpHeaderNames.CONNECTION) || headers.contains(HttpHeaderNames.UPGRADE)
+      || headers.contains(HttpHeaderNames.EXPECT) || headers.contains(HttpHeaderNames.AUTHORIZATION)
+      || TokenCredentials.fromUri(uri) != null) {
+      return null;
+    }
+    int end = uri.indexOf('?');
+    String path = end < 0 ? uri : uri.substring(0, end);
+    if (path.indexOf('#') >= 0) {
+      return null;
+    }
+    String user = UserPath.user(path);
+    if (user == null || !user.equals(authenticator.user(CookieHeader.value(headers.get(HttpHeaderNames.COOKIE), cookieName)))) {
+      return null;
+    }
+    String server = UserPath.server(path, user, routes::hasNamedServer);
+    if (UserPath.missingSlash(path, user, server)) {
+      return null;
+    }
+    Future<ServerRecord> lookup = routes.get(ServerRecord.key(user, server));
+    if (!lookup.isComplete() || lookup.failed()) {
+      return null;
+    }
+    ServerRecord route = lookup.result();
+    return route != null && route.running() ? route : null;
+  }
+
+  private static boolean plainMethod(HttpMethod method) {
+    return method == HttpMethod.GET || method == HttpMethod.POST || method == HttpMethod.PUT
+      || method == HttpMethod.PATCH || method == HttpMethod.DELETE || method == HttpMethod.OPTIONS;
+  }
+}

@@ -108,6 +108,7 @@ class NotebookTokenTest {
     assertError(router.get("/user/alice/api/status", "Authorization", "token " + otherFilter), 403,
       "this token does not grant access to this server");
     assertTrue(router.notebook().untouched());
+    assertReached(router.get("/user/alice/api/status", "Authorization", "token " + bobs, "Cookie", router.cookie("alice")));
 
     assertReached(router.get("/user/alice/api/status", "Authorization", "token " + router.token("root", true, 0, "access:servers")));
     assertReached(router.get("/user/alice/api/status", "Authorization", "token " + router.token("root", true, 0, "access:servers!user=alice")));

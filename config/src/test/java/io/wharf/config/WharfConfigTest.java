@@ -73,6 +73,15 @@ class WharfConfigTest {
   }
 
   @Test
+  void aLoggerNameWithDotsIsSetByItsVariableButMapsComeOnlyFromAFile() throws Exception {
+    JsonObject config = WharfConfig.load(null, Map.of("WHARF_LOGGING_LEVEL_IO_WHARF", "debug",
+      "WHARF_CONTAINERS_PROFILES", "large", "WHARF_AUTH_SERVICES", "culler"));
+    assertEquals("debug", config.getJsonObject("logging").getJsonObject("level").getString("io.wharf"));
+    assertEquals(new JsonObject(), config.getJsonObject("containers").getJsonObject("profiles"));
+    assertEquals(new JsonObject(), config.getJsonObject("auth").getJsonObject("services"));
+  }
+
+  @Test
   void envNames() {
     assertEquals("WHARF_ROUTER_HTTPS_PORT", WharfConfig.envName("WHARF_ROUTER", "https-port"));
   }

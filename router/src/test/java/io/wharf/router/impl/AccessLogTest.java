@@ -6,6 +6,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -104,6 +106,20 @@ class AccessLogTest {
     assertEquals("method=GET path=/user/alice/tree status=200 bytes=5", line.substring(0, line.indexOf(" ms=")));
     assertTrue(line.endsWith(" user=alice instance=local request_id=" + id), line);
     assertFalse(line.contains("SECRET") || line.contains("ALSO") || line.contains("?"), line);
+  }
+
+  @Test
+  void aClientGoneBeforeTheStatusIsLoggedAs499() throws Exception {
+    CountDownLatch arrived = new CountDownLatch(1);
+    int port = serve(request -> arrived.countDown());
+    HttpClientRequest request = client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+      .setURI("/user/alice/slow")).await(10, TimeUnit.SECONDS);
+    request.end().await(10, TimeUnit.SECONDS);
+    assertTrue(arrived.await(5, TimeUnit.SECONDS));
+    assertTrue(lines.list.isEmpty(), "nothing is logged while the request waits");
+    request.connection().close().await(10, TimeUnit.SECONDS);
+    String line = logged(1).get(0);
+    assertTrue(line.startsWith("method=GET path=/user/alice/slow status=499 bytes=0 ms="), line);
   }
 
   @Test

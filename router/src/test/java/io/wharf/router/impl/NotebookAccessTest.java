@@ -69,6 +69,14 @@ class NotebookAccessTest {
   }
 
   @Test
+  void aGroupFilterDoesNotReachAServer() {
+    Grant grant = admin("root", "access:servers!group=physics");
+    assertEquals(true, grant.scopes().contains("access:servers!group=physics"), grant.scopes()::toString);
+    assertEquals(Decision.FORBIDDEN, decide(grant, "alice", "", NOW));
+    assertEquals(Decision.FORBIDDEN, decide(grant, "root", "", NOW), "the router does not resolve groups");
+  }
+
+  @Test
   void aServerFilterReachesOnlyThatServer() {
     Grant named = admin("root", "access:servers!server=alice/lab");
     assertEquals(Decision.ALLOWED, decide(named, "alice", "lab", NOW));

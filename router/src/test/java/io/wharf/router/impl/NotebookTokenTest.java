@@ -108,6 +108,7 @@ class NotebookTokenTest {
     assertError(router.get("/user/alice/api/status", "Authorization", "token " + otherFilter), 403,
       "this token does not grant access to this server");
     assertTrue(router.notebook().untouched());
+    assertReached(router.get("/user/alice/api/status", "Authorization", "token " + bobs, "Cookie", router.cookie("alice")));
 
     assertReached(router.get("/user/alice/api/status", "Authorization", "token " + router.token("root", true, 0, "access:servers")));
     assertReached(router.get("/user/alice/api/status", "Authorization", "token " + router.token("root", true, 0, "access:servers!user=alice")));
@@ -147,6 +148,22 @@ class NotebookTokenTest {
     router.state().shared().accounts().saveAccount(new Account("id-of-a-new-alice", "alice", false, null, 0));
     long refusedAfter = untilRefused(token);
     assertTrue(refusedAfter <= REFUSED_WITHIN_MILLIS, "refused " + refusedAfter + " ms after the account was deleted");
+  }
+
+  @Test
+  void anAdminMadeAUserLosesAnotherUsersServerWithinASecond() throws Exception {
+    String token = router.token("dora", true, 0);
+    assertReached(router.get("/user/alice/api/status", "Authorization", "token " + token));
+    router.state().shared().accounts().saveAccount(new Account(RouterExtension.accountId("dora"), "dora", false, null, 0));
+    long start = System.currentTimeMillis();
+    Reply reply = router.get("/user/alice/api/status", "Authorization", "token " + token);
+    while (reply.status() == 200 && System.currentTimeMillis() - start < 3_000) {
+      Thread.sleep(20);
+      reply = router.get("/user/alice/api/status", "Authorization", "token " + token);
+    }
+    long refusedAfter = System.currentTimeMillis() - start;
+    assertError(reply, 403, "this token does not grant access to this server");
+    assertTrue(refusedAfter <= REFUSED_WITHIN_MILLIS, "refused " + refusedAfter + " ms after the account lost admin");
   }
 
   /** Milliseconds until a request with {@code token} is refused; fails after 3 s. */

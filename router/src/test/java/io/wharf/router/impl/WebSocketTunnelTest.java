@@ -120,6 +120,31 @@ class WebSocketTunnelTest {
   }
 
   @Test
+  void whatTheClientSendsCountsAsTheServersActivity() throws Exception {
+    AtomicLong backendGot = new AtomicLong();
+    HttpServer backend = vertx.createHttpServer().webSocketHandler(ws -> ws.handler(b -> backendGot.addAndGet(b.length())))
+      .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    ServerRecord route = new ServerRecord("alice", "", ServerRecord.State.RUNNING, "test", "c", "127.0.0.1", backend.actualPort(),
+      "token", 0, 0, 100, "ready", "");
+    WebSocketTunnel tunnel = new WebSocketTunnel(vertx, "wharf-session", null, WebSocketGauge.register(null), null, 10, 2000, 0);
+    HttpServer front = vertx.createHttpServer().requestHandler(request -> tunnel.open(request, route, traffic::incrementAndGet))
+      .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    wsClient = vertx.createWebSocketClient();
+    WebSocket client = wsClient.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(front.actualPort())
+      .setURI("/user/alice/api/kernels/k/channels").putHeader("Origin", "https://127.0.0.1:" + front.actualPort()))
+      .await(10, TimeUnit.SECONDS);
+    Thread.sleep(100);
+    long before = traffic.get();
+    client.writeTextMessage("{\"msg_type\": \"execute_request\"}").await(10, TimeUnit.SECONDS);
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (backendGot.get() == 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(10);
+    }
+    assertTrue(backendGot.get() > 0, "the message reached the container");
+    assertTrue(traffic.get() > before, "a message from the client, with nothing back, is activity");
+  }
+
+  @Test
   void slowClientStallsTheBackendInsteadOfGrowingTheRouter() throws Exception {
     HttpServer backend = vertx.createHttpServer().webSocketHandler(this::flood).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
     ServerRecord route = new ServerRecord("alice", "", ServerRecord.State.RUNNING, "test", "c", "127.0.0.1", backend.actualPort(),

@@ -70,6 +70,9 @@ class OidcLoginTest {
     assertTrue(start.location().startsWith(provider.issuer() + "/authorize?"), start.location());
     String pending = start.setCookie(OidcLogin.PENDING_COOKIE);
     assertNotNull(pending, "the pending sign-in is kept in a cookie");
+    String line = start.setCookieLine(OidcLogin.PENDING_COOKIE).toLowerCase(java.util.Locale.ROOT);
+    assertTrue(line.contains("max-age=600") && line.contains("path=/hub/oidc/") && line.contains("httponly") && line.contains("secure"),
+      "ten minutes, HttpOnly, only on /hub/oidc/: " + line);
     String query = provider.authorize(URI.create(start.location()), subject, userInfo, bend);
     return client.get("/hub/oidc/callback?" + query).cookie(OidcLogin.PENDING_COOKIE, pending).send();
   }

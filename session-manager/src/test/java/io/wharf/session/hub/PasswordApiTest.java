@@ -1,6 +1,7 @@
 package io.wharf.session.hub;
 
 import io.vertx.core.json.JsonObject;
+import io.wharf.config.WharfConfig;
 import io.wharf.session.Scopes;
 import io.wharf.session.testing.HubClient;
 import io.wharf.session.testing.HubOptions;
@@ -116,6 +117,28 @@ class PasswordApiTest {
       .json(body(password("pw-mallory"), "changed-by-token")).send().assertStatus(204);
     assertFalse(reply.headers().firstValue("Set-Cookie").isPresent(), "a token caller gets no cookie");
     assertNotNull(login("pw-mallory", "changed-by-token"));
+  }
+
+  @Test
+  void wrongCurrentPasswordsCountAsFailedLoginsOfTheAccount() {
+    hub.user("pw-guess");
+    String cookie = login("pw-guess", password("pw-guess"));
+    int limit = WharfConfig.defaults().getJsonObject("auth").getInteger("login-attempts-per-account");
+    for (int i = 0; i < limit; i++) {
+      change("pw-guess", cookie, body("guess-number-" + i, "new-password-1")).assertError(403);
+    }
+    HubReply refused = change("pw-guess", cookie, body(password("pw-guess"), "new-password-1"));
+    refused.assertError(429);
+    assertNotNull(refused.header("Retry-After"));
+  }
+
+  @Test
+  void aChangeLeavesTheAccountsApiTokensWorking() {
+    hub.user("pw-tokens");
+    String token = hub.token("pw-tokens", Scopes.INHERIT);
+    client.post("/hub/api/users/pw-tokens/password").token(hub.adminToken()).json(new JsonObject().put("password", "set-by-admin"))
+      .send().assertStatus(204);
+    assertEquals("pw-tokens", client.get("/hub/api/user").token(token).send().json(200).getString("name"));
   }
 
   @Test

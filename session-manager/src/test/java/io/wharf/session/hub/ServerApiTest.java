@@ -156,6 +156,9 @@ class ServerApiTest {
     assertNull(hub.state().server("erin", "lab"));
     assertEquals(new JsonObject(), client.get("/hub/api/users/erin").token(erin).send().json(200).getJsonObject("servers"));
     client.delete("/hub/api/users/erin/servers/lab").token(erin).send().assertStatus(204);
+    // A stopped server leaves no record: JupyterHub's remove changes nothing, and a server never started is stopped too.
+    client.delete("/hub/api/users/erin/servers/lab").token(erin).json(new JsonObject().put("remove", true)).send().assertStatus(204);
+    client.delete("/hub/api/users/erin/servers/never-started").token(erin).send().assertStatus(204);
   }
 
   @Test

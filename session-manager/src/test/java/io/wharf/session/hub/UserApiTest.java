@@ -85,6 +85,22 @@ class UserApiTest {
   }
 
   @Test
+  void selfCarriesTheCallersScopesAndTokenIdAndNoSessionId() {
+    JsonObject created = client.post("/hub/api/users/dave/tokens").token(hub.adminToken())
+      .json(new JsonObject().put("scopes", new JsonArray().add("read:users!user=dave"))).send().json(201);
+    JsonObject viaToken = client.get("/hub/api/user").token(created.getString("token")).send().json(200);
+    assertEquals("dave", viaToken.getString("name"));
+    assertNotNull(created.getString("id"));
+    assertEquals(created.getString("id"), viaToken.getString("token_id"));
+    assertTrue(viaToken.getJsonArray("scopes").contains("read:users!user=dave"), viaToken::encode);
+    assertFalse(viaToken.getJsonArray("scopes").contains("servers!user=dave"), "only what the token holds: " + viaToken.encode());
+    assertTrue(viaToken.containsKey("session_id") && viaToken.getValue("session_id") == null, viaToken::encode);
+    JsonObject viaCookie = client.get("/hub/api/user").session(hub.cookie("dave")).send().json(200);
+    assertNull(viaCookie.getValue("token_id"));
+    assertTrue(viaCookie.getJsonArray("scopes").contains("servers!user=dave"), viaCookie::encode);
+  }
+
+  @Test
   void anAdminListsEveryUserByNameInPages() {
     String admin = hub.adminToken();
     List<String> all = names(client.get("/hub/api/users?sort=name").token(admin).send().array(200));

@@ -36,6 +36,9 @@ import io.wharf.session.SharedState;
  */
 public final class Functions {
 
+  /** The metrics name of the client that calls function containers; its calls are measured as {@code wharf_function_*}. */
+  public static final String RUNTIME_CLIENT_METRICS_NAME = "wharf-functions";
+
   /** Recent calls kept per function (in memory, per instance) for the hub's {@code .../invocations}. */
   static final int RECENT_CALLS = 50;
 

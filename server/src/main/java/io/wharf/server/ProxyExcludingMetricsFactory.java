@@ -25,12 +25,14 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.Vertx;
 
 /**
- * Vert.x's metrics, less the per-request HTTP metrics of the proxy path. Vert.x's HTTP request
- * metrics build tags and look their meters up on every request (see bench/README.md for what that
- * costs the router); the proxy path has {@code wharf_proxy_request_duration_seconds} instead,
- * whose timers are built once. So HTTP server requests under
- * {@code /user/} and the requests of the router's proxy client (its metrics name is
- * {@link #PROXY_CLIENT}) are not measured here; everything else is: the hub's pages and API,
+ * Vert.x's metrics, less the per-request HTTP metrics of the proxy path and of function calls.
+ * Vert.x's HTTP request metrics build tags and look their meters up on every request (see
+ * bench/README.md for what that costs the router); the proxy path has
+ * {@code wharf_proxy_request_duration_seconds} instead, whose timers are built once, and function
+ * calls {@code wharf_function_*}, with meters cached per function. So HTTP server requests under
+ * {@code /user/} and {@code /fn/}, the requests of the router's proxy client (its metrics name is
+ * {@link #PROXY_CLIENT}) and those of the client that calls function containers
+ * ({@link #FUNCTIONS_CLIENT}) are not measured here; everything else is: the hub's pages and API,
  * Wharf's own HTTP clients (readiness probes, the culler, lost-server probes), the server's
  * connections and bytes, the event bus.
  */
@@ -38,7 +40,10 @@ final class ProxyExcludingMetricsFactory implements VertxMetricsFactory {
 
   /** The metrics name of the router's client towards notebook containers. */
   static final String PROXY_CLIENT = io.wharf.router.RouterRole.PROXY_CLIENT_METRICS_NAME;
+  /** The metrics name of the client towards function containers. */
+  static final String FUNCTIONS_CLIENT = io.wharf.functions.Functions.RUNTIME_CLIENT_METRICS_NAME;
   private static final String PROXY_PATH = "/user/";
+  private static final String FUNCTION_PATH = "/fn/";
 
   private final VertxMetricsFactory delegate;
 
@@ -79,7 +84,8 @@ final class ProxyExcludingMetricsFactory implements VertxMetricsFactory {
 
     @Override
     public HttpClientMetrics<?, ?, ?> createHttpClientMetrics(HttpClientOptions options) {
-      return PROXY_CLIENT.equals(options.getMetricsName()) ? null : inner.createHttpClientMetrics(options);
+      String name = options.getMetricsName();
+      return PROXY_CLIENT.equals(name) || FUNCTIONS_CLIENT.equals(name) ? null : inner.createHttpClientMetrics(options);
     }
 
     @Override
@@ -129,15 +135,19 @@ final class ProxyExcludingMetricsFactory implements VertxMetricsFactory {
   }
 
   /**
-   * A server's metrics where a request under {@code /user/} has no request metric (null), so
+   * A server's metrics where a request under {@code /user/} or {@code /fn/} has no request metric (null), so
    * nothing is looked up or recorded for it; connection-level metrics are kept.
    */
+  private static boolean excluded(String uri) {
+    return uri != null && (uri.startsWith(PROXY_PATH) || uri.startsWith(FUNCTION_PATH));
+  }
+
   private record WithoutProxyPath(HttpServerMetrics<Object, Object, Object> inner) implements HttpServerMetrics<Object, Object, Object> {
 
     @Override
     public Object requestBegin(Object socketMetric, HttpRequest request) {
       String uri = request.uri();
-      return uri != null && uri.startsWith(PROXY_PATH) ? null : inner.requestBegin(socketMetric, request);
+      return excluded(uri) ? null : inner.requestBegin(socketMetric, request);
     }
 
     @Override
@@ -163,7 +173,7 @@ final class ProxyExcludingMetricsFactory implements VertxMetricsFactory {
 
     @Override
     public Object responsePushed(Object socketMetric, HttpMethod method, String uri, HttpResponse response) {
-      return uri != null && uri.startsWith(PROXY_PATH) ? null : inner.responsePushed(socketMetric, method, uri, response);
+      return excluded(uri) ? null : inner.responsePushed(socketMetric, method, uri, response);
     }
 
     @Override

@@ -53,18 +53,22 @@ class ProxyExcludingMetricsFactoryTest {
   }
 
   @Test
-  void theProxyPathIsLeftOutAndTheRestIsMeasured() throws Exception {
+  void theProxyPathAndFunctionCallsAreLeftOutAndTheRestIsMeasured() throws Exception {
     HttpClient proxy = vertx.createHttpClient(new HttpClientOptions().setMetricsName(ProxyExcludingMetricsFactory.PROXY_CLIENT));
+    HttpClient functions = vertx.createHttpClient(new HttpClientOptions().setMetricsName(ProxyExcludingMetricsFactory.FUNCTIONS_CLIENT));
     HttpClient other = vertx.createHttpClient(new HttpClientOptions().setMetricsName("probe"));
     get(proxy, "/user/alice/api/status");
     get(proxy, "/user/alice/tree");
+    get(functions, "/invoke/mean");
     get(other, "/user/alice/api/status");
+    get(other, "/fn/alice/stats/mean");
     get(other, "/hub/health");
     get(other, "/hub/api/user");
 
-    assertEquals(2.0, count("vertx.http.server.requests"), "only the requests outside /user/ are the server's");
-    assertEquals(3.0, count("vertx.http.client.requests"), "only the requests of clients other than the proxy's");
-    assertEquals(10.0, registry.find("vertx.http.server.bytes.written").counter().count(),
-      "connection metrics still see every response: five times \"ok\"");
+    assertEquals(3.0, count("vertx.http.server.requests"), "only the requests outside /user/ and /fn/ are the server's: "
+      + "/invoke/mean, /hub/health and /hub/api/user");
+    assertEquals(4.0, count("vertx.http.client.requests"), "only the requests of clients other than the proxy's and the functions'");
+    assertEquals(14.0, registry.find("vertx.http.server.bytes.written").counter().count(),
+      "connection metrics still see every response: seven times \"ok\"");
   }
 }

@@ -117,6 +117,10 @@ final class BackendPool {
     channel.closeFuture().addListener(closed -> {
       slot.open--;
       slot.idle.remove(channel);
+      // Containers come and go on new ports: a container's entry goes with its last connection.
+      if (slot.open == 0 && slots.get(key) == slot) {
+        slots.remove(key);
+      }
     });
     connecting.addListener(done -> connected.accept(done.isSuccess() ? channel : null));
     return true;

@@ -127,13 +127,14 @@ final class FastExchange implements BackendPool.Receiver {
     backend = channel;
     backend.write(head, backend.voidPromise());
     head = null;
+    boolean body = early != null && !early.isEmpty();
     if (early != null) {
       while (!early.isEmpty()) {
         backend.write(early.poll(), backend.voidPromise());
       }
       resumeClientReads();
     }
-    if (!readingRequest) {
+    if (body || !readingRequest) {
       backend.flush();
     }
   }

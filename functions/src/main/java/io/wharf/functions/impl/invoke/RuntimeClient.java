@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
+import io.wharf.functions.Functions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -44,7 +45,7 @@ public final class RuntimeClient {
 
   private HttpClient create() {
     return vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(2_000)
-      .setMetricsName("wharf-functions"), new PoolOptions().setHttp1MaxSize(64));
+      .setMetricsName(Functions.RUNTIME_CLIENT_METRICS_NAME), new PoolOptions().setHttp1MaxSize(64));
   }
 
   private HttpClient client() {

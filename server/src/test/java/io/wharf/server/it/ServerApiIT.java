@@ -228,6 +228,10 @@ class ServerApiIT {
     assertTrue(carol.awaitProgress("carol").getBoolean("ready"));
     assertEquals((64L << 20) + " 1000000000 512", limits(container(carol, "carol")), "the login's server has the default profile");
     assertEquals(new JsonObject(), server(carol, "carol").getJsonObject("user_options"));
+    // Locked down as the README says: every capability dropped, no-new-privileges, the token in JUPYTER_TOKEN.
+    assertEquals("[ALL] [no-new-privileges] true", Docker.run("docker", "inspect", "-f",
+      "{{.HostConfig.CapDrop}} {{.HostConfig.SecurityOpt}} {{range .Config.Env}}{{if eq (index (split . \"=\") 0) \"JUPYTER_TOKEN\"}}"
+        + "{{gt (len .) 14}}{{end}}{{end}}", container(carol, "carol")).trim());
 
     // Who may choose what: big is dora's (and the admins').
     assertEquals(List.of("default", "tiny"), profileNames(carol, "carol"));

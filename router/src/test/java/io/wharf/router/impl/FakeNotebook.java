@@ -20,12 +20,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * Stands in for a notebook container on 127.0.0.1: it records every request that reaches it,
  * answers with hop-by-hop headers, a {@code Server} header and CORS grants of its own (which must
  * stop at the router), echoes a POST's body, streams a chunked answer on {@code .../stream}, never
- * answers on {@code .../slow}, and echoes WebSocket text messages.
+ * answers on {@code .../slow}, and echoes WebSocket text messages. It notes the requests on
+ * {@code .../slow} and {@code .../stream} whose connection closed before their answer ended.
  */
 final class FakeNotebook {
 
-  /** A request as the container received it; {@code body} is null for a WebSocket upgrade. */
-  record Seen(HttpMethod method, String uri, MultiMap headers, Buffer body) {
+  /**
+   * A request as the container received it; {@code body} is null for a WebSocket upgrade;
+   * {@code port} is the client port of the connection it came on.
+   */
+  record Seen(HttpMethod method, String uri, MultiMap headers, Buffer body, int port) {
   }
 
   private final String name;
@@ -52,13 +56,15 @@ final class FakeNotebook {
 
   private void answer(HttpServerRequest request) {
     request.body().onSuccess(body -> {
-      seen.add(new Seen(request.method(), request.uri(), copy(request.headers()), body));
+      seen.add(new Seen(request.method(), request.uri(), copy(request.headers()), body, request.remoteAddress().port()));
       if (request.path().endsWith("/slow")) {
         // Never answers, as a container stuck in a long computation; notes when the router gives up.
         request.response().closeHandler(v -> abandoned.add(request.uri()));
         return;
       }
       if (request.path().endsWith("/stream")) {
+        // Notes a stream the router ends before it is complete.
+        request.response().closeHandler(v -> abandoned.add(request.uri()));
         stream(request, Integer.parseInt(request.getParam("chunks", "3")));
         return;
       }
@@ -91,7 +97,7 @@ final class FakeNotebook {
   }
 
   private void echo(ServerWebSocket socket) {
-    seen.add(new Seen(HttpMethod.GET, socket.uri(), copy(socket.headers()), null));
+    seen.add(new Seen(HttpMethod.GET, socket.uri(), copy(socket.headers()), null, socket.remoteAddress().port()));
     socket.textMessageHandler(socket::writeTextMessage);
   }
 

@@ -1,5 +1,6 @@
 package io.wharf.router.impl;
 
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.wharf.router.impl.RouterExtension.Reply;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,30 @@ class FastPathTest {
       "/user/alice/api/six"), reached);
     assertEquals(before + 3, router.fastPathRequests(), "one, two and four; five has a Connection header, and six came "
       + "while Vert.x still answered five");
+  }
+
+  @Test
+  void sequentialRequestsReuseOneConnectionToTheContainer() throws Exception {
+    aliceRuns();
+    HashSet<Integer> ports = new HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      assertEquals(200, router.get("/user/alice/api/status", "Cookie", router.cookie("alice")).status());
+      ports.add(router.notebook().next().port());
+    }
+    assertEquals(1, ports.size(), "one kept-alive connection: " + ports);
+  }
+
+  @Test
+  void aClientThatGoesAwayMidAnswerClosesTheContainersConnection() throws Exception {
+    aliceRuns();
+    String uri = "/user/alice/api/stream?chunks=1000000";
+    HttpConnection connection = router.sendOnOwnConnection(uri, "Cookie", router.cookie("alice"));
+    assertEquals(uri, router.notebook().next().uri());
+    Thread.sleep(100);
+    RouterExtension.await(connection.close());
+    assertEquals(uri, router.notebook().nextAbandoned(2000), "the container's answer was cut off with the client's");
+    // The connection that carried it is gone from the pool: the next request gets another.
+    assertEquals(200, router.get("/user/alice/api/status", "Cookie", router.cookie("alice")).status());
   }
 
   private static String first(Pattern pattern, String text) {

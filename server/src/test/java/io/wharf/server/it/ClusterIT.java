@@ -9,9 +9,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -48,22 +46,14 @@ class ClusterIT {
   private HubClient alice;
   private HubClient bob;
   private String aliceKernel;
-  private boolean failed;
 
   @RegisterExtension
-  final TestWatcher logsOnFailure = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      failed = true;
-      if (cluster != null) {
-        cluster.printLogs();
-      }
-    }
-  };
+  final WharfCluster.FailureWatch watch = new WharfCluster.FailureWatch();
 
   @BeforeAll
   void startCluster() throws Exception {
     cluster = new WharfCluster(ADDRESSES);
+    watch.cluster = cluster;
     try {
       cluster.start();
       for (String user : List.of("alice", "bob", "carol")) {
@@ -73,8 +63,7 @@ class ClusterIT {
       // Logging in started the admin's own server: it stays, as load on one instance.
       assertReady(cluster.admin.awaitProgress("admin"));
     } catch (Throwable e) {
-      failed = true;
-      cluster.printLogs();
+      watch.failed(e);
       throw e;
     }
   }
@@ -283,7 +272,7 @@ class ClusterIT {
   void stopCluster() throws Exception {
     if (cluster != null) {
       // The instances' logs and data matter only when a step failed.
-      cluster.stop(failed);
+      cluster.stop(watch.failed);
     }
   }
 

@@ -9,9 +9,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -62,22 +60,14 @@ class FunctionsClusterIT {
   private Path snapshots;
   private String revoked;
   private String kept;
-  private boolean failed;
 
   @RegisterExtension
-  final TestWatcher logsOnFailure = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      failed = true;
-      if (cluster != null) {
-        cluster.printLogs();
-      }
-    }
-  };
+  final WharfCluster.FailureWatch watch = new WharfCluster.FailureWatch();
 
   @BeforeAll
   void start() throws Exception {
     cluster = new WharfCluster(List.of("127.0.0.1", "127.0.0.2"));
+    watch.cluster = cluster;
     a = cluster.instances.get(0);
     b = cluster.instances.get(1);
     // Every instance reads the same homes and the same snapshots, as on one host in production.
@@ -102,8 +92,7 @@ class FunctionsClusterIT {
       System.out.println("functions-cluster: two instances and alice's server ready in " + (System.nanoTime() - started) / 1_000_000
         + " ms");
     } catch (Throwable e) {
-      failed = true;
-      cluster.printLogs();
+      watch.failed(e);
       throw e;
     }
   }
@@ -112,7 +101,7 @@ class FunctionsClusterIT {
   void stop() throws Exception {
     try {
       if (cluster != null) {
-        cluster.stop(failed);
+        cluster.stop(watch.failed);
       }
     } finally {
       if (snapshots != null) {

@@ -1,6 +1,8 @@
 package io.wharf.server.it;
 
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -170,6 +172,28 @@ final class WharfCluster {
         try (Stream<Path> files = Files.walk(wharf.dataDir)) {
           files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+      }
+    }
+  }
+
+  /**
+   * Prints the cluster's logs when a test fails, and remembers that one did, so the cluster is
+   * stopped keeping its data ({@link #stop(boolean)}). Register it, then set {@link #cluster}.
+   */
+  static final class FailureWatch implements TestWatcher {
+    WharfCluster cluster;
+    boolean failed;
+
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      failed(cause);
+    }
+
+    /** A failure outside a test (in a {@code @BeforeAll}): logs printed, data kept. */
+    void failed(Throwable cause) {
+      failed = true;
+      if (cluster != null) {
+        cluster.printLogs();
       }
     }
   }

@@ -7,13 +7,16 @@ import com.hazelcast.core.HazelcastInstance;
 
 import java.util.UUID;
 
-/** A single Hazelcast member of its own, joining nobody, with the maps configured as Wharf configures them. */
-final class EmbeddedHazelcast {
+/**
+ * A single Hazelcast member of its own, joining nobody, with the maps configured as Wharf
+ * configures them; in the test jar for other modules' Hazelcast tests too.
+ */
+public final class EmbeddedHazelcast {
 
   private EmbeddedHazelcast() {
   }
 
-  static HazelcastInstance start(String name) {
+  public static HazelcastInstance start(String name) {
     Config config = new Config().setClusterName(name + "-" + UUID.randomUUID());
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.phone.home.enabled", "false");

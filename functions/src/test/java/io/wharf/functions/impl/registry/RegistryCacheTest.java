@@ -1,11 +1,9 @@
 package io.wharf.functions.impl.registry;
 
-import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.wharf.session.store.EmbeddedHazelcast;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,15 +30,7 @@ class RegistryCacheTest {
 
   @BeforeAll
   void start() {
-    Config config = new Config().setClusterName("registry-test-" + UUID.randomUUID());
-    config.setProperty("hazelcast.logging.type", "slf4j");
-    config.setProperty("hazelcast.phone.home.enabled", "false");
-    config.setProperty("hazelcast.local.localAddress", "127.0.0.1");
-    JoinConfig join = config.getNetworkConfig().getJoin();
-    join.getMulticastConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(false);
-    join.getAutoDetectionConfig().setEnabled(false);
-    hazelcast = Hazelcast.newHazelcastInstance(config);
+    hazelcast = EmbeddedHazelcast.start("registry-test");
     vertx = Vertx.vertx();
   }
 
@@ -54,11 +44,24 @@ class RegistryCacheTest {
     return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  /** The database (in memory), where {@code afterRead} runs once right after the first read by {@code method}. */
-  private static final class Database {
+  /**
+   * The database (in memory), where {@code afterRead} runs once right after the first read by
+   * {@code method}, with the shared cache and the registry over both.
+   */
+  private final class Database {
     final InMemoryFunctionStore memory = new InMemoryFunctionStore();
+    final HazelcastFunctionCache cache = new HazelcastFunctionCache(vertx, hazelcast);
+    final Registry registry = new Registry(store(), cache);
     String method;
     Runnable afterRead;
+
+    /** A new owner's function {@code stats} at v1, stored with a key, which it returns. */
+    FunctionKey storedWithKey(String owner) throws Exception {
+      FunctionKey key = key(owner);
+      await(memory.put(function(owner, "v1")));
+      await(memory.putKey(key));
+      return key;
+    }
 
     FunctionStore store() {
       return (FunctionStore) Proxy.newProxyInstance(FunctionStore.class.getClassLoader(), new Class<?>[] {FunctionStore.class},
@@ -83,6 +86,10 @@ class RegistryCacheTest {
     return new FunctionRecord(owner, "acct-" + owner, "stats", "functions/stats", false, 30, 2, 0, 1, version, 1, 1);
   }
 
+  private static String newOwner() {
+    return "u" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
   private static FunctionKey key(String owner) {
     return new FunctionKey("k1", "hash-" + UUID.randomUUID(), owner, "acct-" + owner, "stats", "", 1, 0);
   }
@@ -90,12 +97,10 @@ class RegistryCacheTest {
   @Test
   void aMissFillsTheCacheFromTheDatabase() throws Exception {
     Database database = new Database();
-    HazelcastFunctionCache cache = new HazelcastFunctionCache(vertx, hazelcast);
-    Registry registry = new Registry(database.store(), cache);
-    String owner = "u" + UUID.randomUUID().toString().substring(0, 8);
-    FunctionKey key = key(owner);
-    await(database.memory.put(function(owner, "v1")));
-    await(database.memory.putKey(key));
+    Registry registry = database.registry;
+    HazelcastFunctionCache cache = database.cache;
+    String owner = newOwner();
+    FunctionKey key = database.storedWithKey(owner);
 
     assertEquals("v1", await(registry.find(owner, "stats")).version());
     assertEquals(key, await(registry.keyByHash(key.hash())));
@@ -106,12 +111,10 @@ class RegistryCacheTest {
   @Test
   void aKeyRevokedWhileAMissFillsTheCacheIsNotKeptThere() throws Exception {
     Database database = new Database();
-    HazelcastFunctionCache cache = new HazelcastFunctionCache(vertx, hazelcast);
-    Registry registry = new Registry(database.store(), cache);
-    String owner = "u" + UUID.randomUUID().toString().substring(0, 8);
-    FunctionKey key = key(owner);
-    await(database.memory.put(function(owner, "v1")));
-    await(database.memory.putKey(key));
+    Registry registry = database.registry;
+    HazelcastFunctionCache cache = database.cache;
+    String owner = newOwner();
+    FunctionKey key = database.storedWithKey(owner);
     // The revocation commits after the miss read the key; its cache removal found nothing to remove.
     database.method = "keyByHash";
     database.afterRead = () -> database.memory.deleteKey(owner, "stats", key.id());
@@ -124,9 +127,9 @@ class RegistryCacheTest {
   @Test
   void aFunctionDeletedOrRepublishedWhileAMissFillsTheCacheIsNotKeptThere() throws Exception {
     Database database = new Database();
-    HazelcastFunctionCache cache = new HazelcastFunctionCache(vertx, hazelcast);
-    Registry registry = new Registry(database.store(), cache);
-    String deleted = "u" + UUID.randomUUID().toString().substring(0, 8);
+    Registry registry = database.registry;
+    HazelcastFunctionCache cache = database.cache;
+    String deleted = newOwner();
     await(database.memory.put(function(deleted, "v1")));
     database.method = "find";
     database.afterRead = () -> database.memory.delete(deleted, "stats");
@@ -134,7 +137,7 @@ class RegistryCacheTest {
     assertNull(await(cache.find(deleted + "/stats")));
     assertNull(await(registry.find(deleted, "stats")));
 
-    String republished = "u" + UUID.randomUUID().toString().substring(0, 8);
+    String republished = newOwner();
     await(database.memory.put(function(republished, "v1")));
     database.afterRead = () -> database.memory.put(function(republished, "v2"));
     await(registry.find(republished, "stats"));

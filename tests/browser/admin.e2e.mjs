@@ -1,5 +1,5 @@
-// Browser test of the admin page and the token page: an admin signs in, adds a user on
-// /hub/admin, starts and stops that user's server from there, filters the list; the new user,
+// Browser test of the admin page and the token page: an admin signs in, sees /hub/admin refresh
+// every 3 s, adds a user there, starts and stops that user's server from there, filters the list; the new user,
 // not an admin, gets the 403 page; the admin creates a token on /hub/token (checked against the
 // API, then revoked and checked again), and finally deletes the user.
 //
@@ -60,6 +60,23 @@ async function main() {
       fail(`expected one leader among the instances, saw ${leaders}`);
     }
     await shot(page, 'admin');
+
+    h.step = 'the page refreshes every 3 s';
+    // What the README says: the lists are read again every 3 s while the page is shown.
+    const reads = [];
+    const onRequest = (r) => {
+      if (r.method() === 'GET' && new URL(r.url()).pathname === '/hub/api/instances') {
+        reads.push(Date.now());
+      }
+    };
+    page.on('request', onRequest);
+    await page.waitForTimeout(7500);
+    page.off('request', onRequest);
+    const gaps = reads.slice(1).map((t, i) => t - reads[i]);
+    log(`instances read ${reads.length} times in 7.5 s, ${gaps.join(' ms, ')} ms apart`);
+    if (reads.length < 2 || gaps.some((gap) => gap < 2500 || gap > 4500)) {
+      fail(`expected a read every 3 s, saw ${reads.length} reads ${gaps.join(', ')} ms apart`);
+    }
 
     h.step = `add user ${newUser}`;
     await page.click('#add-users summary');

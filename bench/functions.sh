@@ -16,6 +16,8 @@
 #      ROUNDS (3), COLD_ROUNDS (10; 0 skips the cold start), IDLE (2; functions.idle-seconds),
 #      WORK_MS (0): milliseconds of CPU the function spends on each call, JAVA_OPTS (-XX:+UseParallelGC),
 #      WHARF_JAR (server/target/wharf.jar), BUILD=1 to rebuild it.
+#      RATE (0): functions.calls-per-second-per-key and key-burst; 0 turns the per-key rate limit
+#      off, a value far above the load (1000000) keeps it on without refusals, to measure its cost.
 #      WARM_POOL (0): with N > 0, Wharf keeps N generic containers warm (functions.warm-pool-size),
 #      so the cold rounds through Wharf are served from the warm pool; the report then says how
 #      many of them were (the pool's claim counters) and their p50 against the 100 ms target.
@@ -71,8 +73,10 @@ fi
 # ------------------------------------------------------------------------ Wharf
 export BENCH_HOME_VOLUME="$instance-home-{account}"
 export WHARF_FUNCTIONS_IDLE_SECONDS=$IDLE WHARF_FUNCTIONS_SCALE_DOWN_WINDOW_SECONDS=1
-# One key drives the whole load: no per-key rate limit in the way.
-export WHARF_FUNCTIONS_CALLS_PER_SECOND_PER_KEY=0
+# One key drives the whole load: no per-key rate limit in the way, unless RATE asks for one so
+# high that it never refuses, to measure what checking it costs each call.
+RATE=${RATE:-0}
+export WHARF_FUNCTIONS_CALLS_PER_SECOND_PER_KEY=$RATE WHARF_FUNCTIONS_KEY_BURST=$(( RATE > 0 ? RATE : 100 ))
 WARM_POOL=${WARM_POOL:-0}
 export WHARF_FUNCTIONS_WARM_POOL_SIZE=$WARM_POOL
 start_wharf "$WHARF_JAR" "$image" 0

@@ -35,6 +35,19 @@ import java.util.function.Consumer;
  */
 public final class Wharf {
 
+  static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+  static {
+    // Hazelcast completes the stages chained on its futures (Bucket4j's rate-limit checks are
+    // such chains) on ForkJoinPool's common pool, and when that pool has a parallelism of 1, as
+    // on 2 cores, on a new thread for each: a thread started per rate-limited function call,
+    // about 300 µs of CPU each (bench/README.md). At least two workers keep it a pool. Set before
+    // anything uses the pool; an operator's own -D setting is kept.
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+      System.setProperty(COMMON_POOL_PARALLELISM, Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors() - 1)));
+    }
+  }
+
   private static final Logger log = LoggerFactory.getLogger(Wharf.class);
 
   private Wharf() {

@@ -34,6 +34,6 @@ public final class ApiLimits {
   }
 
   private Future<Long> take(String key) {
-    return rate == null ? Future.succeededFuture(0L) : store.take(key, rate);
+    return rate == null ? Future.succeededFuture(0L) : store.takeFromLocalCopy(key, rate);
   }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The rate-limit buckets against a real (embedded, single-member) Hazelcast: what only Hazelcast
@@ -88,6 +89,67 @@ class HazelcastRateLimitsTest {
     assertTrue(wait > 0 && wait <= TimeUnit.MILLISECONDS.toNanos(200), "wait: " + wait);
     Thread.sleep(TimeUnit.NANOSECONDS.toMillis(wait) + 20);
     assertEquals(0L, await(limits.take("refill", rate)));
+  }
+
+  @Test
+  void takesFromTheLocalCopyStopAtTheCapacityOnOneInstance() throws Exception {
+    Rate rate = Rate.perWindow(50, Duration.ofMinutes(10));
+    List<Long> waits = new ArrayList<>();
+    for (int i = 0; i < 80; i++) {
+      waits.add(await(limits.takeFromLocalCopy("copy-one", rate)));
+    }
+    assertEquals(50, waits.stream().filter(wait -> wait == 0).count(), "taken: " + waits);
+    assertTrue(waits.subList(50, 80).stream().allMatch(wait -> wait > TimeUnit.SECONDS.toNanos(10)), "waits: " + waits);
+    assertTrue(hazelcast.getMap(HazelcastMaps.RATE_LIMITS).containsKey("copy-one"), "the bucket is in the cluster's map");
+  }
+
+  @Test
+  void twoInstancesCopiesOfOneBucketLetThroughAtMostTheirUnsynchronisedTokensMore() throws Exception {
+    RateLimitStore other = HazelcastMaps.sharedState(vertx, hazelcast).rateLimits();
+    Rate rate = Rate.perWindow(100, Duration.ofMinutes(10));
+    long slack = HazelcastRateLimits.syncEvery(rate);
+    int taken = 0;
+    for (int i = 0; i < 150; i++) {
+      RateLimitStore instance = i % 2 == 0 ? limits : other;
+      if (await(instance.takeFromLocalCopy("copy-two", rate)) == 0) {
+        taken++;
+      }
+    }
+    assertTrue(taken >= 100 && taken <= 100 + 2 * slack, "taken " + taken + " of 100, slack " + slack + " each");
+    // Once both copies have written back, the shared bucket is empty for everyone.
+    assertTrue(await(limits.take("copy-two", rate)) > 0);
+  }
+
+  @Test
+  void takesWithinTheSyncPeriodStayInTheCopy() throws Exception {
+    Rate rate = Rate.perWindow(100, Duration.ofMinutes(10));
+    long start = System.nanoTime();
+    for (int i = 0; i < 5; i++) {
+      assertEquals(0L, await(limits.takeFromLocalCopy("copy-local", rate)));
+    }
+    assumeTrue(System.nanoTime() - start < HazelcastRateLimits.SYNC_PERIOD.toNanos(), "the five takes were not quick enough to tell");
+    long left = 0;
+    while (await(limits.take("copy-local", rate)) == 0) {
+      left++;
+    }
+    // The first take made the copy (a round trip); the next four were answered by it alone.
+    assertEquals(99, left, "the shared bucket saw only the first take");
+  }
+
+  @Test
+  void aCopyWritesItsTakesBackWithinTheSyncPeriod() throws Exception {
+    Rate rate = Rate.perWindow(100, Duration.ofMinutes(10));
+    for (int i = 0; i < 5; i++) {
+      assertEquals(0L, await(limits.takeFromLocalCopy("copy-sync", rate)));
+    }
+    Thread.sleep(HazelcastRateLimits.SYNC_PERIOD.toMillis() + 20);
+    // The sixth take is past the period: it carries the five to the shared bucket.
+    assertEquals(0L, await(limits.takeFromLocalCopy("copy-sync", rate)));
+    long left = 0;
+    while (await(limits.take("copy-sync", rate)) == 0) {
+      left++;
+    }
+    assertEquals(94, left, "the shared bucket saw the copy's six takes");
   }
 
   private static <T> T await(Future<T> future) throws Exception {

@@ -118,7 +118,7 @@ public final class InvocationHandler implements Handler<RoutingContext> {
 
   private void withinRate(RoutingContext ctx, FunctionRecord fn, FunctionKey key, String command, JsonArray pathArgs) {
     String bucket = key == null ? "fnpub:" + fn.key() : "fnkey:" + key.hash();
-    Future<Long> wait = rate == null ? Future.succeededFuture(0L) : rateLimits.take(bucket, rate);
+    Future<Long> wait = rate == null ? Future.succeededFuture(0L) : rateLimits.takeFromLocalCopy(bucket, rate);
     wait.onComplete(ar -> {
       if (ar.failed()) {
         Problems.send(ctx.response(), 503, "the rate limits are unavailable", "try again", 1);

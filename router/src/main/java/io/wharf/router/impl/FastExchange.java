@@ -2,7 +2,10 @@ package io.wharf.router.impl;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -12,6 +15,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -42,8 +46,40 @@ import java.util.function.Consumer;
  */
 final class FastExchange implements BackendPool.Receiver {
 
+  /**
+   * Where the answer goes: an HTTP/1.1 connection ({@link Http1Client}), or one stream of an
+   * HTTP/2 connection ({@link Http2FastStreams}).
+   */
+  interface Client {
+    /** The client's connection: its event loop and transport choose the pool. */
+    Channel channel();
+
+    /** The answer's head; {@code unframed}: the container's body has no length of its own (chunked or ending at close). */
+    void head(HttpResponseStatus status, HttpHeaders headers, boolean unframed);
+
+    /** A part of the answer's body, written without a flush. */
+    void content(HttpContent content);
+
+    /** The answer's end, flushed. */
+    void end(LastHttpContent last);
+
+    void flush();
+
+    /** Whether the client takes more of the answer now; when it does again, {@link #clientWritable} is called. */
+    boolean writable();
+
+    /** A whole answer of the router's own (502, 504), flushed. */
+    void error(FullHttpResponse response);
+
+    /** The answer broke off after its head: the client can only be told by ending its connection or stream abruptly. */
+    void broken();
+
+    /** Stops (or resumes) reading the request's body from the client. */
+    void readRequest(boolean read);
+  }
+
   private final FastPath fast;
-  private final ChannelHandlerContext client;
+  private final Client client;
   private final Consumer<FastExchange> onOver;
   private final String requestId;
   private final boolean navigation;
@@ -52,7 +88,7 @@ final class FastExchange implements BackendPool.Receiver {
   private Channel backend;
   /** Body read before the container's connection existed; client reads are stopped meanwhile. */
   private ArrayDeque<HttpContent> early;
-  private boolean readingRequest = true;
+  private boolean readingRequest;
   private boolean clientReadsStopped;
   private boolean responding;
   private boolean responseDone;
@@ -63,17 +99,18 @@ final class FastExchange implements BackendPool.Receiver {
   private int status;
   private ScheduledFuture<?> timeout;
 
-  private FastExchange(FastPath fast, ChannelHandlerContext client, Consumer<FastExchange> onOver, String requestId,
-                       boolean navigation, HttpRequest head) {
+  private FastExchange(FastPath fast, Client client, Consumer<FastExchange> onOver, String requestId,
+                       boolean navigation, HttpRequest head, boolean body) {
     this.fast = fast;
     this.client = client;
     this.onOver = onOver;
     this.requestId = requestId;
     this.navigation = navigation;
     this.head = head;
+    this.readingRequest = body;
   }
 
-  /** Starts proxying {@code request}, or returns null, having done nothing, when Vert.x's path must serve it. */
+  /** Starts proxying HTTP/1.1 {@code request}, or returns null, having done nothing, when Vert.x's path must serve it. */
   static FastExchange start(FastPath fast, ContextInternal context, ChannelHandlerContext client, HttpRequest request,
                             Consumer<FastExchange> onOver) {
     if (!(request.headers() instanceof MultiMap in)) {
@@ -83,30 +120,41 @@ final class FastExchange implements BackendPool.Receiver {
     if (route == null) {
       return null;
     }
-    HttpHeaders headers = request.headers();
+    return start(fast, route, new Http1Client(client), in, request.method(), request.uri(), in.get(HttpHeaderNames.HOST),
+      HttpUtil.isTransferEncodingChunked(request), true, onOver);
+  }
+
+  /**
+   * Starts proxying a request to {@code route} with {@code headers} (which get the request's id),
+   * or returns null, having done nothing, when the container has no connection to spare;
+   * {@code body}: a body follows, through {@link #requestContent}.
+   */
+  static FastExchange start(FastPath fast, ServerRecord route, Client client, MultiMap headers, HttpMethod method,
+                            String uri, String host, boolean chunked, boolean body, Consumer<FastExchange> onOver) {
     String id = fast.requestIds.next(headers.get(RequestIds.HEADER));
     headers.set(RequestIds.HEADER, id);
     // Not validated again: every value was when the client's request was decoded, or is the router's own.
     HeadersMultiMap out = HeadersMultiMap.caseInsensitive();
-    ProxyHeaders.copyRequest(in, out, route.token(), fast.cookieName);
-    String host = headers.get(HttpHeaderNames.HOST);
+    ProxyHeaders.copyRequest(headers, out, route.token(), fast.cookieName);
     if (host != null) {
       out.set(HttpHeaderNames.HOST, host);
     }
-    if (HttpUtil.isTransferEncodingChunked(request)) {
+    if (chunked) {
       out.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
-    boolean navigation = Responses.isNavigation(request.method() == HttpMethod.GET, headers.get("Sec-Fetch-Mode"),
+    boolean navigation = Responses.isNavigation(method == HttpMethod.GET, headers.get("Sec-Fetch-Mode"),
       headers.get("X-Requested-With"), headers.get(HttpHeaderNames.ACCEPT));
-    FastExchange exchange = new FastExchange(fast, client, onOver, id, navigation,
-      new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), out));
+    // Without a body, the head is the whole request: the container's connection is ready for the next.
+    HttpRequest head = body ? new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, uri, out)
+      : new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri, Unpooled.EMPTY_BUFFER, out, EmptyHttpHeaders.INSTANCE);
+    FastExchange exchange = new FastExchange(fast, client, onOver, id, navigation, head, body);
     if (!fast.pool(client.channel()).acquire(route.host(), route.port(), exchange, exchange::connected)) {
       return null;
     }
     fast.activity.touch(route.key());
     fast.timer.fastPath();
     if (!exchange.responding) {
-      exchange.timeout = client.executor().schedule(exchange::timedOut, fast.responseTimeoutMillis, TimeUnit.MILLISECONDS);
+      exchange.timeout = client.channel().eventLoop().schedule(exchange::timedOut, fast.responseTimeoutMillis, TimeUnit.MILLISECONDS);
     }
     return exchange;
   }
@@ -185,9 +233,8 @@ final class FastExchange implements BackendPool.Receiver {
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (content instanceof LastHttpContent) {
+    if (content instanceof LastHttpContent last) {
       unflushed = false;
-      client.writeAndFlush(content, client.voidPromise());
       responseDone = true;
       fast.timer.record(status, System.nanoTime() - start);
       Channel used = backend;
@@ -197,11 +244,13 @@ final class FastExchange implements BackendPool.Receiver {
       } else {
         fast.pool(client.channel()).discard(used);
       }
+      // Written once the container's connection is back in the pool: an HTTP/2 stream closes as its end is written.
+      client.end(last);
       overIfDone();
     } else {
-      client.write(content, client.voidPromise());
+      client.content(content);
       unflushed = true;
-      if (!client.channel().isWritable()) {
+      if (!client.writable()) {
         backend.config().setAutoRead(false);
       }
     }
@@ -219,15 +268,14 @@ final class FastExchange implements BackendPool.Receiver {
     // Validated when the container's answer was decoded (BackendPool).
     HeadersMultiMap out = HeadersMultiMap.caseInsensitive();
     ProxyHeaders.copyResponse((MultiMap) response.headers(), out, fast.passCors);
-    if (HttpUtil.isTransferEncodingChunked(response)) {
-      out.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-    } else if (!response.headers().contains(HttpHeaderNames.CONTENT_LENGTH) && status != 204 && status != 304) {
-      // Ends when the container closes: chunked towards the client, which keeps its connection.
-      out.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    boolean unframed = HttpUtil.isTransferEncodingChunked(response);
+    if (!unframed && !response.headers().contains(HttpHeaderNames.CONTENT_LENGTH) && status != 204 && status != 304) {
+      // Ends when the container closes.
+      unframed = true;
       reusable = false;
     }
     routerHeaders(out);
-    client.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status(), out), client.voidPromise());
+    client.head(response.status(), out, unframed);
     unflushed = true;
   }
 
@@ -268,9 +316,9 @@ final class FastExchange implements BackendPool.Receiver {
     if (!responding) {
       fail(502);
     } else {
-      // Broke off mid-answer: the client cannot be told but by closing its connection.
+      // Broke off mid-answer.
       finished = true;
-      client.close();
+      client.broken();
     }
   }
 
@@ -297,7 +345,7 @@ final class FastExchange implements BackendPool.Receiver {
     status = code;
     FullHttpResponse response = BackendErrors.response(code, navigation);
     routerHeaders(response.headers());
-    client.writeAndFlush(response);
+    client.error(response);
     responseDone = true;
     fast.timer.record(code, System.nanoTime() - start);
     resumeClientReads();
@@ -326,14 +374,14 @@ final class FastExchange implements BackendPool.Receiver {
   private void stopClientReads() {
     if (!clientReadsStopped) {
       clientReadsStopped = true;
-      client.channel().config().setAutoRead(false);
+      client.readRequest(false);
     }
   }
 
   private void resumeClientReads() {
     if (clientReadsStopped) {
       clientReadsStopped = false;
-      client.channel().config().setAutoRead(true);
+      client.readRequest(true);
     }
   }
 
@@ -348,6 +396,59 @@ final class FastExchange implements BackendPool.Receiver {
     if (timeout != null) {
       timeout.cancel(false);
       timeout = null;
+    }
+  }
+
+  /** An HTTP/1.1 connection's answer, written past {@link FastPathHandler} ({@code client} is its context). */
+  private record Http1Client(ChannelHandlerContext client) implements Client {
+
+    @Override
+    public Channel channel() {
+      return client.channel();
+    }
+
+    @Override
+    public void head(HttpResponseStatus status, HttpHeaders headers, boolean unframed) {
+      if (unframed) {
+        // Chunked towards the client, which keeps its connection even when the container's ends at close.
+        headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      }
+      client.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, headers), client.voidPromise());
+    }
+
+    @Override
+    public void content(HttpContent content) {
+      client.write(content, client.voidPromise());
+    }
+
+    @Override
+    public void end(LastHttpContent last) {
+      client.writeAndFlush(last, client.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+      client.flush();
+    }
+
+    @Override
+    public boolean writable() {
+      return client.channel().isWritable();
+    }
+
+    @Override
+    public void error(FullHttpResponse response) {
+      client.writeAndFlush(response);
+    }
+
+    @Override
+    public void broken() {
+      client.close();
+    }
+
+    @Override
+    public void readRequest(boolean read) {
+      client.channel().config().setAutoRead(read);
     }
   }
 }

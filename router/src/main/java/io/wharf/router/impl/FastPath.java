@@ -76,29 +76,39 @@ final class FastPath {
   }
 
   /**
-   * The running server {@code request} goes to when the fast path may serve it, or null when
-   * Vert.x's path must: for anything but the common case described above.
+   * The running server HTTP/1.1 {@code request} goes to when the fast path may serve it, or null
+   * when Vert.x's path must: for anything but the common case described above.
    */
   ServerRecord route(HttpRequest request, ContextInternal context) {
+    if (!request.decoderResult().isSuccess() || request.protocolVersion() != HttpVersion.HTTP_1_1
+      || !plainMethod(request.method())) {
+      return null;
+    }
+    HttpHeaders headers = request.headers();
+    if (headers.contains(HttpHeaderNames.CONNECTION) || headers.contains(HttpHeaderNames.UPGRADE)
+      || headers.contains(HttpHeaderNames.EXPECT) || headers.contains(HttpHeaderNames.AUTHORIZATION)) {
+      return null;
+    }
+    return route(request.uri(), headers.get(HttpHeaderNames.COOKIE), context);
+  }
+
+  /**
+   * The running server a request for {@code uri} with the {@code Cookie} header {@code cookies}
+   * goes to when the fast path may serve it, or null: the caller has checked the rest of the
+   * request (no {@code Authorization}, {@code Expect} or {@code Upgrade}).
+   */
+  ServerRecord route(String uri, String cookies, ContextInternal context) {
     // As in Vert.x's handlers: a lookup the near cache misses completes on this context.
     ContextInternal previous = context.beginDispatch();
     try {
-      return route(request);
+      return route(uri, cookies);
     } finally {
       context.endDispatch(previous);
     }
   }
 
-  private ServerRecord route(HttpRequest request) {
-    String uri = request.uri();
-    if (!request.decoderResult().isSuccess() || request.protocolVersion() != HttpVersion.HTTP_1_1
-      || !uri.startsWith(UserPath.PREFIX) || !plainMethod(request.method())) {
-      return null;
-    }
-    HttpHeaders headers = request.headers();
-    if (headers.contains(HttpHeaderNames.CONNECTION) || headers.contains(HttpHeaderNames.UPGRADE)
-      || headers.contains(HttpHeaderNames.EXPECT) || headers.contains(HttpHeaderNames.AUTHORIZATION)
-      || TokenCredentials.fromUri(uri) != null) {
+  private ServerRecord route(String uri, String cookies) {
+    if (!uri.startsWith(UserPath.PREFIX) || TokenCredentials.fromUri(uri) != null) {
       return null;
     }
     int end = uri.indexOf('?');
@@ -107,7 +117,7 @@ final class FastPath {
       return null;
     }
     String user = UserPath.user(path);
-    if (user == null || !user.equals(authenticator.user(CookieHeader.value(headers.get(HttpHeaderNames.COOKIE), cookieName)))) {
+    if (user == null || !user.equals(authenticator.user(CookieHeader.value(cookies, cookieName)))) {
       return null;
     }
     String server = UserPath.server(path, user, routes::hasNamedServer);
@@ -122,7 +132,7 @@ final class FastPath {
     return route != null && route.running() ? route : null;
   }
 
-  private static boolean plainMethod(HttpMethod method) {
+  static boolean plainMethod(HttpMethod method) {
     return method == HttpMethod.GET || method == HttpMethod.POST || method == HttpMethod.PUT
       || method == HttpMethod.PATCH || method == HttpMethod.DELETE || method == HttpMethod.OPTIONS;
   }

@@ -64,7 +64,7 @@ public final class HttpsListener {
     return listen(vertx, handler, null);
   }
 
-  /** The same, with {@code fastPath} (this event loop's; null for none) in front of Vert.x on HTTP/1.x connections. */
+  /** The same, with {@code fastPath} (this event loop's; null for none) in front of Vert.x on HTTP/1.x and HTTP/2 connections. */
   Future<HttpServer> listen(Vertx vertx, Handler<HttpServerRequest> handler, FastPath fastPath) {
     return vertx.createHttpServer(options)
       .connectionHandler(connection -> connected(connection, fastPath))
@@ -103,6 +103,9 @@ public final class HttpsListener {
       }
     } else if (connection instanceof Http2ServerConnection http2) {
       awaitFirstStream(http2.channelHandlerContext());
+      if (fastPath != null) {
+        Http2FastStreams.install(fastPath, http2.context(), http2.channelHandlerContext());
+      }
     }
   }
 

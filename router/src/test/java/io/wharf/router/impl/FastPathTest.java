@@ -1,11 +1,19 @@
 package io.wharf.router.impl;
 
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonObject;
+import io.wharf.router.impl.FakeNotebook.Seen;
+import io.wharf.session.ServerRecord;
 import io.wharf.router.impl.RouterExtension.Reply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +21,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -120,6 +130,90 @@ class FastPathTest {
     assertEquals(uri, router.notebook().nextAbandoned(2000), "the container's answer was cut off with the client's");
     // The connection that carried it is gone from the pool: the next request gets another.
     assertEquals(200, router.get("/user/alice/api/status", "Cookie", router.cookie("alice")).status());
+  }
+
+  @Test
+  void overHttp2AGetWithTheUsersCookieTakesTheFastPathAndGetsTheSameAnswer() throws Exception {
+    aliceRuns();
+    long before = router.fastPathRequests();
+    Reply reply = router.getOverHttp2("/user/alice/api/status?x=1", "cookie", "_xsrf=abc", "cookie", router.cookie("alice"));
+    assertEquals(HttpVersion.HTTP_2, reply.version());
+    assertEquals(200, reply.status());
+    assertEquals("notebook default", reply.body().toString());
+    assertEquals("text/plain", reply.header("content-type"));
+    assertEquals("default", reply.header("x-notebook"));
+    assertEquals("max-age=31536000", reply.header("strict-transport-security"));
+    assertEquals(RouterExtension.INSTANCE, reply.header("x-wharf-instance"));
+    assertNull(reply.header("connection"), "no connection-specific header on HTTP/2");
+    assertNull(reply.header("keep-alive"));
+    assertNull(reply.header("x-hop-note"), "named in the container's Connection header");
+    Seen seen = router.notebook().next();
+    assertEquals("/user/alice/api/status?x=1", seen.uri());
+    assertEquals("_xsrf=abc", seen.headers().get("Cookie"), "the split cookies joined, without Wharf's");
+    assertEquals("token " + router.notebook().token(), seen.headers().get("Authorization"));
+    assertEquals(router.authority(), seen.headers().get("Host"), "the :authority");
+    assertEquals(reply.header("x-request-id"), seen.headers().get("X-Request-Id"), "the container saw the id the client got");
+    assertEquals(before + 1, router.fastPathRequests());
+  }
+
+  @Test
+  void overHttp2RequestsOutsideTheCommonCaseTakeVertxPath() throws Exception {
+    aliceRuns();
+    long before = router.fastPathRequests();
+    Reply post = router.sendOverHttp2(HttpMethod.POST, "/user/alice/api/echo", Buffer.buffer("abc"), "cookie", router.cookie("alice"));
+    assertEquals(200, post.status(), "a request with a body");
+    assertEquals("abc", post.body().toString());
+    assertEquals(200, router.sendOverHttp2(HttpMethod.HEAD, "/user/alice/tree", (Buffer) null, "cookie", router.cookie("alice")).status());
+    assertEquals(401, router.getOverHttp2("/user/alice/api/status", "accept", "application/json").status(), "no cookie");
+    assertEquals(403, router.getOverHttp2("/user/alice/api/status", "cookie", router.cookie("bob")).status(), "another user's cookie");
+    assertEquals(503, router.getOverHttp2("/user/carol/api/status", "cookie", router.cookie("carol")).status(), "no running server");
+    assertEquals(before, router.fastPathRequests());
+  }
+
+  @Test
+  void overHttp2ALongAnswerFollowsTheStreamsFlowControlAndArrivesWhole() throws Exception {
+    aliceRuns();
+    long before = router.fastPathRequests();
+    int chunks = 100_000;
+    Reply reply = router.getOverHttp2("/user/alice/api/stream?chunks=" + chunks, "cookie", router.cookie("alice"));
+    assertEquals(200, reply.status());
+    String body = reply.body().toString();
+    assertTrue(body.startsWith("line 0\nline 1\n") && body.endsWith("line " + (chunks - 1) + "\n"), "whole");
+    assertEquals(chunks, body.split("\n").length);
+    assertEquals(before + 1, router.fastPathRequests());
+  }
+
+  @Test
+  void overHttp2AStreamTheClientResetsClosesTheContainersConnectionAndTheConnectionServesOn() throws Exception {
+    aliceRuns();
+    String uri = "/user/alice/api/stream?chunks=1000000";
+    HttpClientRequest request = router.startOverHttp2(HttpMethod.GET, uri, "cookie", router.cookie("alice"));
+    assertEquals(uri, router.notebook().next().uri());
+    // Read nothing: the stream's window fills, and the router holds some of the answer when the reset comes.
+    RouterExtension.await(request.response()).pause();
+    Thread.sleep(300);
+    RouterExtension.await(request.reset());
+    assertEquals(uri, router.notebook().nextAbandoned(2000), "the container's answer was cut off with the stream");
+    HttpClientRequest next = router.startOverHttp2(HttpMethod.GET, "/user/alice/api/status", "cookie", router.cookie("alice"));
+    assertEquals(200, RouterExtension.await(next.response()).statusCode());
+    assertSame(request.connection(), next.connection(), "the client's connection carried on");
+  }
+
+  @Test
+  void overHttp2AContainerThatRefusesConnectionsGets502() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    long now = System.currentTimeMillis();
+    router.put(ServerRecord.pending("alice", "", RouterExtension.INSTANCE, "t", now, "").ready("gone", "127.0.0.1", closedPort, now));
+    long before = router.fastPathRequests();
+    Reply reply = router.getOverHttp2("/user/alice/api/status", "cookie", router.cookie("alice"), "accept", "application/json");
+    assertEquals(502, reply.status());
+    assertEquals("application/json", reply.header("content-type"));
+    assertEquals("the notebook server is not reachable", new JsonObject(reply.body()).getString("message"));
+    assertEquals("max-age=31536000", reply.header("strict-transport-security"));
+    assertEquals(before + 1, router.fastPathRequests());
   }
 
   private static String first(Pattern pattern, String text) {

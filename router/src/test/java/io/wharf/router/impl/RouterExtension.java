@@ -308,6 +308,22 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     return send(http2, HttpMethod.GET, uri, null, headers);
   }
 
+  /** A request over HTTP/2 (ALPN) on the shared connection, sent, whose answer the caller reads or resets. */
+  HttpClientRequest startOverHttp2(HttpMethod method, String uri, String... headers) throws Exception {
+    RequestOptions options = new RequestOptions().setMethod(method).setURI(uri);
+    for (int i = 0; i < headers.length; i += 2) {
+      options.addHeader(headers[i], headers[i + 1]);
+    }
+    HttpClientRequest request = await(http2.request(options));
+    request.end();
+    return request;
+  }
+
+  /** A request over HTTP/2 with a body; {@code headers} are name, value pairs. */
+  Reply sendOverHttp2(HttpMethod method, String uri, Buffer body, String... headers) throws Exception {
+    return send(http2, method, uri, body, headers);
+  }
+
   private static Reply send(HttpClient client, HttpMethod method, String uri, Buffer body, String... headers) throws Exception {
     RequestOptions options = new RequestOptions().setMethod(method).setURI(uri);
     for (int i = 0; i < headers.length; i += 2) {

@@ -1,0 +1,280 @@
+package io.wharf.router.impl;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameListener;
+import io.netty.handler.codec.http2.Http2FrameListenerDecorator;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
+import io.vertx.core.http.impl.headers.Http2HeadersAdaptor;
+import io.vertx.core.internal.ContextInternal;
+import io.wharf.session.ServerRecord;
+
+/**
+ * {@link FastPath} on one HTTP/2 connection: in front of Vert.x as the HTTP/2 codec's frame
+ * listener, it claims the common case's streams as their HEADERS frame is read, a GET (or
+ * DELETE, OPTIONS) without a body under {@code /user/{name}/} with that user's session cookie,
+ * and serves each with a {@link FastExchange} whose answer it writes as HEADERS and DATA frames
+ * on the stream. Every other frame, and every stream it does not claim, goes to Vert.x as it
+ * came; Vert.x ignores frames of streams it does not know. A claimed stream's answer follows the
+ * stream's flow-control window: reading from the container stops while the window is full, and
+ * resumes on the client's WINDOW_UPDATE. A stream the client resets, or a connection that
+ * closes, drops its exchange.
+ *
+ * <p>Installed once the client's SETTINGS have been read (Vert.x sets its own listener then).
+ * Used only on the connection's event loop.
+ */
+final class Http2FastStreams extends Http2FrameListenerDecorator {
+
+  private final FastPath fast;
+  private final ContextInternal context;
+  private final ChannelHandlerContext ctx;
+  private final Http2ConnectionHandler codec;
+  private final IntObjectMap<Stream> streams = new IntObjectHashMap<>(8);
+  /** Marks the streams whose request has a body: a HEADERS frame that ends one is its trailers. */
+  private final Http2Connection.PropertyKey withBody;
+
+  private Http2FastStreams(FastPath fast, ContextInternal context, ChannelHandlerContext ctx, Http2ConnectionHandler codec,
+                           Http2FrameListener vertx) {
+    super(vertx);
+    this.fast = fast;
+    this.context = context;
+    this.ctx = ctx;
+    this.codec = codec;
+    this.withBody = codec.connection().newKey();
+  }
+
+  /** Puts the fast path in front of Vert.x on the HTTP/2 connection whose codec's context is {@code ctx}. */
+  static void install(FastPath fast, ContextInternal context, ChannelHandlerContext ctx) {
+    if (!(ctx.handler() instanceof Http2ConnectionHandler codec) || codec.decoder().frameListener() == null) {
+      return;
+    }
+    Http2FastStreams streams = new Http2FastStreams(fast, context, ctx, codec, codec.decoder().frameListener());
+    codec.decoder().frameListener(streams);
+    codec.connection().addListener(new Http2ConnectionAdapter() {
+      @Override
+      public void onStreamClosed(Http2Stream stream) {
+        streams.closed(stream);
+      }
+    });
+  }
+
+  @Override
+  public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding, boolean endOfStream)
+    throws Http2Exception {
+    if (!claim(streamId, headers, endOfStream)) {
+      super.onHeadersRead(ctx, streamId, headers, padding, endOfStream);
+    }
+  }
+
+  @Override
+  public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency, short weight,
+                            boolean exclusive, int padding, boolean endOfStream) throws Http2Exception {
+    if (!claim(streamId, headers, endOfStream)) {
+      super.onHeadersRead(ctx, streamId, headers, streamDependency, weight, exclusive, padding, endOfStream);
+    }
+  }
+
+  @Override
+  public void onWindowUpdateRead(ChannelHandlerContext ctx, int streamId, int windowSizeIncrement) throws Http2Exception {
+    super.onWindowUpdateRead(ctx, streamId, windowSizeIncrement);
+    if (streams.isEmpty()) {
+      return;
+    }
+    if (streamId == 0) {
+      for (Stream stream : streams.values()) {
+        stream.resumeIfWritable();
+      }
+    } else {
+      Stream stream = streams.get(streamId);
+      if (stream != null) {
+        stream.resumeIfWritable();
+      }
+    }
+  }
+
+  /** Serves the stream when it is the common case and the container has a connection to spare. */
+  private boolean claim(int streamId, Http2Headers headers, boolean endOfStream) {
+    Http2Stream stream = codec.connection().stream(streamId);
+    if (stream == null) {
+      return false;
+    }
+    if (!endOfStream) {
+      stream.setProperty(withBody, Boolean.TRUE);
+      return false;
+    }
+    HttpMethod method = bodyless(headers.method());
+    CharSequence path = headers.path();
+    // Trailers end a stream Vert.x serves; requests with credentials other than the cookie, or
+    // asking for a 100, are Vert.x's (connection-specific headers are refused by the codec).
+    if (stream.getProperty(withBody) != null || method == null || path == null
+      || headers.contains(HttpHeaderNames.AUTHORIZATION) || headers.contains(HttpHeaderNames.EXPECT)) {
+      return false;
+    }
+    // A MultiMap over the frame's headers, with cookies split into several fields joined into one.
+    Http2HeadersAdaptor in = new Http2HeadersAdaptor(headers);
+    String uri = path.toString();
+    ServerRecord route = fast.route(uri, in.get(HttpHeaderNames.COOKIE), context);
+    if (route == null) {
+      return false;
+    }
+    CharSequence authority = headers.authority();
+    Stream client = new Stream(stream);
+    streams.put(streamId, client);
+    client.exchange = FastExchange.start(fast, route, client, in, method, uri,
+      authority != null ? authority.toString() : in.get(HttpHeaderNames.HOST), false, false, over -> streams.remove(streamId));
+    if (client.exchange == null) {
+      streams.remove(streamId);
+      return false;
+    }
+    return true;
+  }
+
+  private static HttpMethod bodyless(CharSequence method) {
+    if (method == null) {
+      return null;
+    }
+    if (HttpMethod.GET.asciiName().contentEquals(method)) {
+      return HttpMethod.GET;
+    }
+    if (HttpMethod.DELETE.asciiName().contentEquals(method)) {
+      return HttpMethod.DELETE;
+    }
+    return HttpMethod.OPTIONS.asciiName().contentEquals(method) ? HttpMethod.OPTIONS : null;
+  }
+
+  /** The client reset the stream, or the connection closed: an exchange still running is dropped. */
+  private void closed(Http2Stream stream) {
+    Stream claimed = streams.remove(stream.id());
+    if (claimed != null && claimed.exchange != null) {
+      claimed.exchange.clientGone();
+    }
+  }
+
+  /** One claimed stream: where its exchange writes the answer. */
+  private final class Stream implements FastExchange.Client {
+
+    private final Http2Stream stream;
+    FastExchange exchange;
+    private boolean paused;
+
+    Stream(Http2Stream stream) {
+      this.stream = stream;
+    }
+
+    @Override
+    public Channel channel() {
+      return ctx.channel();
+    }
+
+    @Override
+    public void head(HttpResponseStatus status, HttpHeaders headers, boolean unframed) {
+      if (open()) {
+        codec.encoder().writeHeaders(ctx, stream.id(), http2(status, headers), 0, false, quiet());
+      }
+    }
+
+    @Override
+    public void content(HttpContent content) {
+      if (open()) {
+        codec.encoder().writeData(ctx, stream.id(), content.content(), 0, false, quiet());
+      } else {
+        ReferenceCountUtil.release(content);
+      }
+    }
+
+    @Override
+    public void end(LastHttpContent last) {
+      // Trailers from the container are not passed on, as on Vert.x's path.
+      if (open()) {
+        codec.encoder().writeData(ctx, stream.id(), last.content(), 0, true, quiet());
+        flush();
+      } else {
+        ReferenceCountUtil.release(last);
+      }
+    }
+
+    @Override
+    public void flush() {
+      // Through the pipeline, so that the codec writes what its flow control holds.
+      ctx.channel().flush();
+    }
+
+    @Override
+    public boolean writable() {
+      paused = !codec.encoder().flowController().isWritable(stream);
+      return !paused;
+    }
+
+    void resumeIfWritable() {
+      if (paused && codec.encoder().flowController().isWritable(stream)) {
+        paused = false;
+        exchange.clientWritable(true);
+      }
+    }
+
+    @Override
+    public void error(FullHttpResponse response) {
+      if (open()) {
+        codec.encoder().writeHeaders(ctx, stream.id(), http2(response.status(), response.headers()), 0, false, quiet());
+        codec.encoder().writeData(ctx, stream.id(), response.content(), 0, true, quiet());
+        flush();
+      } else {
+        ReferenceCountUtil.release(response);
+      }
+    }
+
+    @Override
+    public void broken() {
+      if (open()) {
+        codec.resetStream(ctx, stream.id(), Http2Error.INTERNAL_ERROR.code(), ctx.newPromise());
+        flush();
+      }
+    }
+
+    @Override
+    public void readRequest(boolean read) {
+      // A claimed stream has no body to read.
+    }
+
+    /**
+     * A promise whose failure is dropped: a DATA frame the flow controller still holds when the
+     * client resets the stream fails, and Vert.x closes the whole connection on any failure that
+     * reaches the pipeline, as a void promise's would.
+     */
+    private ChannelPromise quiet() {
+      return ctx.newPromise();
+    }
+
+    private boolean open() {
+      Http2Stream.State state = stream.state();
+      return state == Http2Stream.State.OPEN || state == Http2Stream.State.HALF_CLOSED_REMOTE;
+    }
+
+    private Http2Headers http2(HttpResponseStatus status, HttpHeaders headers) {
+      Http2Headers out = new DefaultHttp2Headers(false, headers.size() + 1);
+      out.status(status.codeAsText());
+      // Names in lower case, connection-specific headers left out.
+      HttpConversionUtil.toHttp2Headers(headers, out);
+      return out;
+    }
+  }
+}

@@ -27,8 +27,10 @@ import java.util.function.Consumer;
 /**
  * One event loop's keep-alive connections to containers for {@link FastPath}: plain Netty
  * channels on that same loop with Netty's HTTP/1.1 client codec, reused one exchange at a time,
- * at most {@code max} per container. A connection idle for the idle timeout is closed, and one
- * the container closes leaves the pool. Not thread-safe: used only on its event loop.
+ * at most {@code max} per container; past that, up to {@code max} exchanges wait for one in
+ * turn, as in Vert.x's pool. A connection idle for the idle timeout is closed, and one the
+ * container closes leaves the pool (its place goes to the next exchange waiting). Not
+ * thread-safe: used only on its event loop.
  */
 final class BackendPool {
 
@@ -73,17 +75,22 @@ final class BackendPool {
     this.idleSeconds = idleSeconds;
   }
 
-  /** One container's connections: the idle ones, and how many there are in all. */
+  /** One container's connections: the idle ones, how many there are in all, and the exchanges waiting for one. */
   private static final class Slot {
     final ArrayDeque<Channel> idle = new ArrayDeque<>();
+    final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
     int open;
   }
 
+  private record Waiter(Receiver receiver, Consumer<Channel> connected) {
+  }
+
   /**
-   * A connection to {@code host:port} for {@code receiver}: an idle one at once, or a new one
-   * once connected ({@code connected} gets the channel, or null when it could not connect).
-   * Returns false, calling nothing, when the container already has {@code max} connections and
-   * none is idle: the caller then serves the request another way.
+   * A connection to {@code host:port} for {@code receiver}: an idle one at once, a new one once
+   * connected, or, when the container already has {@code max} connections, the first one another
+   * exchange gives back ({@code connected} gets the channel, or null when it could not connect).
+   * Returns false, calling nothing, when {@code max} exchanges already wait for this container:
+   * the caller then serves the request another way.
    */
   boolean acquire(String host, int port, Receiver receiver, Consumer<Channel> connected) {
     String key = host + ':' + port;
@@ -94,11 +101,20 @@ final class BackendPool {
       connected.accept(idle);
       return true;
     }
-    if (slot.open >= max) {
+    if (slot.open < max) {
+      connect(key, host, port, slot, new Waiter(receiver, connected));
+      return true;
+    }
+    if (slot.waiting.size() >= max) {
       return false;
     }
+    slot.waiting.add(new Waiter(receiver, connected));
+    return true;
+  }
+
+  private void connect(String key, String host, int port, Slot slot, Waiter waiter) {
     slot.open++;
-    Link link = new Link(receiver);
+    Link link = new Link(waiter.receiver);
     ChannelFuture connecting = new Bootstrap()
       .group(loop)
       .channel(channelType)
@@ -117,24 +133,34 @@ final class BackendPool {
     channel.closeFuture().addListener(closed -> {
       slot.open--;
       slot.idle.remove(channel);
-      // Containers come and go on new ports: a container's entry goes with its last connection.
-      if (slot.open == 0 && slots.get(key) == slot) {
+      Waiter next = slot.waiting.poll();
+      if (next != null) {
+        // The connection's place goes to the next exchange waiting.
+        connect(key, host, port, slot, next);
+      } else if (slot.open == 0 && slots.get(key) == slot) {
+        // Containers come and go on new ports: a container's entry goes with its last connection.
         slots.remove(key);
       }
     });
-    connecting.addListener(done -> connected.accept(done.isSuccess() ? channel : null));
-    return true;
+    connecting.addListener(done -> waiter.connected.accept(done.isSuccess() ? channel : null));
   }
 
-  /** Gives back a connection whose exchange is over and that may carry another. */
+  /** Gives back a connection whose exchange is over and that may carry another: the next waiting exchange's, or idle. */
   void release(Channel channel) {
     Slot slot = channel.attr(SLOT).get();
-    channel.pipeline().get(Link.class).receiver = null;
+    Link link = channel.pipeline().get(Link.class);
+    link.receiver = null;
     if (slot == null || !channel.isActive()) {
       channel.close();
       return;
     }
     channel.config().setAutoRead(true);
+    Waiter next = slot.waiting.poll();
+    if (next != null) {
+      link.receiver = next.receiver;
+      next.connected.accept(channel);
+      return;
+    }
     slot.idle.addLast(channel);
   }
 

@@ -270,7 +270,7 @@ final class Http2FastStreams extends Http2FrameListenerDecorator {
     }
 
     private Http2Headers http2(HttpResponseStatus status, HttpHeaders headers) {
-      Http2Headers out = new DefaultHttp2Headers(false, headers.size() + 1);
+      Http2Headers out = new DefaultHttp2Headers(false);
       out.status(status.codeAsText());
       // Names in lower case, connection-specific headers left out.
       HttpConversionUtil.toHttp2Headers(headers, out);

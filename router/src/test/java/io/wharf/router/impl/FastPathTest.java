@@ -1,5 +1,6 @@
 package io.wharf.router.impl;
 
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpConnection;
@@ -197,6 +198,25 @@ class FastPathTest {
     HttpClientRequest next = router.startOverHttp2(HttpMethod.GET, "/user/alice/api/status", "cookie", router.cookie("alice"));
     assertEquals(200, RouterExtension.await(next.response()).statusCode());
     assertSame(request.connection(), next.connection(), "the client's connection carried on");
+  }
+
+  @Test
+  void requestsBeyondTheContainersConnectionsWaitForOneOnTheFastPath() throws Exception {
+    aliceRuns();
+    long before = router.fastPathRequests();
+    // As many as the pool has connections, and as many again waiting for them: none left to Vert.x.
+    int requests = 2 * RouterExtension.MAX_CONNECTIONS_PER_SERVER;
+    List<Future<Buffer>> bodies = new ArrayList<>();
+    for (int i = 0; i < requests; i++) {
+      bodies.add(router.bodyOverHttp2("/user/alice/api/stream?chunks=200", "cookie", router.cookie("alice")));
+    }
+    HashSet<Integer> ports = new HashSet<>();
+    for (Future<Buffer> body : bodies) {
+      assertTrue(RouterExtension.await(body).toString().endsWith("line 199\n"), "whole");
+      ports.add(router.notebook().next().port());
+    }
+    assertEquals(before + requests, router.fastPathRequests(), "none handed to Vert.x's path");
+    assertTrue(ports.size() <= RouterExtension.MAX_CONNECTIONS_PER_SERVER, "connections to the container: " + ports);
   }
 
   @Test

@@ -90,10 +90,10 @@ class NotebookProxyTest {
   @Test
   void anUploadThatArrivesBeforeTheContainersConnectionIsFreeReachesItWhole() throws Exception {
     aliceRuns();
-    // The router's pools towards this container (4 connections on the fast path, then 4 on
-    // Vert.x's) are taken by requests it never answers.
+    // The fast path's connections towards this container are taken by requests it never
+    // answers: the upload waits for one of them, its first chunks held meanwhile.
     List<HttpConnection> holding = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < RouterExtension.MAX_CONNECTIONS_PER_SERVER; i++) {
       holding.add(router.sendOnOwnConnection("/user/alice/api/slow", "Cookie", router.cookie("alice")));
       assertEquals("/user/alice/api/slow", router.notebook().next().uri());
     }

@@ -67,6 +67,8 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
   private static final long FLUSH_MILLIS = 20;
   private static final int TIMEOUT_SECONDS = 5;
   /** The router's cap of WebSockets per server; its pool towards each container has 4 connections. */
+  /** Connections to a container per event loop (one event loop), for each proxy path. */
+  static final int MAX_CONNECTIONS_PER_SERVER = 4;
   static final int MAX_WEBSOCKETS = 250;
   /** How long the router waits for a container to start answering. */
   static final int RESPONSE_TIMEOUT_SECONDS = 2;
@@ -116,7 +118,7 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     // Built directly rather than from the configuration: activity is flushed every 20 ms, below
     // the configuration's one-second steps, so that tests need not wait.
     RouterOptions options = new RouterOptions(INSTANCE, dataDir, "127.0.0.1", port, 0, null, pem[0].toString(), pem[1].toString(),
-      1, 2000, 30, 4, FLUSH_MILLIS, null, COOKIE, false, false, headerTimeoutMillis, connectionsPerAddress,
+      1, 2000, 30, MAX_CONNECTIONS_PER_SERVER, FLUSH_MILLIS, null, COOKIE, false, false, headerTimeoutMillis, connectionsPerAddress,
       tlsReloadMillis, new RouterOptions.Backend(MAX_WEBSOCKETS, RESPONSE_TIMEOUT_SECONDS, false));
     HttpServerOptions tls = TlsOptions.server(options).setHost(options.host()).setPort(options.httpsPort());
     // Read at each flush, so activity lands in the state of the test that is running.
@@ -317,6 +319,15 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     HttpClientRequest request = await(http2.request(options));
     request.end();
     return request;
+  }
+
+  /** A GET over HTTP/2 on the shared connection, not waited for: its answer's body once it has come. */
+  Future<Buffer> bodyOverHttp2(String uri, String... headers) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI(uri);
+    for (int i = 0; i < headers.length; i += 2) {
+      options.addHeader(headers[i], headers[i + 1]);
+    }
+    return http2.request(options).compose(request -> request.send().compose(response -> response.body()));
   }
 
   /** A request over HTTP/2 with a body; {@code headers} are name, value pairs. */

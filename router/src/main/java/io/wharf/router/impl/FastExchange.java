@@ -6,7 +6,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -46,10 +45,7 @@ import java.util.function.Consumer;
  */
 final class FastExchange implements BackendPool.Receiver {
 
-  /**
-   * Where the answer goes: an HTTP/1.1 connection ({@link Http1Client}), or one stream of an
-   * HTTP/2 connection ({@link Http2FastStreams}).
-   */
+  /** Where the answer goes: an HTTP/1.1 connection ({@link Http1Client}) or an HTTP/2 stream ({@link Http2FastStreams}). */
   interface Client {
     /** The client's connection: its event loop and transport choose the pool. */
     Channel channel();
@@ -396,59 +392,6 @@ final class FastExchange implements BackendPool.Receiver {
     if (timeout != null) {
       timeout.cancel(false);
       timeout = null;
-    }
-  }
-
-  /** An HTTP/1.1 connection's answer, written past {@link FastPathHandler} ({@code client} is its context). */
-  private record Http1Client(ChannelHandlerContext client) implements Client {
-
-    @Override
-    public Channel channel() {
-      return client.channel();
-    }
-
-    @Override
-    public void head(HttpResponseStatus status, HttpHeaders headers, boolean unframed) {
-      if (unframed) {
-        // Chunked towards the client, which keeps its connection even when the container's ends at close.
-        headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-      }
-      client.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, headers), client.voidPromise());
-    }
-
-    @Override
-    public void content(HttpContent content) {
-      client.write(content, client.voidPromise());
-    }
-
-    @Override
-    public void end(LastHttpContent last) {
-      client.writeAndFlush(last, client.voidPromise());
-    }
-
-    @Override
-    public void flush() {
-      client.flush();
-    }
-
-    @Override
-    public boolean writable() {
-      return client.channel().isWritable();
-    }
-
-    @Override
-    public void error(FullHttpResponse response) {
-      client.writeAndFlush(response);
-    }
-
-    @Override
-    public void broken() {
-      client.close();
-    }
-
-    @Override
-    public void readRequest(boolean read) {
-      client.channel().config().setAutoRead(read);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.wharf.router.impl;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -203,7 +204,7 @@ final class Http2FastStreams extends Http2FrameListenerDecorator {
 
     @Override
     public void end(LastHttpContent last) {
-      // Trailers from the container are not passed on, as on Vert.x's path.
+      // Trailers from the container, if any, are not passed on.
       if (open()) {
         codec.encoder().writeData(ctx, stream.id(), last.content(), 0, true, quiet());
         flush();
@@ -233,13 +234,8 @@ final class Http2FastStreams extends Http2FrameListenerDecorator {
 
     @Override
     public void error(FullHttpResponse response) {
-      if (open()) {
-        codec.encoder().writeHeaders(ctx, stream.id(), http2(response.status(), response.headers()), 0, false, quiet());
-        codec.encoder().writeData(ctx, stream.id(), response.content(), 0, true, quiet());
-        flush();
-      } else {
-        ReferenceCountUtil.release(response);
-      }
+      head(response.status(), response.headers(), false);
+      end(new DefaultLastHttpContent(response.content()));
     }
 
     @Override

@@ -8,13 +8,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.wharf.router.impl.FakeNotebook.Seen;
-import io.wharf.session.ServerRecord;
 import io.wharf.router.impl.RouterExtension.Reply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -221,12 +218,7 @@ class FastPathTest {
 
   @Test
   void overHttp2AContainerThatRefusesConnectionsGets502() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = socket.getLocalPort();
-    }
-    long now = System.currentTimeMillis();
-    router.put(ServerRecord.pending("alice", "", RouterExtension.INSTANCE, "t", now, "").ready("gone", "127.0.0.1", closedPort, now));
+    router.putRunningOnAClosedPort("alice");
     long before = router.fastPathRequests();
     Reply reply = router.getOverHttp2("/user/alice/api/status", "cookie", router.cookie("alice"), "accept", "application/json");
     assertEquals(502, reply.status());

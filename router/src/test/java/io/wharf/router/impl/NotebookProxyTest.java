@@ -5,12 +5,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.wharf.router.impl.FakeNotebook.Seen;
 import io.wharf.router.impl.RouterExtension.Reply;
-import io.wharf.session.ServerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -165,12 +162,7 @@ class NotebookProxyTest {
 
   @Test
   void aContainerThatRefusesConnectionsGets502AsJsonOrAsAPage() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = socket.getLocalPort();
-    }
-    long now = System.currentTimeMillis();
-    router.put(ServerRecord.pending("alice", "", RouterExtension.INSTANCE, "t", now, "").ready("gone", "127.0.0.1", closedPort, now));
+    router.putRunningOnAClosedPort("alice");
     assertError(router.get("/user/alice/api/status", "Cookie", router.cookie("alice"), "Accept", "application/json"),
       502, "the notebook server is not reachable");
     assertPage(router.get("/user/alice/tree", with(NAVIGATE, "Cookie", router.cookie("alice"))), 502, "502 Bad Gateway");

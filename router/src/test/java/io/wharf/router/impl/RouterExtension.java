@@ -24,7 +24,6 @@ import io.vertx.core.json.JsonObject;
 import io.wharf.router.RouterDependencies;
 import io.wharf.router.RouterOptions;
 import io.wharf.session.ActivitySink;
-import io.wharf.session.RouteTable;
 import io.wharf.session.ServerRecord;
 import io.wharf.session.Secrets;
 import io.wharf.session.SessionCookies;
@@ -48,9 +47,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -66,9 +63,9 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
   static final String INSTANCE = "test-instance";
   private static final long FLUSH_MILLIS = 20;
   private static final int TIMEOUT_SECONDS = 5;
-  /** The router's cap of WebSockets per server; its pool towards each container has 4 connections. */
   /** Connections to a container per event loop (one event loop), for each proxy path. */
   static final int MAX_CONNECTIONS_PER_SERVER = 4;
+  /** The router's cap of WebSockets per server. */
   static final int MAX_WEBSOCKETS = 250;
   /** How long the router waits for a container to start answering. */
   static final int RESPONSE_TIMEOUT_SECONDS = 2;
@@ -290,6 +287,16 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     routes.delayMillis = millis;
   }
 
+  /** Puts a record of {@code user}'s default server running on a port where nothing listens. */
+  void putRunningOnAClosedPort(String user) throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    long now = System.currentTimeMillis();
+    put(ServerRecord.pending(user, "", INSTANCE, "t", now, "").ready("gone", "127.0.0.1", closedPort, now));
+  }
+
   /** How many requests the fast path has proxied since the router started. */
   long fastPathRequests() {
     return (long) registry.get(ProxyTimer.FAST_NAME).counter().count();
@@ -312,10 +319,7 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
 
   /** A request over HTTP/2 (ALPN) on the shared connection, sent, whose answer the caller reads or resets. */
   HttpClientRequest startOverHttp2(HttpMethod method, String uri, String... headers) throws Exception {
-    RequestOptions options = new RequestOptions().setMethod(method).setURI(uri);
-    for (int i = 0; i < headers.length; i += 2) {
-      options.addHeader(headers[i], headers[i + 1]);
-    }
+    RequestOptions options = options(method, uri, headers);
     HttpClientRequest request = await(http2.request(options));
     request.end();
     return request;
@@ -323,10 +327,7 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
 
   /** A GET over HTTP/2 on the shared connection, not waited for: its answer's body once it has come. */
   Future<Buffer> bodyOverHttp2(String uri, String... headers) {
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI(uri);
-    for (int i = 0; i < headers.length; i += 2) {
-      options.addHeader(headers[i], headers[i + 1]);
-    }
+    RequestOptions options = options(HttpMethod.GET, uri, headers);
     return http2.request(options).compose(request -> request.send().compose(response -> response.body()));
   }
 
@@ -336,10 +337,7 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
   }
 
   private static Reply send(HttpClient client, HttpMethod method, String uri, Buffer body, String... headers) throws Exception {
-    RequestOptions options = new RequestOptions().setMethod(method).setURI(uri);
-    for (int i = 0; i < headers.length; i += 2) {
-      options.addHeader(headers[i], headers[i + 1]);
-    }
+    RequestOptions options = options(method, uri, headers);
     // The body is asked for inside send's callback. Asked for in a callback chained after it, from
     // this non-Vert.x thread, it was now and then asked for once the response had ended, and the
     // request timed out waiting for it.
@@ -349,10 +347,7 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
 
   /** A POST whose body goes out chunked, in {@code chunks}, with no Content-Length; {@code headers} are name, value pairs. */
   Reply postChunked(String uri, List<String> chunks, String... headers) throws Exception {
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(uri);
-    for (int i = 0; i < headers.length; i += 2) {
-      options.addHeader(headers[i], headers[i + 1]);
-    }
+    RequestOptions options = options(HttpMethod.POST, uri, headers);
     return await(client.request(options).compose(request -> {
       request.setChunked(true);
       for (String chunk : chunks) {
@@ -368,10 +363,7 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     HttpClientAgent own = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
       .setDefaultHost("127.0.0.1").setDefaultPort(port));
     ownClients.add(own);
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI(uri);
-    for (int i = 0; i < headers.length; i += 2) {
-      options.addHeader(headers[i], headers[i + 1]);
-    }
+    RequestOptions options = options(HttpMethod.GET, uri, headers);
     HttpClientRequest request = await(own.request(options));
     request.end();
     return request.connection();
@@ -381,6 +373,15 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
     return send(HttpMethod.GET, uri, null, headers);
   }
 
+  /** A request's options; {@code headers} are name, value pairs. */
+  private static RequestOptions options(HttpMethod method, String uri, String... headers) {
+    RequestOptions options = new RequestOptions().setMethod(method).setURI(uri);
+    for (int i = 0; i < headers.length; i += 2) {
+      options.addHeader(headers[i], headers[i + 1]);
+    }
+    return options;
+  }
+
   /** Opens a WebSocket; {@code headers} are name, value pairs. */
   Future<WebSocket> connect(String uri, String... headers) {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setSsl(true).setHost("127.0.0.1").setPort(port).setURI(uri);
@@ -388,34 +389,5 @@ final class RouterExtension implements BeforeAllCallback, AfterAllCallback, Befo
       options.addHeader(headers[i], headers[i + 1]);
     }
     return webSockets.connect(options);
-  }
-
-  /** The state's route table, answering late when asked to. */
-  private static final class LateRoutes implements RouteTable {
-    private volatile RouteTable table;
-    private volatile long delayMillis;
-    private final AtomicInteger late = new AtomicInteger();
-
-    @Override
-    public Future<ServerRecord> get(String key) {
-      return later(table.get(key));
-    }
-
-    /** {@code answer}, or, when asked to answer late, the same answer later on another thread. */
-    <T> Future<T> later(Future<T> answer) {
-      if (delayMillis <= 0) {
-        return answer;
-      }
-      late.incrementAndGet();
-      // As with Hazelcast: completed later on another thread, then handed back to the caller's context.
-      CompletableFuture<T> later = answer.toCompletionStage().toCompletableFuture()
-        .thenApplyAsync(value -> value, CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS));
-      return Future.fromCompletionStage(later, Vertx.currentContext());
-    }
-
-    @Override
-    public boolean hasNamedServer(String user, String server) {
-      return table.hasNamedServer(user, server);
-    }
   }
 }

@@ -9,12 +9,9 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.json.JsonObject;
 import io.wharf.router.impl.FakeNotebook.Seen;
 import io.wharf.router.impl.RouterExtension.Reply;
-import io.wharf.session.ServerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Random;
 
@@ -237,12 +234,7 @@ class UserRequestProxyTest {
 
   @Test
   void aRunningRecordWhoseContainerDoesNotAnswerGets502() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = socket.getLocalPort();
-    }
-    long now = System.currentTimeMillis();
-    router.put(ServerRecord.pending("alice", "", RouterExtension.INSTANCE, "t", now, "").ready("gone", "127.0.0.1", closedPort, now));
+    router.putRunningOnAClosedPort("alice");
     assertEquals(502, router.get("/user/alice/api/status", "Cookie", router.cookie("alice")).status());
     UpgradeRejectedException rejected = assertThrows(UpgradeRejectedException.class, () -> await(router.connect(
       "/user/alice/api/kernels/k1/channels", "Origin", router.origin(), "Cookie", router.cookie("alice"))));

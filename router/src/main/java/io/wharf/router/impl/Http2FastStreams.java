@@ -2,6 +2,7 @@ package io.wharf.router.impl;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -36,14 +37,16 @@ import io.wharf.session.ServerRecord;
  * and serves each with a {@link FastExchange} whose answer it writes as HEADERS and DATA frames
  * on the stream. Every other frame, and every stream it does not claim, goes to Vert.x as it
  * came; Vert.x ignores frames of streams it does not know. A claimed stream's answer follows the
- * stream's flow-control window: reading from the container stops while the window is full, and
- * resumes on the client's WINDOW_UPDATE. A stream the client resets, or a connection that
- * closes, drops its exchange.
+ * stream's flow-control window and the socket: reading from the container stops while either is
+ * full, and resumes on the client's WINDOW_UPDATE or once the socket drains. A stream the
+ * client resets, or a connection that closes, drops its exchange.
  *
  * <p>Installed once the client's SETTINGS have been read (Vert.x sets its own listener then).
  * Used only on the connection's event loop.
  */
 final class Http2FastStreams extends Http2FrameListenerDecorator {
+
+  private static final String WRITABILITY = "wharf-fast-streams-writability";
 
   private final FastPath fast;
   private final ContextInternal context;
@@ -76,6 +79,22 @@ final class Http2FastStreams extends Http2FrameListenerDecorator {
         streams.closed(stream);
       }
     });
+    // In front of the codec: a paused stream may go on once the codec's flow control has seen the
+    // socket become writable again. A browser's windows are megabytes, so a stream that paused
+    // because the socket was full cannot count on a WINDOW_UPDATE to wake it.
+    ctx.pipeline().addBefore(ctx.name(), WRITABILITY, new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ctx.fireChannelWritabilityChanged();
+        streams.resumeWritable();
+      }
+    });
+  }
+
+  private void resumeWritable() {
+    for (Stream stream : streams.values()) {
+      stream.resumeIfWritable();
+    }
   }
 
   @Override
@@ -101,9 +120,7 @@ final class Http2FastStreams extends Http2FrameListenerDecorator {
       return;
     }
     if (streamId == 0) {
-      for (Stream stream : streams.values()) {
-        stream.resumeIfWritable();
-      }
+      resumeWritable();
     } else {
       Stream stream = streams.get(streamId);
       if (stream != null) {

@@ -62,6 +62,12 @@ final class FakeNotebook {
         request.response().closeHandler(v -> abandoned.add(request.uri()));
         return;
       }
+      if (request.path().endsWith("/big")) {
+        // An answer of {@code bytes} bytes, written at once.
+        request.response().putHeader("Content-Type", "application/octet-stream")
+          .end(Buffer.buffer(new byte[Integer.parseInt(request.getParam("bytes"))]));
+        return;
+      }
       if (request.path().endsWith("/stream")) {
         // Notes a stream the router ends before it is complete.
         request.response().closeHandler(v -> abandoned.add(request.uri()));

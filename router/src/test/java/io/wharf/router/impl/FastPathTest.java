@@ -1,12 +1,18 @@
 package io.wharf.router.impl;
 
 import io.vertx.core.Future;
+import io.netty.channel.Channel;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.wharf.router.impl.FakeNotebook.Seen;
 import io.wharf.router.impl.RouterExtension.Reply;
 import org.junit.jupiter.api.Test;
@@ -15,6 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -179,6 +186,35 @@ class FastPathTest {
     assertTrue(body.startsWith("line 0\nline 1\n") && body.endsWith("line " + (chunks - 1) + "\n"), "whole");
     assertEquals(chunks, body.split("\n").length);
     assertEquals(before + 1, router.fastPathRequests());
+  }
+
+  @Test
+  void overHttp2WithABrowsersLargeWindowsALongAnswerGoesOnOnceTheSocketDrains() throws Exception {
+    aliceRuns();
+    // Windows of 1 GiB (browsers open megabytes): the client sends no WINDOW_UPDATE here, so a
+    // stream paused on the router's full socket must go on when the socket drains.
+    Vertx vertx = Vertx.vertx();
+    try {
+      String[] authority = router.authority().split(":");
+      HttpClient client = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
+        .setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2).setHttp2ConnectionWindowSize(1 << 30)
+        .setInitialSettings(new Http2Settings().setInitialWindowSize(1 << 30))
+        .setDefaultHost(authority[0]).setDefaultPort(Integer.parseInt(authority[1])));
+      long before = router.fastPathRequests();
+      int bytes = 48 << 20;
+      HttpClientRequest request = RouterExtension.await(client.request(HttpMethod.GET, "/user/alice/api/big?bytes=" + bytes));
+      Future<Buffer> body = request.putHeader("cookie", router.cookie("alice")).send().compose(response -> {
+        // The client stops reading its socket for a while: the router's fills up behind it.
+        Channel channel = ((ConnectionBase) request.connection()).channelHandlerContext().channel();
+        channel.config().setAutoRead(false);
+        vertx.setTimer(1000, id -> channel.config().setAutoRead(true));
+        return response.body();
+      });
+      assertEquals(bytes, body.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS).length());
+      assertEquals(before + 1, router.fastPathRequests());
+    } finally {
+      RouterExtension.await(vertx.close());
+    }
   }
 
   @Test

@@ -1,7 +1,6 @@
 package io.wharf.router.impl;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -107,7 +106,7 @@ final class FastExchange implements BackendPool.Receiver {
   }
 
   /** Starts proxying HTTP/1.1 {@code request}, or returns null, having done nothing, when Vert.x's path must serve it. */
-  static FastExchange start(FastPath fast, ContextInternal context, ChannelHandlerContext client, HttpRequest request,
+  static FastExchange start(FastPath fast, ContextInternal context, Http1Client client, HttpRequest request,
                             Consumer<FastExchange> onOver) {
     if (!(request.headers() instanceof MultiMap in)) {
       return null;
@@ -116,7 +115,7 @@ final class FastExchange implements BackendPool.Receiver {
     if (route == null) {
       return null;
     }
-    return start(fast, route, new Http1Client(client), in, request.method(), request.uri(), in.get(HttpHeaderNames.HOST),
+    return start(fast, route, client, in, request.method(), request.uri(), in.get(HttpHeaderNames.HOST),
       HttpUtil.isTransferEncodingChunked(request), true, onOver);
   }
 

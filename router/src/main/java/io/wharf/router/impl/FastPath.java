@@ -132,7 +132,7 @@ final class FastPath {
     return route != null && route.running() ? route : null;
   }
 
-  static boolean plainMethod(HttpMethod method) {
+  private static boolean plainMethod(HttpMethod method) {
     return method == HttpMethod.GET || method == HttpMethod.POST || method == HttpMethod.PUT
       || method == HttpMethod.PATCH || method == HttpMethod.DELETE || method == HttpMethod.OPTIONS;
   }

@@ -28,6 +28,8 @@ final class FastPathHandler extends ChannelDuplexHandler {
   private final FastPath fast;
   private final ContextInternal context;
   private ChannelHandlerContext ctx;
+  /** Where this connection's exchanges write their answers. */
+  private Http1Client client;
   private FastExchange exchange;
   /** Requests handed to Vert.x whose answer has not been written yet. */
   private int vertxPending;
@@ -45,6 +47,7 @@ final class FastPathHandler extends ChannelDuplexHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.client = new Http1Client(ctx);
   }
 
   @Override
@@ -68,7 +71,7 @@ final class FastPathHandler extends ChannelDuplexHandler {
           ctx.fireChannelRead(msg);
           return;
         }
-        FastExchange started = FastExchange.start(fast, context, ctx, request, this::exchangeOver);
+        FastExchange started = FastExchange.start(fast, context, client, request, this::exchangeOver);
         if (started != null) {
           exchange = started;
           if (msg instanceof LastHttpContent last) {

@@ -167,16 +167,9 @@ final class Http2FastStreams extends Http2FrameListenerDecorator {
   }
 
   private static HttpMethod bodyless(CharSequence method) {
-    if (method == null) {
-      return null;
-    }
-    if (HttpMethod.GET.asciiName().contentEquals(method)) {
-      return HttpMethod.GET;
-    }
-    if (HttpMethod.DELETE.asciiName().contentEquals(method)) {
-      return HttpMethod.DELETE;
-    }
-    return HttpMethod.OPTIONS.asciiName().contentEquals(method) ? HttpMethod.OPTIONS : null;
+    // Netty's known methods are constants, and an AsciiString keeps its String.
+    HttpMethod known = method == null ? null : HttpMethod.valueOf(method.toString());
+    return known == HttpMethod.GET || known == HttpMethod.DELETE || known == HttpMethod.OPTIONS ? known : null;
   }
 
   /** The client reset the stream, or the connection closed: an exchange still running is dropped. */

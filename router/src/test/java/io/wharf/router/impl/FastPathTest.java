@@ -162,6 +162,41 @@ class FastPathTest {
   }
 
   @Test
+  void overHttp2BodylessDeleteAndOptionsTakeTheFastPathToo() throws Exception {
+    aliceRuns();
+    long before = router.fastPathRequests();
+    for (HttpMethod method : List.of(HttpMethod.DELETE, HttpMethod.OPTIONS)) {
+      Reply reply = router.sendOverHttp2(method, "/user/alice/api/sessions/s1", (Buffer) null, "cookie", router.cookie("alice"));
+      assertEquals(200, reply.status(), method.name());
+      assertEquals(method, router.notebook().next().method());
+    }
+    assertEquals(before + 2, router.fastPathRequests());
+  }
+
+  @Test
+  void pastTheConnectionsAndAsManyWaitingARequestTakesVertxPath() throws Exception {
+    aliceRuns();
+    long before = router.fastPathRequests();
+    int max = RouterExtension.MAX_CONNECTIONS_PER_SERVER;
+    // Requests the container never answers: the first take the fast path's connections, the next as many wait for one.
+    List<Future<Buffer>> slow = new ArrayList<>();
+    for (int i = 0; i < 2 * max; i++) {
+      slow.add(router.bodyOverHttp2("/user/alice/api/slow", "cookie", router.cookie("alice"), "accept", "application/json"));
+    }
+    for (int i = 0; i < max; i++) {
+      assertEquals("/user/alice/api/slow", router.notebook().next().uri());
+    }
+    assertEquals(before + 2 * max, router.fastPathRequests());
+    Reply reply = router.getOverHttp2("/user/alice/api/status", "cookie", router.cookie("alice"));
+    assertEquals(200, reply.status(), "served by Vert.x's path and its own connections");
+    assertEquals(before + 2 * max, router.fastPathRequests());
+    for (Future<Buffer> answer : slow) {
+      assertTrue(new JsonObject(RouterExtension.await(answer)).getString("message").contains("did not answer in time"),
+        "the waiting requests too get the response timeout's answer");
+    }
+  }
+
+  @Test
   void overHttp2RequestsOutsideTheCommonCaseTakeVertxPath() throws Exception {
     aliceRuns();
     long before = router.fastPathRequests();

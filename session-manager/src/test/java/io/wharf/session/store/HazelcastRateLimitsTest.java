@@ -121,6 +121,13 @@ class HazelcastRateLimitsTest {
   }
 
   @Test
+  void aCopyIsWrittenBackEveryTenthOfTheBurstAtMostEveryHundredTokens() {
+    assertEquals(10, HazelcastRateLimits.syncEvery(new Rate(100, 50, Duration.ofSeconds(1))));
+    assertEquals(HazelcastRateLimits.SYNC_TOKENS_MAX, HazelcastRateLimits.syncEvery(Rate.perWindow(1_000_000, Duration.ofSeconds(1))));
+    assertEquals(1, HazelcastRateLimits.syncEvery(Rate.perWindow(5, Duration.ofSeconds(1))), "a small bucket has no copy to speak of");
+  }
+
+  @Test
   void takesWithinTheSyncPeriodStayInTheCopy() throws Exception {
     Rate rate = Rate.perWindow(100, Duration.ofMinutes(10));
     long start = System.nanoTime();

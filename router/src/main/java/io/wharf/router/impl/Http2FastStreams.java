@@ -1,6 +1,8 @@
 package io.wharf.router.impl;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -13,6 +15,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
@@ -21,6 +24,7 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2FrameListenerDecorator;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2LifecycleManager;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.ReferenceCountUtil;
@@ -73,6 +77,7 @@ final class Http2FastStreams extends Http2FrameListenerDecorator {
     }
     Http2FastStreams streams = new Http2FastStreams(fast, context, ctx, codec, codec.decoder().frameListener());
     codec.decoder().frameListener(streams);
+    codec.encoder().lifecycleManager(new ClaimedStreamsFirst(codec, streams));
     codec.connection().addListener(new Http2ConnectionAdapter() {
       @Override
       public void onStreamClosed(Http2Stream stream) {
@@ -89,6 +94,55 @@ final class Http2FastStreams extends Http2FrameListenerDecorator {
         streams.resumeWritable();
       }
     });
+  }
+
+  /**
+   * The codec's lifecycle as its encoder sees it, except that a connection error (a write that
+   * failed: the client went away) first closes the claimed streams. Vert.x's handling of it
+   * expects a stream of its own behind every open one, and failed on a claimed stream before it
+   * got to closing the connection.
+   */
+  private record ClaimedStreamsFirst(Http2ConnectionHandler codec, Http2FastStreams streams) implements Http2LifecycleManager {
+
+    @Override
+    public void onError(ChannelHandlerContext ctx, boolean outbound, Throwable cause) {
+      if (!Http2Exception.isStreamError(Http2CodecUtil.getEmbeddedHttp2Exception(cause))) {
+        streams.closeAll();
+      }
+      codec.onError(ctx, outbound, cause);
+    }
+
+    @Override
+    public void closeStreamLocal(Http2Stream stream, ChannelFuture future) {
+      codec.closeStreamLocal(stream, future);
+    }
+
+    @Override
+    public void closeStreamRemote(Http2Stream stream, ChannelFuture future) {
+      codec.closeStreamRemote(stream, future);
+    }
+
+    @Override
+    public void closeStream(Http2Stream stream, ChannelFuture future) {
+      codec.closeStream(stream, future);
+    }
+
+    @Override
+    public ChannelFuture resetStream(ChannelHandlerContext ctx, int streamId, long errorCode, ChannelPromise promise) {
+      return codec.resetStream(ctx, streamId, errorCode, promise);
+    }
+
+    @Override
+    public ChannelFuture goAway(ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData, ChannelPromise promise) {
+      return codec.goAway(ctx, lastStreamId, errorCode, debugData, promise);
+    }
+  }
+
+  /** Closes every claimed stream (each drops its exchange as it closes): the connection is failing. */
+  private void closeAll() {
+    for (Stream claimed : streams.values().toArray(new Stream[0])) {
+      claimed.stream.close();
+    }
   }
 
   private void resumeWritable() {

@@ -1,7 +1,11 @@
 package io.wharf.router.impl;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.netty.channel.Channel;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Http2Settings;
@@ -266,6 +270,64 @@ class FastPathTest {
     HttpClientRequest next = router.startOverHttp2(HttpMethod.GET, "/user/alice/api/status", "cookie", router.cookie("alice"));
     assertEquals(200, RouterExtension.await(next.response()).statusCode());
     assertSame(request.connection(), next.connection(), "the client's connection carried on");
+  }
+
+  @Test
+  void overHttp2AConnectionResetMidAnswersClosesTheirContainersConnectionsQuietly() throws Exception {
+    aliceRuns();
+    String uri = "/user/alice/api/stream?chunks=1000000";
+    Vertx vertx = Vertx.vertx();
+    try (LogCapture log = LogCapture.start()) {
+      String[] authority = router.authority().split(":");
+      HttpClient client = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
+        .setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2)
+        .setDefaultHost(authority[0]).setDefaultPort(Integer.parseInt(authority[1])));
+      HttpClientRequest request = null;
+      for (int i = 0; i < 3; i++) {
+        request = RouterExtension.await(client.request(HttpMethod.GET, uri));
+        request.putHeader("cookie", router.cookie("alice")).end();
+        // The client's own streams fail with the reset; that is not what is checked.
+        RouterExtension.await(request.response()).exceptionHandler(failure -> { });
+      }
+      // Answers are flowing on three streams when the client's connection is reset.
+      Channel channel = ((ConnectionBase) request.connection()).channelHandlerContext().channel();
+      channel.config().setOption(ChannelOption.SO_LINGER, 0);
+      channel.close();
+      for (int i = 0; i < 3; i++) {
+        assertEquals(uri, router.notebook().next().uri());
+        assertEquals(uri, router.notebook().nextAbandoned(2000), "each container answer was cut off with the connection");
+      }
+      assertEquals(200, router.getOverHttp2("/user/alice/api/status", "cookie", router.cookie("alice")).status());
+      assertEquals(List.of(), log.warnings(), "a client that goes away is no warning");
+    } finally {
+      RouterExtension.await(vertx.close());
+    }
+  }
+
+  @Test
+  void overHttp2AClientsConnectionErrorWhileAStreamIsClaimedClosesTheConnection() throws Exception {
+    aliceRuns();
+    Vertx vertx = Vertx.vertx();
+    try (LogCapture log = LogCapture.start()) {
+      String[] authority = router.authority().split(":");
+      HttpClient client = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
+        .setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2)
+        .setDefaultHost(authority[0]).setDefaultPort(Integer.parseInt(authority[1])));
+      HttpClientRequest request = RouterExtension.await(client.request(HttpMethod.GET, "/user/alice/api/slow"));
+      request.exceptionHandler(failure -> { });
+      request.putHeader("cookie", router.cookie("alice")).end();
+      assertEquals("/user/alice/api/slow", router.notebook().next().uri());
+      Promise<Void> closed = Promise.promise();
+      request.connection().closeHandler(v -> closed.tryComplete());
+      // A WINDOW_UPDATE of 0 on the connection: a connection error (RFC 9113 §6.9), written under the client's TLS.
+      ChannelHandlerContext codec = ((ConnectionBase) request.connection()).channelHandlerContext();
+      codec.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {0, 0, 4, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
+      closed.future().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      assertEquals("/user/alice/api/slow", router.notebook().nextAbandoned(2000), "the claimed stream's container connection closed");
+      assertEquals(List.of(), log.warnings());
+    } finally {
+      RouterExtension.await(vertx.close());
+    }
   }
 
   @Test

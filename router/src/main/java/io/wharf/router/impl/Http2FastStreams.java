@@ -25,14 +25,18 @@ import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2FrameListenerDecorator;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2LifecycleManager;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
-import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.vertx.core.http.impl.headers.Http2HeadersAdaptor;
 import io.vertx.core.internal.ContextInternal;
 import io.wharf.session.ServerRecord;
+
+import java.util.Iterator;
+import java.util.Map;
 
 /**
  * {@link FastPath} on one HTTP/2 connection: in front of Vert.x as the HTTP/2 codec's frame
@@ -78,6 +82,7 @@ final class Http2FastStreams extends Http2FrameListenerDecorator {
     Http2FastStreams streams = new Http2FastStreams(fast, context, ctx, codec, codec.decoder().frameListener());
     codec.decoder().frameListener(streams);
     codec.encoder().lifecycleManager(new ClaimedStreamsFirst(codec, streams));
+    staticTableOnly(codec);
     codec.connection().addListener(new Http2ConnectionAdapter() {
       @Override
       public void onStreamClosed(Http2Stream stream) {
@@ -94,6 +99,28 @@ final class Http2FastStreams extends Http2FrameListenerDecorator {
         streams.resumeWritable();
       }
     });
+  }
+
+  /**
+   * Answers' headers are encoded with HPACK's static table only, as nginx does: no dynamic table
+   * to search, fill and evict on every answer (the router's unique {@code X-Request-Id} would
+   * evict an entry each time), at the cost of some bytes per answer's head. The client is told
+   * at the next header block (RFC 7541 §6.3); set again when the client's SETTINGS change it.
+   */
+  private static void staticTableOnly(Http2ConnectionHandler codec) {
+    try {
+      codec.encoder().frameWriter().configuration().headersConfiguration().maxHeaderTableSize(0);
+    } catch (Http2Exception e) {
+      // Not thrown for 0, the least size there is.
+    }
+  }
+
+  @Override
+  public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) throws Http2Exception {
+    super.onSettingsRead(ctx, settings);
+    if (settings.headerTableSize() != null) {
+      staticTableOnly(codec);
+    }
   }
 
   /**
@@ -330,10 +357,14 @@ final class Http2FastStreams extends Http2FrameListenerDecorator {
     }
 
     private Http2Headers http2(HttpResponseStatus status, HttpHeaders headers) {
-      Http2Headers out = new DefaultHttp2Headers(false);
+      Http2Headers out = new DefaultHttp2Headers(false, headers.size() + 1);
       out.status(status.codeAsText());
-      // Names in lower case, connection-specific headers left out.
-      HttpConversionUtil.toHttp2Headers(headers, out);
+      // Connection-specific headers are already left out (ProxyHeaders); names in lower case.
+      Iterator<Map.Entry<CharSequence, CharSequence>> all = headers.iteratorCharSequence();
+      while (all.hasNext()) {
+        Map.Entry<CharSequence, CharSequence> header = all.next();
+        out.add(AsciiString.of(header.getKey()).toLowerCase(), header.getValue());
+      }
       return out;
     }
   }

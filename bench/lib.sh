@@ -1,6 +1,7 @@
 # Shared by the bench scripts (sourced): a private Wharf started from a copy of its jar, signed in
-# to as the login form does. The caller defines say and die, and sets repo, work, instance, user
-# and jar (the curl cookie file); start_wharf sets wharf_pid, base and password.
+# to as the login form does, and the host nginx that run.sh and websocket.sh measure as a
+# TLS-terminating reference (start_nginx). The caller defines say and die, and sets repo, work,
+# instance, user and jar (the curl cookie file); start_wharf sets wharf_pid, base and password.
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -94,4 +95,71 @@ clean_up_wharf() {
     tail -n 30 "$work/wharf.log" >&2
   fi
   rm -rf "$work"
+}
+
+# ensure_nginx: installs Debian's nginx (nginx-light where the release has it) when
+# /usr/sbin/nginx is missing.
+ensure_nginx() {
+  [ -x /usr/sbin/nginx ] && return 0
+  say "installing nginx-light"
+  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light >/dev/null 2>&1 \
+    || DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx >/dev/null
+}
+
+# start_nginx DIR PORT LISTEN HTTP LOCATION: starts a host nginx as a TLS-terminating reference
+# proxy on 127.0.0.1:PORT, with a throwaway self-signed certificate (CN 127.0.0.1) and
+# NGINX_WORKERS (1) worker processes; its config, certificate, pid file (DIR/nginx.pid), error
+# log and temp paths are all in DIR, and it logs no accesses. LISTEN follows "ssl" in the listen
+# directive (" http2", or empty), HTTP goes into the http block before the server (upstreams,
+# settings), LOCATION is the body of "location /". Returns once nginx has written its pid file;
+# stop_nginx DIR stops it.
+start_nginx() {
+  local dir=$1 port=$2 listen=$3 http=$4 location=$5
+  mkdir -p "$dir"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+    -keyout "$dir/key.pem" -out "$dir/cert.pem" 2>/dev/null
+  cat >"$dir/nginx.conf" <<EOF
+worker_processes ${NGINX_WORKERS:-1};
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $dir/body;
+    proxy_temp_path $dir/proxy;
+    fastcgi_temp_path $dir/fastcgi;
+    uwsgi_temp_path $dir/uwsgi;
+    scgi_temp_path $dir/scgi;
+$http
+    server {
+        listen 127.0.0.1:$port ssl$listen;
+        ssl_certificate $dir/cert.pem;
+        ssl_certificate_key $dir/key.pem;
+        # nginx 1.22 offers only up to TLS 1.2 by default; the router negotiates TLS 1.3 with
+        # wrk and node, so both get the same protocol and cipher (TLS_AES_256_GCM_SHA384).
+        ssl_protocols TLSv1.2 TLSv1.3;
+        location / {
+$location
+        }
+    }
+}
+EOF
+  /usr/sbin/nginx -c "$dir/nginx.conf" -p "$dir" -e "$dir/error.log"
+  for _ in $(seq 1 20); do [ -s "$dir/nginx.pid" ] && return 0; sleep 0.1; done
+}
+
+# nginx_pids DIR: the processes of the nginx started in DIR, its master and its workers.
+nginx_pids() {
+  local master
+  master=$(cat "$1/nginx.pid" 2>/dev/null) || return 0
+  echo "$master" $(pgrep -P "$master")
+}
+
+# stop_nginx DIR: stops the nginx started in DIR, if it runs, and waits (5 s at most) for it to go.
+stop_nginx() {
+  local master
+  master=$(cat "$1/nginx.pid" 2>/dev/null) || return 0
+  kill "$master" 2>/dev/null || return 0
+  for _ in $(seq 1 50); do kill -0 "$master" 2>/dev/null || return 0; sleep 0.1; done
 }

@@ -50,7 +50,7 @@ marker='Hello from the Wharf bench'
 
 work=$(mktemp -d /tmp/wharf-bench.XXXXXX)
 wharf_pid=''
-nginx_pid_file=$work/nginx/nginx.pid
+nginx_dir=$work/nginx
 jar=$work/cookies.txt
 
 say() { echo "bench: $*" >&2; }
@@ -86,9 +86,7 @@ as_b() {
 cleanup() {
   local rc=$?
   set +e
-  if [ -f "$nginx_pid_file" ]; then
-    kill "$(cat "$nginx_pid_file")" 2>/dev/null
-  fi
+  stop_nginx "$nginx_dir"
   [ "$in_b" = 1 ] && to_a
   [ "$B" = 1 ] && as_b clean_up_wharf "$rc"
   clean_up_wharf "$rc"
@@ -111,12 +109,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
 fi
-if [ ! -x /usr/sbin/nginx ]; then
-  say "installing nginx-light"
-  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light >/dev/null 2>&1 \
-    || DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx >/dev/null
-fi
+ensure_nginx
 PATH=$PATH:/usr/sbin
 "$repo"/scripts/ensure-docker.sh
 "$here"/build-static-image.sh
@@ -157,9 +150,6 @@ backend_port=$(docker port "$cid" 8888/tcp | grep '^127\.0\.0\.1:' | head -n 1 |
 
 # --------------------------------------------------------------- reference nginx
 nginx_port=${NGINX_BENCH_PORT:-$(free_port)}
-mkdir -p "$work/nginx"
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
-  -keyout "$work/nginx/key.pem" -out "$work/nginx/cert.pem" 2>/dev/null
 # Idle upstream connections nginx keeps: enough for every request that can be in flight (wrk's
 # connections, or h2load's connections x streams), twice over. With fewer (64 before), the h2
 # case's 100 concurrent requests made nginx close and reopen connections to the container all the
@@ -168,18 +158,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
 upstream_keepalive=$(( 2 * ( CONNECTIONS > ${H2_CLIENTS:-10} * ${H2_STREAMS:-10} ? CONNECTIONS : ${H2_CLIENTS:-10} * ${H2_STREAMS:-10} ) ))
 [ "$upstream_keepalive" -ge 64 ] || upstream_keepalive=64
 nginx_settings="worker_processes $NGINX_WORKERS; TLSv1.2 and TLSv1.3 (default ciphers, HTTP/1.1 and h2); upstream keepalive $upstream_keepalive, keepalive_requests 100000; proxy_http_version 1.1; Connection \"\"; access_log off; proxy_buffering on"
-cat >"$work/nginx/nginx.conf" <<EOF
-worker_processes $NGINX_WORKERS;
-pid $nginx_pid_file;
-error_log $work/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $work/nginx/body;
-    proxy_temp_path $work/nginx/proxy;
-    fastcgi_temp_path $work/nginx/fastcgi;
-    uwsgi_temp_path $work/nginx/uwsgi;
-    scgi_temp_path $work/nginx/scgi;
+nginx_http=$(cat <<EOF
     keepalive_requests 100000;
     upstream notebook {
         server 127.0.0.1:$backend_port;
@@ -187,25 +166,17 @@ http {
         # nginx closes an upstream connection after 1 000 requests by default; the router does not.
         keepalive_requests 100000;
     }
-    server {
-        # http2 for h2load (ALPN); wrk offers no ALPN and gets HTTP/1.1.
-        listen 127.0.0.1:$nginx_port ssl http2;
-        ssl_certificate $work/nginx/cert.pem;
-        ssl_certificate_key $work/nginx/key.pem;
-        # nginx 1.22 offers only up to TLS 1.2 by default; the router negotiates TLS 1.3 with
-        # wrk, so both get the same protocol and cipher (TLS_AES_256_GCM_SHA384).
-        ssl_protocols TLSv1.2 TLSv1.3;
-        location / {
+EOF
+)
+nginx_location=$(cat <<'EOF'
             proxy_pass http://notebook;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
-            proxy_set_header Host \$host;
-        }
-    }
-}
+            proxy_set_header Host $host;
 EOF
-nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -e "$work/nginx/error.log"
-for _ in $(seq 1 20); do [ -s "$nginx_pid_file" ] && break; sleep 0.1; done
+)
+# " http2" for h2load (ALPN); wrk offers no ALPN and gets HTTP/1.1.
+start_nginx "$nginx_dir" "$nginx_port" " http2" "$nginx_http" "$nginx_location"
 
 # ------------------------------------------------------------------- measuring
 names=(direct nginx)
@@ -262,7 +233,7 @@ target_pid() {
 cpu_ticks() {
   local pids=() fields=${2:-'$14 + $15'}
   case "$1" in
-    nginx) pids=($(cat "$nginx_pid_file") $(pgrep -P "$(cat "$nginx_pid_file")")) ;;
+    nginx) pids=($(nginx_pids "$nginx_dir")) ;;
     router|token) pids=("$wharf_pid") ;;
     routerB) pids=("$wharf_pid_b") ;;
     *) echo 0; return ;;

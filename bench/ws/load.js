@@ -8,7 +8,9 @@
 //                 the echoed close and the end), waits PAUSE_MS; beside them HTTP_PER_S plain GETs
 //                 a second on the same origin (keep-alive). Errors are counted, not fatal. Prints
 //                 a JSON line of totals every 10 s and at the end.
-// Prints one JSON line: messages/s (round trips), MB/s echoed, p50/p99 round-trip ms.
+// Prints one JSON line: messages/s (round trips), MB/s echoed, p50/p99 round-trip ms, and for
+// wss:// the TLS protocol and cipher negotiated (any certificate is accepted: the bench's
+// servers have self-signed ones).
 // Frames are masked with a zero key (the client must mask; a zero key keeps the client cheap).
 'use strict';
 const net = require('net');
@@ -36,6 +38,7 @@ function open(onOpen, onFail) {
   const socket = secure ? tls.connect(options) : net.connect(options);
   socket.setNoDelay(true);
   socket.once(secure ? 'secureConnect' : 'connect', () => {
+    if (secure && !negotiated) negotiated = socket.getProtocol() + ' ' + socket.getCipher().standardName;
     const key = crypto.randomBytes(16).toString('base64');
     socket.write('GET ' + u.pathname + u.search + ' HTTP/1.1\r\nHost: ' + u.host + '\r\nUpgrade: websocket\r\n'
       + 'Connection: Upgrade\r\nSec-WebSocket-Key: ' + key + '\r\nSec-WebSocket-Version: 13\r\n'
@@ -60,6 +63,7 @@ function open(onOpen, onFail) {
 }
 
 let opened = 0;
+let negotiated = '';
 const latencies = [];
 let messages = 0;
 let bytes = 0;
@@ -183,6 +187,7 @@ if (kind !== 'idle' && kind !== 'churn') setTimeout(() => {
   console.log(JSON.stringify({
     messages_per_s: Math.round(messages / secs), mb_per_s: +(bytes / secs / 1048576).toFixed(1),
     p50_ms: +pct(0.5).toFixed(3), p99_ms: +pct(0.99).toFixed(3), messages,
+    ...(negotiated ? { tls: negotiated } : {}),
   }));
   process.exit(0);
 }, Number(seconds) * 1000);

@@ -35,7 +35,9 @@ import io.vertx.core.http.impl.headers.Http2HeadersAdaptor;
 import io.vertx.core.internal.ContextInternal;
 import io.wharf.session.ServerRecord;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -63,6 +65,8 @@ final class Http2FastStreams extends Http2FrameListenerDecorator {
   private final IntObjectMap<Stream> streams = new IntObjectHashMap<>(8);
   /** Marks the streams whose request has a body: a HEADERS frame that ends one is its trailers. */
   private final Http2Connection.PropertyKey withBody;
+  /** Marks the claimed streams, also those whose exchange is over while their end still waits to be written. */
+  private final Http2Connection.PropertyKey claimed;
 
   private Http2FastStreams(FastPath fast, ContextInternal context, ChannelHandlerContext ctx, Http2ConnectionHandler codec,
                            Http2FrameListener vertx) {
@@ -72,6 +76,7 @@ final class Http2FastStreams extends Http2FrameListenerDecorator {
     this.ctx = ctx;
     this.codec = codec;
     this.withBody = codec.connection().newKey();
+    this.claimed = codec.connection().newKey();
   }
 
   /** Puts the fast path in front of Vert.x on the HTTP/2 connection whose codec's context is {@code ctx}. */
@@ -124,19 +129,21 @@ final class Http2FastStreams extends Http2FrameListenerDecorator {
   }
 
   /**
-   * The codec's lifecycle as its encoder sees it, except that a connection error (a write that
-   * failed: the client went away) first closes the claimed streams. Vert.x's handling of it
-   * expects a stream of its own behind every open one, and failed on a claimed stream before it
-   * got to closing the connection.
+   * The codec's lifecycle as its encoder sees it, except for a connection error (a write that
+   * failed: the client went away) while claimed streams are open: Vert.x's handling of it expects
+   * a stream of its own behind every open one, and fails on a claimed one before it gets to
+   * closing the connection. Then the claimed streams are closed, and the connection with them,
+   * which closes Vert.x's streams as any closed connection does.
    */
   private record ClaimedStreamsFirst(Http2ConnectionHandler codec, Http2FastStreams streams) implements Http2LifecycleManager {
 
     @Override
     public void onError(ChannelHandlerContext ctx, boolean outbound, Throwable cause) {
-      if (!Http2Exception.isStreamError(Http2CodecUtil.getEmbeddedHttp2Exception(cause))) {
-        streams.closeAll();
+      if (!Http2Exception.isStreamError(Http2CodecUtil.getEmbeddedHttp2Exception(cause)) && streams.closeAll()) {
+        ctx.close();
+      } else {
+        codec.onError(ctx, outbound, cause);
       }
-      codec.onError(ctx, outbound, cause);
     }
 
     @Override
@@ -165,11 +172,24 @@ final class Http2FastStreams extends Http2FrameListenerDecorator {
     }
   }
 
-  /** Closes every claimed stream (each drops its exchange as it closes): the connection is failing. */
-  private void closeAll() {
-    for (Stream claimed : streams.values().toArray(new Stream[0])) {
-      claimed.stream.close();
+  /**
+   * Closes every claimed stream still open, those whose exchange is over included (the codec may
+   * still hold their last frames); each drops its exchange as it closes. Whether there was any.
+   */
+  private boolean closeAll() {
+    List<Http2Stream> open = new ArrayList<>();
+    try {
+      codec.connection().forEachActiveStream(stream -> {
+        if (stream.getProperty(claimed) != null) {
+          open.add(stream);
+        }
+        return true;
+      });
+    } catch (Http2Exception e) {
+      // Not thrown by this visitor.
     }
+    open.forEach(Http2Stream::close);
+    return !open.isEmpty();
   }
 
   private void resumeWritable() {
@@ -244,6 +264,7 @@ final class Http2FastStreams extends Http2FrameListenerDecorator {
       streams.remove(streamId);
       return false;
     }
+    stream.setProperty(claimed, Boolean.TRUE);
     return true;
   }
 

@@ -15,7 +15,7 @@
 #      H2 (1): then also nginx and the router over HTTP/2 with h2load
 #      (H2_CLIENTS 10 connections x H2_STREAMS 10 streams, DURATION, after a warm-up of each:
 #      H2_WARMUP for the routers, WARMUP unless set, as their HTTP/2 code is compiled only now;
-#      REFERENCE_WARMUP for nginx).
+#      REFERENCE_WARMUP for nginx), then measured in turn ROUNDS times, medians as over HTTP/1.1.
 #      WHARF_JAR_B, JAVA_OPTS_B, WHARF_ROUTER_EVENT_LOOPS_B: any of them set starts a second
 #      Wharf (routerB: WHARF_JAR_B, else WHARF_JAR, with these settings, else the first one's),
 #      measured in turn with the others in every round and over h2, so that two builds or two
@@ -320,57 +320,72 @@ done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
-# h2_case: nginx and the router over HTTP/2 (h2load, TLS with ALPN), each after its own
-# warm-up; prints requests/s, mean request time and CPU per request, and router/nginx.
+# h2_case: nginx and the router over HTTP/2 (h2load, TLS with ALPN): each warmed up, then all
+# measured in turn ROUNDS times, as over HTTP/1.1; prints each one's median requests/s, mean
+# request time and CPU per request, the CPU ratios by round, and router/nginx.
 h2_case() {
-  local clients=${H2_CLIENTS:-10} streams=${H2_STREAMS:-10} name out t0 t1 n
-  declare -A h2_rps h2_mean h2_cpu h2_split
+  local clients=${H2_CLIENTS:-10} streams=${H2_STREAMS:-10} name out t0 t1 n round
+  declare -A h2_url h2_hdr h2_rps h2_mean h2_cpu h2_split
   local h2_names=(nginx router)
   [ "$B" = 1 ] && h2_names+=(routerB)
+  h2_url[nginx]=https://127.0.0.1:$nginx_port$path
+  h2_url[router]=$base$path h2_hdr[router]="cookie: wharf-session=$session"
+  [ "$B" = 1 ] && h2_url[routerB]=$base_b$path h2_hdr[routerB]="cookie: wharf-session=$session_b"
+  hdr_of() { [ -n "${h2_hdr[$1]:-}" ] && printf '%s\n' -H "${h2_hdr[$1]}"; }
   for name in "${h2_names[@]}"; do
-    local url=https://127.0.0.1:$nginx_port$path hdr=()
-    if [ "$name" = router ]; then
-      url=$base$path
-      hdr=(-H "cookie: wharf-session=$session")
-    elif [ "$name" = routerB ]; then
-      url=$base_b$path
-      hdr=(-H "cookie: wharf-session=$session_b")
-    fi
     local warmup=${H2_WARMUP:-$WARMUP}
     [ "$name" = nginx ] && warmup=$REFERENCE_WARMUP
-    say "$name over h2: warming up $warmup, measuring $DURATION"
-    h2load -c"$clients" -m"$streams" -D "$warmup" "${hdr[@]}" "$url" >/dev/null
-    local pid threads0='' threads1=''
-    pid=$(target_pid "$name")
-    [ -n "$pid" ] && threads0=$(thread_ticks "$pid")
-    t0=$(cpu_ticks "$name")
-    out=$(h2load -c"$clients" -m"$streams" -D "$DURATION" "${hdr[@]}" "$url")
-    t1=$(cpu_ticks "$name")
-    [ -n "$pid" ] && threads1=$(thread_ticks "$pid")
-    grep -q 'Application protocol: h2' <<<"$out" || { echo "$out" >&2; die "$name did not speak h2"; }
-    n=$(awk '/^requests:/ { print $8 }' <<<"$out")
-    [ "${n:-0}" -gt 0 ] || { echo "$out" >&2; die "$name over h2 answered nothing"; }
-    h2_rps[$name]=$(awk '/^finished in/ { printf "%.0f", $4 }' <<<"$out")
-    h2_mean[$name]=$(awk '/^time for request:/ { print $6 }' <<<"$out")
-    h2_cpu[$name]=$(awk -v t=$(( t1 - t0 )) -v hz="$hz" -v n="$n" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
-    [ -n "$pid" ] && h2_split[$name]=$(threads_split "$threads0" "$threads1" "$n")
-    local failed
-    failed=$(awk '/^requests:/ { print $10 }' <<<"$out")
-    [ "${failed:-0}" = 0 ] || say "warning: $name over h2 had $failed failed requests"
+    say "$name over h2: warming up $warmup"
+    mapfile -t hdr < <(hdr_of "$name")
+    h2load -c"$clients" -m"$streams" -D "$warmup" "${hdr[@]}" "${h2_url[$name]}" >/dev/null
+  done
+  for round in $(seq 1 "$ROUNDS"); do
+    for name in "${h2_names[@]}"; do
+      say "$name over h2: measuring $DURATION (round $round of $ROUNDS)"
+      mapfile -t hdr < <(hdr_of "$name")
+      local pid threads0='' threads1=''
+      pid=$(target_pid "$name")
+      [ -n "$pid" ] && threads0=$(thread_ticks "$pid")
+      t0=$(cpu_ticks "$name")
+      out=$(h2load -c"$clients" -m"$streams" -D "$DURATION" "${hdr[@]}" "${h2_url[$name]}")
+      t1=$(cpu_ticks "$name")
+      [ -n "$pid" ] && threads1=$(thread_ticks "$pid")
+      grep -q 'Application protocol: h2' <<<"$out" || { echo "$out" >&2; die "$name did not speak h2"; }
+      n=$(awk '/^requests:/ { print $8 }' <<<"$out")
+      [ "${n:-0}" -gt 0 ] || { echo "$out" >&2; die "$name over h2 answered nothing"; }
+      h2_rps[$name]+=" $(awk '/^finished in/ { printf "%.0f", $4 }' <<<"$out")"
+      h2_mean[$name]+=" $(awk '/^time for request:/ { print $6 }' <<<"$out" | sed 's/ms$//')"
+      h2_cpu[$name]+=" $(awk -v t=$(( t1 - t0 )) -v hz="$hz" -v n="$n" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')"
+      [ -n "$pid" ] && h2_split[$name]+="; $(threads_split "$threads0" "$threads1" "$n")"
+      local failed
+      failed=$(awk '/^requests:/ { print $10 }' <<<"$out")
+      [ "${failed:-0}" = 0 ] || say "warning: $name over h2 had $failed failed requests"
+    done
   done
   echo
-  echo "HTTP/2: h2load -c$clients -m$streams -D $DURATION after a warm-up (${H2_WARMUP:-$WARMUP} routers, $REFERENCE_WARMUP nginx)"
+  echo "HTTP/2: h2load -c$clients -m$streams -D $DURATION after a warm-up (${H2_WARMUP:-$WARMUP} routers, $REFERENCE_WARMUP nginx); $ROUNDS round(s), median"
   printf '%-8s %12s %14s %14s\n' target 'requests/s' 'mean ms' 'cpu us/request'
+  declare -A h2_med
   for name in "${h2_names[@]}"; do
-    printf '%-8s %12s %14s %14s\n' "$name" "${h2_rps[$name]}" "${h2_mean[$name]}" "${h2_cpu[$name]}"
+    h2_med[$name]=$(median <<<"${h2_cpu[$name]}")
+    printf '%-8s %12s %14s %14s\n' "$name" "$(median <<<"${h2_rps[$name]}")" "$(median <<<"${h2_mean[$name]}")" "${h2_med[$name]}"
   done
   for name in "${h2_names[@]}"; do
-    [ -n "${h2_split[$name]:-}" ] && echo "$name cpu us/request by threads: ${h2_split[$name]}"
+    echo "h2 $name rounds: req/s${h2_rps[$name]}; cpu us/request${h2_cpu[$name]}"
+    [ -n "${h2_split[$name]:-}" ] && echo "h2 $name cpu us/request by threads: ${h2_split[$name]#; }"
   done
-  echo "h2 router/nginx: requests/s $(ratio "${h2_rps[router]}" "${h2_rps[nginx]}"), cpu per request $(ratio "${h2_cpu[router]}" "${h2_cpu[nginx]}")"
+  h2_by_round() {
+    paste -d' ' <(tr ' ' '\n' <<<"${h2_cpu[$1]# }") <(tr ' ' '\n' <<<"${h2_cpu[$2]# }") \
+      | awk '{ printf " %.2f", $1 / $2 }'
+  }
+  local r
+  r=$(h2_by_round router nginx)
+  echo "h2 cpu per request by round, router/nginx:$r (median $(median <<<"$r"))"
+  echo "h2 router/nginx: requests/s $(ratio "$(median <<<"${h2_rps[router]}")" "$(median <<<"${h2_rps[nginx]}")"), cpu per request $(ratio "${h2_med[router]}" "${h2_med[nginx]}")"
   if [ "$B" = 1 ]; then
-    echo "h2 routerB/nginx: requests/s $(ratio "${h2_rps[routerB]}" "${h2_rps[nginx]}"), cpu per request $(ratio "${h2_cpu[routerB]}" "${h2_cpu[nginx]}")"
-    echo "h2 routerB/router: requests/s $(ratio "${h2_rps[routerB]}" "${h2_rps[router]}"), cpu per request $(ratio "${h2_cpu[routerB]}" "${h2_cpu[router]}")"
+    r=$(h2_by_round routerB router)
+    echo "h2 cpu per request by round, routerB/router:$r (median $(median <<<"$r"))"
+    echo "h2 routerB/nginx: cpu per request $(ratio "${h2_med[routerB]}" "${h2_med[nginx]}"); routerB/router $(ratio "${h2_med[routerB]}" "${h2_med[router]}")"
   fi
 }
 

@@ -234,11 +234,8 @@ class FastPathTest {
     // stream paused on the router's full socket must go on when the socket drains.
     Vertx vertx = Vertx.vertx();
     try {
-      String[] authority = router.authority().split(":");
-      HttpClient client = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
-        .setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2).setHttp2ConnectionWindowSize(1 << 30)
-        .setInitialSettings(new Http2Settings().setInitialWindowSize(1 << 30))
-        .setDefaultHost(authority[0]).setDefaultPort(Integer.parseInt(authority[1])));
+      HttpClient client = http2Client(vertx, new HttpClientOptions().setHttp2ConnectionWindowSize(1 << 30)
+        .setInitialSettings(new Http2Settings().setInitialWindowSize(1 << 30)));
       long before = router.fastPathRequests();
       int bytes = 48 << 20;
       HttpClientRequest request = RouterExtension.await(client.request(HttpMethod.GET, "/user/alice/api/big?bytes=" + bytes));
@@ -278,10 +275,7 @@ class FastPathTest {
     String uri = "/user/alice/api/stream?chunks=1000000";
     Vertx vertx = Vertx.vertx();
     try (LogCapture log = LogCapture.start()) {
-      String[] authority = router.authority().split(":");
-      HttpClient client = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
-        .setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2)
-        .setDefaultHost(authority[0]).setDefaultPort(Integer.parseInt(authority[1])));
+      HttpClient client = http2Client(vertx, new HttpClientOptions());
       HttpClientRequest request = null;
       for (int i = 0; i < 3; i++) {
         request = RouterExtension.await(client.request(HttpMethod.GET, uri));
@@ -323,10 +317,7 @@ class FastPathTest {
     aliceRuns();
     Vertx vertx = Vertx.vertx();
     try (LogCapture log = LogCapture.start()) {
-      String[] authority = router.authority().split(":");
-      HttpClient client = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
-        .setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2)
-        .setDefaultHost(authority[0]).setDefaultPort(Integer.parseInt(authority[1])));
+      HttpClient client = http2Client(vertx, new HttpClientOptions());
       HttpClientRequest request = RouterExtension.await(client.request(HttpMethod.GET, "/user/alice/api/slow"));
       request.exceptionHandler(failure -> { });
       request.putHeader("cookie", router.cookie("alice")).end();
@@ -373,6 +364,13 @@ class FastPathTest {
     assertEquals("the notebook server is not reachable", new JsonObject(reply.body()).getString("message"));
     assertEquals("max-age=31536000", reply.header("strict-transport-security"));
     assertEquals(before + 1, router.fastPathRequests());
+  }
+
+  /** An HTTP/2 client of a test's own, with {@code options}: its connection can break without touching the shared one. */
+  private static HttpClient http2Client(Vertx vertx, HttpClientOptions options) {
+    String[] authority = router.authority().split(":");
+    return vertx.createHttpClient(options.setSsl(true).setTrustAll(true).setVerifyHost(false).setUseAlpn(true)
+      .setProtocolVersion(HttpVersion.HTTP_2).setDefaultHost(authority[0]).setDefaultPort(Integer.parseInt(authority[1])));
   }
 
   /** Asks for a short answer, and again each time one has come, until the connection fails. */

@@ -226,7 +226,7 @@ def bare(template, instance, body):
     port = next(iter(c["ExposedPorts"]))
     spec = {"Image": c["Image"], "Cmd": c["Cmd"], "Env": c["Env"], "User": c["User"], "ExposedPorts": c["ExposedPorts"],
             "Labels": {"wharf.instance": instance, "wharf.bench": "bare"},
-            "HostConfig": {k: h[k] for k in ("Binds", "ReadonlyRootfs", "Tmpfs", "CapDrop", "SecurityOpt", "Memory", "NanoCpus",
+            "HostConfig": {k: h[k] for k in ("Binds", "Mounts", "ReadonlyRootfs", "Tmpfs", "CapDrop", "SecurityOpt", "Memory", "NanoCpus",
                                              "PidsLimit", "NetworkMode") if h.get(k) is not None}}
     spec["HostConfig"]["PortBindings"] = {port: [{"HostIp": "127.0.0.1", "HostPort": ""}]}
     if "WHARF_SNAPSHOT_DIR=" in c["Env"]:
@@ -253,7 +253,7 @@ def bare(template, instance, body):
             pass
         time.sleep(0.005)
     ms = (time.perf_counter() - t0) * 1000
-    api("DELETE", f"/containers/{cid}?force=true")
+    api("DELETE", f"/containers/{cid}?force=true&v=true")
     return 200, ms
 
 if sys.argv[1] == "wharf":

@@ -89,7 +89,7 @@ clean_up_wharf() {
   local rc=$1 ids
   stop_wharf
   ids=$(docker ps -aq --filter "label=wharf.instance=$instance" 2>/dev/null)
-  [ -n "$ids" ] && docker rm -f $ids >/dev/null 2>&1
+  [ -n "$ids" ] && docker rm -f -v $ids >/dev/null 2>&1
   if [ "$rc" != 0 ] && [ -f "$work/wharf.log" ]; then
     say "Wharf's log, last lines:"
     tail -n 30 "$work/wharf.log" >&2

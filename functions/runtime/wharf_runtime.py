@@ -7,6 +7,7 @@ GET /ready, GET /describe, POST /invoke/{cmd}, and POST /load for a warm-pool co
 Environment:
   WHARF_RUNTIME_PORT   port to listen on (default 8000; 0 picks a free one and prints it)
   WHARF_RUNTIME_HOST   address to listen on (default 0.0.0.0)
+  WHARF_RUNTIME_SOCKET also listen on this Unix socket, the same protocol (default: none)
   WHARF_SNAPSHOT_DIR   the snapshot to import (default /snapshot); empty: start generic and
                        wait for POST /load (the warm pool)
   WHARF_RUNTIME_MAX_BODY  largest request body in bytes (default 6 MiB)
@@ -18,6 +19,7 @@ import inspect
 import json
 import os
 import signal
+import socketserver
 import sys
 import threading
 import traceback
@@ -329,6 +331,23 @@ class Server(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+class UnixHandler(Handler):
+    disable_nagle_algorithm = False  # no TCP here
+
+
+class UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    """The same protocol on a Unix socket, for a router on the container's host: no port relay, no TCP."""
+    daemon_threads = True
+    request_queue_size = 128
+    handle_error = Server.handle_error
+
+    def server_bind(self):
+        if os.path.exists(self.server_address):
+            os.unlink(self.server_address)
+        super().server_bind()
+        os.chmod(self.server_address, 0o600)
+
+
 def stop_now(*_):
     sys.stdout.flush()
     sys.stderr.flush()
@@ -340,10 +359,17 @@ def serve():
     Handler.runtime = runtime
     host = os.environ.get("WHARF_RUNTIME_HOST", "0.0.0.0")
     server = Server((host, int(os.environ.get("WHARF_RUNTIME_PORT", "8000"))), Handler)
+    path = os.environ.get("WHARF_RUNTIME_SOCKET", "")
+    if path:
+        # Bound before the snapshot loads, so it is there once /ready answers on the port.
+        unix = UnixServer(path, UnixHandler)
+        threading.Thread(target=unix.serve_forever, name="unix-socket", daemon=True).start()
     # Docker stops a container with SIGTERM, which PID 1 would otherwise ignore. Exit at once, from
     # whatever runs (an exception could be caught by the user's code, or by the load of it).
     signal.signal(signal.SIGTERM, stop_now)
     print("wharf-runtime: listening on %s:%d" % (host, server.server_address[1]), flush=True)
+    if path:
+        print("wharf-runtime: and on the Unix socket " + path, flush=True)
     directory = os.environ.get("WHARF_SNAPSHOT_DIR", "/snapshot")
     if directory:
         runtime.load(directory)

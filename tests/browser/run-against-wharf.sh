@@ -30,7 +30,7 @@ cleanup() {
     wait "$pid" 2>/dev/null || true
   fi
   ids=$(docker ps -aq --filter "label=wharf.instance=$instance")
-  [ -z "$ids" ] || docker rm -f $ids >/dev/null
+  [ -z "$ids" ] || docker rm -f -v $ids >/dev/null
   vols=$(docker volume ls -q --filter "label=wharf.instance=$instance")
   [ -z "$vols" ] || docker volume rm -f $vols >/dev/null
   rm -rf "$data"

@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unittest
@@ -16,9 +17,9 @@ RUNTIME = os.path.join(os.path.dirname(HERE), "wharf_runtime.py")
 class Runtime:
     """One runtime process; the port is the one it prints once it listens."""
 
-    def __init__(self, snapshot_dir):
+    def __init__(self, snapshot_dir, socket_path=""):
         env = dict(os.environ, WHARF_RUNTIME_PORT="0", WHARF_RUNTIME_HOST="127.0.0.1",
-                   WHARF_SNAPSHOT_DIR=snapshot_dir, WHARF_RUNTIME_MAX_BODY="4096")
+                   WHARF_SNAPSHOT_DIR=snapshot_dir, WHARF_RUNTIME_MAX_BODY="4096", WHARF_RUNTIME_SOCKET=socket_path)
         self.process = subprocess.Popen([sys.executable, RUNTIME], env=env, stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, text=True)
         line = self.process.stdout.readline()
@@ -257,6 +258,42 @@ class WarmRuntimeTest(unittest.TestCase):
     def test_load_needs_a_directory(self):
         self.assertEqual(self.rt.request("POST", "/load", {"path": "x"})[0], 400)
         self.assertEqual(self.rt.request("POST", "/load", {"dir": os.path.join(HERE, "missing")})[0], 500)
+
+
+class UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path):
+        super().__init__("localhost", timeout=5)
+        self.path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(5)
+        self.sock.connect(self.path)
+
+
+class UnixSocketTest(unittest.TestCase):
+
+    def test_the_same_protocol_on_a_unix_socket_only_for_its_owner(self):
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "rt")
+            open(path, "w").close()  # a leftover of an earlier run is replaced
+            rt = Runtime(os.path.join(HERE, "snapshot"), path)
+            conn = UnixConnection(path)
+            try:
+                self.assertEqual(os.stat(path).st_mode & 0o777, 0o600)
+                deadline = time.monotonic() + 5
+                while rt.request("GET", "/ready", connection=conn)[0] != 200 and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                self.assertEqual(rt.request("GET", "/ready", connection=conn), (200, {"ready": True}))
+                for _ in range(3):  # keep-alive, as on the port
+                    self.assertEqual(rt.request("POST", "/invoke/fib", {"args": ["20"]}, connection=conn),
+                                     (200, {"result": 6765}))
+                self.assertEqual(rt.request("POST", "/invoke/nope", {}, connection=conn)[0], 404)
+                self.assertEqual(rt.invoke("mean", kwargs={"xs": [1, 2, 3]}), (200, {"result": 2.0}))
+                self.assertEqual(rt.stderr, [])
+            finally:
+                conn.close()
+                rt.stop()
 
 
 class StopTest(unittest.TestCase):

@@ -19,21 +19,21 @@ public interface FunctionContainers {
     DeliveryOptions stop = new DeliveryOptions().setSendTimeout(60_000);
     return new FunctionContainers() {
       @Override
-      public Future<ContainerInfo> launch(FunctionLaunchSpec spec) {
+      public Future<FunctionContainer> launch(FunctionLaunchSpec spec) {
         return vertx.eventBus().<JsonObject>request(ContainerAddresses.launchFunction(instance), spec.toJson(), launch)
-          .map(msg -> ContainerInfo.fromJson(msg.body()));
+          .map(msg -> FunctionContainer.fromJson(msg.body()));
       }
 
       @Override
-      public Future<ContainerInfo> launchWarm() {
+      public Future<FunctionContainer> launchWarm() {
         return vertx.eventBus().<JsonObject>request(ContainerAddresses.launchWarmFunction(instance), new JsonObject(), launch)
-          .map(msg -> ContainerInfo.fromJson(msg.body()));
+          .map(msg -> FunctionContainer.fromJson(msg.body()));
       }
 
       @Override
-      public Future<ContainerInfo> claimWarm(String containerId, FunctionLaunchSpec spec) {
+      public Future<FunctionContainer> claimWarm(String containerId, FunctionLaunchSpec spec) {
         return vertx.eventBus().<JsonObject>request(ContainerAddresses.claimWarmFunction(instance), spec.toJson().put("id", containerId), launch)
-          .map(msg -> ContainerInfo.fromJson(msg.body()));
+          .map(msg -> FunctionContainer.fromJson(msg.body()));
       }
 
       @Override
@@ -64,20 +64,20 @@ public interface FunctionContainers {
   }
 
   /** Starts a function container serving a snapshot; completes once its runtime answers {@code GET /ready}. */
-  Future<ContainerInfo> launch(FunctionLaunchSpec spec);
+  Future<FunctionContainer> launch(FunctionLaunchSpec spec);
 
   /**
    * Starts a generic function container for the warm pool: its runtime listens and loads nothing, and its
    * {@code /snapshots} (read-only) is a directory of its own, empty until it is claimed.
    */
-  Future<ContainerInfo> launchWarm();
+  Future<FunctionContainer> launchWarm();
 
   /**
    * Gives warm container {@code containerId} the snapshot of {@code spec}, and only that one, and has its runtime load it;
    * completes once it did. A container that is no unclaimed warm container of this instance fails with BAD_REQUEST; a
    * failed load removes the container.
    */
-  Future<ContainerInfo> claimWarm(String containerId, FunctionLaunchSpec spec);
+  Future<FunctionContainer> claimWarm(String containerId, FunctionLaunchSpec spec);
 
   /**
    * Copies {@code path} (a folder relative to the home of {@code user}, whose account id is {@code account}) into an immutable snapshot named by

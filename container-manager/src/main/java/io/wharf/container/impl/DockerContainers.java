@@ -324,7 +324,8 @@ final class DockerContainers implements AutoCloseable {
 
   void remove(String id) {
     try {
-      client.removeContainerCmd(id).withForce(true).withRemoveVolumes(false).exec();
+      // Anonymous volumes only, such as a function container's socket directory; named ones (homes) are never removed here.
+      client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
     } catch (NotFoundException e) {
       // Already gone.
     } catch (ConflictException e) {

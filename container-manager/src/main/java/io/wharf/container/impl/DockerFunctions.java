@@ -6,11 +6,15 @@ import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Driver;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.api.model.VolumeOptions;
 import io.wharf.container.ContainerAddresses.FailureCodes;
 import io.wharf.container.ContainerManagerOptions;
 import io.wharf.container.FunctionContainerOptions;
@@ -18,6 +22,7 @@ import io.wharf.container.FunctionLaunchSpec;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,6 +58,15 @@ final class DockerFunctions {
   private static final Pattern NOT_IN_DOCKER_NAME = Pattern.compile("[^a-zA-Z0-9_.-]");
   // The runtime runs as nobody: it needs to read the snapshot and nothing of the image's users.
   private static final String USER = "65534:65534";
+  /**
+   * Where the runtime also listens on a Unix socket: a directory of its own, an anonymous volume on a small tmpfs (so the
+   * function's code cannot fill the host's disk through it), removed with the container. A router on the engine's host
+   * calls the runtime there, without Docker's port relay and without TCP.
+   */
+  static final String SOCKET_DIR = "/run/wharf";
+  static final String SOCKET_NAME = "rt";
+  // sun_path holds 108 bytes with its terminating NUL; a longer host path (a long Docker data root) leaves the port only.
+  private static final int MAX_SOCKET_PATH = 100;
 
   private final ContainerManagerOptions options;
   private final FunctionContainerOptions functions;
@@ -130,6 +144,7 @@ final class DockerFunctions {
       .withRestartPolicy(RestartPolicy.noRestart())
       .withPortBindings(new PortBinding(Ports.Binding.bindIp(options.publishHost()), runtimePort))
       .withBinds(binds)
+      .withMounts(List.of(socketMount()))
       .withNetworkMode(networkId);
     labels.putAll(Map.of(LaunchPlan.LABEL_MANAGED, "true", LaunchPlan.LABEL_INSTANCE, options.instanceId(), LABEL_KIND, KIND_FUNCTION,
       LaunchPlan.LABEL_MEMORY, Long.toString(functions.memoryBytes())));
@@ -142,6 +157,7 @@ final class DockerFunctions {
         .withLabels(labels)
         .withUser(USER)
         .withEnv("WHARF_RUNTIME_PORT=" + functions.runtimePort(), "WHARF_SNAPSHOT_DIR=" + snapshotDir, "HOME=/tmp",
+          "WHARF_RUNTIME_SOCKET=" + SOCKET_DIR + "/" + SOCKET_NAME,
           "PYTHONDONTWRITEBYTECODE=1", "PYTHONUNBUFFERED=1")
         .withCmd("python3", "/runtime/wharf_runtime.py")
         .withExposedPorts(runtimePort)
@@ -160,13 +176,41 @@ final class DockerFunctions {
     }
   }
 
-  /** The host port the runtime's port is published on; 0 when there is none. */
-  int hostPort(String id) {
+  private Mount socketMount() {
+    return new Mount().withType(MountType.VOLUME).withTarget(SOCKET_DIR).withVolumeOptions(new VolumeOptions()
+      .withLabels(Map.of(LaunchPlan.LABEL_MANAGED, "true", LaunchPlan.LABEL_INSTANCE, options.instanceId(), LABEL_KIND, KIND_FUNCTION))
+      .withDriverConfig(new Driver().withName("local").withOptions(Map.of("type", "tmpfs", "device", "tmpfs",
+        "o", "size=64k,nr_inodes=16,uid=65534,gid=65534,mode=0700"))));
+  }
+
+  /**
+   * Where a function container's runtime is reached from this host.
+   *
+   * @param port   the host port its runtime's port is published on; 0 when there is none
+   * @param socket the host path of its Unix socket's directory's socket; empty when it has none or the path is too long
+   */
+  record Published(int port, String socket) {
+
+    /** Its socket if this process sees it there (a runtime that answered {@code /ready} has bound it); else empty. */
+    String reachableSocket() {
+      return !socket.isEmpty() && Files.exists(Path.of(socket)) ? socket : "";
+    }
+  }
+
+  /** Where the runtime of container {@code id} is reached. */
+  Published published(String id) {
     try {
-      var settings = client.inspectContainerCmd(id).exec().getNetworkSettings();
+      var container = client.inspectContainerCmd(id).exec();
+      var settings = container.getNetworkSettings();
       Ports.Binding[] bindings = settings == null || settings.getPorts() == null ? null : settings.getPorts().getBindings().get(runtimePort);
-      return bindings == null ? 0 : Arrays.stream(bindings).map(Ports.Binding::getHostPortSpec)
+      int port = bindings == null ? 0 : Arrays.stream(bindings).map(Ports.Binding::getHostPortSpec)
         .filter(spec -> spec != null && spec.matches("\\d+")).mapToInt(Integer::parseInt).findFirst().orElse(0);
+      String socket = container.getMounts() == null ? "" : container.getMounts().stream()
+        .filter(mount -> mount.getDestination() != null && SOCKET_DIR.equals(mount.getDestination().getPath()) && mount.getSource() != null)
+        .map(mount -> mount.getSource() + "/" + SOCKET_NAME)
+        .filter(path -> path.getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH)
+        .findFirst().orElse("");
+      return new Published(port, socket);
     } catch (RuntimeException e) {
       throw DockerFailures.translate(e, "inspect function container " + id);
     }
@@ -245,7 +289,7 @@ final class DockerFunctions {
   /** Removes a container, quietly: one already gone is fine. */
   void remove(String id) {
     try {
-      client.removeContainerCmd(id).withForce(true).exec();
+      client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
     } catch (RuntimeException e) {
       // Gone already, or left for the engine's own clean-up.
     }

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.wharf.container.ContainerAddresses.FailureCodes;
 import io.wharf.container.ContainerInfo;
+import io.wharf.container.FunctionContainer;
 import io.wharf.container.ContainerManagerOptions;
 import io.wharf.container.FunctionContainerOptions;
 import io.wharf.container.FunctionLaunchSpec;
@@ -36,7 +37,7 @@ import java.util.function.IntSupplier;
  */
 final class FunctionContainerService {
 
-  private record Warm(Path dir, int port) {
+  private record Warm(Path dir, int port, String socket) {
   }
 
   private record Started(String id, Path dir) {
@@ -89,16 +90,26 @@ final class FunctionContainerService {
       checkCapacity();
       return docker.start(spec, isolation.awaitReady());
     }).onComplete(ar -> launching--)
-      .compose(id -> blocking(() -> docker.hostPort(id))
-        .compose(port -> port == 0
-          ? Future.failedFuture(new ContainerFailure(FailureCodes.DOCKER_ERROR, "Docker did not publish the runtime's port"))
-          : awaitReady(port, System.currentTimeMillis() + options.readyTimeoutMillis(), 200))
-        .map(port -> new ContainerInfo(id, spec.owner(), spec.function(), options.instanceId(), options.advertiseAddress(), port, "",
-          true, System.currentTimeMillis(), "").toJson())
+      .compose(id -> blocking(() -> docker.published(id))
+        .compose(published -> ready(published, 200))
+        .map(published -> new ContainerInfo(id, spec.owner(), spec.function(), options.instanceId(), options.advertiseAddress(),
+          published.port(), "", true, System.currentTimeMillis(), "").toJson().put(FunctionContainer.SOCKET, published.socket()))
         .recover(failure -> blocking(() -> {
           docker.remove(id);
           return null;
         }).transform(ignored -> Future.failedFuture(failure))));
+  }
+
+  /**
+   * Waits for the runtime's {@code /ready} on its published port; then gives where it is reached, its socket only if this
+   * process sees it.
+   */
+  private Future<DockerFunctions.Published> ready(DockerFunctions.Published published, int readyStatus) {
+    if (published.port() == 0) {
+      return Future.failedFuture(new ContainerFailure(FailureCodes.DOCKER_ERROR, "Docker did not publish the runtime's port"));
+    }
+    return awaitReady(published.port(), System.currentTimeMillis() + options.readyTimeoutMillis(), readyStatus)
+      .compose(port -> blocking(() -> new DockerFunctions.Published(port, published.reachableSocket())));
   }
 
   /** Refuses a function container the instance has no place for (blocking). */
@@ -122,15 +133,13 @@ final class FunctionContainerService {
         throw e;
       }
     }).onComplete(ar -> launching--)
-      .compose(started -> blocking(() -> docker.hostPort(started.id()))
-        .compose(port -> port == 0
-          ? Future.failedFuture(new ContainerFailure(FailureCodes.DOCKER_ERROR, "Docker did not publish the runtime's port"))
-          : awaitReady(port, System.currentTimeMillis() + options.readyTimeoutMillis(), 503))
-        .map(port -> {
+      .compose(started -> blocking(() -> docker.published(started.id()))
+        .compose(published -> ready(published, 503))
+        .map(published -> {
           dirs.put(started.id(), started.dir());
-          warm.put(started.id(), new Warm(started.dir(), port));
-          return new ContainerInfo(started.id(), "", "", options.instanceId(), options.advertiseAddress(), port, "", true,
-            System.currentTimeMillis(), "").toJson();
+          warm.put(started.id(), new Warm(started.dir(), published.port(), published.socket()));
+          return new ContainerInfo(started.id(), "", "", options.instanceId(), options.advertiseAddress(), published.port(), "", true,
+            System.currentTimeMillis(), "").toJson().put(FunctionContainer.SOCKET, published.socket());
         })
         .recover(failure -> removeWarm(started.id(), started.dir()).transform(ignored -> Future.failedFuture(failure))));
   }
@@ -163,7 +172,7 @@ final class FunctionContainerService {
               + answer.toString().substring(0, Math.min(300, answer.length())) + ")");
           }
           return new ContainerInfo(id, spec.owner(), spec.function(), options.instanceId(), options.advertiseAddress(), container.port(),
-            "", true, System.currentTimeMillis(), "").toJson();
+            "", true, System.currentTimeMillis(), "").toJson().put(FunctionContainer.SOCKET, container.socket());
         })))
       .recover(failure -> {
         claimed.remove(id);
@@ -247,7 +256,7 @@ final class FunctionContainerService {
     java.util.List<ContainerInfo> kept = new java.util.ArrayList<>();
     for (String id : ids) {
       var inspection = containers.inspect(id).filter(DockerContainers.Inspection::running);
-      int port = inspection.isPresent() ? docker.hostPort(id) : 0;
+      int port = inspection.isPresent() ? docker.published(id).port() : 0;
       if (port == 0) {
         docker.remove(id);
         continue;

@@ -26,7 +26,7 @@ final class Docker {
 
   /** Removes every container and home volume of a Wharf instance; tests call it last, so nothing leaks. */
   static void removeAll(String instanceId) {
-    removeEach(containersOf(instanceId), "docker", "rm", "-f");
+    removeEach(containersOf(instanceId), "docker", "rm", "-f", "-v");
     removeEach(volumesOf(instanceId), "docker", "volume", "rm", "-f");
   }
 

@@ -17,6 +17,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -178,12 +179,51 @@ class FunctionsIT {
     assertTrue(host.getJsonArray("SecurityOpt").contains("no-new-privileges"));
     assertTrue(host.getLong("Memory") > 0 && host.getLong("PidsLimit") > 0 && host.getLong("NanoCpus") > 0);
     assertEquals("65534:65534", inspected.getJsonObject("Config").getString("User"));
+    JsonObject socketDir = null;
     for (Object mount : inspected.getJsonArray("Mounts")) {
       JsonObject m = (JsonObject) mount;
+      if ("/run/wharf".equals(m.getString("Destination"))) {
+        socketDir = m;
+        continue;
+      }
       assertFalse(m.getBoolean("RW"), "read-only mount: " + m.encode());
       assertFalse("volume".equals(m.getString("Type")), "no home volume: " + m.encode());
     }
     assertEquals("127.0.0.1", host.getJsonObject("PortBindings").getJsonArray("8000/tcp").getJsonObject(0).getString("HostIp"));
+    // The one writable place besides /tmp: the runtime's socket directory, an anonymous volume on a 64 KiB tmpfs, whose
+    // socket only its owner (and root) may use.
+    assertNotNull(socketDir, "a socket directory: " + inspected.getJsonArray("Mounts").encode());
+    assertEquals("volume", socketDir.getString("Type"));
+    assertEquals("tmpfs", Docker.run("stat", "-f", "-c", "%T", socketDir.getString("Source")).strip());
+    assertEquals("socket 600 65534", Docker.run("stat", "-c", "%F %a %u", socketDir.getString("Source") + "/rt").strip());
+    String filled = Docker.run("docker", "exec", running.get(0), "python3", "-c", String.join("\n",
+      "try:",
+      "    with open('/run/wharf/fill', 'wb') as f:",
+      "        f.write(b'x' * 1_000_000)",
+      "    print('written')",
+      "except OSError as e:",
+      "    print('refused', e.strerror)"));
+    assertTrue(filled.startsWith("refused"), filled);
+  }
+
+  @Test
+  @Order(4)
+  void callsReachTheRuntimeOnItsSocketNotThroughItsPort() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      assertEquals(200, call("GET", "/fn/alice/stats/fib/5", null, key).statusCode());
+    }
+    // The router's kept-alive connections: none on port 8000 seen from inside the containers, and the runtime's accepted
+    // ends of its socket's connections (which Linux keeps in the connecting side's network namespace: this host's).
+    for (String container : functionContainers()) {
+      String tcp = Docker.run("docker", "exec", container, "python3", "-c", String.join("\n",
+        "print(sum(1 for name in ('/proc/net/tcp', '/proc/net/tcp6') for line in list(open(name))[1:]",
+        "          if line.split()[1].endswith(':1F40') and line.split()[3] == '01'))")).strip();
+      assertEquals("0", tcp, "established connections to port 8000 in " + container);
+    }
+    long unix = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/unix")).stream()
+      .map(line -> line.trim().split("\\s+"))
+      .filter(fields -> fields.length == 8 && fields[5].equals("03") && fields[7].equals("/run/wharf/rt")).count();
+    assertTrue(unix >= 1, "connections to a runtime's socket: " + unix);
   }
 
   @Test

@@ -2,6 +2,8 @@ package io.wharf.server.it;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +37,27 @@ final class Docker {
       List<String> cmd = new java.util.ArrayList<>(List.of(command));
       cmd.addAll(names);
       run(cmd.toArray(String[]::new));
+    }
+  }
+
+  /** Established TCP connections to a function container's runtime port (8000), seen from inside the container. */
+  static int connectionsToRuntimePort(String container) {
+    return Integer.parseInt(run("docker", "exec", container, "python3", "-c", String.join("\n",
+      "print(sum(1 for name in ('/proc/net/tcp', '/proc/net/tcp6') for line in list(open(name))[1:]",
+      "          if line.split()[1].endswith(':1F40') and line.split()[3] == '01'))")).strip());
+  }
+
+  /**
+   * Connections to the Unix sockets of function runtimes: their accepted ends, which carry the socket's path and which
+   * Linux keeps in the connecting side's network namespace, this host's.
+   */
+  static long connectionsToRuntimeSockets() {
+    try {
+      return Files.readAllLines(Path.of("/proc/net/unix")).stream()
+        .map(line -> line.trim().split("\\s+"))
+        .filter(fields -> fields.length == 8 && fields[5].equals("03") && fields[7].equals("/run/wharf/rt")).count();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -171,6 +171,10 @@ class FunctionsWarmPoolIT {
         "read-only mount: " + mount);
     }
 
+    // The claimed container is called on its socket, as one started for the function would be.
+    assertEquals(0, Docker.connectionsToRuntimePort(claimed));
+    assertTrue(Docker.connectionsToRuntimeSockets() >= 1, "connections to the claimed runtime's socket");
+
     HttpResponse<String> logs = alice.get("/hub/api/users/alice/functions/echo/logs");
     assertEquals(200, logs.statusCode(), logs.body());
     assertTrue(logs.body().contains(claimed), "the claimed container's log is the function's: " + logs.body());

@@ -31,11 +31,15 @@ start_wharf() {
     elif [ "$light" = echo ]; then
       export WHARF_CONTAINERS_COMMAND=/usr/bin/node,/srv/echo.js WHARF_CONTAINERS_READY_PATH=/
     fi
+    # A session of its own, as a service runs (and as nginx, which calls setsid when it starts):
+    # with the kernel's autogroups on, the router would otherwise share the load generator's CPU share.
     # shellcheck disable=SC2086
-    exec java ${JAVA_OPTS:-} -jar "$work/wharf.jar"
+    exec setsid java ${JAVA_OPTS:-} -jar "$work/wharf.jar"
   ) >"$work/wharf.log" 2>&1 &
   wharf_pid=$!
   base=https://127.0.0.1:$port
+  sleep 0.2
+  [ "$(cat "/proc/$wharf_pid/comm" 2>/dev/null)" = java ] || die "Wharf does not run as process $wharf_pid"
   for i in $(seq 1 120); do
     kill -0 "$wharf_pid" 2>/dev/null || die "Wharf exited during start-up"
     code=$(curl -sk -o /dev/null -m 2 -w '%{http_code}' "$base/hub/health" || true)

@@ -187,7 +187,7 @@ final class DockerFunctions {
    * Where a function container's runtime is reached from this host.
    *
    * @param port   the host port its runtime's port is published on; 0 when there is none
-   * @param socket the host path of its Unix socket's directory's socket; empty when it has none or the path is too long
+   * @param socket the host path of its runtime's Unix socket; empty when it has none or the path is too long for one
    */
   record Published(int port, String socket) {
 

@@ -6,8 +6,8 @@ import io.vertx.core.json.JsonObject;
  * A function container just launched, loaded or claimed.
  *
  * @param info   the container, its runtime's port published at {@code info.host()}:{@code info.port()}
- * @param socket the host path of its runtime's Unix socket when the container manager's process could reach it there (a
- *               router on the same host may call it there instead of the port); empty otherwise
+ * @param socket the host path of its runtime's Unix socket on the container manager's host, bound once the runtime is
+ *               ready; empty when it has none. A caller that sees it there may call the runtime on it instead of the port
  */
 public record FunctionContainer(ContainerInfo info, String socket) {
 

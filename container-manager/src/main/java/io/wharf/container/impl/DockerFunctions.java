@@ -190,11 +190,12 @@ final class DockerFunctions {
    * @param socket the host path of its runtime's Unix socket; empty when it has none or the path is too long for one
    */
   record Published(int port, String socket) {
+  }
 
-    /** Its socket if this process sees it there (a runtime that answered {@code /ready} has bound it); else empty. */
-    String reachableSocket() {
-      return !socket.isEmpty() && Files.exists(Path.of(socket)) ? socket : "";
-    }
+  /** The host path of the socket in a socket directory mounted from {@code source}; empty when too long for a socket. */
+  static String socketPath(String source) {
+    String path = source + "/" + SOCKET_NAME;
+    return path.getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH ? path : "";
   }
 
   /** Where the runtime of container {@code id} is reached. */
@@ -207,8 +208,7 @@ final class DockerFunctions {
         .filter(spec -> spec != null && spec.matches("\\d+")).mapToInt(Integer::parseInt).findFirst().orElse(0);
       String socket = container.getMounts() == null ? "" : container.getMounts().stream()
         .filter(mount -> mount.getDestination() != null && SOCKET_DIR.equals(mount.getDestination().getPath()) && mount.getSource() != null)
-        .map(mount -> mount.getSource() + "/" + SOCKET_NAME)
-        .filter(path -> path.getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH)
+        .map(mount -> socketPath(mount.getSource()))
         .findFirst().orElse("");
       return new Published(port, socket);
     } catch (RuntimeException e) {

@@ -100,16 +100,12 @@ final class FunctionContainerService {
         }).transform(ignored -> Future.failedFuture(failure))));
   }
 
-  /**
-   * Waits for the runtime's {@code /ready} on its published port; then gives where it is reached, its socket only if this
-   * process sees it.
-   */
+  /** Waits for the runtime's {@code /ready} on its published port (by then its socket is bound too). */
   private Future<DockerFunctions.Published> ready(DockerFunctions.Published published, int readyStatus) {
     if (published.port() == 0) {
       return Future.failedFuture(new ContainerFailure(FailureCodes.DOCKER_ERROR, "Docker did not publish the runtime's port"));
     }
-    return awaitReady(published.port(), System.currentTimeMillis() + options.readyTimeoutMillis(), readyStatus)
-      .compose(port -> blocking(() -> new DockerFunctions.Published(port, published.reachableSocket())));
+    return awaitReady(published.port(), System.currentTimeMillis() + options.readyTimeoutMillis(), readyStatus).map(published);
   }
 
   /** Refuses a function container the instance has no place for (blocking). */

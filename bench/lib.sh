@@ -9,7 +9,8 @@ free_port() {
 
 xsrf() { awk '$6 == "XSRF-TOKEN" { v = $7 } END { print v }' "$jar" 2>/dev/null; }
 
-# start_wharf WHARF_JAR IMAGE [LIGHT]: starts Wharf (JAVA_OPTS apply) from a copy of WHARF_JAR,
+# start_wharf WHARF_JAR IMAGE [LIGHT]: starts Wharf (with JAVA, by default the java on the PATH, and
+# JAVA_OPTS) from a copy of WHARF_JAR,
 # so that a rebuild during the run changes nothing, with servers running IMAGE; LIGHT=1 when
 # IMAGE is the static bench image, LIGHT=echo when it is the WebSocket echo image. Returns once /hub/health answers 200.
 start_wharf() {
@@ -34,7 +35,7 @@ start_wharf() {
     # A session of its own, as a service runs (and as nginx, which calls setsid when it starts):
     # with the kernel's autogroups on, the router would otherwise share the load generator's CPU share.
     # shellcheck disable=SC2086
-    exec setsid java ${JAVA_OPTS:-} -jar "$work/wharf.jar"
+    exec setsid "${JAVA:-java}" ${JAVA_OPTS:-} -jar "$work/wharf.jar"
   ) >"$work/wharf.log" 2>&1 &
   wharf_pid=$!
   base=https://127.0.0.1:$port

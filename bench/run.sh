@@ -8,7 +8,7 @@
 #
 # Env: DURATION (20s), WARMUP (15s; the router's, for the JIT), REFERENCE_WARMUP (10s; direct
 #      and nginx, which have no JIT, and token, which runs on the JIT the router warmed), CONNECTIONS (50), THREADS (2), ROUNDS (1),
-#      JAVA_OPTS (-XX:+UseParallelGC), WHARF_ROUTER_EVENT_LOOPS (Wharf's default),
+#      JAVA (java on the PATH), JAVA_OPTS (-XX:+UseParallelGC), WHARF_ROUTER_EVENT_LOOPS (Wharf's default),
 #      BUILD=1 to rebuild the jar, BACKEND_ONLY=1 to skip Wharf (direct and nginx only),
 #      NGINX_WORKERS (1): the reference nginx's worker_processes, WHARF_JAR (server/target/wharf.jar)
 #      to measure another build, TOKEN (1; 0 skips the token target).
@@ -16,7 +16,7 @@
 #      (H2_CLIENTS 10 connections x H2_STREAMS 10 streams, DURATION, after a warm-up of each:
 #      H2_WARMUP for the routers, WARMUP unless set, as their HTTP/2 code is compiled only now;
 #      REFERENCE_WARMUP for nginx), then measured in turn ROUNDS times, medians as over HTTP/1.1.
-#      WHARF_JAR_B, JAVA_OPTS_B, WHARF_ROUTER_EVENT_LOOPS_B: any of them set starts a second
+#      WHARF_JAR_B, JAVA_B, JAVA_OPTS_B, WHARF_ROUTER_EVENT_LOOPS_B: any of them set starts a second
 #      Wharf (routerB: WHARF_JAR_B, else WHARF_JAR, with these settings, else the first one's),
 #      measured in turn with the others in every round and over h2, so that two builds or two
 #      settings are compared on the same machine state (routerB/router, and each against nginx).
@@ -36,8 +36,9 @@ BACKEND_ONLY=${BACKEND_ONLY:-0}
 NGINX_WORKERS=${NGINX_WORKERS:-1}
 WHARF_JAR=${WHARF_JAR:-$repo/server/target/wharf.jar}
 B=0
-if [ -n "${WHARF_JAR_B:-}${JAVA_OPTS_B:-}${WHARF_ROUTER_EVENT_LOOPS_B:-}" ]; then
+if [ -n "${WHARF_JAR_B:-}${JAVA_OPTS_B:-}${WHARF_ROUTER_EVENT_LOOPS_B:-}${JAVA_B:-}" ]; then
   B=1
+  JAVA_B=${JAVA_B:-${JAVA:-java}}
   WHARF_JAR_B=${WHARF_JAR_B:-$WHARF_JAR}
   JAVA_OPTS_B=${JAVA_OPTS_B:-$JAVA_OPTS}
   WHARF_ROUTER_EVENT_LOOPS_B=${WHARF_ROUTER_EVENT_LOOPS_B:-${WHARF_ROUTER_EVENT_LOOPS:-}}
@@ -132,10 +133,10 @@ else
   if [ "$B" = 1 ]; then
     say "starting the second Wharf (routerB): $WHARF_JAR_B, JAVA_OPTS='$JAVA_OPTS_B'"
     if [ -n "$WHARF_ROUTER_EVENT_LOOPS_B" ]; then
-      WHARF_BENCH_PORT='' JAVA_OPTS=$JAVA_OPTS_B WHARF_ROUTER_EVENT_LOOPS=$WHARF_ROUTER_EVENT_LOOPS_B \
+      WHARF_BENCH_PORT='' JAVA=$JAVA_B JAVA_OPTS=$JAVA_OPTS_B WHARF_ROUTER_EVENT_LOOPS=$WHARF_ROUTER_EVENT_LOOPS_B \
         as_b start_wharf "$WHARF_JAR_B" "$image" 1
     else
-      WHARF_BENCH_PORT='' JAVA_OPTS=$JAVA_OPTS_B as_b start_wharf "$WHARF_JAR_B" "$image" 1
+      WHARF_BENCH_PORT='' JAVA=$JAVA_B JAVA_OPTS=$JAVA_OPTS_B as_b start_wharf "$WHARF_JAR_B" "$image" 1
     fi
     as_b sign_in
     as_b await_ready
@@ -395,8 +396,8 @@ echo "Wharf bench: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency after a w
 echo "backend: $image (nginx, 1 worker, a $(curl -s "${urls[0]}" | wc -c)-byte static page) on 127.0.0.1:$backend_port"
 echo "nginx reference: $nginx_settings"
 if [ "$BACKEND_ONLY" != 1 ]; then
-  echo "router: Wharf $WHARF_JAR, JAVA_OPTS='$JAVA_OPTS', event loops: ${WHARF_ROUTER_EVENT_LOOPS:-config default}"
-  [ "$B" = 1 ] && echo "routerB: Wharf $WHARF_JAR_B, JAVA_OPTS='$JAVA_OPTS_B', event loops: ${WHARF_ROUTER_EVENT_LOOPS_B:-config default}"
+  echo "router: Wharf $WHARF_JAR, $("${JAVA:-java}" -version 2>&1 | head -n 1), JAVA_OPTS='$JAVA_OPTS', event loops: ${WHARF_ROUTER_EVENT_LOOPS:-config default}"
+  [ "$B" = 1 ] && echo "routerB: Wharf $WHARF_JAR_B, $("$JAVA_B" -version 2>&1 | head -n 1), JAVA_OPTS='$JAVA_OPTS_B', event loops: ${WHARF_ROUTER_EVENT_LOOPS_B:-config default}"
 fi
 echo
 printf '%-8s %12s %10s %8s %14s %14s\n' target 'requests/s' 'p99 ms' errors 'cpu us/request' 'of which sys'

@@ -28,7 +28,8 @@ import java.util.List;
  * on its own event loops over TLS, routing user {@code admin}'s default server to a backend on
  * 127.0.0.1, with in-memory session state. Prints the session cookie to send.
  *
- * <p>Usage: {@code LocalRouter HTTPS_PORT BACKEND_PORT EVENT_LOOPS CERT_PEM KEY_PEM}
+ * <p>Usage: {@code LocalRouter HTTPS_PORT BACKEND_PORT EVENT_LOOPS CERT_PEM KEY_PEM [MAX_CONNECTIONS_PER_SERVER]}
+ * (32, as {@code router.max-connections-per-server}).
  */
 public final class LocalRouter {
 
@@ -39,6 +40,7 @@ public final class LocalRouter {
     int port = Integer.parseInt(args[0]);
     int backend = Integer.parseInt(args[1]);
     int loops = Integer.parseInt(args[2]);
+    int perServer = args.length > 5 ? Integer.parseInt(args[5]) : 32;
     Path data = Files.createTempDirectory("wharf-local-router");
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
@@ -50,7 +52,7 @@ public final class LocalRouter {
     // As Wharf runs it: the native epoll transport when it is on the class path, as in the server module.
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
     System.err.println("native transport: " + vertx.isNativeTransportEnabled());
-    RouterOptions options = new RouterOptions("local", data, "127.0.0.1", port, 0, null, args[3], args[4], loops, 5000, 600, 32, 5000,
+    RouterOptions options = new RouterOptions("local", data, "127.0.0.1", port, 0, null, args[3], args[4], loops, 5000, 600, perServer, 5000,
       null, "wharf-session", false, false, 10_000, 0, 0, new RouterOptions.Backend(100_000, 120, false));
     HttpServerOptions tls = TlsOptions.server(options).setHost("127.0.0.1").setPort(port);
     RouterDependencies dependencies = new RouterDependencies(state.shared().routes(), state.shared().activitySink(), cookies,

@@ -6,16 +6,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Stops and starts this machine's Docker engine, for the test of Wharf with the engine down. The
  * engine is the plain background {@code dockerd} that scripts/ensure-docker.sh starts; it is
- * stopped by the process id it records, and started again the way that script starts it (in its
- * own session, so that nothing which ends the test run's process group takes it along; Java
- * passes a child no descriptors beyond the standard three, so dockerd holds no lock of the test
- * run's). A JVM shutdown hook starts it again, and puts back its configuration, should the test
- * run end while the engine is down or reconfigured.
+ * stopped by the process id it records, and started again with the arguments it ran with (such as
+ * {@code --userland-proxy=false}) the way that script starts it (in its own session, so that
+ * nothing which ends the test run's process group takes it along; Java passes a child no
+ * descriptors beyond the standard three, so dockerd holds no lock of the test run's). A JVM
+ * shutdown hook starts it again, and puts back its configuration, should the test run end while
+ * the engine is down or reconfigured.
  */
 final class DockerEngine {
 
@@ -26,6 +30,8 @@ final class DockerEngine {
   /** The configuration file as it was before {@link #liveRestore(boolean)} changed it; null if absent. */
   private static volatile String originalConfig;
   private static volatile boolean configChanged;
+  /** The engine's command line when {@link #stop()} stopped it. */
+  private static volatile List<String> command = List.of("dockerd");
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -134,6 +140,7 @@ final class DockerEngine {
   /** Stops dockerd (SIGTERM to the pid it recorded) and waits until the engine no longer answers. */
   static void stop() throws Exception {
     String pid = pid();
+    command = commandLine(pid);
     stoppedByUs = true;
     Docker.run("kill", "-TERM", pid);
     await(false);
@@ -147,11 +154,28 @@ final class DockerEngine {
   /** Starts dockerd unless the engine answers, and waits until it does. */
   static void start() throws Exception {
     if (!answers()) {
-      new ProcessBuilder("bash", "-c", "setsid nohup dockerd >/var/log/wharf-dockerd.log 2>&1 </dev/null &")
+      String line = command.stream().map(DockerEngine::quoted).collect(Collectors.joining(" "));
+      new ProcessBuilder("bash", "-c", "setsid nohup " + line + " >/var/log/wharf-dockerd.log 2>&1 </dev/null &")
         .redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);
       await(true);
     }
     stoppedByUs = false;
+  }
+
+  /** The arguments process {@code pid} runs with; just {@code dockerd} when they cannot be read. */
+  private static List<String> commandLine(String pid) {
+    try {
+      String raw = Files.readString(Path.of("/proc", pid, "cmdline"));
+      List<String> args = Arrays.stream(raw.split("\0")).filter(arg -> !arg.isEmpty()).toList();
+      return args.isEmpty() ? List.of("dockerd") : args;
+    } catch (IOException e) {
+      return List.of("dockerd");
+    }
+  }
+
+  /** {@code arg} as one word for bash. */
+  private static String quoted(String arg) {
+    return "'" + arg.replace("'", "'\\''") + "'";
   }
 
   private static void await(boolean up) throws InterruptedException {

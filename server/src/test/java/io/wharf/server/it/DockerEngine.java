@@ -162,6 +162,11 @@ final class DockerEngine {
     stoppedByUs = false;
   }
 
+  /** The arguments the running engine runs with. */
+  static List<String> commandLine() throws IOException {
+    return commandLine(pid());
+  }
+
   /** The arguments process {@code pid} runs with; just {@code dockerd} when they cannot be read. */
   private static List<String> commandLine(String pid) {
     try {

@@ -259,6 +259,7 @@ class LifecycleIT {
       String dockerErrors = "wharf_docker_errors_total{reason=\"unavailable\"}";
       double errorsBefore = samples(scrape(metrics, null).body()).get(dockerErrors);
 
+      List<String> engine = DockerEngine.commandLine();
       try {
         DockerEngine.liveRestore(true);
         DockerEngine.stop();
@@ -296,6 +297,7 @@ class LifecycleIT {
           DockerEngine.restoreConfig();
         }
       }
+      assertEquals(engine, DockerEngine.commandLine(), "the engine runs again as it was started (say with --userland-proxy=false)");
 
       awaitStatus(wharf.base() + "/hub/health", 200);
       awaitDocker(admin, true);

@@ -88,8 +88,9 @@ public final class RuntimeClient {
   }
 
   /**
-   * A request to the runtime: on its Unix socket when the backend has one (no port relay, no TCP: on this machine Docker's
-   * relay cost about as much CPU per call as Wharf), else at its published port. The pools of the two are apart.
+   * A request to the runtime: on its Unix socket when the backend has one (no TCP, and no port relay where Docker runs one:
+   * on this machine that relay cost about as much CPU per call as Wharf), else at its published port. The pools of the two
+   * are apart.
    */
   static RequestOptions at(Backend backend) {
     RequestOptions options = new RequestOptions().setHost(backend.host()).setPort(backend.port());

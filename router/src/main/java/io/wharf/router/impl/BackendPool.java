@@ -8,10 +8,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
@@ -26,7 +26,8 @@ import java.util.function.Consumer;
 
 /**
  * One event loop's keep-alive connections to containers for {@link FastPath}: plain Netty
- * channels on that same loop with Netty's HTTP/1.1 client codec, reused one exchange at a time,
+ * channels on that same loop with Netty's HTTP/1.1 response decoder (requests are written as
+ * bytes, {@link HeadBytes}), reused one exchange at a time,
  * at most {@code max} per container; past that, up to {@code max} exchanges wait for one in
  * turn, as in Vert.x's pool. A connection idle for the idle timeout is closed, and one the
  * container closes leaves the pool (its place goes to the next exchange waiting). Not
@@ -123,8 +124,10 @@ final class BackendPool {
       .handler(new ChannelInitializer<>() {
         @Override
         protected void initChannel(Channel ch) {
-          ch.pipeline().addLast(new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS),
-            new HttpClientCodec(new HttpDecoderConfig().setHeadersFactory(HEADERS), false, false), link);
+          // Idle is measured on reads alone: a pooled connection's last act was reading its answer, and
+          // watching writes too would cost a listener on each.
+          ch.pipeline().addLast(new IdleStateHandler(idleSeconds, 0, 0, TimeUnit.SECONDS),
+            new HttpResponseDecoder(new HttpDecoderConfig().setHeadersFactory(HEADERS)), link);
         }
       })
       .connect(host, port);

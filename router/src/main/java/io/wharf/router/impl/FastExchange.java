@@ -1,28 +1,22 @@
 package io.wharf.router.impl;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.MultiMap;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import io.wharf.session.ServerRecord;
 
 import java.util.ArrayDeque;
@@ -34,8 +28,9 @@ import java.util.function.Consumer;
  * the request's head, with its headers copied by {@link ProxyHeaders} as on Vert.x's path, goes
  * to a pooled connection to the container, then its body as it comes; the container's answer
  * goes back as it comes, with reading from the container stopped while the client cannot take
- * more, and reading from the client stopped while the container cannot. Netty's codecs frame
- * both sides; an answer with neither length nor chunking is sent on chunked.
+ * more, and reading from the client stopped while the container cannot. The request's head and
+ * framing are written as bytes ({@link HeadBytes}); Netty's decoder reads the container's answer,
+ * and an answer with neither length nor chunking is sent on chunked.
  *
  * <p>As on Vert.x's path: the container has {@code router.backend-response-timeout-seconds} to
  * send its headers, then the client gets 504; a container that cannot be reached or fails
@@ -49,8 +44,11 @@ final class FastExchange implements BackendPool.Receiver {
     /** The client's connection: its event loop and transport choose the pool. */
     Channel channel();
 
-    /** The answer's head; {@code unframed}: the container's body has no length of its own (chunked or ending at close). */
-    void head(HttpResponseStatus status, HttpHeaders headers, boolean unframed);
+    /**
+     * The answer's head, whose headers {@code exchange} gives ({@link FastExchange#answerHeaders}) during this
+     * call; {@code unframed}: the container's body has no length of its own (chunked or ending at close).
+     */
+    void head(HttpResponseStatus status, FastExchange exchange, boolean unframed);
 
     /** A part of the answer's body, written without a flush. */
     void content(HttpContent content);
@@ -79,7 +77,11 @@ final class FastExchange implements BackendPool.Receiver {
   private final String requestId;
   private final boolean navigation;
   private final long start = System.nanoTime();
-  private HttpRequest head;
+  /** The request's head, until it is written to the container's connection. */
+  private ByteBuf head;
+  private final boolean chunkedRequest;
+  /** The container's answer's headers, while its head is written. */
+  private MultiMap answerHeaders;
   private Channel backend;
   /** Body read before the container's connection existed; client reads are stopped meanwhile. */
   private ArrayDeque<HttpContent> early;
@@ -95,7 +97,7 @@ final class FastExchange implements BackendPool.Receiver {
   private ScheduledFuture<?> timeout;
 
   private FastExchange(FastPath fast, Client client, Consumer<FastExchange> onOver, String requestId,
-                       boolean navigation, HttpRequest head, boolean body) {
+                       boolean navigation, ByteBuf head, boolean body, boolean chunked) {
     this.fast = fast;
     this.client = client;
     this.onOver = onOver;
@@ -103,6 +105,7 @@ final class FastExchange implements BackendPool.Receiver {
     this.navigation = navigation;
     this.head = head;
     this.readingRequest = body;
+    this.chunkedRequest = chunked;
   }
 
   /** Starts proxying HTTP/1.1 {@code request}, or returns null, having done nothing, when Vert.x's path must serve it. */
@@ -128,22 +131,19 @@ final class FastExchange implements BackendPool.Receiver {
                             String uri, String host, boolean chunked, boolean body, Consumer<FastExchange> onOver) {
     String id = fast.requestIds.next(headers.get(RequestIds.HEADER));
     headers.set(RequestIds.HEADER, id);
-    // Not validated again: every value was when the client's request was decoded, or is the router's own.
-    HeadersMultiMap out = HeadersMultiMap.caseInsensitive();
+    HeadBytes out = HeadBytes.request(client.channel().alloc(), method, uri);
     ProxyHeaders.copyRequest(headers, out, route.token(), fast.cookieName);
     if (host != null) {
-      out.set(HttpHeaderNames.HOST, host);
+      out.add(HttpHeaderNames.HOST, host);
     }
     if (chunked) {
-      out.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      out.add(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
     boolean navigation = Responses.isNavigation(method == HttpMethod.GET, headers.get("Sec-Fetch-Mode"),
       headers.get("X-Requested-With"), headers.get(HttpHeaderNames.ACCEPT));
-    // Without a body, the head is the whole request: the container's connection is ready for the next.
-    HttpRequest head = body ? new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, uri, out)
-      : new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri, Unpooled.EMPTY_BUFFER, out, EmptyHttpHeaders.INSTANCE);
-    FastExchange exchange = new FastExchange(fast, client, onOver, id, navigation, head, body);
+    FastExchange exchange = new FastExchange(fast, client, onOver, id, navigation, out.end(), body, chunked);
     if (!fast.pool(client.channel()).acquire(route.host(), route.port(), exchange, exchange::connected)) {
+      exchange.head.release();
       return null;
     }
     fast.activity.touch(route.key());
@@ -173,7 +173,7 @@ final class FastExchange implements BackendPool.Receiver {
     boolean body = early != null && !early.isEmpty();
     if (early != null) {
       while (!early.isEmpty()) {
-        backend.write(early.poll(), backend.voidPromise());
+        writeBody(early.poll());
       }
       resumeClientReads();
     }
@@ -200,13 +200,27 @@ final class FastExchange implements BackendPool.Receiver {
         stopClientReads();
       }
     } else {
-      backend.writeAndFlush(content, backend.voidPromise());
+      writeBody(content);
+      backend.flush();
       if (!last && !backend.isWritable()) {
         stopClientReads();
       }
     }
     if (last) {
       overIfDone();
+    }
+  }
+
+  /** A part of the request's body to the container, framed as the client's was (not flushed). */
+  private void writeBody(HttpContent content) {
+    boolean last = content instanceof LastHttpContent;
+    ByteBuf bytes = chunkedRequest ? HeadBytes.chunk(backend.alloc(), content) : content.content();
+    if (bytes != null) {
+      backend.write(bytes, backend.voidPromise());
+    }
+    if (last && chunkedRequest) {
+      // Trailers, if the client sent any, are not passed on.
+      backend.write(HeadBytes.lastChunk(), backend.voidPromise());
     }
   }
 
@@ -260,24 +274,29 @@ final class FastExchange implements BackendPool.Receiver {
     responding = true;
     status = response.status().code();
     reusable = HttpUtil.isKeepAlive(response);
-    // Validated when the container's answer was decoded (BackendPool).
-    HeadersMultiMap out = HeadersMultiMap.caseInsensitive();
-    ProxyHeaders.copyResponse((MultiMap) response.headers(), out, fast.passCors);
     boolean unframed = HttpUtil.isTransferEncodingChunked(response);
     if (!unframed && !response.headers().contains(HttpHeaderNames.CONTENT_LENGTH) && status != 204 && status != 304) {
       // Ends when the container closes.
       unframed = true;
       reusable = false;
     }
-    routerHeaders(out);
-    client.head(response.status(), out, unframed);
+    // Validated when the container's answer was decoded (BackendPool).
+    answerHeaders = (MultiMap) response.headers();
+    client.head(response.status(), this, unframed);
+    answerHeaders = null;
     unflushed = true;
   }
 
-  private void routerHeaders(HttpHeaders out) {
-    out.set(RequestIds.HEADER, requestId);
-    out.set(fast.instanceHeader, fast.instanceId);
-    out.set(SecurityHeadersHandler.HSTS_HEADER, SecurityHeadersHandler.HSTS);
+  /** The answer's headers, as on Vert.x's path: the container's that cross the proxy, then the router's own. */
+  void answerHeaders(ProxyHeaders.Sink out) {
+    ProxyHeaders.copyResponse(answerHeaders, out, fast.passCors);
+    routerHeaders(out);
+  }
+
+  private void routerHeaders(ProxyHeaders.Sink out) {
+    out.add(RequestIds.HEADER, requestId);
+    out.add(fast.instanceHeader, fast.instanceId);
+    out.add(SecurityHeadersHandler.HSTS_HEADER, SecurityHeadersHandler.HSTS);
   }
 
   @Override
@@ -339,7 +358,7 @@ final class FastExchange implements BackendPool.Receiver {
     responding = true;
     status = code;
     FullHttpResponse response = BackendErrors.response(code, navigation);
-    routerHeaders(response.headers());
+    routerHeaders(response.headers()::set);
     client.error(response);
     responseDone = true;
     fast.timer.record(code, System.nanoTime() - start);
@@ -381,6 +400,10 @@ final class FastExchange implements BackendPool.Receiver {
   }
 
   private void dropEarly() {
+    if (head != null) {
+      head.release();
+      head = null;
+    }
     if (early != null) {
       early.forEach(ReferenceCountUtil::release);
       early.clear();

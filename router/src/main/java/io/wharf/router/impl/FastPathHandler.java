@@ -47,7 +47,7 @@ final class FastPathHandler extends ChannelDuplexHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    this.client = new Http1Client(ctx);
+    this.client = new Http1Client(ctx, ctx.pipeline().context(HttpsListener.ENCODER));
   }
 
   @Override

@@ -1,19 +1,33 @@
 package io.wharf.router.impl;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 
-/** An HTTP/1.1 connection's answer, written past {@link FastPathHandler} ({@code client} is its context). */
-record Http1Client(ChannelHandlerContext client) implements FastExchange.Client {
+/**
+ * An HTTP/1.1 connection's answer. Its head and body go out as bytes ({@link HeadBytes}) from
+ * {@code raw}, the context of Vert.x's response encoder, so that they pass neither the encoder
+ * nor the handlers after it; the router's own errors go through them from {@code client}, the
+ * context of {@link FastPathHandler}. Both are written only between Vert.x's answers, which the
+ * handler keeps apart.
+ */
+final class Http1Client implements FastExchange.Client {
+
+  private final ChannelHandlerContext client;
+  private final ChannelHandlerContext raw;
+  /** The current answer's body is sent chunked. */
+  private boolean chunked;
+
+  Http1Client(ChannelHandlerContext client, ChannelHandlerContext raw) {
+    this.client = client;
+    this.raw = raw;
+  }
 
   @Override
   public Channel channel() {
@@ -21,27 +35,43 @@ record Http1Client(ChannelHandlerContext client) implements FastExchange.Client 
   }
 
   @Override
-  public void head(HttpResponseStatus status, HttpHeaders headers, boolean unframed) {
+  public void head(HttpResponseStatus status, FastExchange exchange, boolean unframed) {
+    HeadBytes head = HeadBytes.response(raw.alloc(), status);
+    exchange.answerHeaders(head);
+    chunked = unframed;
     if (unframed) {
       // Chunked towards the client, which keeps its connection even when the container's ends at close.
-      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      head.add(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
-    client.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, headers), client.voidPromise());
+    raw.write(head.end(), raw.voidPromise());
   }
 
   @Override
   public void content(HttpContent content) {
-    client.write(content, client.voidPromise());
+    ByteBuf bytes = chunked ? HeadBytes.chunk(raw.alloc(), content) : content.content();
+    if (bytes == null) {
+      return;
+    }
+    if (bytes.isReadable()) {
+      raw.write(bytes, raw.voidPromise());
+    } else {
+      bytes.release();
+    }
   }
 
   @Override
   public void end(LastHttpContent last) {
-    client.writeAndFlush(last, client.voidPromise());
+    // Trailers from the container, if any, are not passed on (nor are they over HTTP/2).
+    content(last);
+    if (chunked) {
+      raw.write(HeadBytes.lastChunk(), raw.voidPromise());
+    }
+    raw.flush();
   }
 
   @Override
   public void flush() {
-    client.flush();
+    raw.flush();
   }
 
   @Override

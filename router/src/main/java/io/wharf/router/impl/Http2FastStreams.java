@@ -299,9 +299,13 @@ final class Http2FastStreams extends Http2FrameListenerDecorator {
     }
 
     @Override
-    public void head(HttpResponseStatus status, HttpHeaders headers, boolean unframed) {
+    public void head(HttpResponseStatus status, FastExchange exchange, boolean unframed) {
       if (open()) {
-        codec.encoder().writeHeaders(ctx, stream.id(), http2(status, headers), 0, false, quiet());
+        Http2Headers out = new DefaultHttp2Headers(false, 16);
+        out.status(status.codeAsText());
+        // Connection-specific headers are left out (ProxyHeaders); names in lower case.
+        exchange.answerHeaders((name, value) -> out.add(AsciiString.of(name).toLowerCase(), value));
+        codec.encoder().writeHeaders(ctx, stream.id(), out, 0, false, quiet());
       }
     }
 
@@ -346,7 +350,9 @@ final class Http2FastStreams extends Http2FrameListenerDecorator {
 
     @Override
     public void error(FullHttpResponse response) {
-      head(response.status(), response.headers(), false);
+      if (open()) {
+        codec.encoder().writeHeaders(ctx, stream.id(), http2(response.status(), response.headers()), 0, false, quiet());
+      }
       end(new DefaultLastHttpContent(response.content()));
     }
 

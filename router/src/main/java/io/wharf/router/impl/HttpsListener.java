@@ -28,6 +28,8 @@ public final class HttpsListener {
 
   // The name Vert.x gives its decoder; kept, since Vert.x removes it by name on a WebSocket upgrade.
   private static final String DECODER = "httpDecoder";
+  // The name of Vert.x's response encoder: the fast path writes its answers as bytes past it.
+  static final String ENCODER = "httpEncoder";
   // The name of Vert.x's own handler at the end of the pipeline, and of the fast path in front of it.
   private static final String VERTX_HANDLER = "handler";
   private static final String FAST_PATH = "wharf-fast-path";
@@ -98,7 +100,7 @@ public final class HttpsListener {
       // Runs on the connection's event loop before it reads a byte of HTTP.
       ChannelPipeline pipeline = http1.channelHandlerContext().pipeline();
       pipeline.replace(DECODER, DECODER, new StrictRequestDecoder(options, headTimeoutMillis));
-      if (fastPath != null && pipeline.get(VERTX_HANDLER) != null) {
+      if (fastPath != null && pipeline.get(VERTX_HANDLER) != null && pipeline.get(ENCODER) != null) {
         pipeline.addBefore(VERTX_HANDLER, FAST_PATH, fastPath.handler(http1.context()));
       }
     } else if (connection instanceof Http2ServerConnection http2) {

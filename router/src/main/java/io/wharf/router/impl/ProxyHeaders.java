@@ -23,11 +23,22 @@ import java.util.Map;
  */
 final class ProxyHeaders {
 
+  /** Where copied headers go: a header map, or the bytes of a head being written ({@link HeadBytes}). */
+  @FunctionalInterface
+  interface Sink {
+    void add(CharSequence name, CharSequence value);
+  }
+
   private ProxyHeaders() {
   }
 
   /** Copies the client's {@code from} to the container's request headers {@code to}. */
   static void copyRequest(MultiMap from, MultiMap to, String token, String cookieName) {
+    copyRequest(from, (Sink) to::add, token, cookieName);
+  }
+
+  /** The same, into {@code to}. */
+  static void copyRequest(MultiMap from, Sink to, String token, String cookieName) {
     String connection = connection(from);
     for (Map.Entry<String, String> header : from) {
       String name = header.getKey();
@@ -64,6 +75,11 @@ final class ProxyHeaders {
 
   /** Copies the container's response headers {@code from} to the client's {@code to}. */
   static void copyResponse(MultiMap from, MultiMap to, boolean passCors) {
+    copyResponse(from, (Sink) to::add, passCors);
+  }
+
+  /** The same, into {@code to}. */
+  static void copyResponse(MultiMap from, Sink to, boolean passCors) {
     String connection = connection(from);
     for (Map.Entry<String, String> header : from) {
       String name = header.getKey();

@@ -1,6 +1,7 @@
 package io.wharf.router.impl;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,15 +9,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpHeadersFactory;
-import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
-import io.vertx.core.http.impl.headers.HeadersMultiMap;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -26,8 +22,8 @@ import java.util.function.Consumer;
 
 /**
  * One event loop's keep-alive connections to containers for {@link FastPath}: plain Netty
- * channels on that same loop with Netty's HTTP/1.1 response decoder (requests are written as
- * bytes, {@link HeadBytes}), reused one exchange at a time,
+ * channels on that same loop that read answers with {@link AnswerDecoder} (requests are written
+ * as bytes, {@link HeadBytes}), reused one exchange at a time,
  * at most {@code max} per container; past that, up to {@code max} exchanges wait for one in
  * turn, as in Vert.x's pool. A connection idle for the idle timeout is closed, and one the
  * container closes leaves the pool (its place goes to the next exchange waiting). Not
@@ -35,9 +31,16 @@ import java.util.function.Consumer;
  */
 final class BackendPool {
 
-  /** What a pooled connection hands its HTTP messages and its end to: the exchange using it. */
+  /** What a pooled connection hands the container's answer and its own end to: the exchange using it. */
   interface Receiver {
-    void backendRead(Object msg);
+    /** The answer's head (interim answers are not passed on). */
+    void backendHead(AnswerHead head);
+
+    /** A part of the answer's body, sliced from what was read: the receiver releases it. */
+    void backendContent(ByteBuf content);
+
+    /** The answer is complete. */
+    void backendEnd();
 
     void backendReadComplete();
 
@@ -47,19 +50,7 @@ final class BackendPool {
   }
 
   private static final AttributeKey<Slot> SLOT = AttributeKey.valueOf("wharf-backend-slot");
-  // The container's headers as Vert.x's map, which is also Netty's: the proxy's header copy
-  // reads them as it reads the client's.
-  private static final HttpHeadersFactory HEADERS = new HttpHeadersFactory() {
-    @Override
-    public HttpHeaders newHeaders() {
-      return HeadersMultiMap.httpHeaders();
-    }
 
-    @Override
-    public HttpHeaders newEmptyHeaders() {
-      return HeadersMultiMap.httpHeaders();
-    }
-  };
 
   private final EventLoop loop;
   private final Class<? extends Channel> channelType;
@@ -98,7 +89,7 @@ final class BackendPool {
     Slot slot = slots.computeIfAbsent(key, k -> new Slot());
     Channel idle = slot.idle.pollLast();
     if (idle != null) {
-      idle.pipeline().get(Link.class).receiver = receiver;
+      link(idle).receiver = receiver;
       connected.accept(idle);
       return true;
     }
@@ -126,8 +117,7 @@ final class BackendPool {
         protected void initChannel(Channel ch) {
           // Idle is measured on reads alone: a pooled connection's last act was reading its answer, and
           // watching writes too would cost a listener on each.
-          ch.pipeline().addLast(new IdleStateHandler(idleSeconds, 0, 0, TimeUnit.SECONDS),
-            new HttpResponseDecoder(new HttpDecoderConfig().setHeadersFactory(HEADERS)), link);
+          ch.pipeline().addLast(new IdleStateHandler(idleSeconds, 0, 0, TimeUnit.SECONDS), new AnswerDecoder(), link);
         }
       })
       .connect(host, port);
@@ -151,7 +141,7 @@ final class BackendPool {
   /** Gives back a connection whose exchange is over and that may carry another: the next waiting exchange's, or idle. */
   void release(Channel channel) {
     Slot slot = channel.attr(SLOT).get();
-    Link link = channel.pipeline().get(Link.class);
+    Link link = link(channel);
     link.receiver = null;
     if (slot == null || !channel.isActive()) {
       channel.close();
@@ -169,11 +159,16 @@ final class BackendPool {
 
   /** Closes a connection that must not carry another exchange, without telling its exchange. */
   void discard(Channel channel) {
-    Link link = channel.pipeline().get(Link.class);
+    Link link = link(channel);
     if (link != null) {
       link.receiver = null;
     }
     channel.close();
+  }
+
+  /** A pooled connection's {@link Link}: its pipeline's last handler (found without a search by type). */
+  private static Link link(Channel channel) {
+    return channel.pipeline().last() instanceof Link link ? link : null;
   }
 
   /** The end of a pooled connection's pipeline: passes what it reads to the exchange using it. */
@@ -190,9 +185,13 @@ final class BackendPool {
         // An idle connection has nothing to say: whatever comes is a broken container's.
         ReferenceCountUtil.release(msg);
         ctx.close();
-        return;
+      } else if (msg instanceof ByteBuf content) {
+        receiver.backendContent(content);
+      } else if (msg instanceof AnswerHead head) {
+        receiver.backendHead(head);
+      } else if (msg == AnswerDecoder.END) {
+        receiver.backendEnd();
       }
-      receiver.backendRead(msg);
     }
 
     @Override

@@ -8,9 +8,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -29,8 +27,8 @@ import java.util.function.Consumer;
  * to a pooled connection to the container, then its body as it comes; the container's answer
  * goes back as it comes, with reading from the container stopped while the client cannot take
  * more, and reading from the client stopped while the container cannot. The request's head and
- * framing are written as bytes ({@link HeadBytes}); Netty's decoder reads the container's answer,
- * and an answer with neither length nor chunking is sent on chunked.
+ * framing are written as bytes ({@link HeadBytes}), {@link AnswerDecoder} reads the container's
+ * answer, and an answer with neither length nor chunking is sent on chunked.
  *
  * <p>As on Vert.x's path: the container has {@code router.backend-response-timeout-seconds} to
  * send its headers, then the client gets 504; a container that cannot be reached or fails
@@ -50,11 +48,11 @@ final class FastExchange implements BackendPool.Receiver {
      */
     void head(HttpResponseStatus status, FastExchange exchange, boolean unframed);
 
-    /** A part of the answer's body, written without a flush. */
-    void content(HttpContent content);
+    /** A part of the answer's body, written without a flush (the client takes the buffer). */
+    void content(ByteBuf content);
 
     /** The answer's end, flushed. */
-    void end(LastHttpContent last);
+    void end();
 
     void flush();
 
@@ -80,8 +78,8 @@ final class FastExchange implements BackendPool.Receiver {
   /** The request's head, until it is written to the container's connection. */
   private ByteBuf head;
   private final boolean chunkedRequest;
-  /** The container's answer's headers, while its head is written. */
-  private MultiMap answerHeaders;
+  /** The container's answer's head, while the client's is written. */
+  private AnswerHead answerHead;
   private Channel backend;
   /** Body read before the container's connection existed; client reads are stopped meanwhile. */
   private ArrayDeque<HttpContent> early;
@@ -89,7 +87,6 @@ final class FastExchange implements BackendPool.Receiver {
   private boolean clientReadsStopped;
   private boolean responding;
   private boolean responseDone;
-  private boolean interim;
   private boolean reusable;
   private boolean unflushed;
   private boolean finished;
@@ -214,9 +211,11 @@ final class FastExchange implements BackendPool.Receiver {
   /** A part of the request's body to the container, framed as the client's was (not flushed). */
   private void writeBody(HttpContent content) {
     boolean last = content instanceof LastHttpContent;
-    ByteBuf bytes = chunkedRequest ? HeadBytes.chunk(backend.alloc(), content) : content.content();
-    if (bytes != null) {
+    ByteBuf bytes = chunkedRequest ? HeadBytes.chunk(backend.alloc(), content.content()) : content.content();
+    if (bytes != null && bytes.isReadable()) {
       backend.write(bytes, backend.voidPromise());
+    } else if (bytes != null) {
+      bytes.release();
     }
     if (last && chunkedRequest) {
       // Trailers, if the client sent any, are not passed on.
@@ -225,71 +224,63 @@ final class FastExchange implements BackendPool.Receiver {
   }
 
   @Override
-  public void backendRead(Object msg) {
-    if (msg instanceof HttpResponse response) {
-      if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
-        // 100 or 103: not passed on; its end (an empty content) is skipped below.
-        interim = true;
-        return;
-      }
-      answer(response);
-    }
-    if (!(msg instanceof HttpContent content)) {
+  public void backendHead(AnswerHead head) {
+    answer(head);
+  }
+
+  @Override
+  public void backendContent(ByteBuf content) {
+    if (finished || !responding || responseDone) {
+      content.release();
       return;
     }
-    if (interim || finished || !responding || responseDone) {
-      interim &= !(msg instanceof LastHttpContent);
-      ReferenceCountUtil.release(msg);
-      return;
-    }
-    if (content instanceof LastHttpContent last) {
-      unflushed = false;
-      responseDone = true;
-      fast.timer.record(status, System.nanoTime() - start);
-      Channel used = backend;
-      backend = null;
-      if (reusable && !readingRequest) {
-        fast.pool(client.channel()).release(used);
-      } else {
-        fast.pool(client.channel()).discard(used);
-      }
-      // Written once the container's connection is back in the pool: an HTTP/2 stream closes as its end is written.
-      client.end(last);
-      overIfDone();
-    } else {
-      client.content(content);
-      unflushed = true;
-      if (!client.writable()) {
-        backend.config().setAutoRead(false);
-      }
+    client.content(content);
+    unflushed = true;
+    if (!client.writable()) {
+      backend.config().setAutoRead(false);
     }
   }
 
+  @Override
+  public void backendEnd() {
+    if (finished || !responding || responseDone) {
+      return;
+    }
+    unflushed = false;
+    responseDone = true;
+    fast.timer.record(status, System.nanoTime() - start);
+    Channel used = backend;
+    backend = null;
+    if (reusable && !readingRequest) {
+      fast.pool(client.channel()).release(used);
+    } else {
+      fast.pool(client.channel()).discard(used);
+    }
+    // Written once the container's connection is back in the pool: an HTTP/2 stream closes as its end is written.
+    client.end();
+    overIfDone();
+  }
+
   /** The container's head: its headers as on Vert.x's path, with the router's own. */
-  private void answer(HttpResponse response) {
+  private void answer(AnswerHead head) {
     cancelTimeout();
     if (finished || responding) {
       return;
     }
     responding = true;
-    status = response.status().code();
-    reusable = HttpUtil.isKeepAlive(response);
-    boolean unframed = HttpUtil.isTransferEncodingChunked(response);
-    if (!unframed && !response.headers().contains(HttpHeaderNames.CONTENT_LENGTH) && status != 204 && status != 304) {
-      // Ends when the container closes.
-      unframed = true;
-      reusable = false;
-    }
-    // Validated when the container's answer was decoded (BackendPool).
-    answerHeaders = (MultiMap) response.headers();
-    client.head(response.status(), this, unframed);
-    answerHeaders = null;
+    status = head.status();
+    // An answer that ends at the container's close goes on chunked.
+    boolean unframed = head.chunked || head.endsAtClose();
+    reusable = head.keepAlive && !head.endsAtClose();
+    answerHead = head;
+    client.head(head.httpStatus(), this, unframed);
+    answerHead = null;
     unflushed = true;
   }
 
   /** The answer's headers, as on Vert.x's path: the container's that cross the proxy, then the router's own. */
   void answerHeaders(ProxyHeaders.Sink out) {
-    ProxyHeaders.copyResponse(answerHeaders, out, fast.passCors);
+    ProxyHeaders.copyResponse(answerHead, out, fast.passCors);
     routerHeaders(out);
   }
 

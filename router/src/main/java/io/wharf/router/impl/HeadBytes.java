@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.CharsetUtil;
@@ -79,11 +78,10 @@ final class HeadBytes implements ProxyHeaders.Sink {
   }
 
   /**
-   * {@code content}'s bytes as one chunk of a chunked body, taking its buffer; null (the buffer
-   * released) when it has none.
+   * {@code data} as one chunk of a chunked body, taking the buffer; null (the buffer released)
+   * when it is empty.
    */
-  static ByteBuf chunk(ByteBufAllocator alloc, HttpContent content) {
-    ByteBuf data = content.content();
+  static ByteBuf chunk(ByteBufAllocator alloc, ByteBuf data) {
     int size = data.readableBytes();
     if (size == 0) {
       data.release();

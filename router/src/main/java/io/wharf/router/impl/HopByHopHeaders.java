@@ -1,5 +1,6 @@
 package io.wharf.router.impl;
 
+import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 
@@ -39,24 +40,29 @@ final class HopByHopHeaders {
   }
 
   /** Whether {@code name} is one of the standard hop-by-hop headers, in any case; no allocation. */
-  static boolean isHopByHop(String name) {
+  static boolean isHopByHop(CharSequence name) {
     return switch (name.length()) {
-      case 2 -> name.equalsIgnoreCase("te");
-      case 7 -> name.equalsIgnoreCase("trailer") || name.equalsIgnoreCase("upgrade");
-      case 10 -> name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive");
-      case 16 -> name.equalsIgnoreCase("proxy-connection");
-      case 17 -> name.equalsIgnoreCase("transfer-encoding");
-      case 18 -> name.equalsIgnoreCase("proxy-authenticate");
-      case 19 -> name.equalsIgnoreCase("proxy-authorization");
+      case 2 -> is(name, "te");
+      case 7 -> is(name, "trailer") || is(name, "upgrade");
+      case 10 -> is(name, "connection") || is(name, "keep-alive");
+      case 16 -> is(name, "proxy-connection");
+      case 17 -> is(name, "transfer-encoding");
+      case 18 -> is(name, "proxy-authenticate");
+      case 19 -> is(name, "proxy-authorization");
       default -> false;
     };
+  }
+
+  /** {@code name} (a String or Netty's AsciiString) equals {@code lower}, ignoring case. */
+  static boolean is(CharSequence name, String lower) {
+    return AsciiString.contentEqualsIgnoreCase(name, lower);
   }
 
   /**
    * Whether the {@code Connection} header value {@code connection} (null when absent) names
    * {@code name}. Scans the comma-separated tokens in place, without splitting.
    */
-  static boolean named(String connection, String name) {
+  static boolean named(String connection, CharSequence name) {
     if (connection == null) {
       return false;
     }
@@ -75,7 +81,7 @@ final class HopByHopHeaders {
       while (stop > start && connection.charAt(stop - 1) <= ' ') {
         stop--;
       }
-      if (stop - start == name.length() && connection.regionMatches(true, start, name, 0, name.length())) {
+      if (stop - start == name.length() && AsciiString.regionMatches(connection, true, start, name, 0, name.length())) {
         return true;
       }
       i = end + 1;

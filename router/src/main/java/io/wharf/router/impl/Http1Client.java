@@ -4,11 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.LastHttpContent;
 
 /**
  * An HTTP/1.1 connection's answer. Its head and body go out as bytes ({@link HeadBytes}) from
@@ -47,8 +45,8 @@ final class Http1Client implements FastExchange.Client {
   }
 
   @Override
-  public void content(HttpContent content) {
-    ByteBuf bytes = chunked ? HeadBytes.chunk(raw.alloc(), content) : content.content();
+  public void content(ByteBuf content) {
+    ByteBuf bytes = chunked ? HeadBytes.chunk(raw.alloc(), content) : content;
     if (bytes == null) {
       return;
     }
@@ -60,9 +58,8 @@ final class Http1Client implements FastExchange.Client {
   }
 
   @Override
-  public void end(LastHttpContent last) {
+  public void end() {
     // Trailers from the container, if any, are not passed on (nor are they over HTTP/2).
-    content(last);
     if (chunked) {
       raw.write(HeadBytes.lastChunk(), raw.voidPromise());
     }

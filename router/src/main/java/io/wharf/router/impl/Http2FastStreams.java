@@ -1,19 +1,17 @@
 package io.wharf.router.impl;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
@@ -28,7 +26,6 @@ import io.netty.handler.codec.http2.Http2LifecycleManager;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.vertx.core.http.impl.headers.Http2HeadersAdaptor;
@@ -310,22 +307,26 @@ final class Http2FastStreams extends Http2FrameListenerDecorator {
     }
 
     @Override
-    public void content(HttpContent content) {
+    public void content(ByteBuf content) {
       if (open()) {
-        codec.encoder().writeData(ctx, stream.id(), content.content(), 0, false, quiet());
+        codec.encoder().writeData(ctx, stream.id(), content, 0, false, quiet());
       } else {
-        ReferenceCountUtil.release(content);
+        content.release();
       }
     }
 
     @Override
-    public void end(LastHttpContent last) {
+    public void end() {
       // Trailers from the container, if any, are not passed on.
+      last(Unpooled.EMPTY_BUFFER);
+    }
+
+    private void last(ByteBuf content) {
       if (open()) {
-        codec.encoder().writeData(ctx, stream.id(), last.content(), 0, true, quiet());
+        codec.encoder().writeData(ctx, stream.id(), content, 0, true, quiet());
         flush();
       } else {
-        ReferenceCountUtil.release(last);
+        content.release();
       }
     }
 
@@ -353,7 +354,7 @@ final class Http2FastStreams extends Http2FrameListenerDecorator {
       if (open()) {
         codec.encoder().writeHeaders(ctx, stream.id(), http2(response.status(), response.headers()), 0, false, quiet());
       }
-      end(new DefaultLastHttpContent(response.content()));
+      last(response.content());
     }
 
     @Override

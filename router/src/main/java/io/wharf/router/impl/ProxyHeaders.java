@@ -1,5 +1,6 @@
 package io.wharf.router.impl;
 
+import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 
@@ -82,15 +83,29 @@ final class ProxyHeaders {
   static void copyResponse(MultiMap from, Sink to, boolean passCors) {
     String connection = connection(from);
     for (Map.Entry<String, String> header : from) {
-      String name = header.getKey();
-      if (!HopByHopHeaders.isHopByHop(name) && !droppedFromResponse(name, passCors) && !HopByHopHeaders.named(connection, name)) {
-        to.add(name, header.getValue());
+      if (toClient(header.getKey(), connection, passCors)) {
+        to.add(header.getKey(), header.getValue());
       }
     }
   }
 
-  static boolean droppedFromResponse(String name, boolean passCors) {
-    return name.length() == 6 && name.equalsIgnoreCase("server")
-      || !passCors && name.regionMatches(true, 0, "access-control-", 0, 15);
+  /** The same, from a container's answer as {@link AnswerDecoder} read it. */
+  static void copyResponse(AnswerHead from, Sink to, boolean passCors) {
+    String connection = from.connection();
+    for (int i = 0; i < from.size(); i++) {
+      if (toClient(from.name(i), connection, passCors)) {
+        to.add(from.name(i), from.value(i));
+      }
+    }
+  }
+
+  /** Whether the container's header {@code name} goes on to the client, given its {@code Connection} header. */
+  private static boolean toClient(CharSequence name, String connection, boolean passCors) {
+    return !HopByHopHeaders.isHopByHop(name) && !droppedFromResponse(name, passCors) && !HopByHopHeaders.named(connection, name);
+  }
+
+  static boolean droppedFromResponse(CharSequence name, boolean passCors) {
+    return name.length() == 6 && HopByHopHeaders.is(name, "server")
+      || !passCors && AsciiString.regionMatches(name, true, 0, "access-control-", 0, 15);
   }
 }

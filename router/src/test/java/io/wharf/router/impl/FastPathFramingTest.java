@@ -40,7 +40,8 @@ class FastPathFramingTest {
       + "5\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n",
     "hints", "HTTP/1.1 103 Early Hints\r\nLink: </static/a.js>; rel=preload\r\n\r\n"
       + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Latin: caf\u00e9\r\n\r\nok",
-    "unchanged", "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n\r\n");
+    "unchanged", "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n\r\n",
+    "folded", "HTTP/1.1 200 OK\r\nX-Folded: a\r\n b\r\nContent-Length: 2\r\n\r\nok");
 
   private static Vertx vertx;
   private static int port;
@@ -143,6 +144,15 @@ class FastPathFramingTest {
     assertEquals(304, reply.status());
     assertEquals("\"v1\"", reply.header("ETag"));
     assertEquals(0, reply.body().length());
+    assertEquals(200, get("echo").status());
+  }
+
+  @Test
+  void aMalformedAnswerGets502AndTheConnectionServesOn() throws Exception {
+    Reply reply = get("folded");
+    assertEquals(502, reply.status());
+    assertTrue(reply.header("Content-Type").startsWith("application/json"), reply.header("Content-Type"));
+    assertNull(reply.header("X-Folded"));
     assertEquals(200, get("echo").status());
   }
 

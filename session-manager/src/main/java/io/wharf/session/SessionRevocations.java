@@ -8,6 +8,9 @@ package io.wharf.session;
  */
 public interface SessionRevocations {
 
+  /** What {@link #generation} returns when changes are not tracked: every check then reads the map. */
+  long UNTRACKED = Long.MIN_VALUE;
+
   /** The key under which one login session's revocation is kept. */
   static String sessionKey(String sessionId) {
     return "session:" + sessionId;
@@ -20,6 +23,16 @@ public interface SessionRevocations {
 
   /** The time (epoch millis) recorded under {@code key}, or null; a local read. */
   Long revokedAt(String key);
+
+  /**
+   * A number that changes whenever a revocation reaches this instance's copy (written here, or
+   * replicated from another instance) or leaves it. Read before a check, it lets a caller skip the
+   * next check of the same cookie while it stays the same: nothing could have ended the session
+   * since. {@link #UNTRACKED} (the default) when this store does not track changes.
+   */
+  default long generation() {
+    return UNTRACKED;
+  }
 
   /**
    * Whether a verified cookie's session has ended: its own session id was revoked, or its

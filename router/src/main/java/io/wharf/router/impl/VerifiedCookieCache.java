@@ -1,6 +1,7 @@
 package io.wharf.router.impl;
 
 import io.wharf.session.SessionCookies;
+import io.wharf.session.SessionRevocations;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,29 +14,41 @@ import java.util.Map;
  */
 final class VerifiedCookieCache {
 
-  private final Map<String, SessionCookies.Claims> entries;
+  /** A verified cookie's claims, and the revocations' generation at which its session was last found live. */
+  static final class Verified {
+    final SessionCookies.Claims claims;
+    long liveAt = SessionRevocations.UNTRACKED;
+
+    Verified(SessionCookies.Claims claims) {
+      this.claims = claims;
+    }
+  }
+
+  private final Map<String, Verified> entries;
 
   VerifiedCookieCache(int capacity) {
     this.entries = new LinkedHashMap<>(Math.min(capacity, 1024), 0.75f, true) {
       @Override
-      protected boolean removeEldestEntry(Map.Entry<String, SessionCookies.Claims> eldest) {
+      protected boolean removeEldestEntry(Map.Entry<String, Verified> eldest) {
         return size() > capacity;
       }
     };
   }
 
-  /** The claims of {@code cookie} if it was verified before and has not expired. */
-  SessionCookies.Claims get(String cookie, long now) {
-    SessionCookies.Claims claims = entries.get(cookie);
-    if (claims != null && claims.expiresAtMillis() <= now) {
+  /** What was verified of {@code cookie} before, if it has not expired. */
+  Verified get(String cookie, long now) {
+    Verified verified = entries.get(cookie);
+    if (verified != null && verified.claims.expiresAtMillis() <= now) {
       entries.remove(cookie);
       return null;
     }
-    return claims;
+    return verified;
   }
 
-  void put(String cookie, SessionCookies.Claims claims) {
-    entries.put(cookie, claims);
+  Verified put(String cookie, SessionCookies.Claims claims) {
+    Verified verified = new Verified(claims);
+    entries.put(cookie, verified);
+    return verified;
   }
 
   int size() {

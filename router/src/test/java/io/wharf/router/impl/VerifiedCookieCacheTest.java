@@ -12,7 +12,7 @@ class VerifiedCookieCacheTest {
   void honoursExpiry() {
     VerifiedCookieCache cache = new VerifiedCookieCache(10);
     cache.put("c", new SessionCookies.Claims("alice", "a", "s", 0, 1_000));
-    assertEquals("alice", cache.get("c", 999).user());
+    assertEquals("alice", cache.get("c", 999).claims.user());
     assertNull(cache.get("c", 1_000));
     assertEquals(0, cache.size());
   }
@@ -27,7 +27,7 @@ class VerifiedCookieCacheTest {
     cache.put("c3", new SessionCookies.Claims("u3", "a", "s", 0, Long.MAX_VALUE));
     assertEquals(3, cache.size());
     assertNull(cache.get("c1", 0));
-    assertEquals("u0", cache.get("c0", 0).user());
+    assertEquals("u0", cache.get("c0", 0).claims.user());
     for (int i = 0; i < 10_000; i++) {
       cache.put("x" + i, new SessionCookies.Claims("x", "a", "s", 0, Long.MAX_VALUE));
     }

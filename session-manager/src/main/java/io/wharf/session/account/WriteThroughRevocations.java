@@ -28,6 +28,11 @@ public final class WriteThroughRevocations implements RevocationStore {
   }
 
   @Override
+  public long generation() {
+    return cache.generation();
+  }
+
+  @Override
   public Future<Void> revoke(Revocation revocation) {
     return records.save(revocation).compose(v -> cache.revoke(revocation));
   }

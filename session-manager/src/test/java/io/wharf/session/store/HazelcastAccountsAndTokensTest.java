@@ -118,6 +118,21 @@ class HazelcastAccountsAndTokensTest {
   }
 
   @Test
+  void everyRevocationReachingThisMembersCopyChangesTheGeneration() throws Exception {
+    long before = state.revocations().generation();
+    await(state.revocations().revoke(new Revocation("session:" + UUID.randomUUID(), 1_000, System.currentTimeMillis() + 60_000)));
+    long written = state.revocations().generation();
+    assertTrue(written != before, "changed once the write is answered");
+    // As another member's write arrives: straight into this member's copy, heard through the map's events.
+    hazelcast.<String, Long>getReplicatedMap(HazelcastMaps.REVOCATIONS).put("session:" + UUID.randomUUID(), 1L);
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (state.revocations().generation() == written && System.currentTimeMillis() < deadline) {
+      Thread.sleep(10);
+    }
+    assertTrue(state.revocations().generation() != written, "changed by the map's event");
+  }
+
+  @Test
   void aRevocationWhoseCookiesHaveAllExpiredIsNotKept() throws Exception {
     String key = "session:" + UUID.randomUUID();
     await(state.revocations().fill(List.of(new Revocation(key, 1_000, System.currentTimeMillis() - 1))));

@@ -8,6 +8,19 @@ import io.vertx.core.Future;
  */
 public interface RouteTable {
 
+  /** What {@link #generation} returns when changes are not tracked: then nothing may keep a record between requests. */
+  long UNTRACKED = Long.MIN_VALUE;
+
+  /**
+   * A number that changes whenever a server record changes anywhere (heard through the map's
+   * events), or is written here (once the write completes). While it stays the same, a record
+   * read earlier is still the current one, as far as this instance can know. {@link #UNTRACKED}
+   * (the default) when this table does not track changes.
+   */
+  default long generation() {
+    return UNTRACKED;
+  }
+
   /** The server under {@code key} ({@link ServerRecord#key(String, String)}), or {@code null}. */
   Future<ServerRecord> get(String key);
 

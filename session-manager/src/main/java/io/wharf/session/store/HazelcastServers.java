@@ -1,8 +1,10 @@
 package io.wharf.session.store;
 
 import com.hazelcast.aggregation.Aggregators;
+import com.hazelcast.core.EntryAdapter;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.MapEvent;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryEvictedListener;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Server records in the {@code wharf-servers} map: one backup, indexes on user, instance and
@@ -29,11 +32,24 @@ final class HazelcastServers implements ServerStore {
   private final IMap<String, ServerRecord> servers;
   // Keys of named servers ("user/server"), kept by a map listener so the router asks locally.
   private final Set<String> namedServers = ConcurrentHashMap.newKeySet();
+  private final AtomicLong generation = new AtomicLong();
 
   HazelcastServers(Vertx vertx, HazelcastInstance hazelcast) {
     this.async = new Async(vertx);
     this.servers = hazelcast.getMap(HazelcastMaps.SERVERS);
     servers.addEntryListener(new NamedServerIndex(namedServers), false);
+    // Every change, on any member, moves the generation (see RouteTable#generation).
+    servers.addEntryListener(new EntryAdapter<String, ServerRecord>() {
+      @Override
+      public void onEntryEvent(EntryEvent<String, ServerRecord> event) {
+        generation.incrementAndGet();
+      }
+
+      @Override
+      public void onMapEvent(MapEvent event) {
+        generation.incrementAndGet();
+      }
+    }, false);
     for (String key : servers.keySet()) {
       if (!key.endsWith("/")) {
         namedServers.add(key);
@@ -79,23 +95,34 @@ final class HazelcastServers implements ServerStore {
   }
 
   @Override
+  public long generation() {
+    return generation.get();
+  }
+
+  // Each write moves the generation once done, not only when the map's event comes: whoever
+  // waits for the write then sees the router read the record again.
+  @Override
   public Future<Void> put(ServerRecord record) {
-    return async.adapt(servers.setAsync(record.key(), record));
+    return written(async.adapt(servers.setAsync(record.key(), record)));
   }
 
   @Override
   public Future<ServerRecord> putIfAbsent(ServerRecord record) {
-    return async.blocking(() -> servers.putIfAbsent(record.key(), record));
+    return written(async.blocking(() -> servers.putIfAbsent(record.key(), record)));
   }
 
   @Override
   public Future<Boolean> replace(ServerRecord expected, ServerRecord next) {
-    return async.blocking(() -> servers.replace(next.key(), expected, next));
+    return written(async.blocking(() -> servers.replace(next.key(), expected, next)));
   }
 
   @Override
   public Future<Void> remove(String key) {
-    return async.adapt(servers.removeAsync(key)).mapEmpty();
+    return written(async.adapt(servers.removeAsync(key)).mapEmpty());
+  }
+
+  private <T> Future<T> written(Future<T> write) {
+    return write.andThen(done -> generation.incrementAndGet());
   }
 
   @Override

@@ -118,4 +118,22 @@ class HazelcastServersTest {
   private static <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
+
+  @Test
+  void everyWriteAndEveryChangeHeardFromTheMapMovesTheGeneration() throws Exception {
+    long before = state.routes().generation();
+    await(state.servers().put(running("gina", "here")));
+    long written = state.routes().generation();
+    assertTrue(written != before, "moved once the write completed");
+    await(state.servers().remove(ServerRecord.key("gina", "")));
+    long removed = state.routes().generation();
+    assertTrue(removed != written);
+    // As another member's write: straight into the map, heard through its events.
+    hazelcast.<String, ServerRecord>getMap(HazelcastMaps.SERVERS).set(ServerRecord.key("hugo", ""), running("hugo", "there"));
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (state.routes().generation() == removed && System.currentTimeMillis() < deadline) {
+      Thread.sleep(10);
+    }
+    assertTrue(state.routes().generation() != removed, "moved by the map's event");
+  }
 }

@@ -12,13 +12,11 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.MultiMap;
 import io.vertx.core.internal.ContextInternal;
 import io.wharf.session.ServerRecord;
 
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -35,7 +33,7 @@ import java.util.function.Consumer;
  * before answering gives 502 (JSON, or a page for a navigation); one that fails after that
  * closes the client's connection; a client that goes away closes the container's connection.
  */
-final class FastExchange implements BackendPool.Receiver {
+final class FastExchange extends AnswerDeadlines.Entry implements BackendPool.Receiver {
 
   /** Where the answer goes: an HTTP/1.1 connection ({@link Http1Client}) or an HTTP/2 stream ({@link Http2FastStreams}). */
   interface Client {
@@ -91,7 +89,6 @@ final class FastExchange implements BackendPool.Receiver {
   private boolean unflushed;
   private boolean finished;
   private int status;
-  private ScheduledFuture<?> timeout;
 
   private FastExchange(FastPath fast, Client client, Consumer<FastExchange> onOver, String requestId,
                        boolean navigation, ByteBuf head, boolean body, boolean chunked) {
@@ -146,7 +143,7 @@ final class FastExchange implements BackendPool.Receiver {
     fast.activity.touch(route.key());
     fast.timer.fastPath();
     if (!exchange.responding) {
-      exchange.timeout = client.channel().eventLoop().schedule(exchange::timedOut, fast.responseTimeoutMillis, TimeUnit.MILLISECONDS);
+      fast.deadlines(client.channel()).add(exchange, exchange.start);
     }
     return exchange;
   }
@@ -327,8 +324,8 @@ final class FastExchange implements BackendPool.Receiver {
     }
   }
 
-  private void timedOut() {
-    timeout = null;
+  @Override
+  void timedOut() {
     if (!responding && !finished) {
       fail(504);
     }
@@ -402,9 +399,6 @@ final class FastExchange implements BackendPool.Receiver {
   }
 
   private void cancelTimeout() {
-    if (timeout != null) {
-      timeout.cancel(false);
-      timeout = null;
-    }
+    fast.deadlines(client.channel()).remove(this);
   }
 }

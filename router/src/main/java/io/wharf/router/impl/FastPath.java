@@ -48,6 +48,7 @@ final class FastPath {
   private final int connectTimeoutMillis;
   private final int idleSeconds;
   private BackendPool pool;
+  private AnswerDeadlines deadlines;
   /**
    * Running servers' records this event loop read, while the route table's generation stays
    * {@link #cachedGeneration}: a lookup of the near-cache costs more than the rest of the route's
@@ -77,6 +78,14 @@ final class FastPath {
   /** The handler for one client connection on this event loop, whose Vert.x context is {@code context}. */
   ChannelHandler handler(ContextInternal context) {
     return new FastPathHandler(this, context);
+  }
+
+  /** This event loop's exchanges waiting for their container's answer. */
+  AnswerDeadlines deadlines(Channel client) {
+    if (deadlines == null) {
+      deadlines = new AnswerDeadlines(client.eventLoop(), responseTimeoutMillis);
+    }
+    return deadlines;
   }
 
   /** This event loop's connections to containers, of the client connection's channel type. */

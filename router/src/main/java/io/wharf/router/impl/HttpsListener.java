@@ -96,6 +96,9 @@ public final class HttpsListener {
       }
     }
     FlushBatching.install(connection);
+    if (connection instanceof ConnectionBase base) {
+      IdleClose.install(base.channelHandlerContext().pipeline());
+    }
     if (connection instanceof Http1xServerConnection http1) {
       // Runs on the connection's event loop before it reads a byte of HTTP.
       ChannelPipeline pipeline = http1.channelHandlerContext().pipeline();

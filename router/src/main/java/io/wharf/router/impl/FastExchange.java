@@ -221,11 +221,6 @@ final class FastExchange extends AnswerDeadlines.Entry implements BackendPool.Re
   }
 
   @Override
-  public void backendHead(AnswerHead head) {
-    answer(head);
-  }
-
-  @Override
   public void backendContent(ByteBuf content) {
     if (finished || !responding || responseDone) {
       content.release();
@@ -259,7 +254,8 @@ final class FastExchange extends AnswerDeadlines.Entry implements BackendPool.Re
   }
 
   /** The container's head: its headers as on Vert.x's path, with the router's own. */
-  private void answer(AnswerHead head) {
+  @Override
+  public void backendHead(AnswerHead head) {
     cancelTimeout();
     if (finished || responding) {
       return;

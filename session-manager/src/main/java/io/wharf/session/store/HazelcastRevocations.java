@@ -1,9 +1,6 @@
 package io.wharf.session.store;
 
-import com.hazelcast.core.EntryAdapter;
-import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.MapEvent;
 import com.hazelcast.replicatedmap.ReplicatedMap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,17 +27,7 @@ final class HazelcastRevocations implements RevocationStore {
     this.revocations = hazelcast.getReplicatedMap(HazelcastMaps.REVOCATIONS);
     // Every change of this member's copy, whichever member wrote it (a replicated map's listener
     // hears its own member's copy).
-    revocations.addEntryListener(new EntryAdapter<>() {
-      @Override
-      public void onEntryEvent(EntryEvent<String, Long> event) {
-        generation.incrementAndGet();
-      }
-
-      @Override
-      public void onMapEvent(MapEvent event) {
-        generation.incrementAndGet();
-      }
-    });
+    revocations.addEntryListener(new ChangeCounter<>(generation));
   }
 
   @Override

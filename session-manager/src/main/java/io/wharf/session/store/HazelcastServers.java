@@ -1,10 +1,8 @@
 package io.wharf.session.store;
 
 import com.hazelcast.aggregation.Aggregators;
-import com.hazelcast.core.EntryAdapter;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.MapEvent;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryEvictedListener;
@@ -39,17 +37,7 @@ final class HazelcastServers implements ServerStore {
     this.servers = hazelcast.getMap(HazelcastMaps.SERVERS);
     servers.addEntryListener(new NamedServerIndex(namedServers), false);
     // Every change, on any member, moves the generation (see RouteTable#generation).
-    servers.addEntryListener(new EntryAdapter<String, ServerRecord>() {
-      @Override
-      public void onEntryEvent(EntryEvent<String, ServerRecord> event) {
-        generation.incrementAndGet();
-      }
-
-      @Override
-      public void onMapEvent(MapEvent event) {
-        generation.incrementAndGet();
-      }
-    }, false);
+    servers.addEntryListener(new ChangeCounter<String, ServerRecord>(generation), false);
     for (String key : servers.keySet()) {
       if (!key.endsWith("/")) {
         namedServers.add(key);

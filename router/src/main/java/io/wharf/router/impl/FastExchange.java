@@ -108,7 +108,7 @@ final class FastExchange extends AnswerDeadlines.Entry implements BackendPool.Re
     if (!(request.headers() instanceof MultiMap in)) {
       return null;
     }
-    ServerRecord route = fast.route(request, context);
+    ServerRecord route = fast.route(request, context, client.cookies);
     if (route == null) {
       return null;
     }

@@ -100,7 +100,7 @@ final class FastPath {
    * The running server HTTP/1.1 {@code request} goes to when the fast path may serve it, or null
    * when Vert.x's path must: for anything but the common case described above.
    */
-  ServerRecord route(HttpRequest request, ContextInternal context) {
+  ServerRecord route(HttpRequest request, ContextInternal context, CookieAuthenticator.Memo cookies) {
     if (!request.decoderResult().isSuccess() || request.protocolVersion() != HttpVersion.HTTP_1_1
       || !plainMethod(request.method())) {
       return null;
@@ -110,25 +110,26 @@ final class FastPath {
       || headers.contains(HttpHeaderNames.EXPECT) || headers.contains(HttpHeaderNames.AUTHORIZATION)) {
       return null;
     }
-    return route(request.uri(), headers.get(HttpHeaderNames.COOKIE), context);
+    return route(request.uri(), headers.get(HttpHeaderNames.COOKIE), context, cookies);
   }
 
   /**
    * The running server a request for {@code uri} with the {@code Cookie} header {@code cookies}
    * goes to when the fast path may serve it, or null: the caller has checked the rest of the
-   * request (no {@code Authorization}, {@code Expect} or {@code Upgrade}).
+   * request (no {@code Authorization}, {@code Expect} or {@code Upgrade}); {@code memo}: the
+   * connection's last cookie.
    */
-  ServerRecord route(String uri, String cookies, ContextInternal context) {
+  ServerRecord route(String uri, String cookies, ContextInternal context, CookieAuthenticator.Memo memo) {
     // As in Vert.x's handlers: a lookup the near cache misses completes on this context.
     ContextInternal previous = context.beginDispatch();
     try {
-      return route(uri, cookies);
+      return route(uri, cookies, memo);
     } finally {
       context.endDispatch(previous);
     }
   }
 
-  private ServerRecord route(String uri, String cookies) {
+  private ServerRecord route(String uri, String cookies, CookieAuthenticator.Memo memo) {
     if (!uri.startsWith(UserPath.PREFIX) || TokenCredentials.fromUri(uri) != null) {
       return null;
     }
@@ -138,7 +139,7 @@ final class FastPath {
       return null;
     }
     String user = UserPath.user(path);
-    if (user == null || !user.equals(authenticator.user(CookieHeader.value(cookies, cookieName)))) {
+    if (user == null || !user.equals(authenticator.user(cookies, cookieName, memo))) {
       return null;
     }
     String server = UserPath.server(path, user, routes::hasNamedServer);

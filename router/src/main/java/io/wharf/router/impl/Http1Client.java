@@ -19,6 +19,8 @@ final class Http1Client implements FastExchange.Client {
 
   private final ChannelHandlerContext client;
   private final ChannelHandlerContext raw;
+  /** The connection's last cookie, for {@link FastPath#route}. */
+  final CookieAuthenticator.Memo cookies = new CookieAuthenticator.Memo();
   /** The current answer's body is sent chunked. */
   private boolean chunked;
 

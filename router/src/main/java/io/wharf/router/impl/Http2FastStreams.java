@@ -33,9 +33,7 @@ import io.vertx.core.internal.ContextInternal;
 import io.wharf.session.ServerRecord;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@link FastPath} on one HTTP/2 connection: in front of Vert.x as the HTTP/2 codec's frame
@@ -60,6 +58,8 @@ final class Http2FastStreams extends Http2FrameListenerDecorator {
   private final ChannelHandlerContext ctx;
   private final Http2ConnectionHandler codec;
   private final IntObjectMap<Stream> streams = new IntObjectHashMap<>(8);
+  /** The connection's last cookie, for {@link FastPath#route}. */
+  private final CookieAuthenticator.Memo cookies = new CookieAuthenticator.Memo();
   /** Marks the streams whose request has a body: a HEADERS frame that ends one is its trailers. */
   private final Http2Connection.PropertyKey withBody;
   /** Marks the claimed streams, also those whose exchange is over while their end still waits to be written. */
@@ -248,7 +248,7 @@ final class Http2FastStreams extends Http2FrameListenerDecorator {
     // A MultiMap over the frame's headers, with cookies split into several fields joined into one.
     Http2HeadersAdaptor in = new Http2HeadersAdaptor(headers);
     String uri = path.toString();
-    ServerRecord route = fast.route(uri, in.get(HttpHeaderNames.COOKIE), context);
+    ServerRecord route = fast.route(uri, in.get(HttpHeaderNames.COOKIE), context, cookies);
     if (route == null) {
       return false;
     }
@@ -388,11 +388,7 @@ final class Http2FastStreams extends Http2FrameListenerDecorator {
       Http2Headers out = new DefaultHttp2Headers(false, headers.size() + 1);
       out.status(status.codeAsText());
       // Connection-specific headers are already left out (ProxyHeaders); names in lower case.
-      Iterator<Map.Entry<CharSequence, CharSequence>> all = headers.iteratorCharSequence();
-      while (all.hasNext()) {
-        Map.Entry<CharSequence, CharSequence> header = all.next();
-        out.add(AsciiString.of(header.getKey()).toLowerCase(), header.getValue());
-      }
+      headers.forEach(header -> out.add(AsciiString.of(header.getKey()).toLowerCase(), header.getValue()));
       return out;
     }
   }

@@ -58,7 +58,11 @@ public final class TlsOptions {
       .setKeyCertOptions(keyCert(options.tlsCert(), options.tlsKey(), options.dataDir()))
       .setIdleTimeout(options.idleTimeoutSeconds())
       .setTcpNoDelay(true)
-      .setCompressionSupported(false);
+      .setCompressionSupported(false)
+      // The router ends no WebSocket itself (a tunnel passes the container's extensions on), so
+      // Vert.x's extension handler, which inspects every request and answer, is left out.
+      .setPerFrameWebSocketCompressionSupported(false)
+      .setPerMessageWebSocketCompressionSupported(false);
     CIPHER_SUITES.forEach(server::addEnabledCipherSuite);
     return server;
   }

@@ -92,4 +92,36 @@ class CookieAuthenticatorTest {
     revocations.entries.put(SessionRevocations.accountKey("a1"), System.currentTimeMillis());
     assertNull(authenticator.user(alice), "refused without any generation change");
   }
+
+  @Test
+  void aConnectionsRepeatedCookieHeaderIsCheckedWithoutTheCacheAndStillRefusedOnceRevoked() throws Exception {
+    CountingRevocations revocations = new CountingRevocations(true);
+    CookieAuthenticator authenticator = new CookieAuthenticator(cookies, revocations, 100);
+    CookieAuthenticator.Memo memo = new CookieAuthenticator.Memo();
+    String alice = cookies.issue("alice", "a1");
+    String header = "theme=dark; wharf-session=" + alice;
+    assertEquals("alice", authenticator.user(header, "wharf-session", memo));
+    assertEquals("alice", authenticator.user(header, "wharf-session", memo));
+    assertEquals(2, revocations.reads);
+    assertNull(authenticator.user("wharf-session=forged", "wharf-session", memo), "another header is verified again");
+    assertNull(authenticator.user(null, "wharf-session", memo));
+    assertEquals("alice", authenticator.user(header, "wharf-session", memo));
+    revocations.revoke(SessionRevocations.sessionKey(cookies.verify(alice).sessionId()));
+    assertNull(authenticator.user(header, "wharf-session", memo), "the same header, refused at once");
+  }
+
+  @Test
+  void aRememberedCookieThatExpiredIsRefused() throws Exception {
+    SessionCookies shortLived = SessionCookies.create(List.of(new byte[32]), Duration.ofSeconds(1));
+    CookieAuthenticator authenticator = new CookieAuthenticator(shortLived, new CountingRevocations(true), 100);
+    CookieAuthenticator.Memo memo = new CookieAuthenticator.Memo();
+    String header = "wharf-session=" + shortLived.issue("alice", "a1");
+    long deadline = System.currentTimeMillis() + 5_000;
+    String user = authenticator.user(header, "wharf-session", memo);
+    while (user != null && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+      user = authenticator.user(header, "wharf-session", memo);
+    }
+    assertNull(user);
+  }
 }

@@ -83,19 +83,19 @@ class FastPathRoutesTest {
     FastPath fast = fastPath(routes);
     ServerRecord first = running(1000);
     routes.put(first);
-    assertSame(first, fast.route("/user/alice/api", cookie, context));
-    assertSame(first, fast.route("/user/alice/tree", cookie, context));
+    assertSame(first, fast.route("/user/alice/api", cookie, context, new CookieAuthenticator.Memo()));
+    assertSame(first, fast.route("/user/alice/tree", cookie, context, new CookieAuthenticator.Memo()));
     assertEquals(1, routes.lookups);
 
     ServerRecord moved = running(2000);
     routes.put(moved);
-    assertSame(moved, fast.route("/user/alice/api", cookie, context), "the new record, at once");
+    assertSame(moved, fast.route("/user/alice/api", cookie, context, new CookieAuthenticator.Memo()), "the new record, at once");
     assertEquals(2, routes.lookups);
 
     routes.records.clear();
     routes.generation++;
-    assertNull(fast.route("/user/alice/api", cookie, context), "gone");
-    assertNull(fast.route("/user/alice/api", cookie, context));
+    assertNull(fast.route("/user/alice/api", cookie, context, new CookieAuthenticator.Memo()), "gone");
+    assertNull(fast.route("/user/alice/api", cookie, context, new CookieAuthenticator.Memo()));
     assertEquals(4, routes.lookups, "what is not running is read on every request");
   }
 
@@ -105,9 +105,9 @@ class FastPathRoutesTest {
     FastPath fast = fastPath(routes);
     long now = System.currentTimeMillis();
     routes.records.put("alice/", ServerRecord.pending("alice", "", "i", "token", now, ""));
-    assertNull(fast.route("/user/alice/api", cookie, context));
+    assertNull(fast.route("/user/alice/api", cookie, context, new CookieAuthenticator.Memo()));
     routes.records.put("alice/", running(1000));
-    ServerRecord route = fast.route("/user/alice/api", cookie, context);
+    ServerRecord route = fast.route("/user/alice/api", cookie, context, new CookieAuthenticator.Memo());
     assertEquals(1000, route.port(), "read again, since nothing was kept");
   }
 
@@ -117,7 +117,7 @@ class FastPathRoutesTest {
     FastPath fast = fastPath(routes);
     routes.put(running(1000));
     for (int i = 0; i < 3; i++) {
-      assertEquals(1000, fast.route("/user/alice/api", cookie, context).port());
+      assertEquals(1000, fast.route("/user/alice/api", cookie, context, new CookieAuthenticator.Memo()).port());
     }
     assertEquals(3, routes.lookups);
   }

@@ -17,7 +17,9 @@ import java.util.Map;
  *
  * <p>Towards the client: everything but hop-by-hop headers (and those the container's
  * {@code Connection} names), {@code Server} (which would tell the world the container's software
- * and version), and, unless {@code router.pass-cors} is true, CORS grants
+ * and version), the router's own ({@code X-Request-Id}, {@code X-Wharf-Instance},
+ * {@code Strict-Transport-Security}: one of each, the router's), and, unless
+ * {@code router.pass-cors} is true, CORS grants
  * ({@code Access-Control-*}): Jupyter answers any {@code Origin} with a matching grant because the
  * injected token makes every request authenticated, and the router does not pass on grants it
  * did not decide.
@@ -105,7 +107,13 @@ final class ProxyHeaders {
   }
 
   static boolean droppedFromResponse(CharSequence name, boolean passCors) {
-    return name.length() == 6 && HopByHopHeaders.is(name, "server")
-      || !passCors && AsciiString.regionMatches(name, true, 0, "access-control-", 0, 15);
+    return switch (name.length()) {
+      case 6 -> HopByHopHeaders.is(name, "server");
+      // The router's own, which it sets on every answer.
+      case 12 -> HopByHopHeaders.is(name, "x-request-id");
+      case 16 -> HopByHopHeaders.is(name, "x-wharf-instance");
+      case 25 -> HopByHopHeaders.is(name, "strict-transport-security");
+      default -> false;
+    } || !passCors && AsciiString.regionMatches(name, true, 0, "access-control-", 0, 15);
   }
 }

@@ -41,7 +41,9 @@ class FastPathFramingTest {
     "hints", "HTTP/1.1 103 Early Hints\r\nLink: </static/a.js>; rel=preload\r\n\r\n"
       + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Latin: caf\u00e9\r\n\r\nok",
     "unchanged", "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n\r\n",
-    "folded", "HTTP/1.1 200 OK\r\nX-Folded: a\r\n b\r\nContent-Length: 2\r\n\r\nok");
+    "folded", "HTTP/1.1 200 OK\r\nX-Folded: a\r\n b\r\nContent-Length: 2\r\n\r\nok",
+    "own", "HTTP/1.1 200 OK\r\nX-Request-Id: theirs\r\nStrict-Transport-Security: max-age=1\r\nX-Wharf-Instance: fake\r\n"
+      + "Content-Length: 2\r\n\r\nok");
 
   private static Vertx vertx;
   private static int port;
@@ -145,6 +147,15 @@ class FastPathFramingTest {
     assertEquals("\"v1\"", reply.header("ETag"));
     assertEquals(0, reply.body().length());
     assertEquals(200, get("echo").status());
+  }
+
+  @Test
+  void theRoutersOwnHeadersReplaceTheContainers() throws Exception {
+    Reply reply = get("own");
+    assertEquals(List.of("max-age=31536000"), reply.headers().getAll("Strict-Transport-Security"));
+    assertEquals(List.of(RouterExtension.INSTANCE), reply.headers().getAll("X-Wharf-Instance"));
+    assertEquals(1, reply.headers().getAll("X-Request-Id").size());
+    assertFalse(reply.header("X-Request-Id").equals("theirs"));
   }
 
   @Test

@@ -87,7 +87,7 @@ class HopByHopHeadersTest {
   }
 
   @Test
-  void theContainersServerAndCorsGrantsStopAtTheRouterUnlessCorsIsPassed() {
+  void theContainersServerItsCopiesOfTheRoutersOwnHeadersAndCorsGrantsStopAtTheRouterUnlessCorsIsPassed() {
     MultiMap answer = MultiMap.caseInsensitiveMultiMap()
       .add("Server", "TornadoServer/6.2")
       .add("Access-Control-Allow-Origin", "https://evil.example")
@@ -95,7 +95,10 @@ class HopByHopHeadersTest {
       .add("Connection", "keep-alive, X-Hop")
       .add("X-Hop", "1")
       .add("Content-Type", "application/json")
-      .add("Set-Cookie", "_xsrf=1");
+      .add("Set-Cookie", "_xsrf=1")
+      .add("X-Request-Id", "theirs")
+      .add("x-wharf-instance", "fake")
+      .add("Strict-Transport-Security", "max-age=1");
     MultiMap sent = MultiMap.caseInsensitiveMultiMap();
     ProxyHeaders.copyResponse(answer, sent, false);
     assertEquals(2, sent.size(), sent.toString());

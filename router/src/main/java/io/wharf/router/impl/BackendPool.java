@@ -51,7 +51,6 @@ final class BackendPool {
 
   private static final AttributeKey<Slot> SLOT = AttributeKey.valueOf("wharf-backend-slot");
 
-
   private final EventLoop loop;
   private final Class<? extends Channel> channelType;
   private final int max;

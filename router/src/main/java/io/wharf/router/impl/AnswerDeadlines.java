@@ -10,7 +10,9 @@ import java.util.concurrent.TimeUnit;
  * container's head, in the order they started. All wait the same time, so the oldest is always
  * first, and one scheduled task, due at the oldest's deadline, serves them all. A task scheduled
  * and cancelled per request (a priority queue's insertion and removal) was about 2 % of the
- * router's CPU per proxied request (bench/README.md). Used only on its event loop.
+ * router's CPU per proxied request (bench/README.md). Netty's {@code HashedWheelTimer} would
+ * avoid the queue but runs its tasks on a thread of its own, so each timeout would have to hop
+ * back to the exchange's event loop; this list needs neither. Used only on its event loop.
  */
 final class AnswerDeadlines {
 

@@ -39,7 +39,12 @@ start_wharf() {
   ) >"$work/wharf.log" 2>&1 &
   wharf_pid=$!
   base=https://127.0.0.1:$port
-  sleep 0.2
+  # The subshell execs java after its set-up, which a machine just booted may take seconds to run.
+  for i in $(seq 1 100); do
+    [ "$(cat "/proc/$wharf_pid/comm" 2>/dev/null)" = java ] && break
+    kill -0 "$wharf_pid" 2>/dev/null || break
+    sleep 0.1
+  done
   [ "$(cat "/proc/$wharf_pid/comm" 2>/dev/null)" = java ] || die "Wharf does not run as process $wharf_pid"
   for i in $(seq 1 120); do
     kill -0 "$wharf_pid" 2>/dev/null || die "Wharf exited during start-up"

@@ -23,7 +23,7 @@ import static io.wharf.config.ConfigValues.requiredText;
  * @param publicOrigin        Wharf's public origin, such as https://notebooks.example.org; null to trust each request's Host
  * @param tlsCert             PEM certificate chain; null (with {@code tlsKey}) for the development certificate
  * @param staticDir           the configured directory of web assets; null for the jar's own ({@code io.wharf.session.Pages})
- * @param eventLoops          HTTPS server instances, one per event loop; 0 for twice the cores
+ * @param eventLoops          HTTPS server instances, one per event loop; 0 for one per core
  * @param activityFlushMillis how often the traffic seen per server is written to the cluster
  * @param accessLog           whether every request is logged on {@code wharf.access} ({@code router.access-log})
  * @param trustRequestId      whether a request's own {@code X-Request-Id} is kept (when valid), because a trusted
@@ -88,9 +88,13 @@ public record RouterOptions(
         requiredBoolean(config, "router.pass-cors")));
   }
 
-  /** The HTTPS server instances to deploy: {@link #eventLoops()}, or twice the cores when that is 0. */
+  /**
+   * The HTTPS server instances to deploy: {@link #eventLoops()}, or one per core when that is 0 (as
+   * nginx's {@code worker_processes auto}). More loops than cores only queue behind each other: on
+   * two cores, four cost more CPU per request and a higher p99 than two (bench/README.md).
+   */
   public int instances() {
-    return eventLoops > 0 ? eventLoops : 2 * Runtime.getRuntime().availableProcessors();
+    return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
   }
 
   /** The origin of {@code router.public-url} without trailing slashes; null when it is empty. */

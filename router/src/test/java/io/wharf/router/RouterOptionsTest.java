@@ -87,8 +87,8 @@ class RouterOptionsTest {
   }
 
   @Test
-  void eventLoopsZeroMeansTwiceTheCores() {
-    assertEquals(2 * Runtime.getRuntime().availableProcessors(),
+  void eventLoopsZeroMeansOnePerCore() {
+    assertEquals(Runtime.getRuntime().availableProcessors(),
       RouterOptions.fromJson(config(new JsonObject().put("event-loops", 0))).instances());
     assertEquals(3, RouterOptions.fromJson(config(new JsonObject().put("event-loops", 3))).instances());
   }

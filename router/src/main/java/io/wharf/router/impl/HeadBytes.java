@@ -60,10 +60,19 @@ final class HeadBytes implements ProxyHeaders.Sink {
 
   @Override
   public void add(CharSequence name, CharSequence value) {
-    out.writeCharSequence(name, CharsetUtil.ISO_8859_1);
+    write(name);
     out.writeShort(COLON_SPACE);
-    out.writeCharSequence(value, CharsetUtil.ISO_8859_1);
+    write(value);
     out.writeShort(CRLF);
+  }
+
+  /**
+   * {@code text} as ISO-8859-1: one byte per char, the same call that {@code writeCharSequence}
+   * makes for that charset, without first comparing the charset with three others on every call
+   * (about 1 % of the event loops' samples in a profile of the HTTP/1.1 bench).
+   */
+  private void write(CharSequence text) {
+    ByteBufUtil.writeAscii(out, text);
   }
 
   /** The head, complete. */

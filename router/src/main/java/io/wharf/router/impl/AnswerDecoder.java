@@ -39,6 +39,15 @@ final class AnswerDecoder extends ByteToMessageDecoder {
   private static final AsciiString TRANSFER_ENCODING = AsciiString.cached("transfer-encoding");
   private static final AsciiString CHUNKED = AsciiString.cached("chunked");
 
+  /** The characters of a token (RFC 9110 §5.6.2), by their ASCII code: every header name is one. */
+  private static final boolean[] TOKEN = new boolean[128];
+
+  static {
+    for (int c = 0; c < TOKEN.length; c++) {
+      TOKEN[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    }
+  }
+
   private enum State { HEAD, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, TO_CLOSE, BROKEN }
 
   private State state = State.HEAD;
@@ -300,7 +309,7 @@ final class AnswerDecoder extends ByteToMessageDecoder {
   }
 
   private static boolean token(byte b) {
-    return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || digit(b) || b > ' ' && b < 0x7f && "!#$%&'*+-.^_`|~".indexOf(b) >= 0;
+    return b > 0 && TOKEN[b];
   }
 
   /** Visible characters, spaces, tabs and obs-text only (RFC 9110 §5.5). */

@@ -13,6 +13,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.internal.ContextInternal;
 
 import java.util.ArrayDeque;
+import java.util.function.Consumer;
 
 /**
  * One HTTP/1.x client connection's share of {@link FastPath}, in its pipeline just in front of
@@ -38,6 +39,8 @@ final class FastPathHandler extends ChannelDuplexHandler {
   /** What was read while an exchange was in progress and a new request began; bounded by reading being stopped. */
   private ArrayDeque<Object> waiting;
   private boolean readsStopped;
+  /** What each exchange calls when it is over; one for the connection rather than one per request. */
+  private final Consumer<FastExchange> over = this::exchangeOver;
 
   FastPathHandler(FastPath fast, ContextInternal context) {
     this.fast = fast;
@@ -71,7 +74,7 @@ final class FastPathHandler extends ChannelDuplexHandler {
           ctx.fireChannelRead(msg);
           return;
         }
-        FastExchange started = FastExchange.start(fast, context, client, request, this::exchangeOver);
+        FastExchange started = FastExchange.start(fast, context, client, request, over);
         if (started != null) {
           exchange = started;
           if (msg instanceof LastHttpContent last) {

@@ -95,6 +95,7 @@ public final class HttpsListener {
         connection.closeHandler(closed -> perAddress.closed(address));
       }
     }
+    FlushBatching.install(connection);
     if (connection instanceof ConnectionBase base) {
       IdleClose.install(base.channelHandlerContext().pipeline());
     }
@@ -106,7 +107,6 @@ public final class HttpsListener {
         pipeline.addBefore(VERTX_HANDLER, FAST_PATH, fastPath.handler(http1.context()));
       }
     } else if (connection instanceof Http2ServerConnection http2) {
-      FlushBatching.install(http2);
       awaitFirstStream(http2.channelHandlerContext());
       if (fastPath != null) {
         Http2FastStreams.install(fastPath, http2.context(), http2.channelHandlerContext());

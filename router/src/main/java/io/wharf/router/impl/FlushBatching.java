@@ -13,6 +13,10 @@ import io.vertx.core.net.impl.ConnectionBase;
  * at once: over HTTP/2, the answers to ten streams that arrive in one turn each became a TLS
  * record and a system call of their own. With Netty's {@link FlushConsolidationHandler} just
  * inside the TLS handler, they are encrypted and sent together at the end of the turn.
+ *
+ * <p>HTTP/1.x connections keep it too, though each has one answer under way at a time and the
+ * handler defers its flush to a task: without it, the kernel's time per request rose by more than
+ * the task costs (bench/README.md, "One event loop per core").
  */
 final class FlushBatching {
 

@@ -8,7 +8,8 @@
 #
 # Env: OLD (required: a checkout of the other build, such as `git worktree add /tmp/old <commit>`),
 #      ROUNDS (3), DURATION (15, seconds per target and round), WARMUP (40, seconds per router),
-#      LOOPS (2, each router's event loops), CONNECTIONS (50), THREADS (2).
+#      LOOPS (2, each router's event loops), CONNECTIONS (50), THREADS (2), NGINX_WORKERS (1, the
+#      reference's; its CPU is its master's and workers', as in bench/run.sh).
 # Builds both checkouts' router test classes offline. Sends traffic only to 127.0.0.1; leaves no
 # process or temp dir behind.
 set -euo pipefail
@@ -38,48 +39,36 @@ chmod 755 "$work"  # the page is read by nginx's unprivileged worker
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for conf in "$work"/*.conf; do [ -f "$conf" ] && nginx -c "$conf" -s stop 2>/dev/null || true; done
+  stop_nginx "$work/reference"
+  [ -s "$work/backend.pid" ] && kill "$(cat "$work/backend.pid")" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-mkdir -p "$work/html/user/admin" "$work/logs"
+mkdir -p "$work/html/user/admin"
 head -c 612 /dev/zero | tr '\000' x >"$work/html/index.html"
 cp "$work/html/index.html" "$work/html/user/admin/index.html"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
   -keyout "$work/key.pem" -out "$work/cert.pem" >/dev/null 2>&1 || die "openssl could not make a certificate"
 backend=$(free_port)
-reference=$(free_port)
 cat >"$work/backend.conf" <<EOF
-worker_processes 1; pid $work/backend.pid; error_log $work/logs/backend.log; daemon on;
+worker_processes 1; pid $work/backend.pid; error_log $work/backend.log; daemon on;
 events { worker_connections 4096; }
 http { access_log off; server { listen 127.0.0.1:$backend; root $work/html; keepalive_requests 1000000; } }
 EOF
-cat >"$work/reference.conf" <<EOF
-worker_processes 1; pid $work/reference.pid; error_log $work/logs/reference.log; daemon on;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  upstream container { server 127.0.0.1:$backend; keepalive 200; keepalive_requests 1000000; }
-  server {
-    listen 127.0.0.1:$reference ssl; ssl_certificate $work/cert.pem; ssl_certificate_key $work/key.pem;
-    keepalive_requests 1000000;
-    location / { proxy_pass http://container; proxy_http_version 1.1; proxy_set_header Connection ""; }
-  }
-}
-EOF
 nginx -c "$work/backend.conf"
-nginx -c "$work/reference.conf"
-reference_pid=''
-for i in $(seq 1 50); do
-  [ -s "$work/reference.pid" ] && reference_pid=$(pgrep -P "$(cat "$work/reference.pid")" | head -n 1) && [ -n "$reference_pid" ] && break
-  sleep 0.1
-done
-[ -n "$reference_pid" ] || die "the reference nginx has no worker"
+# The reference as bench/run.sh starts it (TLS 1.3 offered, NGINX_WORKERS workers), in front of the page.
+reference=$(free_port)
+start_nginx "$work/reference" "$reference" "" \
+  "    upstream container { server 127.0.0.1:$backend; keepalive 200; keepalive_requests 1000000; }
+    keepalive_requests 1000000;" \
+  '            proxy_pass http://container;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";'
 
 # start_router NAME CHECKOUT: LocalRouter of CHECKOUT on a free port; sets port_NAME, pid_NAME, cookie_NAME.
 start_router() {
-  local name=$1 checkout=$2 cp port i
+  local name=$1 checkout=$2 cp port i cookie code=''
   cp=$(repo=$checkout local_router_classpath)
   port=$(free_port)
   setsid java -XX:+UseParallelGC -cp "$cp" io.wharf.router.bench.LocalRouter "$port" "$backend" "$LOOPS" \
@@ -88,25 +77,37 @@ start_router() {
   printf -v "pid_$name" '%s' $!
   printf -v "port_$name" '%s' "$port"
   for i in $(seq 1 120); do
-    grep -q '^wharf-session=' "$work/$name.out" 2>/dev/null && break
+    cookie=$(grep -m 1 -o '^wharf-session=[^ ;]*' "$work/$name.out" 2>/dev/null) && break
     sleep 0.5
   done
-  printf -v "cookie_$name" '%s' "$(grep -m 1 -o '^wharf-session=[^ ;]*' "$work/$name.out")" || die "$name printed no cookie"
+  [ -n "$cookie" ] || { cat "$work/$name.log" >&2; die "$name printed no cookie"; }
+  printf -v "cookie_$name" '%s' "$cookie"
   for i in $(seq 1 60); do
-    [ "$(curl -sk -o /dev/null -w '%{http_code}' -H "Cookie: $(eval echo "\$cookie_$name")" \
-      "https://127.0.0.1:$port/user/admin/index.html")" = 200 ] && return
+    code=$(curl -sk -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "https://127.0.0.1:$port/user/admin/index.html")
+    [ "$code" = 200 ] && return
     sleep 0.5
   done
   cat "$work/$name.log" >&2
-  die "$name does not answer 200 (last: $(curl -sk -o /dev/null -w "%{http_code}" -H "Cookie: $(eval echo "\$cookie_$name")" "https://127.0.0.1:$port/user/admin/index.html"))"
+  die "$name does not answer 200 (last: $code)"
 }
 
-# load NAME URL COOKIE PID SECONDS: one wrk run; prints requests/s, p99 and CPU per request (sys).
+# ticks FIELDS PID...: the clock ticks in FIELDS of /proc/PID/stat, summed over the processes.
+ticks() {
+  local fields=$1 total=0 p
+  shift
+  for p in "$@"; do total=$(( total + $(awk "{ print $fields }" "/proc/$p/stat" 2>/dev/null || echo 0) )); done
+  echo "$total"
+}
+
+# load NAME URL COOKIE "PID..." SECONDS: one wrk run; prints requests/s, p99 and the CPU per
+# request (and its system part) of the processes PID.
 load() {
   local before sys_before after sys_after out requests p99
-  before=$(awk '{ print $14 + $15 }' "/proc/$4/stat"); sys_before=$(awk '{ print $15 }' "/proc/$4/stat")
+  # shellcheck disable=SC2086
+  before=$(ticks '$14 + $15' $4); sys_before=$(ticks '$15' $4)
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$5s" --latency ${3:+-H "Cookie: $3"} "$2" 2>&1)
-  after=$(awk '{ print $14 + $15 }' "/proc/$4/stat"); sys_after=$(awk '{ print $15 }' "/proc/$4/stat")
+  # shellcheck disable=SC2086
+  after=$(ticks '$14 + $15' $4); sys_after=$(ticks '$15' $4)
   requests=$(awk '/requests in/ { print $1 }' <<<"$out")
   p99=$(awk '/ 99%/ { print $2 }' <<<"$out")
   awk -v n="$1" -v r="$requests" -v d="$5" -v p="$p99" -v c=$((after - before)) -v s=$((sys_after - sys_before)) \
@@ -118,11 +119,12 @@ start_router new "$repo"
 say "old: $OLD, new: $repo; $LOOPS event loops each; warming up ${WARMUP}s each"
 load warm "https://127.0.0.1:$port_old/user/admin/index.html" "$cookie_old" "$pid_old" "$WARMUP" >/dev/null
 load warm "https://127.0.0.1:$port_new/user/admin/index.html" "$cookie_new" "$pid_new" "$WARMUP" >/dev/null
-load warm "https://127.0.0.1:$reference/index.html" "" "$reference_pid" 10 >/dev/null
+reference_pids=$(nginx_pids "$work/reference")
+load warm "https://127.0.0.1:$reference/index.html" "" "$reference_pids" 10 >/dev/null
 echo "target  requests/s       p99  cpu us/request  of which sys"
 for round in $(seq 1 "$ROUNDS"); do
   say "round $round of $ROUNDS"
-  load nginx "https://127.0.0.1:$reference/index.html" "" "$reference_pid" "$DURATION"
+  load nginx "https://127.0.0.1:$reference/index.html" "" "$reference_pids" "$DURATION"
   load old "https://127.0.0.1:$port_old/user/admin/index.html" "$cookie_old" "$pid_old" "$DURATION"
   load new "https://127.0.0.1:$port_new/user/admin/index.html" "$cookie_new" "$pid_new" "$DURATION"
 done

@@ -58,21 +58,17 @@ final class HeadBytes implements ProxyHeaders.Sink {
     return new HeadBytes(out);
   }
 
+  /**
+   * Names and values as ISO-8859-1, one byte per char: {@code writeAscii} is the call that
+   * {@code writeCharSequence} makes for that charset, after comparing the charset with three
+   * others on every call (about 0.5 % of the event loops' samples in a profile of the HTTP/1.1 bench).
+   */
   @Override
   public void add(CharSequence name, CharSequence value) {
-    write(name);
+    ByteBufUtil.writeAscii(out, name);
     out.writeShort(COLON_SPACE);
-    write(value);
+    ByteBufUtil.writeAscii(out, value);
     out.writeShort(CRLF);
-  }
-
-  /**
-   * {@code text} as ISO-8859-1: one byte per char, the same call that {@code writeCharSequence}
-   * makes for that charset, without first comparing the charset with three others on every call
-   * (about 0.5 % of the event loops' samples in a profile of the HTTP/1.1 bench).
-   */
-  private void write(CharSequence text) {
-    ByteBufUtil.writeAscii(out, text);
   }
 
   /** The head, complete. */

@@ -12,6 +12,10 @@
 #      BUILD=1 to rebuild the jar, BACKEND_ONLY=1 to skip Wharf (direct and nginx only),
 #      NGINX_WORKERS (1): the reference nginx's worker_processes, WHARF_JAR (server/target/wharf.jar)
 #      to measure another build, TOKEN (1; 0 skips the token target).
+#      JIT_QUIET (2): after its warm-up, a router goes on warming up WARMUP_STEP (10) seconds at a
+#      time, for at most WARMUP_MORE (120) seconds more, until its JIT compiler threads took at most
+#      JIT_QUIET % of its CPU in the last step; the run prints how long each warmed up. The bars
+#      are about a compiled router, and on a slow machine the JIT can still be at work after WARMUP.
 #      H2 (1): then also nginx and the router over HTTP/2 with h2load
 #      (H2_CLIENTS 10 connections x H2_STREAMS 10 streams, DURATION, after a warm-up of each:
 #      H2_WARMUP for the routers, WARMUP unless set, as their HTTP/2 code is compiled only now;
@@ -28,6 +32,9 @@ repo=$(dirname "$here")
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-15s}
 REFERENCE_WARMUP=${REFERENCE_WARMUP:-10s}
+JIT_QUIET=${JIT_QUIET:-2}
+WARMUP_STEP=${WARMUP_STEP:-10}
+WARMUP_MORE=${WARMUP_MORE:-120}
 CONNECTIONS=${CONNECTIONS:-50}
 THREADS=${THREADS:-2}
 ROUNDS=${ROUNDS:-1}
@@ -271,11 +278,65 @@ threads_split() {
       d["jit"] * 1e6 / hz / n, d["gc"] * 1e6 / hz / n, d["other"] * 1e6 / hz / n }' <(echo "$1") <(echo "$2")
 }
 
+# run_queue NAME: the time (ns) the threads serving NAME's requests (nginx's workers, the
+# router's event loops) waited on a run queue for a CPU, and how many times they ran, from their
+# /proc/.../schedstat. Their ratio between two samples is the wait per wake-up: on a machine
+# whose cores are shared with wrk and the container, what the tail latency is made of.
+run_queue() {
+  local files=() p t master pid
+  case "$1" in
+    nginx)
+      master=$(cat "$nginx_dir/nginx.pid" 2>/dev/null) || { echo "0 0"; return; }
+      for p in $(pgrep -P "$master"); do files+=(/proc/"$p"/task/*/schedstat); done ;;
+    router|routerB|token)
+      pid=$(target_pid "$1")
+      for t in /proc/"$pid"/task/*; do
+        [[ $(cat "$t/comm" 2>/dev/null) == vert.x-eventloo* ]] && files+=("$t/schedstat")
+      done ;;
+    *) echo "0 0"; return ;;
+  esac
+  [ "${#files[@]}" -gt 0 ] || { echo "0 0"; return; }
+  cat "${files[@]}" 2>/dev/null | awk '{ w += $2; n += $3 } END { printf "%.0f %.0f\n", w, n }'
+}
+
+# jit_share BEFORE AFTER: the JIT compiler threads' share (%) of a process's CPU between two
+# thread_ticks outputs.
+jit_share() {
+  awk 'FNR == NR { before[$1] = $3; next } { d = $3 - before[$1]; all += d; if ($2 == "jit") jit += d }
+    END { printf "%.1f", (all > 0 ? jit * 100 / all : 0) }' <(echo "$1") <(echo "$2")
+}
+
+# settle NAME LOAD: once NAME's warm-up is over, runs `LOAD SECONDS` WARMUP_STEP seconds at a time
+# until the JIT took at most JIT_QUIET % of the router's CPU in the last step, or WARMUP_MORE
+# seconds have passed; records what it took in settled[NAME], which the report prints.
+declare -A settled
+settle() {
+  local name=$1 load=$2 pid t0 t1 share waited=0
+  pid=$(target_pid "$name")
+  [ -n "$pid" ] || return 0
+  while :; do
+    t0=$(thread_ticks "$pid")
+    "$load" "$WARMUP_STEP"
+    t1=$(thread_ticks "$pid")
+    waited=$(( waited + WARMUP_STEP ))
+    share=$(jit_share "$t0" "$t1")
+    if awk -v s="$share" -v q="$JIT_QUIET" 'BEGIN { exit !(s <= q) }'; then
+      settled[$name]="${waited} s more (JIT $share % of its CPU in the last ${WARMUP_STEP} s)"
+      return 0
+    fi
+    if [ "$waited" -ge "$WARMUP_MORE" ]; then
+      settled[$name]="${waited} s more, JIT still $share % of its CPU"
+      say "warning: $name's JIT still took $share % of its CPU after ${waited} s more of warm-up"
+      return 0
+    fi
+  done
+}
+
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # Targets are measured in turn, ROUNDS times; each target's figure is its median over the
 # rounds, which evens out drift on a shared machine. Only the first round warms up.
-declare -A rps_all p99_all rps p99 errs cpu_all cpu sys_all sys split_all
+declare -A rps_all p99_all rps p99 errs cpu_all cpu sys_all sys split_all wait_all
 hz=$(getconf CLK_TCK)
 for round in $(seq 1 "$ROUNDS"); do
   for i in "${!names[@]}"; do
@@ -287,13 +348,17 @@ for round in $(seq 1 "$ROUNDS"); do
       [ "$name" = router ] || [ "$name" = routerB ] && warmup=$WARMUP
       say "$name: warming up $warmup"
       wrk -t"$THREADS" -c"$CONNECTIONS" -d"$warmup" "${hdr[@]}" "${urls[$i]}" >/dev/null
+      wrk_load() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1s" "${hdr[@]}" "${urls[$i]}" >/dev/null; }
+      case "$name" in router|routerB) settle "$name" wrk_load ;; esac
     fi
     say "$name: measuring $DURATION (round $round of $ROUNDS)"
     pid=$(target_pid "$name")
     [ -n "$pid" ] && threads0=$(thread_ticks "$pid")
     ticks0=$(cpu_ticks "$name")
     sys0=$(cpu_ticks "$name" '$15')
+    rq0=$(run_queue "$name")
     out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${hdr[@]}" "${urls[$i]}")
+    rq1=$(run_queue "$name")
     ticks1=$(cpu_ticks "$name")
     sys1=$(cpu_ticks "$name" '$15')
     [ -n "$pid" ] && threads1=$(thread_ticks "$pid")
@@ -306,6 +371,8 @@ for round in $(seq 1 "$ROUNDS"); do
     cpu_all[$name]+=" $(awk -v t=$(( ticks1 - ticks0 )) -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')"
     sys_all[$name]+=" $(awk -v t=$(( sys1 - sys0 )) -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')"
     p99_all[$name]+=" $(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
+    [ "$name" = direct ] || wait_all[$name]+=" $(awk -v a="$rq0" -v b="$rq1" 'BEGIN { split(a, x, " "); split(b, y, " ")
+      printf "%.0f", (y[2] > x[2] ? (y[1] - x[1]) / (y[2] - x[2]) / 1000 : 0) }')"
     [ -n "$pid" ] && split_all[$name]+="; $(threads_split "$threads0" "$threads1" "$requests")"
     non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out")
     sockerr=$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' <<<"$out")
@@ -326,7 +393,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 # request time and CPU per request, the CPU ratios by round, and router/nginx.
 h2_case() {
   local clients=${H2_CLIENTS:-10} streams=${H2_STREAMS:-10} name out t0 t1 n round
-  declare -A h2_url h2_hdr h2_rps h2_mean h2_cpu h2_split
+  declare -A h2_url h2_hdr h2_rps h2_mean h2_cpu h2_split h2_settled
   local h2_names=(nginx router)
   [ "$B" = 1 ] && h2_names+=(routerB)
   h2_url[nginx]=https://127.0.0.1:$nginx_port$path
@@ -339,6 +406,8 @@ h2_case() {
     say "$name over h2: warming up $warmup"
     mapfile -t hdr < <(hdr_of "$name")
     h2load -c"$clients" -m"$streams" -D "$warmup" "${hdr[@]}" "${h2_url[$name]}" >/dev/null
+    h2_load() { h2load -c"$clients" -m"$streams" -D "$1" "${hdr[@]}" "${h2_url[$name]}" >/dev/null; }
+    [ "$name" = nginx ] || { settle "$name" h2_load; h2_settled[$name]=${settled[$name]:-}; }
   done
   for round in $(seq 1 "$ROUNDS"); do
     for name in "${h2_names[@]}"; do
@@ -365,6 +434,9 @@ h2_case() {
   done
   echo
   echo "HTTP/2: h2load -c$clients -m$streams -D $DURATION after a warm-up (${H2_WARMUP:-$WARMUP} routers, $REFERENCE_WARMUP nginx); $ROUNDS round(s), median"
+  for name in "${h2_names[@]}"; do
+    [ -n "${h2_settled[$name]:-}" ] && echo "$name warmed up ${H2_WARMUP:-$WARMUP} over h2, then ${h2_settled[$name]}"
+  done
   printf '%-8s %12s %14s %14s\n' target 'requests/s' 'mean ms' 'cpu us/request'
   declare -A h2_med
   for name in "${h2_names[@]}"; do
@@ -395,6 +467,9 @@ echo
 echo "Wharf bench: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency after a warm-up ($WARMUP router, $REFERENCE_WARMUP direct and nginx); $ROUNDS round(s), median; $cores cores"
 echo "backend: $image (nginx, 1 worker, a $(curl -s "${urls[0]}" | wc -c)-byte static page) on 127.0.0.1:$backend_port"
 echo "nginx reference: $nginx_settings"
+for name in router routerB; do
+  [ -n "${settled[$name]:-}" ] && echo "$name warmed up $WARMUP, then ${settled[$name]}"
+done
 if [ "$BACKEND_ONLY" != 1 ]; then
   echo "router: Wharf $WHARF_JAR, $("${JAVA:-java}" -version 2>&1 | head -n 1), JAVA_OPTS='$JAVA_OPTS', event loops: ${WHARF_ROUTER_EVENT_LOOPS:-config default}"
   [ "$B" = 1 ] && echo "routerB: Wharf $WHARF_JAR_B, $("$JAVA_B" -version 2>&1 | head -n 1), JAVA_OPTS='$JAVA_OPTS_B', event loops: ${WHARF_ROUTER_EVENT_LOOPS_B:-config default}"
@@ -421,11 +496,19 @@ if [ "$ROUNDS" -gt 1 ]; then
       | awk '{ printf " %.2f", ($2 > 0 ? $1 / $2 : 0) }'; }
     r=$(per_round router nginx)
     echo "cpu per request by round, router/nginx:$r (median $(median <<<"$r"))"
+    p99_diff() { paste -d' ' <(tr ' ' '\n' <<<"${p99_all[$1]# }") <(tr ' ' '\n' <<<"${p99_all[$2]# }") \
+      | awk '{ printf " %+.2f", $1 - $2 }'; }
+    r=$(p99_diff router nginx)
+    echo "p99 by round, router - nginx (ms):$r (median $(median <<<"$r"))"
+    echo "run-queue wait per wake-up by round (us): nginx's workers${wait_all[nginx]}; the router's event loops${wait_all[router]}"
+    [ "$B" = 1 ] && echo "run-queue wait per wake-up by round (us): routerB's event loops${wait_all[routerB]}"
     if [ "$B" = 1 ]; then
       r=$(per_round routerB nginx)
       echo "cpu per request by round, routerB/nginx:$r (median $(median <<<"$r"))"
       r=$(per_round routerB router)
       echo "cpu per request by round, routerB/router:$r (median $(median <<<"$r"))"
+      r=$(p99_diff routerB nginx)
+      echo "p99 by round, routerB - nginx (ms):$r (median $(median <<<"$r"))"
     fi
   fi
 fi

@@ -283,11 +283,11 @@ threads_split() {
 # /proc/.../schedstat. Their ratio between two samples is the wait per wake-up: on a machine
 # whose cores are shared with wrk and the container, what the tail latency is made of.
 run_queue() {
-  local files=() p t master pid
+  local files=() nginx=() p t pid
   case "$1" in
     nginx)
-      master=$(cat "$nginx_dir/nginx.pid" 2>/dev/null) || { echo "0 0"; return; }
-      for p in $(pgrep -P "$master"); do files+=(/proc/"$p"/task/*/schedstat); done ;;
+      read -ra nginx <<<"$(nginx_pids "$nginx_dir")"
+      for p in "${nginx[@]:1}"; do files+=(/proc/"$p"/task/*/schedstat); done ;;
     router|routerB|token)
       pid=$(target_pid "$1")
       for t in /proc/"$pid"/task/*; do

@@ -290,8 +290,8 @@ run_queue() {
       for p in "${nginx[@]:1}"; do files+=(/proc/"$p"/task/*/schedstat); done ;;
     router|routerB|token)
       pid=$(target_pid "$1")
-      for t in /proc/"$pid"/task/*; do
-        [[ $(cat "$t/comm" 2>/dev/null) == vert.x-eventloo* ]] && files+=("$t/schedstat")
+      for t in $(thread_ticks "$pid" | awk '$2 == "eventloops" { print $1 }'); do
+        files+=(/proc/"$pid"/task/"$t"/schedstat)
       done ;;
     *) echo "0 0"; return ;;
   esac

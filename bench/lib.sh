@@ -159,6 +159,15 @@ EOF
   for _ in $(seq 1 20); do [ -s "$dir/nginx.pid" ] && return 0; sleep 0.1; done
 }
 
+# proc_ticks FIELDS PID...: the clock ticks in FIELDS of /proc/PID/stat ('$14 + $15', user and
+# system time; '$15', system alone), summed over the processes; a process gone counts 0.
+proc_ticks() {
+  local fields=$1 total=0 p
+  shift
+  for p in "$@"; do total=$(( total + $(awk "{ print $fields }" "/proc/$p/stat" 2>/dev/null || echo 0) )); done
+  echo "$total"
+}
+
 # nginx_pids DIR: the processes of the nginx started in DIR, its master and its workers.
 nginx_pids() {
   local master

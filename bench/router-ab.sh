@@ -91,23 +91,16 @@ start_router() {
   die "$name does not answer 200 (last: $code)"
 }
 
-# ticks FIELDS PID...: the clock ticks in FIELDS of /proc/PID/stat, summed over the processes.
-ticks() {
-  local fields=$1 total=0 p
-  shift
-  for p in "$@"; do total=$(( total + $(awk "{ print $fields }" "/proc/$p/stat" 2>/dev/null || echo 0) )); done
-  echo "$total"
-}
 
 # load NAME URL COOKIE "PID..." SECONDS: one wrk run; prints requests/s, p99 and the CPU per
 # request (and its system part) of the processes PID.
 load() {
   local before sys_before after sys_after out requests p99
   # shellcheck disable=SC2086
-  before=$(ticks '$14 + $15' $4); sys_before=$(ticks '$15' $4)
+  before=$(proc_ticks '$14 + $15' $4); sys_before=$(proc_ticks '$15' $4)
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$5s" --latency ${3:+-H "Cookie: $3"} "$2" 2>&1)
   # shellcheck disable=SC2086
-  after=$(ticks '$14 + $15' $4); sys_after=$(ticks '$15' $4)
+  after=$(proc_ticks '$14 + $15' $4); sys_after=$(proc_ticks '$15' $4)
   requests=$(awk '/requests in/ { print $1 }' <<<"$out")
   p99=$(awk '/ 99%/ { print $2 }' <<<"$out")
   awk -v n="$1" -v r="$requests" -v d="$5" -v p="$p99" -v c=$((after - before)) -v s=$((sys_after - sys_before)) \

@@ -246,11 +246,7 @@ cpu_ticks() {
     routerB) pids=("$wharf_pid_b") ;;
     *) echo 0; return ;;
   esac
-  local total=0 p
-  for p in "${pids[@]}"; do
-    total=$(( total + $(awk "{ print $fields }" "/proc/$p/stat" 2>/dev/null || echo 0) ))
-  done
-  echo "$total"
+  proc_ticks "$fields" "${pids[@]}"
 }
 
 # thread_ticks PID: "tid group ticks" for each of the process's threads, the group named from

@@ -108,13 +108,7 @@ router=${url[router]}
 
 load() { node "$here/ws/load.js" "$1" "$2" "$3" "$cookie" "$base"; }
 # ticks PID...: the CPU time (clock ticks, user and system) the processes have used so far.
-ticks() {
-  local p total=0
-  for p in "$@"; do
-    total=$(( total + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0) ))
-  done
-  echo "$total"
-}
+ticks() { proc_ticks '$14 + $15' "$@"; }
 
 # Both proxies must tunnel a WebSocket before anything is measured.
 for target in nginx router; do
